@@ -1,0 +1,1 @@
+"""cityeval: smart city evaluation programs, end to end."""

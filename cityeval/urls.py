@@ -1,0 +1,11 @@
+"""URL routes. Each app owns its own `urls.py`; this module only mounts them."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("", include("cityeval.core.urls")),
+]
