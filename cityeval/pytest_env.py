@@ -1,0 +1,9 @@
+"""A pytest plugin (loaded with `-p` in pyproject) that sets the test environment before
+pytest-django reads the settings; a conftest.py would be imported too late for that.
+"""
+
+import os
+
+os.environ.setdefault("CITYEVAL_DEBUG", "0")
+os.environ.setdefault("SECRET_KEY", "test-only-secret-key-that-is-long-enough-0123456789")
+os.environ.setdefault("SECURE_COOKIES", "0")

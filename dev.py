@@ -1,0 +1,127 @@
+#!/usr/bin/env python3
+"""Set-up and everyday commands for cityeval, runnable with nothing but `python3`.
+
+    python3 dev.py start   # install, migrate, load the demonstration data, serve on SQLite
+    python3 dev.py test    # install, lint, type-check, and run the whole test suite
+
+The script creates `.venv` with the standard library's venv, installs uv into it, and lets uv
+install the locked dependencies (`uv.lock`); front-end libraries and the region list come from
+the npm registry (`package-lock.json`). It uses only the standard library itself.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+VENV_PYTHON = VENV / "bin" / "python"
+UV_VERSION = "0.13.9"
+HOST, PORT = "127.0.0.1", "8000"
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+def say(message: str) -> None:
+    print(f"\033[1m» {message}\033[0m", flush=True)
+
+
+def run(*args: str | Path, env: dict[str, str] | None = None) -> None:
+    completed = subprocess.run([str(a) for a in args], cwd=ROOT, env=env, check=False)
+    if completed.returncode != 0:
+        sys.exit(f"✗ failed ({completed.returncode}): {' '.join(str(a) for a in args)}")
+
+
+def ensure_python_environment() -> None:
+    if sys.version_info[:2] != (3, 11):
+        sys.exit("cityeval needs Python 3.11 (Django 5.2 LTS); this is " + sys.version.split()[0])
+    if not VENV_PYTHON.exists():
+        say("creating .venv")
+        run(sys.executable, "-m", "venv", VENV)
+    uv = VENV / "bin" / "uv"
+    if not uv.exists():
+        say(f"installing uv {UV_VERSION}")
+        run(VENV_PYTHON, "-m", "pip", "install", "--quiet", f"uv=={UV_VERSION}")
+    say("installing locked Python dependencies (uv sync --frozen)")
+    env = {**os.environ, "UV_PROJECT_ENVIRONMENT": str(VENV), "UV_PYTHON": str(VENV_PYTHON)}
+    run(uv, "sync", "--frozen", "--quiet", env=env)
+
+
+def ensure_node_packages() -> None:
+    npm = shutil.which("npm")
+    if npm is None:
+        sys.exit("✗ npm (Node.js) is needed for the front-end libraries and the region list")
+    lock = ROOT / "package-lock.json"
+    stamp = ROOT / "node_modules" / ".package-lock.json"
+    if not stamp.exists() or stamp.stat().st_mtime < lock.stat().st_mtime:
+        say("installing front-end packages (npm ci)")
+        run(npm, "ci", "--no-audit", "--no-fund", "--loglevel=error")
+
+
+def ensure_chromium() -> None:
+    """Browser tests drive Debian's Chromium; Playwright's own browser download is not used."""
+    if CHROMIUM.exists():
+        return
+    if os.geteuid() != 0 or shutil.which("apt-get") is None:
+        sys.exit("✗ browser tests need Chromium at /usr/bin/chromium: apt-get install chromium")
+    say("installing Debian's Chromium for the browser tests")
+    quiet = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    run("apt-get", "update", "-qq", env=quiet)
+    run("apt-get", "install", "-y", "-qq", "chromium", env=quiet)
+
+
+def manage(*args: str, env: dict[str, str] | None = None) -> None:
+    run(VENV_PYTHON, ROOT / "manage.py", *args, env=env)
+
+
+def start(args: argparse.Namespace) -> None:
+    ensure_python_environment()
+    ensure_node_packages()
+    env = {**os.environ, "CITYEVAL_DEBUG": os.environ.get("CITYEVAL_DEBUG", "1")}
+    manage("compiletranslations", env=env)
+    manage("migrate", "--no-input", "-v", "0", env=env)
+    manage("demo", "--if-empty", env=env)
+    say(f"cityeval runs at http://{HOST}:{args.port}/  (Ctrl+C stops it)")
+    manage("demo_logins", env=env)
+    manage("runserver", f"{HOST}:{args.port}", "--noreload", env=env)
+
+
+def test(args: argparse.Namespace) -> None:
+    ensure_python_environment()
+    ensure_node_packages()
+    ensure_chromium()
+    py = str(VENV_PYTHON)
+    env = {**os.environ, "CITYEVAL_DEBUG": "0", "SECRET_KEY": "x" * 50, "SECURE_COOKIES": "0"}
+    manage("compiletranslations", env=env)
+    say("lint (ruff) and format check")
+    run(py, "-m", "ruff", "check", ".")
+    run(py, "-m", "ruff", "format", "--check", ".")
+    say("types (mypy --strict)")
+    run(py, "-m", "mypy", "cityeval", "scoring", "tests", "bench", env=env)
+    say("migrations are up to date")
+    manage("makemigrations", "--check", "--dry-run", env=env)
+    database = os.environ.get("DATABASE_URL", "SQLite")
+    say(f"test suite on {database.split('@')[-1]}")
+    run(py, "-m", "pytest", "-n", args.workers, "-q", *args.pytest_args, env=env)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    sub = parser.add_subparsers(dest="command", required=True)
+    start_parser = sub.add_parser("start", help="run the application with demonstration data")
+    start_parser.add_argument("--port", default=PORT)
+    start_parser.set_defaults(func=start)
+    test_parser = sub.add_parser("test", help="run lint, types and the whole test suite")
+    test_parser.add_argument("--workers", default="auto", help="pytest-xdist workers")
+    test_parser.add_argument("pytest_args", nargs="*", help="extra arguments for pytest")
+    test_parser.set_defaults(func=test)
+    args = parser.parse_args()
+    args.func(args)
+
+
+if __name__ == "__main__":
+    main()
