@@ -1,0 +1,150 @@
+"""Mapping a raw item value onto the framework's scale, in Decimal.
+
+Every item goes through a unit score in [0, 1] (1 = best) and then linearly onto the scale:
+`score = scale.minimum + unit * (scale.maximum - scale.minimum)`.
+
+- maturity: the level is already on the scale; a level off the scale is refused.
+- percentage: 0..100 maps linearly; a value outside 0..100 is refused.
+- quantitative, by the item's normalisation:
+  - goalposts: `(x - lower) / (upper - lower)`, clipped to [0, 1].
+  - distance to target: share of the way from the baseline `lower` to `target`, floor 0, cap 1.
+    The direction is carried by which side of the baseline the target lies on (checked by
+    `plan_for`), so this one is never flipped afterwards.
+  - min-max: `(x - min) / (max - min)` over the cohort.
+  - z-score: population z over the cohort, clipped to [-3, 3], then `(z + 3) / 6`.
+  - rank: fractional rank among the cohort (ties averaged), `(rank - 1) / (n - 1)`.
+- lower-is-better flips the unit score (`1 - unit`); for maturity, `min + max - level`.
+
+A cohort that cannot tell regions apart (one region, or all values equal) puts everyone at the
+midpoint 0.5: with no information to separate them, nobody is rewarded or punished.
+
+The cohort is the set of values the regions scored together are scored with (reported values,
+plus carried-forward values under carry_forward). `Cohort` holds its statistics per item; build it
+with `scoring.build_cohort` or let `scoring.score_regions` do it.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal, localcontext
+
+from scoring.errors import ScoringInputError
+from scoring.model import Direction, Indicator, IndicatorKind, Normalisation, Scale
+from scoring.rounding import CONTEXT
+
+ZERO = Decimal(0)
+ONE = Decimal(1)
+HALF = Decimal("0.5")
+HUNDRED = Decimal(100)
+# Beyond three standard deviations lie ~0.3% of values under normality. Clipping there keeps the
+# score bounded and monotonic while stopping one outlier from squeezing everyone else into a
+# narrow band, which an unclipped min-max over z would do; (z + 3) / 6 then maps the mean to 0.5.
+Z_CLIP = Decimal(3)
+
+
+@dataclass(frozen=True)
+class ItemStats:
+    """One item's values over a cohort."""
+
+    ordered: tuple[Decimal, ...]  # ascending
+    mean: Decimal
+    std: Decimal  # population standard deviation: the cohort is every region scored, not a sample
+
+    @classmethod
+    def of(cls, values: Iterable[Decimal]) -> ItemStats:
+        ordered = tuple(sorted(values))
+        if not ordered:
+            raise ValueError("statistics need at least one value")
+        with localcontext(CONTEXT):
+            n = Decimal(len(ordered))
+            mean = sum(ordered, ZERO) / n
+            variance = sum(((v - mean) ** 2 for v in ordered), ZERO) / n
+            return cls(ordered=ordered, mean=mean, std=variance.sqrt())
+
+    @property
+    def minimum(self) -> Decimal:
+        return self.ordered[0]
+
+    @property
+    def maximum(self) -> Decimal:
+        return self.ordered[-1]
+
+
+@dataclass(frozen=True)
+class Cohort:
+    """Statistics of the regions scored together, for items with cohort-relative normalisation."""
+
+    regions: int
+    stats: Mapping[str, ItemStats]
+
+
+def scale_score(item: Indicator, value: Decimal, scale: Scale, stats: ItemStats | None) -> Decimal:
+    """The score of a present value on the scale. Raises `ScoringInputError` for bad values."""
+    with localcontext(CONTEXT):
+        if item.kind is IndicatorKind.MATURITY:
+            if not scale.minimum <= value <= scale.maximum:
+                raise ScoringInputError(
+                    f"item {item.code!r}: level {value} is off the scale "
+                    f"{scale.minimum}..{scale.maximum}"
+                )
+            if item.direction is Direction.LOWER_IS_BETTER:
+                return scale.minimum + scale.maximum - value
+            return value
+        unit = unit_score(item, value, stats)
+        if item.direction is Direction.LOWER_IS_BETTER and (
+            item.normalisation is not Normalisation.DISTANCE_TO_TARGET
+        ):
+            unit = ONE - unit
+        return scale.minimum + unit * (scale.maximum - scale.minimum)
+
+
+def unit_score(item: Indicator, value: Decimal, stats: ItemStats | None) -> Decimal:
+    """Where `value` lies in [0, 1] before any direction flip."""
+    with localcontext(CONTEXT):
+        if item.kind is IndicatorKind.PERCENTAGE:
+            if not ZERO <= value <= HUNDRED:
+                raise ScoringInputError(f"item {item.code!r}: {value} is not a percentage 0..100")
+            return value / HUNDRED
+        method = item.normalisation
+        if method is Normalisation.GOALPOSTS:
+            assert item.lower is not None  # plan_for checked both bounds
+            assert item.upper is not None
+            return _clip((value - item.lower) / (item.upper - item.lower))
+        if method is Normalisation.DISTANCE_TO_TARGET:
+            assert item.lower is not None  # plan_for checked baseline and target
+            assert item.target is not None
+            return _clip((value - item.lower) / (item.target - item.lower))
+        if stats is None:
+            raise ScoringInputError(
+                f"item {item.code!r} is normalised by {method} over the regions scored together: "
+                "score it with score_regions, or pass cohort=build_cohort(...)"
+            )
+        if method is Normalisation.MIN_MAX:
+            if stats.maximum == stats.minimum:
+                return HALF
+            return _clip((value - stats.minimum) / (stats.maximum - stats.minimum))
+        if method is Normalisation.Z_SCORE:
+            if stats.std == 0:
+                return HALF
+            z = max(-Z_CLIP, min(Z_CLIP, (value - stats.mean) / stats.std))
+            return (z + Z_CLIP) / (2 * Z_CLIP)
+        if method is Normalisation.RANK:
+            return _rank_unit(value, stats.ordered)
+        raise ScoringInputError(f"item {item.code!r}: unknown normalisation {method!r}")
+
+
+def _rank_unit(value: Decimal, ordered: tuple[Decimal, ...]) -> Decimal:
+    n = len(ordered)
+    if n == 1:
+        return HALF
+    below = bisect.bisect_left(ordered, value)
+    equal = bisect.bisect_right(ordered, value) - below
+    # Average 1-based rank of the tied block is below + (equal + 1) / 2; a value not in the
+    # cohort (equal == 0) lands half a place above its lower neighbour.
+    return _clip((below + (Decimal(equal) - 1) / 2) / (n - 1))
+
+
+def _clip(unit: Decimal) -> Decimal:
+    return max(ZERO, min(ONE, unit))
