@@ -26,10 +26,15 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 # One folder holds everything the application writes: the SQLite file and uploaded evidence.
 DATA_DIR = env_path("CITYEVAL_DATA_DIR", BASE_DIR / "var")
+# SQLite cannot create the folder of its file; make the data folder before the first connection.
+DATA_DIR.mkdir(parents=True, exist_ok=True)
 MEDIA_ROOT = DATA_DIR / "media"
 MEDIA_URL = "/media-not-served/"  # evidence is served only through permission-checked views
 STATIC_ROOT = DATA_DIR / "static"
 STATIC_URL = "/static/"
+# Files are served from the app folders and npm packages directly; `collectstatic` is optional.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
 # Front-end libraries come from npm (package.json); collectstatic picks the files we use.
 NODE_MODULES = BASE_DIR / "node_modules"
 STATICFILES_DIRS: list[Path | tuple[str, Path]] = [BASE_DIR / "cityeval" / "static"]
@@ -49,16 +54,19 @@ INSTALLED_APPS = [
     "cityeval.accounts",
     "cityeval.frameworks",
     "cityeval.regions",
+    "cityeval.evaluations",
+    "cityeval.results",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After authentication: a signed-in person's stored language preference counts.
+    "cityeval.core.middleware.ChosenLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -85,7 +93,7 @@ TEMPLATES = [
 _default_sqlite = f"sqlite:///{DATA_DIR / 'cityeval.sqlite3'}"
 DATABASES = {"default": dj_database_url.parse(env_str("DATABASE_URL", _default_sqlite))}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL lets readers work while one writer commits; IMMEDIATE avoids lock upgrades mid-transaction.
+    # WAL lets readers work while one writer commits; IMMEDIATE avoids lock upgrades mid-write.
     DATABASES["default"]["OPTIONS"] = {
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         "transaction_mode": "IMMEDIATE",
@@ -102,8 +110,10 @@ PASSWORD_HASHERS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-     "OPTIONS": {"min_length": 10}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]

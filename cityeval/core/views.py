@@ -1,8 +1,40 @@
 """Pages that belong to no single domain app: the home page."""
 
+from __future__ import annotations
+
+from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from cityeval.evaluations.models import Cycle, EvaluationStatus
+from cityeval.frameworks.models import FrameworkVersion
+from cityeval.regions.models import Cohort, Province, Region, RegionSource
+
 
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/home.html", {})
+    """What the program holds: frameworks, regions and cycles, readable by anyone.
+
+    Only published figures would ever be public here; this page shows counts, not scores.
+    """
+    frameworks = FrameworkVersion.objects.annotate(
+        indicators=Count("nodes", filter=~Q(nodes__kind="group"))
+    ).order_by("code", "version")
+    regions = Region.objects.aggregate(
+        total=Count("id"),
+        kabupaten=Count("id", filter=Q(kind=Region.Kind.KABUPATEN)),
+        kota=Count("id", filter=Q(kind=Region.Kind.KOTA)),
+        in_program=Count("id", filter=Q(cohort__isnull=False)),
+    )
+    cycles = Cycle.objects.select_related("framework_version").annotate(
+        participants=Count("evaluations"),
+        published=Count("evaluations", filter=Q(evaluations__status=EvaluationStatus.PUBLISHED)),
+    )
+    context = {
+        "frameworks": frameworks,
+        "regions": regions,
+        "provinces": Province.objects.count(),
+        "cohorts": Cohort.objects.annotate(size=Count("regions")).order_by("year"),
+        "cycles": cycles,
+        "region_source": RegionSource.objects.current(),
+    }
+    return render(request, "core/home.html", context)

@@ -1,0 +1,1 @@
+"""The demonstration data set: deterministic (seeded), built only through the real services."""

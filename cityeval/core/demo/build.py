@@ -1,0 +1,228 @@
+"""Builds the demonstration data set. Deterministic: the same seed gives the same data."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import transaction
+
+from cityeval.accounts.models import User
+from cityeval.core.demo.opds import create_typical_opds
+from cityeval.core.demo.people import KUKAR, SECOND_REGION, create_demo_people
+from cityeval.core.demo.values import RegionTrajectory, draw_item, item_difficulty
+from cityeval.evaluations.models import Cycle, Evaluation, EvaluationStatus, ItemValue
+from cityeval.frameworks.convert import to_scoring
+from cityeval.frameworks.models import FrameworkNode, FrameworkVersion
+from cityeval.frameworks.services import import_shipped
+from cityeval.regions.models import Region
+from cityeval.regions.peers import rebuild_automatic_peer_groups
+from cityeval.regions.services import assign_cohort, load_regions
+from cityeval.results.models import ResultSnapshot
+from scoring.batch import score_regions
+
+# The program's cohorts: 25 regions in 2017, 50 in 2018, 25 in 2019 (product.md).
+COHORT_SIZES = {2017: 25, 2018: 50, 2019: 25}
+FIXED_COHORTS = {KUKAR: 2018, SECOND_REGION: 2017}
+DEMO_YEARS = [2018, 2019, 2020]
+CURRENT_YEAR = 2020
+FRAMEWORK_REF = "G100SC@2018"
+
+# How the running cycle's evaluations are spread over the workflow, so every state is visible.
+RUNNING_STATUS_SHARES = [
+    (EvaluationStatus.SELF_ASSESSMENT, 0.30),
+    (EvaluationStatus.SUBMITTED, 0.15),
+    (EvaluationStatus.DOCUMENT_REVIEW, 0.15),
+    (EvaluationStatus.CLARIFICATION, 0.10),
+    (EvaluationStatus.FIELD_VISIT, 0.15),
+    (EvaluationStatus.FINALISED, 0.15),
+]
+REVIEWED_STATES = {
+    EvaluationStatus.DOCUMENT_REVIEW,
+    EvaluationStatus.CLARIFICATION,
+    EvaluationStatus.FIELD_VISIT,
+    EvaluationStatus.FINALISED,
+    EvaluationStatus.PUBLISHED,
+}
+
+Progress = Callable[[str, int], None]
+
+
+@dataclass(frozen=True)
+class DemoSummary:
+    regions: int
+    program_regions: int
+    cycles: int
+    evaluations: int
+    item_values: int
+    snapshots: int
+    users: int
+
+
+def build_demo(*, seed: int = 2017, progress: Progress | None = None) -> DemoSummary:
+    step = progress or (lambda label, n: None)
+    rng = random.Random(seed)
+    with transaction.atomic():
+        load_regions(source_dir=settings.NODE_MODULES / "idn-area-data" / "data")
+        import_shipped()
+        step("regions and frameworks", 1)
+        cohorts = _assign_cohorts(rng)
+        rebuild_automatic_peer_groups()
+        members = list(Region.objects.in_program().order_by("code"))
+        for region in members:
+            create_typical_opds(region)
+        step("cohorts and OPDs", 1)
+        users = create_demo_people()
+        version = FrameworkVersion.objects.get_by_ref(FRAMEWORK_REF)
+        indicators = list(
+            FrameworkNode.objects.filter(version=version).exclude(kind="group").order_by("sequence")
+        )
+        difficulty = {node.code: item_difficulty(rng) for node in indicators}
+        trajectories = {
+            region.code: RegionTrajectory(
+                random.Random(f"{seed}:{region.code}"), cohorts[region.code], DEMO_YEARS
+            )
+            for region in members
+        }
+        admin = User.objects.get(username="admin")
+        values = snapshots = evaluations = 0
+        for year in DEMO_YEARS:
+            cycle = _create_cycle(version, year)
+            participants = [r for r in members if cohorts[r.code] <= year]
+            statuses = _statuses_for(year, participants, rng)
+            created = _fill_cycle(
+                cycle, participants, statuses, indicators, difficulty, trajectories, rng
+            )
+            evaluations += len(participants)
+            values += created
+            snapshots += _finalise(cycle, admin)
+            step(f"cycle {year}", 1)
+    return DemoSummary(
+        regions=Region.objects.count(),
+        program_regions=len(members),
+        cycles=len(DEMO_YEARS),
+        evaluations=evaluations,
+        item_values=values,
+        snapshots=snapshots,
+        users=len(users),
+    )
+
+
+def _assign_cohorts(rng: random.Random) -> dict[str, int]:
+    codes = sorted(Region.objects.values_list("code", flat=True))
+    free = [code for code in codes if code not in FIXED_COHORTS]
+    chosen = dict(FIXED_COHORTS)
+    pool = rng.sample(free, sum(COHORT_SIZES.values()) - len(FIXED_COHORTS))
+    for year, size in COHORT_SIZES.items():
+        fixed = sum(1 for y in FIXED_COHORTS.values() if y == year)
+        for code in pool[: size - fixed]:
+            chosen[code] = year
+        pool = pool[size - fixed :]
+    for year in COHORT_SIZES:
+        assign_cohort(year=year, region_codes=[c for c, y in chosen.items() if y == year])
+    return chosen
+
+
+def _create_cycle(version: FrameworkVersion, year: int) -> Cycle:
+    start = date(year, 3, 1)
+    return Cycle.objects.create(
+        year=year,
+        framework_version=version,
+        self_assessment_deadline=start + timedelta(days=60),
+        review_deadline=start + timedelta(days=120),
+        field_visit_deadline=start + timedelta(days=180),
+        finalisation_deadline=start + timedelta(days=240),
+    )
+
+
+def _statuses_for(
+    year: int, participants: list[Region], rng: random.Random
+) -> dict[str, EvaluationStatus]:
+    if year < CURRENT_YEAR:
+        return {region.code: EvaluationStatus.PUBLISHED for region in participants}
+    order = [region.code for region in participants if region.code != KUKAR]
+    rng.shuffle(order)
+    statuses: dict[str, EvaluationStatus] = {KUKAR: EvaluationStatus.SELF_ASSESSMENT}
+    start = 0
+    for status, share in RUNNING_STATUS_SHARES:
+        count = round(share * len(order))
+        for code in order[start : start + count]:
+            statuses[code] = status
+        start += count
+    for code in order[start:]:
+        statuses[code] = EvaluationStatus.FINALISED
+    return statuses
+
+
+def _fill_cycle(
+    cycle: Cycle,
+    participants: list[Region],
+    statuses: dict[str, EvaluationStatus],
+    indicators: list[FrameworkNode],
+    difficulty: dict[str, float],
+    trajectories: dict[str, RegionTrajectory],
+    rng: random.Random,
+) -> int:
+    rows: list[ItemValue] = []
+    for region in participants:
+        status = statuses[region.code]
+        evaluation = Evaluation.objects.create(cycle=cycle, region=region, status=status)
+        capability = trajectories[region.code].at(cycle.year)
+        # A region still in self-assessment has filled only part of its items.
+        filled_share = rng.uniform(0.3, 0.8) if status == EvaluationStatus.SELF_ASSESSMENT else 1.0
+        for node in indicators:
+            pair = draw_item(rng, node, capability, difficulty[node.code])
+            if rng.random() > filled_share:
+                continue
+            rows.append(
+                ItemValue(
+                    evaluation=evaluation,
+                    indicator=node,
+                    self_value=pair.self_value,
+                    verified_value=pair.verified_value if status in REVIEWED_STATES else None,
+                )
+            )
+    ItemValue.objects.bulk_create(rows, batch_size=2000)
+    return len(rows)
+
+
+def _finalise(cycle: Cycle, admin: User) -> int:
+    """Score the finalised and published evaluations of a cycle and store their snapshots."""
+    framework = to_scoring(cycle.framework_version)
+    done = list(
+        cycle.evaluations.filter(
+            status__in=[EvaluationStatus.FINALISED, EvaluationStatus.PUBLISHED]
+        ).select_related("region")
+    )
+    values: dict[str, dict[str, Decimal | None]] = {e.region.code: {} for e in done}
+    by_evaluation = {e.pk: e.region.code for e in done}
+    for evaluation_id, code, verified in ItemValue.objects.filter(evaluation__in=done).values_list(
+        "evaluation_id", "indicator__code", "verified_value"
+    ):
+        values[by_evaluation[evaluation_id]][code] = verified
+    batch = score_regions(framework, values)
+    snapshots = [
+        ResultSnapshot(
+            evaluation=evaluation,
+            framework_version=cycle.framework_version,
+            index=score.index if score.index is not None else Decimal(0),
+            predicate=score.predicate or "",
+            node_indices={k: _text(v) for k, v in score.nodes.items()},
+            tag_indices={k: _text(v) for k, v in score.tags.items()},
+            missing=list(score.missing),
+            inputs={k: _text(v) for k, v in values[evaluation.region.code].items()},
+            created_by=admin,
+        )
+        for evaluation in done
+        if (score := batch.regions[evaluation.region.code])
+    ]
+    ResultSnapshot.objects.bulk_create(snapshots)
+    return len(snapshots)
+
+
+def _text(value: Decimal | None) -> str | None:
+    return None if value is None else str(value)

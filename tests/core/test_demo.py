@@ -1,0 +1,94 @@
+from __future__ import annotations
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from cityeval.accounts.models import Role, RoleGrant, User
+from cityeval.evaluations.models import Cycle, Evaluation, EvaluationStatus, ItemValue
+from cityeval.regions.models import OPD, Region
+from cityeval.results.models import ResultSnapshot
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def demo(db: None) -> str:
+    out = StringIO()
+    call_command("demo", stdout=out, stderr=StringIO())
+    return out.getvalue()
+
+
+def test_it_builds_the_three_cohorts_with_kutai_kartanegara_in_2018(demo: str) -> None:
+    assert Region.objects.in_program().count() == 100
+    assert Region.objects.in_cohort(2017).count() == 25
+    assert Region.objects.in_cohort(2018).count() == 50
+    assert Region.objects.in_cohort(2019).count() == 25
+    assert Region.objects.get(code="64.02").cohort is not None
+    assert Region.objects.get(code="64.02").cohort.year == 2018  # type: ignore[union-attr]
+
+
+def test_it_opens_three_yearly_cycles_with_every_workflow_state(demo: str) -> None:
+    assert sorted(Cycle.objects.values_list("year", flat=True)) == [2018, 2019, 2020]
+    running = Evaluation.objects.filter(cycle__year=2020)
+    states = set(running.values_list("status", flat=True))
+    assert states == {s.value for s in EvaluationStatus if s != EvaluationStatus.PUBLISHED}
+    assert (
+        not Evaluation.objects.filter(cycle__year=2019)
+        .exclude(status=EvaluationStatus.PUBLISHED)
+        .exists()
+    )
+
+
+def test_it_scores_every_finalised_evaluation(demo: str) -> None:
+    done = Evaluation.objects.filter(
+        status__in=[EvaluationStatus.FINALISED, EvaluationStatus.PUBLISHED]
+    )
+    assert ResultSnapshot.objects.filter(evaluation__in=done).count() == done.count()
+    assert min(ResultSnapshot.objects.values_list("index", flat=True)) >= 1
+    assert max(ResultSnapshot.objects.values_list("index", flat=True)) <= 5
+
+
+def test_regions_improve_unevenly(demo: str) -> None:
+    by_year: dict[int, dict[str, float]] = {}
+    for year, code, index in ResultSnapshot.objects.values_list(
+        "evaluation__cycle__year", "evaluation__region__code", "index"
+    ):
+        by_year.setdefault(year, {})[code] = float(index)
+    both = set(by_year[2018]) & set(by_year[2019])
+    changes = [by_year[2019][c] - by_year[2018][c] for c in both]
+    assert sum(changes) / len(changes) > 0  # on the whole, regions improve
+    assert any(change < 0 for change in changes)  # but not every one
+
+
+def test_it_is_deterministic(demo: str) -> None:
+    first = list(ItemValue.objects.order_by("id").values_list("self_value", flat=True)[:500])
+    ItemValue.objects.all().delete()
+    ResultSnapshot.objects.all().delete()
+    Evaluation.objects.all().delete()
+    Cycle.objects.all().delete()
+    call_command("demo", stdout=StringIO(), stderr=StringIO())
+    second = list(ItemValue.objects.order_by("id").values_list("self_value", flat=True)[:500])
+    assert first == second
+
+
+def test_it_creates_a_person_for_every_role(demo: str) -> None:
+    assert set(RoleGrant.objects.values_list("role", flat=True)) == {r.value for r in Role}
+    contributor = User.objects.get(username="kontributor.kukar")
+    assert contributor.check_password("kota-cerdas-2026")
+    assert OPD.objects.filter(region__code="64.02").count() >= 10
+
+
+def test_it_does_nothing_when_asked_to_fill_only_an_empty_database(demo: str) -> None:
+    out = StringIO()
+    call_command("demo", "--if-empty", stdout=out, stderr=StringIO())
+    assert "already present" in out.getvalue()
+    assert Cycle.objects.count() == 3
+
+
+def test_the_login_list_names_every_demo_person(demo: str) -> None:
+    out = StringIO()
+    call_command("demo_logins", stdout=out)
+    assert "koordinator.kukar" in out.getvalue()
+    assert "kota-cerdas-2026" in out.getvalue()
