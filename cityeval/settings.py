@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "cityeval.regions",
     "cityeval.evaluations",
     "cityeval.results",
+    "cityeval.audit",
+    "cityeval.masterplans",
 ]
 
 MIDDLEWARE = [

@@ -6,6 +6,8 @@ from django.urls import include, path
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("accounts/", include("cityeval.accounts.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("masterplan/", include("cityeval.masterplans.urls")),
     path("", include("cityeval.core.urls")),
 ]

@@ -6,4 +6,7 @@ from cityeval.accounts.models import User
 
 @admin.register(User)
 class CityevalUserAdmin(UserAdmin):  # type: ignore[type-arg]
-    fieldsets = (*(UserAdmin.fieldsets or ()), (None, {"fields": ("full_name", "preferred_language")}))
+    fieldsets = (
+        *(UserAdmin.fieldsets or ()),
+        (None, {"fields": ("full_name", "preferred_language")}),
+    )

@@ -24,7 +24,6 @@ class User(AbstractUser):
         return self.full_name or self.username
 
 
-
 class Role(models.TextChoices):
     PROGRAM_ADMIN = "program_admin", _("Admin program")
     ASSESSOR = "assessor", _("Asesor")
