@@ -9,5 +9,6 @@ urlpatterns = [
     path("accounts/", include("cityeval.accounts.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("masterplan/", include("cityeval.masterplans.urls")),
+    path("evaluations/", include("cityeval.evaluations.urls")),
     path("", include("cityeval.core.urls")),
 ]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from datetime import date
 from typing import Any
 
 from django.conf import settings
@@ -65,8 +67,16 @@ class EvaluationStatus(models.TextChoices):
     PUBLISHED = "published", _("Dipublikasikan")
 
 
+class EvaluationQuerySet(models.QuerySet["Evaluation"]):
+    def with_region(self) -> EvaluationQuerySet:
+        return self.select_related("region__province", "cycle__framework_version")
+
+    def in_cycle(self, cycle: Cycle) -> EvaluationQuerySet:
+        return self.filter(cycle=cycle)
+
+
 class Evaluation(models.Model):
-    """One region's evaluation in one cycle."""
+    """One region's evaluation in one cycle. Its status moves only through `workflow.py`."""
 
     cycle = models.ForeignKey(Cycle, on_delete=models.PROTECT, related_name="evaluations")
     region = models.ForeignKey(
@@ -78,7 +88,15 @@ class Evaluation(models.Model):
         choices=EvaluationStatus.choices,
         default=EvaluationStatus.SELF_ASSESSMENT,
     )
+    # A lock exception (as in DHIS2): the program admin lets this region enter data after the
+    # cycle's self-assessment deadline, until this date.
+    entry_deadline_override = models.DateField(_("batas pengisian khusus"), null=True, blank=True)
+    submitted_at = models.DateTimeField(_("diserahkan pada"), null=True, blank=True)
+    finalised_at = models.DateTimeField(_("difinalkan pada"), null=True, blank=True)
+    published_at = models.DateTimeField(_("dipublikasikan pada"), null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = EvaluationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("evaluasi")
@@ -91,11 +109,63 @@ class Evaluation(models.Model):
     def __str__(self) -> str:
         return f"{self.region} · {self.cycle}"
 
+    @property
+    def entry_deadline(self) -> date | None:
+        return self.entry_deadline_override or self.cycle.self_assessment_deadline
+
+
+class AssessorAssignment(models.Model):
+    """An assessor on the team that evaluates one region in one cycle; one of them leads."""
+
+    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="assessor_assignments")
+    region = models.ForeignKey(
+        "regions.Region", on_delete=models.PROTECT, related_name="assessor_assignments"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="assessor_assignments"
+    )
+    is_lead = models.BooleanField(_("ketua tim"), default=False)
+
+    class Meta:
+        verbose_name = _("penugasan asesor")
+        verbose_name_plural = _("penugasan asesor")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cycle", "region", "user"], name="unique_assessor_assignment"
+            ),
+            models.UniqueConstraint(
+                fields=["cycle", "region"],
+                condition=models.Q(is_lead=True),
+                name="one_lead_assessor_per_region",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.region} · {self.cycle}"
+
+
+class ReviewStatus(models.TextChoices):
+    PENDING = "pending", _("Belum direviu")
+    ACCEPTED = "accepted", _("Diterima")
+    ADJUSTED = "adjusted", _("Disesuaikan")
+    CLARIFICATION = "clarification", _("Perlu klarifikasi")
+    ANSWERED = "answered", _("Klarifikasi dijawab")
+
+
+class ItemValueQuerySet(models.QuerySet["ItemValue"]):
+    def with_indicator(self) -> ItemValueQuerySet:
+        return self.select_related("indicator", "opd")
+
+    def for_opds(self, opd_ids: Iterable[int]) -> ItemValueQuerySet:
+        return self.filter(opd_id__in=list(opd_ids))
+
 
 class ItemValue(models.Model):
     """A region's value for one indicator: self-assessed by the region, verified by assessors.
 
-    `version` grows with every save so that a stale edit can be detected (optimistic locking).
+    Opening a cycle creates one row per indicator for every evaluation, so that assignment,
+    progress and locking work on rows that exist. `version` grows with every save so that a
+    stale edit is detected (optimistic locking).
     """
 
     evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="items")
@@ -106,6 +176,23 @@ class ItemValue(models.Model):
         _("nilai mandiri"), max_digits=14, decimal_places=4, null=True, blank=True
     )
     narrative = models.TextField(_("narasi"), blank=True)
+    # The OPD the coordinator assigned this item to; its contributors may fill it.
+    opd = models.ForeignKey(
+        "regions.OPD",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="item_values",
+        verbose_name=_("perangkat daerah"),
+    )
+    review_status = models.CharField(
+        _("status reviu"), max_length=20, choices=ReviewStatus.choices, default=ReviewStatus.PENDING
+    )
+    review_note = models.TextField(_("catatan reviu"), blank=True)
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     verified_value = models.DecimalField(
         _("nilai verifikasi"), max_digits=14, decimal_places=4, null=True, blank=True
     )
@@ -115,12 +202,19 @@ class ItemValue(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
 
+    objects = ItemValueQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("nilai butir")
         verbose_name_plural = _("nilai butir")
+        ordering = ["evaluation", "indicator__sequence"]
         constraints = [
             models.UniqueConstraint(fields=["evaluation", "indicator"], name="unique_item_value")
         ]
 
     def __str__(self) -> str:
         return f"{self.evaluation} · {self.indicator_id}"
+
+    @property
+    def is_filled(self) -> bool:
+        return self.self_value is not None

@@ -12,14 +12,21 @@ from django.conf import settings
 from django.db import transaction
 
 from cityeval.accounts.models import User
-from cityeval.core.demo.opds import create_typical_opds
+from cityeval.core.demo.opds import OPDS_BY_DIMENSION, create_typical_opds
 from cityeval.core.demo.people import KUKAR, SECOND_REGION, create_demo_people
-from cityeval.core.demo.values import RegionTrajectory, draw_item, item_difficulty
-from cityeval.evaluations.models import Cycle, Evaluation, EvaluationStatus, ItemValue
+from cityeval.core.demo.values import ItemPair, RegionTrajectory, draw_item, item_difficulty
+from cityeval.evaluations.models import (
+    AssessorAssignment,
+    Cycle,
+    Evaluation,
+    EvaluationStatus,
+    ItemValue,
+    ReviewStatus,
+)
 from cityeval.frameworks.convert import to_scoring
 from cityeval.frameworks.models import FrameworkNode, FrameworkVersion
 from cityeval.frameworks.services import import_shipped
-from cityeval.regions.models import Region
+from cityeval.regions.models import OPD, Region
 from cityeval.regions.peers import rebuild_automatic_peer_groups
 from cityeval.regions.services import assign_cohort, load_regions
 from cityeval.results.models import ResultSnapshot
@@ -99,6 +106,7 @@ def build_demo(*, seed: int = 2017, progress: Progress | None = None) -> DemoSum
             )
             evaluations += len(participants)
             values += created
+            _assign_assessors(cycle, participants, users)
             snapshots += _finalise(cycle, admin)
             step(f"cycle {year}", 1)
     return DemoSummary(
@@ -128,7 +136,9 @@ def _assign_cohorts(rng: random.Random) -> dict[str, int]:
 
 
 def _create_cycle(version: FrameworkVersion, year: int) -> Cycle:
-    start = date(year, 3, 1)
+    # The running cycle's deadlines lie ahead of the day the demo is built, so that its
+    # self-assessment is open; past cycles keep dates in their own year.
+    start = date(year, 3, 1) if year < CURRENT_YEAR else date.today() - timedelta(days=30)
     return Cycle.objects.create(
         year=year,
         framework_version=version,
@@ -168,6 +178,7 @@ def _fill_cycle(
     rng: random.Random,
 ) -> int:
     rows: list[ItemValue] = []
+    opds = {(o.region_id, o.code): o.pk for o in OPD.objects.filter(region__in=participants)}
     for region in participants:
         status = statuses[region.code]
         evaluation = Evaluation.objects.create(cycle=cycle, region=region, status=status)
@@ -176,18 +187,55 @@ def _fill_cycle(
         filled_share = rng.uniform(0.3, 0.8) if status == EvaluationStatus.SELF_ASSESSMENT else 1.0
         for node in indicators:
             pair = draw_item(rng, node, capability, difficulty[node.code])
-            if rng.random() > filled_share:
-                continue
+            filled = rng.random() <= filled_share
+            reviewed = status in REVIEWED_STATES and filled
             rows.append(
                 ItemValue(
                     evaluation=evaluation,
                     indicator=node,
-                    self_value=pair.self_value,
-                    verified_value=pair.verified_value if status in REVIEWED_STATES else None,
+                    opd_id=opds.get((region.pk, _owner_code(node, rng))),
+                    self_value=pair.self_value if filled else None,
+                    verified_value=pair.verified_value if reviewed else None,
+                    review_status=_review_status(pair, status, rng) if reviewed else "pending",
+                    review_note=_review_note(pair) if reviewed else "",
                 )
             )
     ItemValue.objects.bulk_create(rows, batch_size=2000)
-    return len(rows)
+    return sum(1 for row in rows if row.self_value is not None)
+
+
+def _owner_code(node: FrameworkNode, rng: random.Random) -> str:
+    dimension = next((tag for tag in node.tags if tag in OPDS_BY_DIMENSION), "GOV")
+    candidates = OPDS_BY_DIMENSION[dimension]
+    # Most items go to the dimension's lead agency; some to the others.
+    return candidates[0] if rng.random() < 0.6 else rng.choice(candidates)
+
+
+def _review_status(pair: ItemPair, status: EvaluationStatus, rng: random.Random) -> str:
+    if status == EvaluationStatus.CLARIFICATION and rng.random() < 0.08:
+        return ReviewStatus.CLARIFICATION
+    if pair.self_value != pair.verified_value:
+        return ReviewStatus.ADJUSTED
+    return ReviewStatus.ACCEPTED
+
+
+def _review_note(pair: ItemPair) -> str:
+    if pair.self_value == pair.verified_value:
+        return ""
+    return "Bukti dukung belum menunjukkan pemenuhan tingkat yang diklaim."
+
+
+def _assign_assessors(cycle: Cycle, participants: list[Region], users: list[User]) -> None:
+    """The demo assessors form the team of Kutai Kartanegara and a handful of other regions."""
+    lead = next(u for u in users if u.username == "asesor.ketua")
+    member = next(u for u in users if u.username == "asesor.anggota")
+    team_regions = [r for r in participants if r.code == KUKAR] + [
+        r for r in participants if r.code != KUKAR
+    ][:9]
+    AssessorAssignment.objects.bulk_create(
+        [AssessorAssignment(cycle=cycle, region=r, user=lead, is_lead=True) for r in team_regions]
+        + [AssessorAssignment(cycle=cycle, region=r, user=member) for r in team_regions]
+    )
 
 
 def _finalise(cycle: Cycle, admin: User) -> int:

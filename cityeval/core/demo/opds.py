@@ -37,3 +37,14 @@ def create_typical_opds(region: Region) -> list[OPD]:
         if code not in existing
     ]
     return OPD.objects.bulk_create(new)
+
+
+# Which agencies usually own the items of each smart dimension (the first one by default).
+OPDS_BY_DIMENSION: dict[str, tuple[str, ...]] = {
+    "GOV": ("KOMINFO", "SETDA-ORG", "DPMPTSP", "DUKCAPIL", "BPKAD", "BKPSDM", "INSPEKTORAT"),
+    "BRD": ("DISPAR", "DISPERINDAG"),
+    "ECO": ("DISKOPUKM", "DISPERINDAG", "DPMPTSP"),
+    "SOC": ("DISDIK", "DINSOS", "SATPOLPP"),
+    "LIV": ("DINKES", "DISHUB", "PUPR", "DISPERKIM"),
+    "ENV": ("DLH", "BPBD", "PUPR"),
+}

@@ -1,0 +1,135 @@
+"""Access to evaluations and their items, on top of `cityeval.accounts.access`.
+
+Out of scope answers 404; in scope but not allowed answers 403 (see accounts/access.py).
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import date
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef, Q
+from django.http import Http404
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from cityeval.accounts.access import AnyUser, scope_of
+from cityeval.evaluations.models import (
+    AssessorAssignment,
+    Evaluation,
+    EvaluationQuerySet,
+    EvaluationStatus,
+    ItemValue,
+    ReviewStatus,
+)
+
+
+class Can(enum.StrEnum):
+    VIEW = "view"  # read the evaluation, its items and evidence
+    FILL = "fill"  # enter self-assessment values (further limited per item)
+    COORDINATE = "coordinate"  # assign items to OPDs, submit, answer clarifications
+    REVIEW = "review"  # assessor on the region's team in this cycle
+    LEAD = "lead"  # the team's lead assessor: finalise
+    ADMINISTER = "administer"  # program admin: publish, reopen, lock exceptions
+
+
+def visible_evaluations(user: AnyUser) -> EvaluationQuerySet:
+    scope = scope_of(user)
+    evaluations = Evaluation.objects.with_region()
+    if scope.reads_everything:
+        return evaluations
+    condition = Q(region_id__in=scope.region_ids)
+    if scope.assessor:
+        condition |= Q(
+            Exists(
+                AssessorAssignment.objects.filter(
+                    cycle_id=OuterRef("cycle_id"), region_id=OuterRef("region_id"), user=user.pk
+                )
+            )
+        )
+    return evaluations.filter(condition)
+
+
+def evaluation_for(user: AnyUser, pk: int, need: Can = Can.VIEW) -> Evaluation:
+    try:
+        evaluation = visible_evaluations(user).get(pk=pk)
+    except Evaluation.DoesNotExist:
+        raise Http404 from None
+    if need not in capabilities(user, evaluation):
+        raise PermissionDenied
+    return evaluation
+
+
+def capabilities(user: AnyUser, evaluation: Evaluation) -> frozenset[Can]:
+    scope = scope_of(user)
+    granted = set()
+    if not user.is_authenticated:
+        return frozenset()
+    region = evaluation.region_id
+    if scope.reads_everything or region in scope.region_ids:
+        granted.add(Can.VIEW)
+    if scope.admin:
+        granted.add(Can.ADMINISTER)
+    if region in scope.coordinator_regions:
+        granted |= {Can.FILL, Can.COORDINATE}
+    if region in scope.contributor_regions:
+        granted.add(Can.FILL)
+    if scope.assessor:
+        team = AssessorAssignment.objects.filter(
+            cycle_id=evaluation.cycle_id, region_id=region, user=user.pk
+        ).values_list("is_lead", flat=True)
+        for is_lead in team:
+            granted |= {Can.VIEW, Can.REVIEW}
+            if is_lead:
+                granted.add(Can.LEAD)
+    return frozenset(granted)
+
+
+def entry_lock_reason(evaluation: Evaluation, today: date | None = None) -> str:
+    """Why the region cannot enter data now ('' when it can)."""
+    status = EvaluationStatus(evaluation.status)
+    if status not in (EvaluationStatus.SELF_ASSESSMENT, EvaluationStatus.CLARIFICATION):
+        return _("Terkunci: evaluasi berstatus “%(status)s”.") % {"status": status.label}
+    deadline = evaluation.entry_deadline
+    today = today or timezone.localdate()
+    if status == EvaluationStatus.SELF_ASSESSMENT and deadline is not None and today > deadline:
+        return _("Terkunci: batas penilaian mandiri %(date)s sudah lewat.") % {
+            "date": date_format(deadline, "DATE_FORMAT")
+        }
+    return ""
+
+
+def item_lock_reason(user: AnyUser, item: ItemValue, evaluation: Evaluation) -> str:
+    """Why this person cannot change this item's self-assessment now ('' when they can)."""
+    reason = entry_lock_reason(evaluation)
+    if reason:
+        return reason
+    if (
+        evaluation.status == EvaluationStatus.CLARIFICATION
+        and item.review_status != ReviewStatus.CLARIFICATION
+    ):
+        return _("Terkunci: hanya butir yang diminta klarifikasi yang dibuka kembali.")
+    scope = scope_of(user)
+    if evaluation.region_id in scope.coordinator_regions:
+        return ""
+    if item.opd_id is not None and item.opd_id in scope.contributor_opds:
+        return ""
+    return _("Butir ini tidak ditugaskan kepada perangkat daerah Anda.")
+
+
+def items_for(user: AnyUser, evaluation: Evaluation) -> list[ItemValue]:
+    """The items this person sees: contributors see their OPD's items, others all of them."""
+    scope = scope_of(user)
+    items = ItemValue.objects.filter(evaluation=evaluation).with_indicator()
+    region = evaluation.region_id
+    seeing_all = (
+        scope.reads_everything
+        or region in scope.coordinator_regions
+        or region in scope.viewer_regions
+        or Can.REVIEW in capabilities(user, evaluation)
+    )
+    if not seeing_all:
+        items = items.for_opds(scope.contributor_opds)
+    return list(items.order_by("indicator__sequence"))

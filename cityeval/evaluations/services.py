@@ -1,0 +1,225 @@
+"""Workflow services of the self-assessment: open a cycle, assign items, fill, submit.
+
+Each is a typed function with keyword-only arguments that runs in one transaction and writes
+audit entries. Review, field visit and finalisation services live in their own apps.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from cityeval.audit.log import record
+from cityeval.evaluations.access import item_lock_reason
+from cityeval.evaluations.models import (
+    AssessorAssignment,
+    Cycle,
+    Evaluation,
+    EvaluationStatus,
+    ItemValue,
+    Round,
+)
+from cityeval.evaluations.values import check_value
+from cityeval.evaluations.workflow import move
+from cityeval.frameworks.models import FrameworkNode, FrameworkVersion
+from cityeval.regions.models import OPD, Region
+
+
+class WorkflowError(Exception):
+    """A request the workflow refuses; the message is shown to the person as it is."""
+
+
+class StaleEditError(WorkflowError):
+    """Someone saved the item after this person opened it; nothing was overwritten."""
+
+    def __init__(self, item: ItemValue) -> None:
+        self.current = item
+        super().__init__(
+            _(
+                "Butir ini sudah diubah oleh %(who)s sejak Anda membukanya. Isian Anda belum "
+                "disimpan: periksa nilai terbaru di bawah, lalu simpan lagi."
+            )
+            % {"who": item.updated_by or _("orang lain")}
+        )
+
+
+@dataclass(frozen=True)
+class Deadlines:
+    self_assessment: date | None = None
+    review: date | None = None
+    field_visit: date | None = None
+    finalisation: date | None = None
+
+
+@transaction.atomic
+def open_cycle(
+    *,
+    year: int,
+    round: Round,
+    framework_version: FrameworkVersion,
+    regions: Sequence[Region],
+    deadlines: Deadlines,
+    user: Any,
+) -> Cycle:
+    """Open a cycle and create every participating region's evaluation with empty items."""
+    if not regions:
+        raise WorkflowError(_("Pilih setidaknya satu daerah peserta."))
+    if Cycle.objects.filter(program=framework_version.code, year=year, round=round).exists():
+        raise WorkflowError(
+            _("Siklus %(program)s %(year)s %(round)s sudah ada.")
+            % {"program": framework_version.code, "year": year, "round": Round(round).label}
+        )
+    cycle = Cycle.objects.create(
+        year=year,
+        round=round,
+        framework_version=framework_version,
+        self_assessment_deadline=deadlines.self_assessment,
+        review_deadline=deadlines.review,
+        field_visit_deadline=deadlines.field_visit,
+        finalisation_deadline=deadlines.finalisation,
+    )
+    evaluations = Evaluation.objects.bulk_create(
+        [Evaluation(cycle=cycle, region=region) for region in regions]
+    )
+    indicators = list(
+        FrameworkNode.objects.filter(version=framework_version)
+        .exclude(kind="group")
+        .values_list("pk", flat=True)
+    )
+    ItemValue.objects.bulk_create(
+        [
+            ItemValue(evaluation=evaluation, indicator_id=indicator)
+            for evaluation in evaluations
+            for indicator in indicators
+        ],
+        batch_size=5000,
+    )
+    record(
+        actor=user,
+        action="cycle.open",
+        target=cycle,
+        after={
+            "year": year,
+            "round": round,
+            "framework": framework_version.ref,
+            "regions": [region.code for region in regions],
+        },
+    )
+    return cycle
+
+
+@transaction.atomic
+def assign_items(
+    *, evaluation: Evaluation, items: Iterable[ItemValue], opd: OPD | None, user: Any
+) -> int:
+    """Assign items to one of the region's OPDs (or clear the assignment with None)."""
+    if opd is not None and opd.region_id != evaluation.region_id:
+        raise WorkflowError(_("Perangkat daerah itu bukan milik daerah ini."))
+    if evaluation.status not in (EvaluationStatus.SELF_ASSESSMENT, EvaluationStatus.CLARIFICATION):
+        raise WorkflowError(_("Penugasan hanya dapat diubah selama penilaian mandiri."))
+    changed = 0
+    for item in items:
+        if item.evaluation_id != evaluation.pk or item.opd_id == (opd.pk if opd else None):
+            continue
+        before = {"opd": item.opd_id}
+        item.opd = opd
+        item.version += 1
+        item.save(update_fields=["opd", "version", "updated_at"])
+        record(
+            actor=user,
+            action="item.assign",
+            target=item,
+            before=before,
+            after={"opd": opd.pk if opd else None},
+            evaluation_id=evaluation.pk,
+            region_id=evaluation.region_id,
+        )
+        changed += 1
+    return changed
+
+
+@transaction.atomic
+def save_self_assessment(
+    *,
+    item: ItemValue,
+    user: Any,
+    value: Decimal | None,
+    narrative: str,
+    expected_version: int,
+) -> ItemValue:
+    """Save a region's value and narrative for one item, refusing a stale or locked edit."""
+    locked = (
+        ItemValue.objects.select_for_update()
+        .select_related("evaluation__cycle", "indicator", "updated_by")
+        .get(pk=item.pk)
+    )
+    evaluation = locked.evaluation
+    reason = item_lock_reason(user, locked, evaluation)
+    if reason:
+        raise WorkflowError(reason)
+    if locked.version != expected_version:
+        raise StaleEditError(locked)
+    if locked.indicator.data_source == "programs":
+        raise WorkflowError(
+            _("Nilai butir ini dihitung dari daftar program masterplan, bukan diisi langsung.")
+        )
+    problem = check_value(locked.indicator, value)
+    if problem:
+        raise WorkflowError(problem)
+    before = {"self_value": locked.self_value, "narrative": locked.narrative}
+    if before == {"self_value": value, "narrative": narrative}:
+        return locked  # saving an unchanged form is not a change
+    locked.self_value = value
+    locked.narrative = narrative
+    locked.version += 1
+    locked.updated_by = user
+    locked.save(update_fields=["self_value", "narrative", "version", "updated_by", "updated_at"])
+    record(
+        actor=user,
+        action="item.self_assessment",
+        target=locked,
+        before=before,
+        after={"self_value": value, "narrative": narrative},
+        evaluation_id=evaluation.pk,
+        region_id=evaluation.region_id,
+    )
+    return locked
+
+
+@transaction.atomic
+def submit_evaluation(*, evaluation: Evaluation, user: Any) -> Evaluation:
+    """The coordinator hands the self-assessment to the assessors; entry locks."""
+    missing = ItemValue.objects.filter(evaluation=evaluation, self_value__isnull=True).count()
+    return move(
+        evaluation=evaluation,
+        to=EvaluationStatus.SUBMITTED,
+        user=user,
+        extra={"missing_items": missing},
+    )
+
+
+@transaction.atomic
+def assign_assessor(
+    *, cycle: Cycle, region: Region, assessor: Any, is_lead: bool, user: Any
+) -> AssessorAssignment:
+    if is_lead:
+        AssessorAssignment.objects.filter(cycle=cycle, region=region, is_lead=True).update(
+            is_lead=False
+        )
+    assignment, _created = AssessorAssignment.objects.update_or_create(
+        cycle=cycle, region=region, user=assessor, defaults={"is_lead": is_lead}
+    )
+    record(
+        actor=user,
+        action="cycle.assign_assessor",
+        target=assignment,
+        after={"assessor": assessor.pk, "region": region.code, "is_lead": is_lead},
+        region_id=region.pk,
+    )
+    return assignment

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from cityeval.evaluations.views import history, items, overview
+
+app_name = "evaluations"
+
+urlpatterns = [
+    path("", overview.my_evaluations, name="mine"),
+    path("<int:pk>/", overview.overview, name="overview"),
+    path("<int:pk>/submit/", overview.submit, name="submit"),
+    path("<int:pk>/items/", items.item_list, name="items"),
+    path("<int:pk>/items/assign/", items.assign, name="assign"),
+    path("<int:pk>/items/<int:item_pk>/", items.item_detail, name="item"),
+    path("<int:pk>/items/<int:item_pk>/history/", history.item_history, name="item_history"),
+    path("<int:pk>/log.csv", history.evaluation_log, name="log"),
+]

@@ -1,0 +1,51 @@
+"""The audit history of one item and the exported log of a whole evaluation."""
+
+from __future__ import annotations
+
+import csv
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from cityeval.audit.models import AuditEntry
+from cityeval.evaluations.access import evaluation_for, items_for
+
+
+@login_required
+def item_history(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+    evaluation = evaluation_for(request.user, pk)
+    item = next((i for i in items_for(request.user, evaluation) if i.pk == item_pk), None)
+    if item is None:
+        raise Http404
+    entries = AuditEntry.objects.for_target(item).select_related("actor")
+    return render(
+        request,
+        "evaluations/item_history.html",
+        {"evaluation": evaluation, "item": item, "entries": entries},
+    )
+
+
+@login_required
+def evaluation_log(request: HttpRequest, pk: int) -> HttpResponse:
+    """Every audit entry of the evaluation as CSV (who, when, what, before, after)."""
+    evaluation = evaluation_for(request.user, pk)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    filename = f"audit-{evaluation.region.code}-{evaluation.cycle.year}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    writer = csv.writer(response)
+    writer.writerow(["at", "actor", "action", "target", "before", "after", "note"])
+    entries = AuditEntry.objects.for_evaluation(evaluation.pk).select_related("actor")
+    for entry in entries.order_by("at", "id"):
+        writer.writerow(
+            [
+                entry.at.isoformat(),
+                entry.actor.username if entry.actor else "",
+                entry.action,
+                f"{entry.target_type}#{entry.target_id}",
+                entry.before,
+                entry.after,
+                entry.note,
+            ]
+        )
+    return response

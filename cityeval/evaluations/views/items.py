@@ -1,0 +1,156 @@
+"""The items of a self-assessment: the list (with assignment to OPDs) and one item's page."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from cityeval.evaluations.access import (
+    Can,
+    capabilities,
+    evaluation_for,
+    item_lock_reason,
+    items_for,
+)
+from cityeval.evaluations.forms import AssignItemsForm, SelfAssessmentForm
+from cityeval.evaluations.models import Evaluation, ItemValue
+from cityeval.evaluations.services import (
+    StaleEditError,
+    WorkflowError,
+    assign_items,
+    save_self_assessment,
+)
+from cityeval.frameworks.tags import dimension_names
+from cityeval.regions.models import OPD
+
+
+@login_required
+def item_list(request: HttpRequest, pk: int) -> HttpResponse:
+    evaluation = evaluation_for(request.user, pk)
+    can = capabilities(request.user, evaluation)
+    items = items_for(request.user, evaluation)
+    dimensions = dimension_names(evaluation.cycle.framework_version)
+    dimension = request.GET.get("dimension", "")
+    if dimension in dimensions:
+        items = [item for item in items if dimension in item.indicator.tags]
+    state = request.GET.get("state", "")
+    if state == "empty":
+        items = [item for item in items if item.self_value is None]
+    elif state == "filled":
+        items = [item for item in items if item.self_value is not None]
+    opd = request.GET.get("opd", "")
+    if opd.isdigit():
+        items = [item for item in items if item.opd_id == int(opd)]
+    return render(
+        request,
+        "evaluations/item_list.html",
+        {
+            "evaluation": evaluation,
+            "items": items,
+            "can": {c.value for c in can},
+            "dimensions": dimensions,
+            "dimension": dimension,
+            "state": state,
+            "opd": opd,
+            "opds": OPD.objects.filter(region_id=evaluation.region_id, active=True),
+        },
+    )
+
+
+@login_required
+@require_POST
+def assign(request: HttpRequest, pk: int) -> HttpResponse:
+    evaluation = evaluation_for(request.user, pk, Can.COORDINATE)
+    form = AssignItemsForm(
+        request.POST, evaluation_id=evaluation.pk, region_id=evaluation.region_id
+    )
+    if not form.is_valid():
+        messages.error(request, _("Pilih butir dan perangkat daerah yang valid."))
+    else:
+        try:
+            count = assign_items(
+                evaluation=evaluation,
+                items=form.cleaned_data["items"],
+                opd=form.cleaned_data["opd"],
+                user=request.user,
+            )
+        except WorkflowError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("%(count)d butir ditugaskan.") % {"count": count})
+    return redirect(request.POST.get("next") or f"/evaluations/{evaluation.pk}/items/")
+
+
+def _item(request: HttpRequest, evaluation: Evaluation, item_pk: int) -> ItemValue:
+    """One item of the evaluation, visible to this person (contributors: their OPD's only)."""
+    for item in items_for(request.user, evaluation):
+        if item.pk == item_pk:
+            return item
+    raise Http404
+
+
+@login_required
+def item_detail(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+    evaluation = evaluation_for(request.user, pk)
+    item = _item(request, evaluation, item_pk)
+    lock_reason = item_lock_reason(request.user, item, evaluation)
+    can_fill = Can.FILL in capabilities(request.user, evaluation) and not lock_reason
+    conflict: ItemValue | None = None
+    if request.method == "POST":
+        if not can_fill:
+            messages.error(request, lock_reason or _("Anda tidak dapat mengubah butir ini."))
+            return redirect("evaluations:item", pk=evaluation.pk, item_pk=item.pk)
+        form = SelfAssessmentForm(request.POST, indicator=item.indicator)
+        if form.is_valid():
+            try:
+                save_self_assessment(
+                    item=item,
+                    user=request.user,
+                    value=form.cleaned_data["value"],
+                    narrative=form.cleaned_data["narrative"],
+                    expected_version=form.cleaned_data["version"],
+                )
+            except StaleEditError as error:
+                # Keep what the person typed; show the newer saved value beside it.
+                conflict = error.current
+                # The next save is against the version the person has now seen.
+                data = request.POST.copy()
+                data["version"] = str(conflict.version)
+                form = SelfAssessmentForm(data, indicator=item.indicator)
+                form.is_valid()
+                form.add_error(None, str(error))
+            except WorkflowError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(request, _("Butir disimpan."))
+                return redirect("evaluations:item", pk=evaluation.pk, item_pk=item.pk)
+    else:
+        form = SelfAssessmentForm(
+            initial=SelfAssessmentForm.initial_for(item), indicator=item.indicator
+        )
+    levels = [
+        (level, item.indicator.rubric(level), item.indicator.evidence(level))
+        for level in sorted(int(key) for key in item.indicator.levels)
+    ]
+    siblings = [i.pk for i in items_for(request.user, evaluation)]
+    position = siblings.index(item.pk)
+    return render(
+        request,
+        "evaluations/item_detail.html",
+        {
+            "evaluation": evaluation,
+            "item": item,
+            "form": form,
+            "levels": levels,
+            "can_fill": can_fill,
+            "lock_reason": lock_reason,
+            "conflict": conflict,
+            "previous_pk": siblings[position - 1] if position > 0 else None,
+            "next_pk": siblings[position + 1] if position + 1 < len(siblings) else None,
+            "can": {c.value for c in capabilities(request.user, evaluation)},
+        },
+    )

@@ -1,0 +1,83 @@
+"""A person's evaluations, one evaluation's overview, and its submission."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from cityeval.evaluations import progress
+from cityeval.evaluations.access import Can, capabilities, entry_lock_reason, evaluation_for
+from cityeval.evaluations.access import visible_evaluations as visible
+from cityeval.evaluations.models import AssessorAssignment, EvaluationStatus
+from cityeval.evaluations.services import WorkflowError, submit_evaluation
+from cityeval.evaluations.workflow import TransitionError
+from cityeval.frameworks.tags import dimension_names
+
+STEPS = [
+    EvaluationStatus.SELF_ASSESSMENT,
+    EvaluationStatus.SUBMITTED,
+    EvaluationStatus.DOCUMENT_REVIEW,
+    EvaluationStatus.CLARIFICATION,
+    EvaluationStatus.FIELD_VISIT,
+    EvaluationStatus.FINALISED,
+    EvaluationStatus.PUBLISHED,
+]
+
+
+@login_required
+def my_evaluations(request: HttpRequest) -> HttpResponse:
+    evaluations = visible(request.user).order_by("-cycle__year", "-cycle__round", "region__code")
+    status = request.GET.get("status", "")
+    if status in EvaluationStatus.values:
+        evaluations = evaluations.filter(status=status)
+    return render(
+        request,
+        "evaluations/my_evaluations.html",
+        {
+            "evaluations": evaluations[:300],
+            "statuses": EvaluationStatus.choices,
+            "status": status,
+        },
+    )
+
+
+@login_required
+def overview(request: HttpRequest, pk: int) -> HttpResponse:
+    evaluation = evaluation_for(request.user, pk)
+    can = capabilities(request.user, evaluation)
+    dimensions = dimension_names(evaluation.cycle.framework_version)
+    team = AssessorAssignment.objects.filter(
+        cycle_id=evaluation.cycle_id, region_id=evaluation.region_id
+    ).select_related("user")
+    current = STEPS.index(EvaluationStatus(evaluation.status))
+    return render(
+        request,
+        "evaluations/overview.html",
+        {
+            "evaluation": evaluation,
+            "can": {c.value for c in can},
+            "steps": [(step, i < current, i == current) for i, step in enumerate(STEPS)],
+            "lock_reason": entry_lock_reason(evaluation),
+            "overall": progress.overall(evaluation),
+            "by_opd": progress.by_opd(evaluation),
+            "by_dimension": progress.by_dimension(evaluation, dimensions),
+            "team": team,
+        },
+    )
+
+
+@login_required
+@require_POST
+def submit(request: HttpRequest, pk: int) -> HttpResponse:
+    evaluation = evaluation_for(request.user, pk, Can.COORDINATE)
+    try:
+        submit_evaluation(evaluation=evaluation, user=request.user)
+    except (WorkflowError, TransitionError) as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Penilaian mandiri telah diserahkan kepada asesor."))
+    return redirect("evaluations:overview", pk=evaluation.pk)

@@ -1,0 +1,93 @@
+"""The state machine of a region's evaluation.
+
+    self_assessment ─submit─► submitted ─start_review─► document_review ─► field_visit
+                                                          │      ▲              │
+                                          request_clarification  answer        finalise
+                                                          ▼      │              ▼
+                                                        clarification       finalised ─► published
+
+A program admin may send an evaluation back (reopen) from any later state, with a reason.
+Every transition is a function here or in a service that calls `move`, which refuses a move the
+table does not allow with a message naming both states. The table is the one place that says
+what may follow what.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cityeval.audit.log import record
+from cityeval.evaluations.models import Evaluation, EvaluationStatus
+
+S = EvaluationStatus
+
+ALLOWED: Mapping[EvaluationStatus, frozenset[EvaluationStatus]] = {
+    S.SELF_ASSESSMENT: frozenset({S.SUBMITTED}),
+    S.SUBMITTED: frozenset({S.DOCUMENT_REVIEW, S.SELF_ASSESSMENT}),
+    S.DOCUMENT_REVIEW: frozenset({S.CLARIFICATION, S.FIELD_VISIT, S.SELF_ASSESSMENT}),
+    S.CLARIFICATION: frozenset({S.DOCUMENT_REVIEW, S.SELF_ASSESSMENT}),
+    S.FIELD_VISIT: frozenset({S.FINALISED, S.DOCUMENT_REVIEW, S.CLARIFICATION}),
+    S.FINALISED: frozenset({S.PUBLISHED, S.DOCUMENT_REVIEW}),
+    S.PUBLISHED: frozenset({S.DOCUMENT_REVIEW}),
+}
+
+
+class TransitionError(Exception):
+    """A status change the workflow does not allow from the current state."""
+
+
+def can_move(evaluation: Evaluation, to: EvaluationStatus) -> bool:
+    return to in ALLOWED[EvaluationStatus(evaluation.status)]
+
+
+def move(
+    *,
+    evaluation: Evaluation,
+    to: EvaluationStatus,
+    user: Any,
+    note: str = "",
+    extra: Mapping[str, Any] | None = None,
+) -> Evaluation:
+    """Change the status in the caller's transaction, after locking the row; audit the change.
+
+    The row is re-read under a lock so that two people pressing buttons at once cannot both
+    move the evaluation from the same state.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("move() must run inside the service's transaction")
+    locked = Evaluation.objects.select_for_update().get(pk=evaluation.pk)
+    current = EvaluationStatus(locked.status)
+    if to not in ALLOWED[current]:
+        raise TransitionError(
+            _("Status tidak dapat diubah dari “%(current)s” menjadi “%(to)s”.")
+            % {"current": current.label, "to": to.label}
+        )
+    now = timezone.now()
+    locked.status = to
+    stamps = {
+        S.SUBMITTED: "submitted_at",
+        S.FINALISED: "finalised_at",
+        S.PUBLISHED: "published_at",
+    }
+    fields = ["status", "updated_at"]
+    if to in stamps:
+        setattr(locked, stamps[to], now)
+        fields.append(stamps[to])
+    locked.save(update_fields=fields)
+    record(
+        actor=user,
+        action=f"evaluation.status.{to.value}",
+        target=locked,
+        before={"status": current.value},
+        after={"status": to.value, **(extra or {})},
+        evaluation_id=locked.pk,
+        region_id=locked.region_id,
+        note=note,
+    )
+    evaluation.refresh_from_db()
+    return locked
