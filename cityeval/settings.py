@@ -31,6 +31,7 @@ DATA_DIR.mkdir(parents=True, exist_ok=True)
 MEDIA_ROOT = DATA_DIR / "media"
 MEDIA_URL = "/media-not-served/"  # evidence is served only through permission-checked views
 STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
 STATIC_URL = "/static/"
 # Files are served from the app folders and npm packages directly; `collectstatic` is optional.
 WHITENOISE_USE_FINDERS = True
@@ -58,6 +59,9 @@ INSTALLED_APPS = [
     "cityeval.results",
     "cityeval.audit",
     "cityeval.masterplans",
+    "cityeval.evidence",
+    "cityeval.reviews",
+    "cityeval.reports",
 ]
 
 MIDDLEWARE = [

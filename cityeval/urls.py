@@ -10,5 +10,8 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("masterplan/", include("cityeval.masterplans.urls")),
     path("evaluations/", include("cityeval.evaluations.urls")),
+    path("evidence/", include("cityeval.evidence.urls")),
+    path("review/", include("cityeval.reviews.urls")),
+    path("reports/", include("cityeval.reports.urls")),
     path("", include("cityeval.core.urls")),
 ]

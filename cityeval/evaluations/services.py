@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from cityeval.audit.log import record
+from cityeval.core.notify import notify_submitted
 from cityeval.evaluations.access import item_lock_reason
 from cityeval.evaluations.models import (
     AssessorAssignment,
@@ -196,12 +197,14 @@ def save_self_assessment(
 def submit_evaluation(*, evaluation: Evaluation, user: Any) -> Evaluation:
     """The coordinator hands the self-assessment to the assessors; entry locks."""
     missing = ItemValue.objects.filter(evaluation=evaluation, self_value__isnull=True).count()
-    return move(
+    moved = move(
         evaluation=evaluation,
         to=EvaluationStatus.SUBMITTED,
         user=user,
         extra={"missing_items": missing},
     )
+    notify_submitted(moved)
+    return moved
 
 
 @transaction.atomic
