@@ -226,3 +226,26 @@ def assign_assessor(
         region_id=region.pk,
     )
     return assignment
+
+
+@transaction.atomic
+def grant_entry_exception(
+    *, evaluation: Evaluation, until: date | None, reason: str, user: Any
+) -> Evaluation:
+    """Let one region enter data after the cycle's deadline (None removes the exception)."""
+    if until is not None and not reason.strip():
+        raise WorkflowError(_("Tuliskan alasan pengecualian batas waktu."))
+    before = {"entry_deadline_override": evaluation.entry_deadline_override}
+    evaluation.entry_deadline_override = until
+    evaluation.save(update_fields=["entry_deadline_override", "updated_at"])
+    record(
+        actor=user,
+        action="evaluation.entry_exception",
+        target=evaluation,
+        before=before,
+        after={"entry_deadline_override": until},
+        evaluation_id=evaluation.pk,
+        region_id=evaluation.region_id,
+        note=reason,
+    )
+    return evaluation

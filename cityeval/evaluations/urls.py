@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cityeval.evaluations.views import history, items, overview
+from cityeval.evaluations.views import cycles, history, items, overview
 
 app_name = "evaluations"
 
@@ -13,4 +13,9 @@ urlpatterns = [
     path("<int:pk>/items/<int:item_pk>/", items.item_detail, name="item"),
     path("<int:pk>/items/<int:item_pk>/history/", history.item_history, name="item_history"),
     path("<int:pk>/log.csv", history.evaluation_log, name="log"),
+    path("<int:pk>/entry-exception/", cycles.entry_exception, name="entry_exception"),
+    path("cycles/", cycles.cycle_list, name="cycles"),
+    path("cycles/new/", cycles.cycle_open, name="cycle_open"),
+    path("cycles/<int:pk>/", cycles.cycle_detail, name="cycle"),
+    path("cycles/<int:pk>/assessors/", cycles.cycle_assign, name="cycle_assign"),
 ]
