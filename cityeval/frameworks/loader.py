@@ -6,6 +6,7 @@ and the way a reader would (`tree > OUT > OUT-GOV-PS`, with the line in the file
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 from typing import Any
 
@@ -51,7 +52,27 @@ def load_framework_bytes(raw: bytes, *, filename: str) -> FrameworkDocument:
     return load_framework_text(text, filename=filename)
 
 
+# Validating a large framework takes a noticeable fraction of a second and the same shipped
+# files are loaded again and again (demo, tests, imports); a valid document is immutable, so it
+# is remembered by the hash of its text. Invalid files are never cached: their messages depend
+# on the active language.
+_VALID_DOCUMENTS: dict[str, FrameworkDocument] = {}
+_CACHE_LIMIT = 32
+
+
 def load_framework_text(text: str, *, filename: str) -> FrameworkDocument:
+    key = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    cached = _VALID_DOCUMENTS.get(key)
+    if cached is not None:
+        return cached
+    document = _validate_text(text, filename=filename)
+    if len(_VALID_DOCUMENTS) >= _CACHE_LIMIT:
+        _VALID_DOCUMENTS.clear()
+    _VALID_DOCUMENTS[key] = document
+    return document
+
+
+def _validate_text(text: str, *, filename: str) -> FrameworkDocument:
     parsed = parse_yaml(text)
     problems = list(parsed.problems)
     document: FrameworkDocument | None = None
