@@ -6,6 +6,7 @@ from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from cityeval.evaluations.access import visible_evaluations
 from cityeval.evaluations.models import Cycle, EvaluationStatus
 from cityeval.frameworks.models import FrameworkVersion
 from cityeval.regions.models import Cohort, Province, Region, RegionSource
@@ -29,7 +30,15 @@ def home(request: HttpRequest) -> HttpResponse:
         participants=Count("evaluations"),
         published=Count("evaluations", filter=Q(evaluations__status=EvaluationStatus.PUBLISHED)),
     )
+    mine = []
+    if request.user.is_authenticated:
+        mine = list(
+            visible_evaluations(request.user)
+            .exclude(status=EvaluationStatus.PUBLISHED)
+            .order_by("-cycle__year", "-cycle__round", "region__code")[:8]
+        )
     context = {
+        "mine": mine,
         "frameworks": frameworks,
         "regions": regions,
         "provinces": Province.objects.count(),
