@@ -1,0 +1,88 @@
+"""Uploads are recognised by content; the name's extension must agree with it."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+
+from cityeval.evidence.filetypes import (
+    EVIDENCE_TYPES,
+    IMAGE_TYPES,
+    FileTypeError,
+    check_file,
+)
+from tests.evidence.conftest import (
+    DOCX_BYTES,
+    EXE_BYTES,
+    JPEG_BYTES,
+    ODT_BYTES,
+    PDF_BYTES,
+    PLAIN_ZIP_BYTES,
+    PNG_BYTES,
+    PPTX_BYTES,
+    WEBP_BYTES,
+    XLSX_BYTES,
+    zip_bytes,
+)
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "key"),
+    [
+        ("perbup.pdf", PDF_BYTES, "pdf"),
+        ("foto.PNG", PNG_BYTES, "png"),
+        ("foto.jpg", JPEG_BYTES, "jpeg"),
+        ("foto.jpeg", JPEG_BYTES, "jpeg"),
+        ("foto.webp", WEBP_BYTES, "webp"),
+        ("laporan.docx", DOCX_BYTES, "docx"),
+        ("anggaran.xlsx", XLSX_BYTES, "xlsx"),
+        ("paparan.pptx", PPTX_BYTES, "pptx"),
+        ("notulen.odt", ODT_BYTES, "odt"),
+    ],
+)
+def test_it_accepts_the_listed_types_by_content(name: str, content: bytes, key: str) -> None:
+    assert check_file(name, io.BytesIO(content), EVIDENCE_TYPES).key == key
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("gambar.pdf", PNG_BYTES, "bukan PDF (isinya terbaca sebagai PNG)"),
+        ("setup.pdf", EXE_BYTES, "bukan PDF (isinya terbaca sebagai program"),
+        ("arsip.docx", PLAIN_ZIP_BYTES, "bukan DOCX (isinya terbaca sebagai arsip ZIP)"),
+        ("laporan.xlsx", DOCX_BYTES, "bukan XLSX (isinya terbaca sebagai DOCX)"),
+        ("rusak.docx", b"PK\x03\x04 not really a zip", "bukan DOCX"),
+        ("catatan.pdf", b"hanya teks biasa", "bukan PDF"),
+        ("kosong.pdf", b"", "berkas kosong"),
+        ("setup.exe", EXE_BYTES, "jenis berkas .exe tidak diterima"),
+        ("tanpa-ekstensi", PDF_BYTES, "tidak diterima"),
+    ],
+)
+def test_it_refuses_content_that_is_not_what_the_name_says(
+    name: str, content: bytes, message: str
+) -> None:
+    with pytest.raises(FileTypeError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        check_file(name, io.BytesIO(content), EVIDENCE_TYPES)
+
+
+def test_it_refuses_an_office_file_with_macros() -> None:
+    types = (
+        '<Types><Override ContentType="application/vnd.ms-word.document.macroEnabled.main+xml"/>'
+        "</Types>"
+    )
+    content = zip_bytes({"[Content_Types].xml": types})
+    with pytest.raises(FileTypeError, match="bukan DOCX"):
+        check_file("makro.docx", io.BytesIO(content), EVIDENCE_TYPES)
+
+
+def test_it_accepts_only_images_as_visit_photos() -> None:
+    with pytest.raises(FileTypeError, match="tidak diterima"):
+        check_file("laporan.pdf", io.BytesIO(PDF_BYTES), IMAGE_TYPES)
+    assert check_file("foto.png", io.BytesIO(PNG_BYTES), IMAGE_TYPES).key == "png"
+
+
+def test_it_leaves_the_stream_at_the_start_for_the_writer() -> None:
+    stream = io.BytesIO(DOCX_BYTES)
+    check_file("laporan.docx", stream, EVIDENCE_TYPES)
+    assert stream.tell() == 0
