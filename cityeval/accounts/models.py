@@ -5,15 +5,28 @@ and cycle by the workflow apps; the user model itself stays small.
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+
+class Language(models.TextChoices):
+    # Empty means "follow the program's default" (Indonesian), so a later change of the default
+    # reaches everyone who never chose.
+    DEFAULT = "", _("Bawaan program (Bahasa Indonesia)")
+    INDONESIAN = "id", "Bahasa Indonesia"
+    ENGLISH = "en", "English"
 
 
 class User(AbstractUser):
     # A swappable user model from the first migration: changing it later is a painful migration.
     full_name = models.CharField(_("nama lengkap"), max_length=200, blank=True)
     preferred_language = models.CharField(
-        _("bahasa"), max_length=8, blank=True, help_text=_("Kosong berarti bahasa bawaan.")
+        _("bahasa"),
+        max_length=8,
+        blank=True,
+        choices=Language.choices,
+        help_text=_("Kosong berarti bahasa bawaan."),
     )
 
     class Meta:
@@ -22,6 +35,11 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.full_name or self.username
+
+    @property
+    def invitation_pending(self) -> bool:
+        """Invited but has not set a password yet (invitations leave the password unusable)."""
+        return not self.has_usable_password()
 
 
 class Role(models.TextChoices):
@@ -70,5 +88,59 @@ class RoleGrant(models.Model):
         ]
 
     def __str__(self) -> str:
-        scope = self.opd or self.region or _("nasional")
-        return f"{self.user} · {self.get_role_display()} · {scope}"
+        return f"{self.user} · {self.get_role_display()} · {self.scope_label}"
+
+    @property
+    def scope_label(self) -> str:
+        if self.opd is not None:
+            return f"{self.opd} · {self.opd.region}"
+        return str(self.region or _("nasional"))
+
+    def clean(self) -> None:
+        """Which scope each role takes (the database checks only part of this)."""
+        if self.role in (Role.PROGRAM_ADMIN, Role.ASSESSOR) and (self.region_id or self.opd_id):
+            raise ValidationError(
+                _("Peran ini berlaku nasional, tanpa kabupaten/kota atau perangkat daerah.")
+            )
+        if self.role == Role.COORDINATOR and (self.region_id is None or self.opd_id):
+            raise ValidationError(_("Koordinator daerah memerlukan satu kabupaten/kota."))
+        if self.role == Role.CONTRIBUTOR and (
+            self.opd is None or self.region_id != self.opd.region_id
+        ):
+            raise ValidationError(
+                _("Kontributor memerlukan satu perangkat daerah dari kabupaten/kota yang dipilih.")
+            )
+        if self.role == Role.VIEWER and self.opd_id:
+            raise ValidationError(
+                _("Peninjau melihat satu kabupaten/kota atau seluruh negeri, bukan satu OPD.")
+            )
+
+
+class LoginFailureQuerySet(models.QuerySet["LoginFailure"]):
+    def for_username(self, username: str) -> LoginFailureQuerySet:
+        return self.filter(username=LoginFailure.normalise(username))
+
+
+class LoginFailure(models.Model):
+    """One failed sign-in. Kept by the typed username, whether or not such an account exists,
+    so that a lockout says nothing about which accounts exist (see `accounts/lockout.py`).
+    """
+
+    username = models.CharField(_("nama pengguna"), max_length=150, db_index=True)
+    ip_address = models.GenericIPAddressField(_("alamat IP"), null=True, blank=True)
+    at = models.DateTimeField(_("waktu"), auto_now_add=True, db_index=True)
+
+    objects = LoginFailureQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("gagal masuk")
+        verbose_name_plural = _("gagal masuk")
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.username} {self.at:%Y-%m-%d %H:%M}"
+
+    @staticmethod
+    def normalise(username: str) -> str:
+        # "Admin" and "admin " must count against one budget, or case variants multiply it.
+        return username.strip().casefold()[:150]

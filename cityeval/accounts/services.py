@@ -1,0 +1,182 @@
+"""Workflows on people: each a typed function with keyword-only arguments, one transaction and
+one audit entry. Callers have already checked permission (see `people_access.py`); these
+functions check state and refuse an invalid change with a clear message, writing nothing.
+
+An invitation e-mail is sent inside the transaction on purpose: when the mail server refuses
+it, the new account is rolled back instead of existing without a way in.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from cityeval.accounts.invitations import send_invitation
+from cityeval.accounts.models import Role, RoleGrant, User
+from cityeval.audit.log import record
+from cityeval.regions.models import OPD, Region
+
+_PROFILE_FIELDS = ["full_name", "preferred_language"]
+
+
+@transaction.atomic
+def invite_user(
+    *,
+    actor: User,
+    username: str,
+    full_name: str,
+    email: str,
+    role: Role,
+    region: Region | None,
+    opd: OPD | None,
+    site_url: str,
+) -> User:
+    if User.objects.filter(username__iexact=username).exists():
+        raise ValidationError(_("Nama pengguna ini sudah dipakai."), code="username_taken")
+    if User.objects.filter(email__iexact=email).exists():
+        raise ValidationError(_("Alamat surel ini sudah dipakai akun lain."), code="email_taken")
+    user = User(username=username, full_name=full_name, email=email)
+    user.set_unusable_password()
+    user.full_clean()
+    user.save()
+    grant = _new_grant(user=user, role=role, region=region, opd=opd)
+    send_invitation(user, site_url=site_url, invited_by=actor)
+    record(
+        actor=actor,
+        action="user.invite",
+        target=user,
+        after={
+            "username": username,
+            "full_name": full_name,
+            "email": email,
+            "role": role,
+            "region": grant.region_id,
+            "opd": grant.opd_id,
+        },
+        region_id=grant.region_id,
+    )
+    return user
+
+
+@transaction.atomic
+def resend_invitation(*, actor: User, user: User, site_url: str) -> None:
+    if not user.is_active:
+        raise ValidationError(_("Akun ini nonaktif; aktifkan dulu sebelum mengundang ulang."))
+    if not user.invitation_pending:
+        raise ValidationError(_("Orang ini sudah mengatur kata sandinya; undangan tidak perlu."))
+    user.set_unusable_password()  # a new random marker retires every earlier link
+    user.save(update_fields=["password"])
+    send_invitation(user, site_url=site_url, invited_by=actor)
+    record(actor=actor, action="user.invite_again", target=user, region_id=_home_region(user))
+
+
+@transaction.atomic
+def grant_role(
+    *, actor: User, user: User, role: Role, region: Region | None = None, opd: OPD | None = None
+) -> RoleGrant:
+    grant = _new_grant(user=user, role=role, region=region, opd=opd)
+    record(
+        actor=actor,
+        action="role.grant",
+        target=grant,
+        after={"user": user.pk, "role": role, "region": grant.region_id, "opd": grant.opd_id},
+        region_id=grant.region_id,
+    )
+    return grant
+
+
+@transaction.atomic
+def revoke_role(*, actor: User, grant: RoleGrant) -> None:
+    if grant.user_id == actor.pk and grant.role == Role.PROGRAM_ADMIN:
+        raise ValidationError(_("Anda tidak dapat mencabut peran admin program Anda sendiri."))
+    record(
+        actor=actor,
+        action="role.revoke",
+        target=grant,
+        before={
+            "user": grant.user_id,
+            "role": grant.role,
+            "region": grant.region_id,
+            "opd": grant.opd_id,
+        },
+        region_id=grant.region_id,
+    )
+    grant.delete()
+
+
+@transaction.atomic
+def deactivate_user(*, actor: User, user: User) -> None:
+    if user.pk == actor.pk:
+        raise ValidationError(_("Anda tidak dapat menonaktifkan akun Anda sendiri."))
+    if not user.is_active:
+        raise ValidationError(_("Akun ini sudah nonaktif."))
+    _set_active(actor=actor, user=user, active=False)
+
+
+@transaction.atomic
+def reactivate_user(*, actor: User, user: User) -> None:
+    if user.is_active:
+        raise ValidationError(_("Akun ini sudah aktif."))
+    _set_active(actor=actor, user=user, active=True)
+
+
+@transaction.atomic
+def update_profile(*, user: User, full_name: str, preferred_language: str) -> None:
+    before = {name: getattr(user, name) for name in _PROFILE_FIELDS}
+    user.full_name = full_name
+    user.preferred_language = preferred_language
+    user.full_clean()
+    user.save(update_fields=_PROFILE_FIELDS)
+    after = {name: getattr(user, name) for name in _PROFILE_FIELDS}
+    record(actor=user, action="user.profile", target=user, before=before, after=after)
+
+
+PasswordReason = Literal["change", "reset", "invitation"]
+
+
+@transaction.atomic
+def set_own_password(*, user: User, password: str, reason: PasswordReason) -> None:
+    """A person sets their own password: a change while signed in, a reset by e-mail, or the
+    first password from an invitation. The password itself is never logged.
+    """
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    # The person is the actor even though an invitee or a resetter is not signed in yet.
+    record(actor=user, action=f"user.password_{reason}", target=user)
+
+
+def _new_grant(*, user: User, role: Role, region: Region | None, opd: OPD | None) -> RoleGrant:
+    if opd is not None and region is None:
+        region = opd.region
+    grant = RoleGrant(user=user, role=role, region=region, opd=opd)
+    grant.clean()
+    duplicate = RoleGrant.objects.filter(
+        user=user, role=role, region=grant.region, opd=grant.opd
+    ).exists()
+    # The unique constraint treats NULL scopes as distinct, so national duplicates need this.
+    if duplicate:
+        raise ValidationError(_("Orang ini sudah memegang peran tersebut."), code="duplicate")
+    grant.save()
+    return grant
+
+
+def _set_active(*, actor: User, user: User, active: bool) -> None:
+    user.is_active = active
+    user.save(update_fields=["is_active"])
+    record(
+        actor=actor,
+        action="user.reactivate" if active else "user.deactivate",
+        target=user,
+        before={"is_active": not active},
+        after={"is_active": active},
+        region_id=_home_region(user),
+    )
+
+
+def _home_region(user: User) -> int | None:
+    """The one region all of a person's scoped roles are in, so a region's log shows them."""
+    regions = set(user.grants.exclude(region=None).values_list("region_id", flat=True))
+    return regions.pop() if len(regions) == 1 else None

@@ -1,0 +1,109 @@
+"""Named personas, set up once per test: the people every permission test talks about.
+
+Two regions (A: Kutai Kartanegara, B: Kota Semarang), each with OPDs; one person per role, and
+an OPD contributor in each region as someone to be managed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+import pytest
+from django.contrib.auth.hashers import make_password
+from pytest_django.fixtures import Settings
+
+from cityeval.accounts.models import Role, RoleGrant, User
+from cityeval.regions.models import OPD, Province, Region
+
+PASSWORD = "kata-sandi-uji-2026"
+
+
+@pytest.fixture(autouse=True)
+def fast_hasher(settings: Settings) -> None:
+    # Argon2 takes a third of a second per check by design; lockout tests make dozens of checks.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@cache
+def _hashed_password() -> str:
+    return make_password(PASSWORD)
+
+
+@dataclass(frozen=True)
+class World:
+    region_a: Region
+    region_b: Region
+    opd_a: OPD
+    opd_a2: OPD
+    opd_b: OPD
+    admin: User
+    coordinator_a: User
+    coordinator_b: User
+    contributor_a: User
+    viewer_a: User
+    national_viewer: User
+    assessor: User
+    contributor_b: User
+
+    def persona(self, name: str) -> User | None:
+        return None if name == "anonymous" else getattr(self, name)
+
+
+def make_person(
+    username: str, role: Role, *, region: Region | None = None, opd: OPD | None = None
+) -> User:
+    user = User.objects.create(
+        username=username,
+        full_name=username.replace("_", " ").title(),
+        email=f"{username}@example.test",
+        password=_hashed_password(),
+    )
+    RoleGrant.objects.create(
+        user=user, role=role, region=region or (opd.region if opd else None), opd=opd
+    )
+    return user
+
+
+@pytest.fixture
+def world(db: None) -> World:
+    kaltim = Province.objects.create(code="64", name="Kalimantan Timur")
+    jateng = Province.objects.create(code="33", name="Jawa Tengah")
+    region_a = Region.objects.create(
+        code="64.02",
+        name="Kutai Kartanegara",
+        full_name="Kabupaten Kutai Kartanegara",
+        kind=Region.Kind.KABUPATEN,
+        province=kaltim,
+    )
+    region_b = Region.objects.create(
+        code="33.74",
+        name="Semarang",
+        full_name="Kota Semarang",
+        kind=Region.Kind.KOTA,
+        province=jateng,
+    )
+    opd_a = OPD.objects.create(
+        region=region_a, code="DINKES", name="Dinas Kesehatan", short_name="Dinkes"
+    )
+    opd_a2 = OPD.objects.create(
+        region=region_a, code="BAPPEDA", name="Badan Perencanaan", short_name="Bappeda"
+    )
+    opd_b = OPD.objects.create(
+        region=region_b, code="DINKES", name="Dinas Kesehatan", short_name="Dinkes"
+    )
+    return World(
+        region_a=region_a,
+        region_b=region_b,
+        opd_a=opd_a,
+        opd_a2=opd_a2,
+        opd_b=opd_b,
+        admin=make_person("admin_program", Role.PROGRAM_ADMIN),
+        coordinator_a=make_person("koordinator_a", Role.COORDINATOR, region=region_a),
+        coordinator_b=make_person("koordinator_b", Role.COORDINATOR, region=region_b),
+        contributor_a=make_person("kontributor_a", Role.CONTRIBUTOR, opd=opd_a),
+        viewer_a=make_person("peninjau_a", Role.VIEWER, region=region_a),
+        national_viewer=make_person("peninjau_nasional", Role.VIEWER),
+        assessor=make_person("asesor", Role.ASSESSOR),
+        contributor_b=make_person("kontributor_b", Role.CONTRIBUTOR, opd=opd_b),
+    )

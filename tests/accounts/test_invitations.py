@@ -1,0 +1,188 @@
+"""Invitations end to end: the e-mail, the one-time link, the first password."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.core import mail
+from django.test import Client
+from django.urls import reverse
+
+from cityeval.accounts.models import Role, RoleGrant, User
+from cityeval.audit.models import AuditEntry
+from tests.accounts.conftest import World
+
+pytestmark = pytest.mark.django_db
+
+NEW_PASSWORD = "pesut-mahakam-2026"
+
+
+def invite_contributor(client: Client, world: World, username: str = "budi.dinkes") -> User:
+    response = client.post(
+        reverse("person_invite"),
+        {
+            "full_name": "Budi Santoso",
+            "username": username,
+            "email": f"{username}@kukarkab.go.id",
+            "role": Role.CONTRIBUTOR,
+            "region": world.region_a.pk,
+            "opd": world.opd_a.pk,
+        },
+    )
+    assert response.status_code == 302, response.content.decode()
+    return User.objects.get(username=username)
+
+
+def link_path(message: mail.EmailMessage) -> str:
+    match = re.search(r"https?://testserver(/accounts/invitation/\S+/)", str(message.body))
+    assert match, message.body
+    return match.group(1)
+
+
+def accept(client: Client, path: str, password: str = NEW_PASSWORD) -> Client:
+    page = client.get(path, follow=True)
+    assert "Selamat datang di cityeval" in page.content.decode()
+    set_url = page.redirect_chain[-1][0]
+    response = client.post(set_url, {"new_password1": password, "new_password2": password})
+    assert response.status_code == 302
+    return client
+
+
+def test_an_invitation_sets_a_password_once_and_the_person_signs_in(
+    client: Client, world: World
+) -> None:
+    client.force_login(world.coordinator_a)
+    person = invite_contributor(client, world)
+    assert person.invitation_pending
+    assert not person.has_usable_password()
+    assert list(person.grants.values_list("role", "opd")) == [(Role.CONTRIBUTOR, world.opd_a.pk)]
+
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == ["budi.dinkes@kukarkab.go.id"]
+    assert message.subject == "Undangan ke cityeval"
+    assert "budi.dinkes" in message.body
+    assert "Koordinator A mengundang Anda" in message.body
+    path = link_path(message)
+
+    invitee = Client()
+    accept(invitee, path)
+    person.refresh_from_db()
+    assert person.check_password(NEW_PASSWORD)
+    assert not person.invitation_pending
+
+    login = invitee.post(reverse("login"), {"username": "budi.dinkes", "password": NEW_PASSWORD})
+    assert login.status_code == 302
+    # The link works once.
+    again = Client().get(path, follow=True).content.decode()
+    assert "Tautan undangan tidak berlaku" in again
+
+
+def test_accepting_says_where_to_sign_in(client: Client, world: World) -> None:
+    client.force_login(world.admin)
+    invite_contributor(client, world)
+    invitee = Client()
+    accept(invitee, link_path(mail.outbox[0]))
+    page = invitee.get(reverse("login")).content.decode()
+    assert "Kata sandi tersimpan" in page
+    assert "budi.dinkes" in page
+
+
+def test_the_invitation_refuses_a_weak_password(client: Client, world: World) -> None:
+    client.force_login(world.admin)
+    person = invite_contributor(client, world)
+    invitee = Client()
+    page = invitee.get(link_path(mail.outbox[0]), follow=True)
+    set_url = page.redirect_chain[-1][0]
+    response = invitee.post(set_url, {"new_password1": "budi", "new_password2": "budi"})
+    assert response.status_code == 200
+    person.refresh_from_db()
+    assert person.invitation_pending
+
+
+def test_sending_again_retires_the_earlier_link(client: Client, world: World) -> None:
+    client.force_login(world.coordinator_a)
+    person = invite_contributor(client, world)
+    first = link_path(mail.outbox[0])
+    response = client.post(reverse("person_resend", kwargs={"pk": person.pk}))
+    assert response.status_code == 302
+    assert len(mail.outbox) == 2
+    second = link_path(mail.outbox[1])
+    assert first != second
+    assert "Tautan undangan tidak berlaku" in Client().get(first, follow=True).content.decode()
+    accept(Client(), second)
+    assert AuditEntry.objects.filter(action="user.invite_again", target_id=str(person.pk)).exists()
+
+
+def test_a_deactivated_persons_link_no_longer_works(client: Client, world: World) -> None:
+    client.force_login(world.coordinator_a)
+    person = invite_contributor(client, world)
+    client.post(reverse("person_deactivate", kwargs={"pk": person.pk}))
+    page = Client().get(link_path(mail.outbox[0]), follow=True).content.decode()
+    assert "Tautan undangan tidak berlaku" in page
+
+
+def test_a_password_reset_link_is_no_invitation(client: Client, world: World) -> None:
+    client.force_login(world.admin)
+    invite_contributor(client, world)
+    path = link_path(mail.outbox[0]).replace("/invitation/", "/reset/")
+    assert "Tautan tidak berlaku" in Client().get(path, follow=True).content.decode()
+
+
+def test_an_invitation_is_audited_once_with_who_what_and_where(
+    client: Client, world: World
+) -> None:
+    client.force_login(world.coordinator_a)
+    person = invite_contributor(client, world)
+    entry = AuditEntry.objects.get(action="user.invite")
+    assert entry.actor == world.coordinator_a
+    assert entry.target_id == str(person.pk)
+    assert entry.region_id == world.region_a.pk
+    assert entry.after is not None
+    assert entry.after["opd"] == world.opd_a.pk
+    accept(Client(), link_path(mail.outbox[0]))
+    accepted = AuditEntry.objects.get(action="user.password_invitation")
+    assert accepted.actor == person
+
+
+def test_a_taken_username_writes_nothing_and_sends_nothing(client: Client, world: World) -> None:
+    client.force_login(world.coordinator_a)
+    response = client.post(
+        reverse("person_invite"),
+        {
+            "full_name": "Orang Lain",
+            "username": "Kontributor_A",
+            "email": "lain@kukarkab.go.id",
+            "role": Role.CONTRIBUTOR,
+            "region": world.region_a.pk,
+            "opd": world.opd_a.pk,
+        },
+    )
+    assert response.status_code == 200
+    assert "Nama pengguna ini sudah dipakai." in response.content.decode()
+    assert mail.outbox == []
+    assert not AuditEntry.objects.filter(action="user.invite").exists()
+    assert RoleGrant.objects.count() == 8
+
+
+def test_a_failing_mail_server_leaves_no_account_behind(
+    client: Client, world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise ConnectionRefusedError
+
+    monkeypatch.setattr("cityeval.accounts.invitations.send_mail", refuse)
+    client.force_login(world.admin)
+    response = client.post(
+        reverse("person_invite"),
+        {
+            "full_name": "Budi",
+            "username": "budi.dinkes",
+            "email": "budi@kukarkab.go.id",
+            "role": Role.ASSESSOR,
+        },
+        follow=True,
+    )
+    assert "Surel undangan gagal dikirim" in response.content.decode()
+    assert not User.objects.filter(username="budi.dinkes").exists()

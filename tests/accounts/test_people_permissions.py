@@ -1,0 +1,259 @@
+"""Who may open and use the people pages. Another region's people and OPDs answer 404; a role a
+coordinator may not handle inside their own region answers 403; anonymous visitors go to login.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from cityeval.accounts.models import Role, RoleGrant, User
+from cityeval.audit.models import AuditEntry
+from tests.accounts.conftest import World
+
+pytestmark = pytest.mark.django_db
+
+PERSONAS = [
+    "admin",
+    "coordinator_a",
+    "coordinator_b",
+    "contributor_a",
+    "viewer_a",
+    "national_viewer",
+    "assessor",
+    "anonymous",
+]
+LOGIN = 0  # expected "status" for a redirect to the login page
+
+UrlOf = Callable[[World], str]
+
+
+def person(name: str, action: str = "person_detail") -> UrlOf:
+    return lambda world: reverse(action, kwargs={"pk": getattr(world, name).pk})
+
+
+# (label, method, url, expected status per persona in PERSONAS order)
+MATRIX: list[tuple[str, str, UrlOf, list[int]]] = [
+    ("people list", "get", lambda w: reverse("people"), [200, 200, 200, 403, 403, 403, 403, LOGIN]),
+    (
+        "invite page",
+        "get",
+        lambda w: reverse("person_invite"),
+        [200, 200, 200, 403, 403, 403, 403, LOGIN],
+    ),
+    (
+        "region A contributor",
+        "get",
+        person("contributor_a"),
+        [200, 200, 404, 403, 403, 403, 403, LOGIN],
+    ),
+    (
+        "region B contributor",
+        "get",
+        person("contributor_b"),
+        [200, 404, 200, 403, 403, 403, 403, LOGIN],
+    ),
+    ("an assessor", "get", person("assessor"), [200, 404, 404, 403, 403, 403, 403, LOGIN]),
+    (
+        "deactivate region A contributor",
+        "post",
+        person("contributor_a", "person_deactivate"),
+        [302, 302, 404, 403, 403, 403, 403, LOGIN],
+    ),
+    (
+        "deactivate region A viewer",
+        "post",
+        person("viewer_a", "person_deactivate"),
+        [302, 302, 404, 403, 403, 403, 403, LOGIN],
+    ),
+    (
+        "deactivate region A coordinator",
+        "post",
+        person("coordinator_a", "person_deactivate"),
+        [302, 403, 404, 403, 403, 403, 403, LOGIN],
+    ),
+    (
+        "re-invite region B contributor",
+        "post",
+        person("contributor_b", "person_resend"),
+        [302, 404, 302, 403, 403, 403, 403, LOGIN],
+    ),
+    ("profile", "get", lambda w: reverse("profile"), [200] * 7 + [LOGIN]),
+    ("password change", "get", lambda w: reverse("password_change"), [200] * 7 + [LOGIN]),
+    ("login page", "get", lambda w: reverse("login"), [302] * 7 + [200]),
+]
+CASES = [
+    pytest.param(label, method, url, persona, expected[i], id=f"{label}-{persona}")
+    for label, method, url, expected in MATRIX
+    for i, persona in enumerate(PERSONAS)
+]
+
+
+@pytest.mark.parametrize(("label", "method", "url", "persona", "expected"), CASES)
+def test_each_persona_gets_the_status_it_should(
+    client: Client, world: World, label: str, method: str, url: UrlOf, persona: str, expected: int
+) -> None:
+    user = world.persona(persona)
+    if user is not None:
+        client.force_login(user)
+    response = getattr(client, method)(url(world))
+    if expected == LOGIN:
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("login") + "?next=")
+    else:
+        assert response.status_code == expected
+
+
+def grant(client: Client, target: User, **data: object) -> int:
+    response = client.post(reverse("person_grant", kwargs={"pk": target.pk}), data)
+    return response.status_code
+
+
+def test_a_coordinator_cannot_grant_a_role_in_another_region(client: Client, world: World) -> None:
+    client.force_login(world.coordinator_a)
+    target = world.contributor_a
+    assert grant(client, target, role=Role.VIEWER, region=world.region_b.pk) == 404
+    assert (
+        grant(client, target, role=Role.CONTRIBUTOR, region=world.region_a.pk, opd=world.opd_b.pk)
+        == 404
+    )
+    assert target.grants.count() == 1
+
+
+@pytest.mark.parametrize("role", [Role.PROGRAM_ADMIN, Role.ASSESSOR, Role.COORDINATOR])
+def test_a_coordinator_cannot_grant_a_ministry_or_coordinator_role(
+    client: Client, world: World, role: Role
+) -> None:
+    client.force_login(world.coordinator_a)
+    assert grant(client, world.contributor_a, role=role, region=world.region_a.pk) == 403
+    assert not RoleGrant.objects.filter(user=world.contributor_a, role=role).exists()
+
+
+def test_a_coordinator_cannot_make_a_national_viewer(client: Client, world: World) -> None:
+    client.force_login(world.coordinator_a)
+    assert grant(client, world.contributor_a, role=Role.VIEWER, region="") == 403
+
+
+def test_a_coordinator_grants_a_viewer_role_in_their_region(client: Client, world: World) -> None:
+    client.force_login(world.coordinator_a)
+    assert grant(client, world.contributor_a, role=Role.VIEWER, region=world.region_a.pk) == 302
+    created = RoleGrant.objects.get(user=world.contributor_a, role=Role.VIEWER)
+    assert created.region == world.region_a
+    entry = AuditEntry.objects.get(action="role.grant")
+    assert entry.actor == world.coordinator_a
+    assert entry.region_id == world.region_a.pk
+
+
+def test_a_coordinator_cannot_invite_into_another_regions_opd(client: Client, world: World) -> None:
+    client.force_login(world.coordinator_a)
+    response = client.post(
+        reverse("person_invite"),
+        {
+            "full_name": "Penyusup",
+            "username": "penyusup",
+            "email": "penyusup@example.test",
+            "role": Role.CONTRIBUTOR,
+            "region": world.region_b.pk,
+            "opd": world.opd_b.pk,
+        },
+    )
+    assert response.status_code == 404
+    assert not User.objects.filter(username="penyusup").exists()
+
+
+def test_a_coordinator_cannot_invite_an_assessor(client: Client, world: World) -> None:
+    client.force_login(world.coordinator_a)
+    response = client.post(
+        reverse("person_invite"),
+        {
+            "full_name": "Asesor Palsu",
+            "username": "asesor.palsu",
+            "email": "asesor@example.test",
+            "role": Role.ASSESSOR,
+        },
+    )
+    assert response.status_code == 403
+    assert not User.objects.filter(username="asesor.palsu").exists()
+
+
+def both_regions(world: World) -> User:
+    """A consultant who contributes in region A and views region B."""
+    shared = world.contributor_a
+    RoleGrant.objects.create(user=shared, role=Role.VIEWER, region=world.region_b)
+    return shared
+
+
+def test_a_coordinator_sees_only_their_own_regions_roles_of_a_person(
+    client: Client, world: World
+) -> None:
+    shared = both_regions(world)
+    client.force_login(world.coordinator_a)
+    text = client.get(reverse("person_detail", kwargs={"pk": shared.pk})).content.decode()
+    assert "Kabupaten Kutai Kartanegara" in text
+    assert "Kota Semarang" not in text
+
+
+def test_a_coordinator_cannot_revoke_a_role_in_another_region(client: Client, world: World) -> None:
+    shared = both_regions(world)
+    other = RoleGrant.objects.get(user=shared, region=world.region_b)
+    client.force_login(world.coordinator_a)
+    url = reverse("person_revoke", kwargs={"pk": shared.pk, "grant_pk": other.pk})
+    assert client.post(url).status_code == 404
+    assert RoleGrant.objects.filter(pk=other.pk).exists()
+
+
+def test_a_coordinator_cannot_deactivate_someone_who_also_works_elsewhere(
+    client: Client, world: World
+) -> None:
+    shared = both_regions(world)
+    client.force_login(world.coordinator_a)
+    assert client.post(reverse("person_deactivate", kwargs={"pk": shared.pk})).status_code == 403
+    shared.refresh_from_db()
+    assert shared.is_active
+
+
+def test_a_coordinator_cannot_revoke_a_fellow_coordinator(client: Client, world: World) -> None:
+    colleague = User.objects.create(username="koordinator_a2")
+    colleague_grant = RoleGrant.objects.create(
+        user=colleague, role=Role.COORDINATOR, region=world.region_a
+    )
+    client.force_login(world.coordinator_a)
+    url = reverse("person_revoke", kwargs={"pk": colleague.pk, "grant_pk": colleague_grant.pk})
+    assert client.post(url).status_code == 403
+
+
+def test_a_coordinator_revokes_a_contributor_role_in_their_region(
+    client: Client, world: World
+) -> None:
+    target = world.contributor_a.grants.get()
+    client.force_login(world.coordinator_a)
+    url = reverse("person_revoke", kwargs={"pk": world.contributor_a.pk, "grant_pk": target.pk})
+    assert client.post(url).status_code == 302
+    assert not RoleGrant.objects.filter(pk=target.pk).exists()
+    entry = AuditEntry.objects.get(action="role.revoke")
+    assert entry.before is not None
+    assert entry.before["role"] == Role.CONTRIBUTOR
+    assert entry.region_id == world.region_a.pk
+
+
+def test_the_people_list_of_a_coordinator_holds_only_their_region(
+    client: Client, world: World
+) -> None:
+    client.force_login(world.coordinator_a)
+    text = client.get(reverse("people")).content.decode()
+    for name in ("kontributor_a", "peninjau_a", "koordinator_a"):
+        assert name in text
+    for name in ("kontributor_b", "koordinator_b", "asesor", "admin_program", "peninjau_nasional"):
+        assert name not in text
+
+
+def test_a_coordinator_is_offered_only_their_own_opds(client: Client, world: World) -> None:
+    client.force_login(world.coordinator_a)
+    text = client.get(reverse("person_invite")).content.decode()
+    assert "Bappeda" in text
+    assert "Kota Semarang" not in text
+    assert 'value="assessor"' not in text
+    assert 'value="contributor"' in text
