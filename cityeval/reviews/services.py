@@ -1,0 +1,328 @@
+"""Workflow services of the assessors' review and of the clarification loop.
+
+Each is a typed function with keyword-only arguments that runs in one transaction and writes
+audit entries; status changes go through `workflow.move` only. Views fetch the evaluation with
+the capability they need; the services check it again, because they are also called from
+elsewhere (the demo, the API, the shell).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cityeval.audit.log import record
+from cityeval.core.notify import notify_answered, notify_clarification
+from cityeval.evaluations.access import Can
+from cityeval.evaluations.models import Evaluation, EvaluationStatus, ItemValue, ReviewStatus
+from cityeval.evaluations.services import WorkflowError
+from cityeval.evaluations.values import check_value
+from cityeval.evaluations.workflow import move
+from cityeval.reviews.evidence import evidence_by_item
+from cityeval.reviews.models import ClarificationItem, ClarificationRequest, Verdict, VerdictKind
+from cityeval.reviews.rules import (
+    REVIEWABLE,
+    StaleVerdictError,
+    apply_verdict,
+    check_reviewable,
+    expect_status,
+    flagged_item_ids,
+    locked_item,
+    require,
+)
+
+__all__ = ["BulkAcceptResult", "StaleVerdictError", "WorkflowError", "flagged_item_ids"]
+
+
+@dataclass
+class BulkAcceptResult:
+    accepted: list[str] = field(default_factory=list)  # indicator codes
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (code, why)
+
+
+@transaction.atomic
+def start_review(*, evaluation: Evaluation, user: Any) -> Evaluation:
+    """An assessor of the team opens the document review of a submitted self-assessment."""
+    require(user, evaluation, Can.REVIEW)
+    expect_status(evaluation, EvaluationStatus.SUBMITTED)
+    return move(evaluation=evaluation, to=EvaluationStatus.DOCUMENT_REVIEW, user=user)
+
+
+@transaction.atomic
+def accept_item(*, item: ItemValue, user: Any, expected_version: int) -> ItemValue:
+    """The region's value stands: it becomes the verified value."""
+    locked = locked_item(item, user)
+    if locked.version != expected_version:
+        raise StaleVerdictError(locked)
+    if locked.self_value is None:
+        raise WorkflowError(
+            _("Daerah belum mengisi butir ini; tetapkan nilainya dengan penyesuaian.")
+        )
+    if locked.review_status == ReviewStatus.ACCEPTED and locked.verified_value == locked.self_value:
+        return locked  # accepting twice is not a new decision
+    apply_verdict(
+        locked,
+        user=user,
+        kind=VerdictKind.ACCEPT,
+        status=ReviewStatus.ACCEPTED,
+        value=locked.self_value,
+        reason="",
+    )
+    return locked
+
+
+@transaction.atomic
+def adjust_item(
+    *,
+    item: ItemValue,
+    user: Any,
+    verified_value: Decimal | None,
+    reason: str,
+    expected_version: int,
+) -> ItemValue:
+    """The assessor sets another value than the region's, and says why."""
+    locked = locked_item(item, user)
+    if locked.version != expected_version:
+        raise StaleVerdictError(locked)
+    reason = reason.strip()
+    if not reason:
+        raise WorkflowError(_("Tuliskan alasan penyesuaian; daerah akan membacanya."))
+    if verified_value is None:
+        raise WorkflowError(_("Isi nilai verifikasi."))
+    problem = check_value(locked.indicator, verified_value)
+    if problem:
+        raise WorkflowError(problem)
+    if locked.self_value is not None and verified_value == locked.self_value:
+        raise WorkflowError(
+            _("Nilai verifikasi sama dengan nilai mandiri daerah; gunakan “Terima”.")
+        )
+    apply_verdict(
+        locked,
+        user=user,
+        kind=VerdictKind.ADJUST,
+        status=ReviewStatus.ADJUSTED,
+        value=verified_value,
+        reason=reason,
+    )
+    return locked
+
+
+@transaction.atomic
+def flag_item(*, item: ItemValue, user: Any, question: str) -> Verdict:
+    """Note a question about an item; it is sent with the next clarification request."""
+    locked = locked_item(item, user)
+    question = question.strip()
+    if not question:
+        raise WorkflowError(_("Tuliskan pertanyaan untuk daerah."))
+    verdict = Verdict.objects.create(
+        item=locked,
+        kind=VerdictKind.FLAG,
+        self_value=locked.self_value,
+        value=locked.verified_value,
+        reason=question,
+        created_by=user,
+    )
+    record(
+        actor=user,
+        action="item.review.flag",
+        target=locked,
+        after={"question": question},
+        evaluation_id=locked.evaluation_id,
+        region_id=locked.evaluation.region_id,
+    )
+    return verdict
+
+
+@transaction.atomic
+def bulk_accept(
+    *, evaluation: Evaluation, items: Iterable[ItemValue], user: Any
+) -> BulkAcceptResult:
+    """Accept many items at once; only items not yet decided (pending or answered) qualify."""
+    require(user, evaluation, Can.REVIEW)
+    check_reviewable(evaluation)
+    wanted = {item.pk for item in items}
+    locked = list(
+        ItemValue.objects.select_for_update()
+        .filter(evaluation=evaluation, pk__in=wanted)
+        .select_related("evaluation", "indicator")
+        .order_by("indicator__sequence")
+    )
+    if len(locked) != len(wanted):
+        raise WorkflowError(_("Sebagian butir yang dipilih bukan butir evaluasi ini."))
+    flagged = flagged_item_ids([item.pk for item in locked])
+    result = BulkAcceptResult()
+    for item in locked:
+        why = _bulk_skip_reason(item, flagged)
+        if why:
+            result.skipped.append((item.indicator.code, why))
+            continue
+        apply_verdict(
+            item,
+            user=user,
+            kind=VerdictKind.ACCEPT,
+            status=ReviewStatus.ACCEPTED,
+            value=item.self_value,
+            reason="",
+        )
+        result.accepted.append(item.indicator.code)
+    return result
+
+
+def _bulk_skip_reason(item: ItemValue, flagged: set[int]) -> str:
+    if item.review_status == ReviewStatus.CLARIFICATION:
+        return _("menunggu jawaban klarifikasi")
+    if item.review_status not in (ReviewStatus.PENDING, ReviewStatus.ANSWERED):
+        return _("sudah diputuskan (%(status)s)") % {
+            "status": ReviewStatus(item.review_status).label
+        }
+    if item.self_value is None:
+        return _("belum diisi daerah")
+    if item.pk in flagged:
+        return _("ditandai untuk klarifikasi")
+    return ""
+
+
+@transaction.atomic
+def request_clarification(
+    *, evaluation: Evaluation, items: Iterable[ItemValue], message: str, user: Any
+) -> ClarificationRequest:
+    """Ask the region about some items: only those reopen for editing until it answers."""
+    require(user, evaluation, Can.REVIEW)
+    message = message.strip()
+    if not message:
+        raise WorkflowError(_("Tuliskan pesan klarifikasi untuk daerah."))
+    wanted = {item.pk for item in items}
+    if not wanted:
+        raise WorkflowError(_("Pilih setidaknya satu butir yang perlu diklarifikasi."))
+    locked = list(
+        ItemValue.objects.select_for_update()
+        .filter(evaluation=evaluation, pk__in=wanted)
+        .select_related("evaluation", "indicator")
+        .order_by("indicator__sequence")
+    )
+    if len(locked) != len(wanted):
+        raise WorkflowError(_("Sebagian butir yang dipilih bukan butir evaluasi ini."))
+    codes = [item.indicator.code for item in locked]
+    expect_status(evaluation, *REVIEWABLE)
+    move(
+        evaluation=evaluation,
+        to=EvaluationStatus.CLARIFICATION,
+        user=user,
+        note=message,
+        extra={"items": codes},
+    )
+    latest = Verdict.objects.latest_per_item([item.pk for item in locked])
+    evidence = evidence_by_item(locked)
+    request = ClarificationRequest.objects.create(
+        evaluation=evaluation, message=message, requested_by=user, requested_at=timezone.now()
+    )
+    snapshots = []
+    for item in locked:
+        flag = latest.get(item.pk)
+        question = flag.reason if flag and flag.kind == VerdictKind.FLAG else ""
+        snapshots.append(
+            ClarificationItem(
+                request=request,
+                item=item,
+                question=question,
+                self_value=item.self_value,
+                narrative=item.narrative,
+                evidence=[file.as_snapshot() for file in evidence.get(item.pk, [])],
+            )
+        )
+        apply_verdict(
+            item,
+            user=user,
+            kind=VerdictKind.CLARIFY,
+            status=ReviewStatus.CLARIFICATION,
+            # The earlier verified value stays until the assessor decides again.
+            value=item.verified_value,
+            reason=question or message,
+        )
+    ClarificationItem.objects.bulk_create(snapshots)
+    notify_clarification(evaluation, codes, message)
+    return request
+
+
+@transaction.atomic
+def answer_clarification(*, evaluation: Evaluation, user: Any, answer: str) -> ClarificationRequest:
+    """The coordinator hands the revised items back to the assessors."""
+    require(user, evaluation, Can.COORDINATE)
+    answer = answer.strip()
+    if not answer:
+        raise WorkflowError(_("Tuliskan jawaban klarifikasi untuk asesor."))
+    expect_status(evaluation, EvaluationStatus.CLARIFICATION)
+    move(evaluation=evaluation, to=EvaluationStatus.DOCUMENT_REVIEW, user=user, note=answer)
+    request = (
+        ClarificationRequest.objects.select_for_update()
+        .filter(evaluation=evaluation)
+        .open()
+        .first()
+    )
+    if request is None:
+        raise WorkflowError(_("Tidak ada permintaan klarifikasi yang terbuka."))
+    flagged = ItemValue.objects.select_for_update().filter(
+        evaluation=evaluation, review_status=ReviewStatus.CLARIFICATION
+    )
+    for item in flagged:
+        item.review_status = ReviewStatus.ANSWERED
+        item.version += 1
+        item.save(update_fields=["review_status", "version", "updated_at"])
+        record(
+            actor=user,
+            action="item.review.answered",
+            target=item,
+            before={"review_status": ReviewStatus.CLARIFICATION.value},
+            after={"review_status": ReviewStatus.ANSWERED.value},
+            evaluation_id=evaluation.pk,
+            region_id=evaluation.region_id,
+        )
+    request.answer = answer
+    request.answered_by = user
+    request.answered_at = timezone.now()
+    request.save(update_fields=["answer", "answered_by", "answered_at"])
+    record(
+        actor=user,
+        action="clarification.answer",
+        target=request,
+        after={"answer": answer},
+        evaluation_id=evaluation.pk,
+        region_id=evaluation.region_id,
+    )
+    notify_answered(evaluation)
+    return request
+
+
+@transaction.atomic
+def start_field_visit(*, evaluation: Evaluation, user: Any) -> Evaluation:
+    """The document review ends; interviews and the field visit begin."""
+    require(user, evaluation, Can.REVIEW)
+    counts = {
+        status: ItemValue.objects.filter(evaluation=evaluation, review_status=status).count()
+        for status in (ReviewStatus.CLARIFICATION, ReviewStatus.PENDING, ReviewStatus.ANSWERED)
+    }
+    waiting = counts[ReviewStatus.CLARIFICATION]
+    if waiting:
+        raise WorkflowError(
+            _(
+                "Masih ada %(count)d butir yang menunggu jawaban klarifikasi dari daerah; "
+                "wawancara dan peninjauan lapangan dapat dimulai setelah daerah menjawab."
+            )
+            % {"count": waiting}
+        )
+    expect_status(evaluation, EvaluationStatus.DOCUMENT_REVIEW)
+    return move(
+        evaluation=evaluation,
+        to=EvaluationStatus.FIELD_VISIT,
+        user=user,
+        extra={
+            "pending_items": counts[ReviewStatus.PENDING],
+            "answered_items": counts[ReviewStatus.ANSWERED],
+        },
+    )

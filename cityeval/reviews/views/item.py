@@ -1,0 +1,155 @@
+"""One item under review: the region's claim beside the rubric and the verdict forms."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from cityeval.evaluations.access import Can, capabilities, evaluation_for, items_for
+from cityeval.evaluations.models import Evaluation, ItemValue, ReviewStatus
+from cityeval.evaluations.services import WorkflowError
+from cityeval.reviews.changes import changes_for
+from cityeval.reviews.evidence import current_evidence
+from cityeval.reviews.forms import AcceptForm, AdjustForm, FlagForm
+from cityeval.reviews.queries import previous_verified
+from cityeval.reviews.rules import REVIEWABLE, StaleVerdictError, flagged_item_ids
+from cityeval.reviews.services import accept_item, adjust_item, flag_item
+from cityeval.reviews.views.common import item_of
+
+ACTIONS = ("accept", "adjust", "flag")
+
+
+def _blank_forms(item: ItemValue) -> dict[str, forms.Form]:
+    initial = {"version": item.version}
+    adjust_initial: dict[str, Any] = {**initial, "reason": item.review_note}
+    if item.review_status == ReviewStatus.ADJUSTED and item.verified_value is not None:
+        value = item.verified_value
+        adjust_initial["value"] = str(int(value)) if item.indicator.kind == "maturity" else value
+    return {
+        "accept": AcceptForm(initial=initial),
+        "adjust": AdjustForm(initial=adjust_initial, indicator=item.indicator),
+        "flag": FlagForm(),
+    }
+
+
+def _bound_form(action: str, data: Any, item: ItemValue) -> forms.Form:
+    if action == "accept":
+        return AcceptForm(data)
+    if action == "adjust":
+        return AdjustForm(data, indicator=item.indicator)
+    return FlagForm(data)
+
+
+def _decide(request: HttpRequest, action: str, form: forms.Form, item: ItemValue) -> str:
+    """Call the service for this verdict; the success message."""
+    data = form.cleaned_data
+    code = item.indicator.code
+    if action == "accept":
+        accept_item(item=item, user=request.user, expected_version=data["version"])
+        return _("Butir %(code)s diterima.") % {"code": code}
+    if action == "adjust":
+        adjust_item(
+            item=item,
+            user=request.user,
+            verified_value=data["value"],
+            reason=data["reason"],
+            expected_version=data["version"],
+        )
+        return _("Butir %(code)s disesuaikan.") % {"code": code}
+    flag_item(item=item, user=request.user, question=data["question"])
+    return _("Pertanyaan atas butir %(code)s dicatat untuk permintaan klarifikasi.") % {
+        "code": code
+    }
+
+
+@login_required
+def review_item(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+    evaluation = evaluation_for(request.user, pk, Can.REVIEW)
+    item = item_of(request, evaluation, item_pk)
+    forms_by_action = _blank_forms(item)
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        if action not in ACTIONS:
+            return HttpResponseBadRequest(_("Keputusan tidak dikenal."))
+        form = _bound_form(action, request.POST, item)
+        if form.is_valid():
+            try:
+                success = _decide(request, action, form, item)
+            except StaleVerdictError as error:
+                # Keep what the assessor entered, against the version now shown beside it.
+                data = request.POST.copy()
+                data["version"] = str(error.current.version)
+                form = _bound_form(action, data, item)
+                form.is_valid()
+                form.add_error(None, str(error))
+            except WorkflowError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(request, success)
+                return redirect(_after_verdict(request, evaluation, item))
+        forms_by_action[action] = form
+        item = item_of(request, evaluation, item_pk)  # show the state the refusal was about
+        if action != "accept":
+            forms_by_action["accept"] = AcceptForm(initial={"version": item.version})
+    context = _context(request, evaluation, item, forms_by_action)
+    return render(request, "reviews/item.html", context)
+
+
+def _context(
+    request: HttpRequest,
+    evaluation: Evaluation,
+    item: ItemValue,
+    forms_by_action: dict[str, forms.Form],
+) -> dict[str, Any]:
+    indicator = item.indicator
+    claimed = int(item.self_value) if indicator.kind == "maturity" and item.self_value else None
+    verified = (
+        int(item.verified_value) if indicator.kind == "maturity" and item.verified_value else None
+    )
+    levels = [
+        {
+            "level": level,
+            "rubric": indicator.rubric(level),
+            "evidence": indicator.evidence(level),
+            "claimed": level == claimed,
+            "verified": level == verified,
+        }
+        for level in sorted(int(key) for key in indicator.levels)
+    ]
+    siblings = [i.pk for i in items_for(request.user, evaluation)]
+    position = siblings.index(item.pk)
+    return {
+        "evaluation": evaluation,
+        "item": item,
+        "levels": levels,
+        "evidence": current_evidence(item),
+        "previous": previous_verified(item, evaluation),
+        "verdicts": item.verdicts.select_related("created_by").order_by("-created_at", "-pk"),
+        "change": changes_for([item]).get(item.pk),
+        "flagged": item.pk in flagged_item_ids([item.pk]),
+        "forms": forms_by_action,
+        "reviewable": evaluation.status in REVIEWABLE,
+        "position": position + 1,
+        "count": len(siblings),
+        "previous_pk": siblings[position - 1] if position > 0 else None,
+        "next_pk": siblings[position + 1] if position + 1 < len(siblings) else None,
+        "can": {c.value for c in capabilities(request.user, evaluation)},
+    }
+
+
+def _after_verdict(request: HttpRequest, evaluation: Evaluation, item: ItemValue) -> str:
+    """The next item still waiting for a verdict, after this one in order (then from the top)."""
+    items = items_for(request.user, evaluation)
+    waiting = {ReviewStatus.PENDING, ReviewStatus.ANSWERED}
+    index = next(i for i, other in enumerate(items) if other.pk == item.pk)
+    for other in items[index + 1 :] + items[:index]:
+        if other.review_status in waiting:
+            return reverse("reviews:item", args=[evaluation.pk, other.pk])
+    return reverse("reviews:workspace", args=[evaluation.pk])

@@ -1,0 +1,163 @@
+"""The assessor's queue, the review workspace of one evaluation, and its workflow steps."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from cityeval.accounts.access import scope_of
+from cityeval.evaluations.access import Can, capabilities, evaluation_for, items_for
+from cityeval.evaluations.models import ReviewStatus
+from cityeval.evaluations.services import WorkflowError
+from cityeval.evaluations.workflow import TransitionError
+from cityeval.frameworks.tags import dimension_names
+from cityeval.reviews.forms import ItemChoiceForm
+from cityeval.reviews.queries import review_queue, review_rows, status_counts
+from cityeval.reviews.services import (
+    bulk_accept,
+    request_clarification,
+    start_field_visit,
+    start_review,
+)
+from cityeval.reviews.views.common import back_to
+
+FLAGGED = "flagged"
+
+
+@login_required
+def queue(request: HttpRequest) -> HttpResponse:
+    if not scope_of(request.user).assessor:
+        raise PermissionDenied
+    return render(request, "reviews/queue.html", {"cycles": review_queue(request.user)})
+
+
+@login_required
+def workspace(request: HttpRequest, pk: int) -> HttpResponse:
+    evaluation = evaluation_for(request.user, pk, Can.REVIEW)
+    rows = review_rows(items_for(request.user, evaluation))
+    dimensions = dimension_names(evaluation.cycle.framework_version)
+    shown = rows
+    dimension = request.GET.get("dimension", "")
+    if dimension in dimensions:
+        shown = [row for row in shown if dimension in row.item.indicator.tags]
+    status = request.GET.get("status", "")
+    if status == FLAGGED:
+        shown = [row for row in shown if row.flagged]
+    elif status in ReviewStatus.values:
+        shown = [row for row in shown if row.item.review_status == status]
+    counts = status_counts(row.item for row in rows)
+    changed = request.GET.get("changed", "") == "1"
+    if changed:
+        shown = [row for row in shown if row.changed]
+    return render(
+        request,
+        "reviews/workspace.html",
+        {
+            "evaluation": evaluation,
+            "can": {c.value for c in capabilities(request.user, evaluation)},
+            "rows": shown,
+            "total": len(rows),
+            "status_rows": [(value, label, counts[value]) for value, label in ReviewStatus.choices],
+            "flagged_count": sum(row.flagged for row in rows),
+            "changed_count": sum(row.changed for row in rows),
+            "dimensions": dimensions,
+            "dimension": dimension,
+            "statuses": ReviewStatus.choices,
+            "status": status,
+            "changed": changed,
+            "reviewable": evaluation.status in ("document_review", "field_visit"),
+        },
+    )
+
+
+def _workspace_url(pk: int) -> str:
+    return reverse("reviews:workspace", args=[pk])
+
+
+def _first_error(form: ItemChoiceForm) -> str:
+    errors = form.errors.get("items") or [_("Pilih setidaknya satu butir.")]
+    return str(errors[0])
+
+
+@login_required
+@require_POST
+def bulk(request: HttpRequest, pk: int) -> HttpResponse:
+    evaluation = evaluation_for(request.user, pk, Can.REVIEW)
+    form = ItemChoiceForm(request.POST, evaluation_id=evaluation.pk)
+    if not form.is_valid():
+        messages.error(request, _first_error(form))
+        return redirect(back_to(request, _workspace_url(evaluation.pk)))
+    try:
+        result = bulk_accept(
+            evaluation=evaluation, items=form.cleaned_data["items"], user=request.user
+        )
+    except WorkflowError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("%(count)d butir diterima.") % {"count": len(result.accepted)})
+        if result.skipped:
+            skipped = "; ".join(f"{code}: {why}" for code, why in result.skipped)
+            messages.warning(
+                request,
+                _("%(count)d butir dilewati — %(list)s")
+                % {"count": len(result.skipped), "list": skipped},
+            )
+    return redirect(back_to(request, _workspace_url(evaluation.pk)))
+
+
+@login_required
+@require_POST
+def clarify(request: HttpRequest, pk: int) -> HttpResponse:
+    evaluation = evaluation_for(request.user, pk, Can.REVIEW)
+    form = ItemChoiceForm(request.POST, evaluation_id=evaluation.pk)
+    if not form.is_valid():
+        messages.error(request, _first_error(form))
+        return redirect(back_to(request, _workspace_url(evaluation.pk)))
+    try:
+        request_clarification(
+            evaluation=evaluation,
+            items=form.cleaned_data["items"],
+            message=form.cleaned_data["message"],
+            user=request.user,
+        )
+    except (WorkflowError, TransitionError) as error:
+        messages.error(request, str(error))
+        return redirect(back_to(request, _workspace_url(evaluation.pk)))
+    messages.success(
+        request,
+        _("Permintaan klarifikasi atas %(count)d butir dikirim kepada koordinator daerah.")
+        % {"count": len(form.cleaned_data["items"])},
+    )
+    return redirect("reviews:clarification", pk=evaluation.pk)
+
+
+@login_required
+@require_POST
+def start(request: HttpRequest, pk: int) -> HttpResponse:
+    evaluation = evaluation_for(request.user, pk, Can.REVIEW)
+    try:
+        start_review(evaluation=evaluation, user=request.user)
+    except (WorkflowError, TransitionError) as error:
+        messages.error(request, str(error))
+        return redirect("evaluations:overview", pk=evaluation.pk)
+    messages.success(request, _("Reviu dokumen dimulai."))
+    return redirect("reviews:workspace", pk=evaluation.pk)
+
+
+@login_required
+@require_POST
+def field_visit(request: HttpRequest, pk: int) -> HttpResponse:
+    evaluation = evaluation_for(request.user, pk, Can.REVIEW)
+    try:
+        start_field_visit(evaluation=evaluation, user=request.user)
+    except (WorkflowError, TransitionError) as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Tahap wawancara dan peninjauan lapangan dimulai."))
+    return redirect("evaluations:overview", pk=evaluation.pk)
