@@ -26,7 +26,8 @@ INLINE_TYPES = {"application/pdf", "image/jpeg", "image/png", "image/webp"}
 
 
 def _back(evaluation: Evaluation, item: ItemValue) -> HttpResponse:
-    return redirect(reverse("evaluations:item", args=[evaluation.pk, item.pk]) + "#evidence")
+    # Back to the top of the item page, where the messages (what was refused, and why) are.
+    return redirect(reverse("evaluations:item", args=[evaluation.pk, item.pk]))
 
 
 def _fillable_item(request: HttpRequest, item_pk: int) -> tuple[Evaluation, ItemValue]:

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_POST
@@ -123,7 +124,7 @@ def _visit_form(
                 messages.success(request, _("Catatan kunjungan disimpan."))
                 return redirect(saved)
     else:
-        initial = FieldVisitForm.initial_for(visit) if visit else {}
+        initial = FieldVisitForm.initial_for(visit) if visit else {"date": timezone.localdate()}
         form = FieldVisitForm(initial=initial, evaluation=evaluation)
     return render(
         request,

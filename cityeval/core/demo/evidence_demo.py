@@ -165,8 +165,10 @@ def _evidence_for(
     evaluation: Evaluation, item: ItemRef, uploader: int | None, rng: random.Random
 ) -> list[Evidence]:
     region = evaluation.region
-    deadline = evaluation.cycle.self_assessment_deadline or timezone.localdate()
-    uploaded = _when(deadline - timedelta(days=rng.randint(1, 40)), rng)
+    # Before the self-assessment deadline, and never in the future of the day the demo is built.
+    today = timezone.localdate()
+    deadline = min(evaluation.cycle.self_assessment_deadline or today, today)
+    uploaded = _when(deadline - timedelta(days=rng.randint(3, 40)), rng)
     title = rng.choice(DOCUMENTS)
     pdf = tiny_pdf(
         [
@@ -276,9 +278,9 @@ def _field_visits(
     for evaluation in visited:
         region = evaluation.region
         latitude, longitude = PROVINCE_CAPITALS.get(region.province.code, (-6.2, 106.8))
-        day = (evaluation.cycle.field_visit_deadline or timezone.localdate()) - timedelta(
-            days=rng.randint(10, 40)
-        )
+        today = timezone.localdate()
+        deadline = min(evaluation.cycle.field_visit_deadline or today, today)
+        day = deadline - timedelta(days=rng.randint(3, 20))
         for kind, place in rng.sample(PLACES, 2):
             visit = FieldVisit.objects.create(
                 evaluation=evaluation,
