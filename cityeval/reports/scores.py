@@ -1,0 +1,91 @@
+"""An evaluation's values as the scoring engine takes them, and the scores they give.
+
+The official figures come from the VERIFIED values: an item the assessors have not verified is
+missing, and the framework's missing-value policy decides what it counts as. Carry-forward takes
+the previous cycle's values from that evaluation's current snapshot, the official record of what
+was scored then.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+
+from cityeval.evaluations.models import Evaluation, ItemValue
+from cityeval.frameworks.convert import to_scoring
+from cityeval.results.models import ResultSnapshot
+from scoring.engine import RegionScore, score_region
+from scoring.model import Framework, MissingPolicy
+
+ROUND_ORDER = {"annual": 0, "tahap_1": 1, "tahap_2": 2}
+
+Values = dict[str, Decimal | None]
+
+
+@dataclass(frozen=True)
+class Scored:
+    framework: Framework
+    values: Values
+    previous: Values | None
+    score: RegionScore
+
+
+def verified_values(evaluation: Evaluation) -> Values:
+    """Item code -> verified value (None when not verified), for every item of the evaluation."""
+    return dict(
+        ItemValue.objects.filter(evaluation=evaluation).values_list(
+            "indicator__code", "verified_value"
+        )
+    )
+
+
+def working_values(evaluation: Evaluation) -> Values:
+    """The best value known now: verified where the assessors have verified, else self-assessed.
+
+    Used while the review is still running (proposed recommendations), never for official figures.
+    """
+    rows = ItemValue.objects.filter(evaluation=evaluation).values_list(
+        "indicator__code", "verified_value", "self_value"
+    )
+    return {code: verified if verified is not None else own for code, verified, own in rows}
+
+
+def earlier_evaluations(evaluation: Evaluation) -> list[Evaluation]:
+    """The region's evaluations in earlier cycles of the same program, latest first."""
+    cycle = evaluation.cycle
+    here = (cycle.year, ROUND_ORDER.get(cycle.round, 0))
+    candidates = Evaluation.objects.filter(
+        region_id=evaluation.region_id, cycle__program=cycle.program, cycle__year__lte=cycle.year
+    ).select_related("cycle")
+    earlier = [e for e in candidates if (e.cycle.year, ROUND_ORDER.get(e.cycle.round, 0)) < here]
+    return sorted(
+        earlier, key=lambda e: (e.cycle.year, ROUND_ORDER.get(e.cycle.round, 0)), reverse=True
+    )
+
+
+def previous_values(evaluation: Evaluation) -> Values | None:
+    """Last cycle's scored inputs for carry-forward; None when the region has no earlier result."""
+    for earlier in earlier_evaluations(evaluation):
+        snapshot = ResultSnapshot.objects.filter(evaluation=earlier, is_current=True).first()
+        if snapshot is not None:
+            return _decimals(snapshot.inputs)
+    return None
+
+
+def score_evaluation(evaluation: Evaluation, values: Values | None = None) -> Scored:
+    """Score the evaluation's verified values (or `values`) exactly as finalisation does."""
+    framework = to_scoring(evaluation.cycle.framework_version)
+    values = verified_values(evaluation) if values is None else values
+    previous = (
+        previous_values(evaluation) if framework.missing is MissingPolicy.CARRY_FORWARD else None
+    )
+    return Scored(framework, values, previous, score_region(framework, values, previous=previous))
+
+
+def as_text(value: Decimal | None) -> str | None:
+    return None if value is None else str(value)
+
+
+def _decimals(inputs: Mapping[str, object]) -> Values:
+    return {code: None if v is None else Decimal(str(v)) for code, v in inputs.items()}

@@ -1,0 +1,199 @@
+"""The end of an evaluation's workflow: finalise, publish (one or a whole cycle), reopen.
+
+Each runs in one transaction and changes the status only through `workflow.move`, which writes
+the audit entry (with the figures, the snapshot and the reason in it). E-mails go out after the
+transaction commits.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from cityeval.accounts.access import scope_of
+from cityeval.core.notify import notify_finalised, notify_published
+from cityeval.evaluations.access import Can, capabilities
+from cityeval.evaluations.models import (
+    Cycle,
+    Evaluation,
+    EvaluationStatus,
+    ItemValue,
+    ReviewStatus,
+)
+from cityeval.evaluations.services import WorkflowError
+from cityeval.evaluations.workflow import TransitionError, can_move, move
+from cityeval.reports.scores import Scored, as_text, score_evaluation
+from cityeval.results.models import ResultSnapshot
+from scoring.errors import ScoringError
+
+S = EvaluationStatus
+# An item is settled once the assessors accepted or adjusted it. "Answered" still waits for the
+# assessors to read the region's answer, so it blocks finalisation like an open clarification.
+UNSETTLED = (ReviewStatus.PENDING, ReviewStatus.CLARIFICATION, ReviewStatus.ANSWERED)
+CODES_SHOWN = 15
+
+
+@transaction.atomic
+def finalise_evaluation(*, evaluation: Evaluation, user: Any) -> ResultSnapshot:
+    """The lead assessor closes the review: score the verified values and keep the result."""
+    if Can.LEAD not in capabilities(user, evaluation):
+        raise WorkflowError(_("Hanya ketua tim asesor daerah ini yang dapat memfinalkan evaluasi."))
+    rows = Evaluation.objects.select_for_update().select_related("cycle__framework_version")
+    current = rows.get(pk=evaluation.pk)
+    _refuse_move(current, S.FINALISED)
+    problem = unsettled_problem(current)
+    if problem:
+        raise WorkflowError(problem)
+    try:
+        scored = score_evaluation(current)
+    except ScoringError as error:
+        # E.g. an item normalised over the cycle's regions, which one region alone cannot score.
+        raise WorkflowError(
+            _("Nilai terverifikasi tidak dapat dihitung: %(error)s") % {"error": error}
+        ) from error
+    retired = _retire_current(current)
+    snapshot = _store_snapshot(current, scored, user)
+    moved = move(
+        evaluation=evaluation,
+        to=S.FINALISED,
+        user=user,
+        extra={
+            "index": snapshot.index,
+            "predicate": snapshot.predicate,
+            "snapshot": snapshot.pk,
+            "retired_snapshot": retired,
+            "missing_items": len(snapshot.missing),
+        },
+    )
+    notify_finalised(moved)
+    return snapshot
+
+
+@transaction.atomic
+def publish_evaluation(*, evaluation: Evaluation, user: Any) -> Evaluation:
+    _require_admin(user, _("Hanya admin program yang dapat mempublikasikan hasil evaluasi."))
+    return _publish(evaluation, user)
+
+
+@transaction.atomic
+def publish_cycle(*, cycle: Cycle, user: Any) -> int:
+    """Publish every finalised evaluation of the cycle at once; returns how many."""
+    _require_admin(user, _("Hanya admin program yang dapat mempublikasikan hasil evaluasi."))
+    finalised = list(
+        Evaluation.objects.filter(cycle=cycle, status=S.FINALISED)
+        .select_related("region")
+        .order_by("region__code")
+    )
+    for evaluation in finalised:
+        _publish(evaluation, user)
+    return len(finalised)
+
+
+@transaction.atomic
+def reopen_evaluation(*, evaluation: Evaluation, user: Any, reason: str) -> Evaluation:
+    """Send a finalised or published evaluation back to document review; the result retires."""
+    _require_admin(user, _("Hanya admin program yang dapat membuka kembali evaluasi."))
+    reason = reason.strip()
+    if not reason:
+        raise WorkflowError(_("Tuliskan alasan membuka kembali evaluasi ini."))
+    current = Evaluation.objects.select_for_update().get(pk=evaluation.pk)
+    if current.status not in (S.FINALISED, S.PUBLISHED):
+        raise WorkflowError(
+            _(
+                "Hanya evaluasi yang sudah final atau dipublikasikan yang dapat dibuka kembali; "
+                "evaluasi ini berstatus “%(status)s”."
+            )
+            % {"status": S(current.status).label}
+        )
+    retired = _retire_current(current)
+    return move(
+        evaluation=evaluation,
+        to=S.DOCUMENT_REVIEW,
+        user=user,
+        note=reason,
+        extra={"reason": reason, "retired_snapshot": retired},
+    )
+
+
+def unsettled_problem(evaluation: Evaluation) -> str:
+    """Why the review is not finished, naming the items ('' when every item is settled)."""
+    rows = list(
+        ItemValue.objects.filter(evaluation=evaluation, review_status__in=UNSETTLED)
+        .order_by("indicator__sequence")
+        .values_list("review_status", "indicator__code")
+    )
+    if not rows:
+        return ""
+    parts = []
+    for status in UNSETTLED:
+        codes = [code for s, code in rows if s == status]
+        if codes:
+            shown = ", ".join(codes[:CODES_SHOWN]) + (" …" if len(codes) > CODES_SHOWN else "")
+            parts.append(f"{status.label} ({len(codes)}): {shown}.")
+    head = ngettext(
+        "Evaluasi belum dapat difinalkan: %(count)d butir belum selesai direviu.",
+        "Evaluasi belum dapat difinalkan: %(count)d butir belum selesai direviu.",
+        len(rows),
+    ) % {"count": len(rows)}
+    return " ".join([head, *parts])
+
+
+def _publish(evaluation: Evaluation, user: Any) -> Evaluation:
+    current = Evaluation.objects.select_for_update().get(pk=evaluation.pk)
+    _refuse_move(current, S.PUBLISHED)
+    snapshot = ResultSnapshot.objects.filter(evaluation=current, is_current=True).first()
+    if snapshot is None:
+        raise WorkflowError(_("Evaluasi ini belum memiliki hasil final untuk dipublikasikan."))
+    moved = move(
+        evaluation=evaluation,
+        to=S.PUBLISHED,
+        user=user,
+        extra={"index": snapshot.index, "snapshot": snapshot.pk},
+    )
+    notify_published(moved)
+    return moved
+
+
+def _refuse_move(evaluation: Evaluation, to: EvaluationStatus) -> None:
+    # Checked before any work so that the person hears about the state first; `move` checks
+    # again under its lock.
+    if not can_move(evaluation, to):
+        raise TransitionError(
+            _("Status tidak dapat diubah dari “%(current)s” menjadi “%(to)s”.")
+            % {"current": S(evaluation.status).label, "to": to.label}
+        )
+
+
+def _require_admin(user: Any, message: str) -> None:
+    if not scope_of(user).admin:
+        raise WorkflowError(message)
+
+
+def _retire_current(evaluation: Evaluation) -> int | None:
+    """Retire the evaluation's current snapshot (it is kept, never deleted); returns its id."""
+    snapshot = ResultSnapshot.objects.filter(evaluation=evaluation, is_current=True).first()
+    if snapshot is None:
+        return None
+    snapshot.is_current = False
+    snapshot.save(update_fields=["is_current"])
+    return snapshot.pk
+
+
+def _store_snapshot(evaluation: Evaluation, scored: Scored, user: Any) -> ResultSnapshot:
+    score = scored.score
+    return ResultSnapshot.objects.create(
+        evaluation=evaluation,
+        framework_version=evaluation.cycle.framework_version,
+        # Nothing scored at all (reweight with no verified value) publishes as 0, as the demo does.
+        index=score.index if score.index is not None else Decimal(0),
+        predicate=score.predicate or "",
+        node_indices={code: as_text(value) for code, value in score.nodes.items()},
+        tag_indices={code: as_text(value) for code, value in score.tags.items()},
+        missing=list(score.missing),
+        inputs={code: as_text(value) for code, value in scored.values.items()},
+        created_by=user if getattr(user, "is_authenticated", False) else None,
+    )

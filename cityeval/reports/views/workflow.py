@@ -1,0 +1,177 @@
+"""Finalisation (lead assessor), publication and reopening (program admin)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
+
+from cityeval.accounts.access import AnyUser, scope_of
+from cityeval.evaluations.access import Can, evaluation_for
+from cityeval.evaluations.models import Cycle, Evaluation, EvaluationStatus
+from cityeval.evaluations.services import WorkflowError
+from cityeval.evaluations.workflow import TransitionError
+from cityeval.reports.forms import ReopenForm
+from cityeval.reports.models import AssessorReport
+from cityeval.reports.scores import score_evaluation
+from cityeval.reports.services import (
+    finalise_evaluation,
+    publish_cycle,
+    publish_evaluation,
+    reopen_evaluation,
+    unsettled_problem,
+)
+from cityeval.reports.texts import predicate_label
+from cityeval.results.models import ResultSnapshot
+from scoring.errors import ScoringError
+
+S = EvaluationStatus
+
+
+@login_required
+def finalise(request: HttpRequest, pk: int) -> HttpResponse:
+    """A preview of the figures the verified values give now, and the button that fixes them."""
+    evaluation = evaluation_for(request.user, pk, Can.LEAD)
+    if request.method == "POST":
+        try:
+            snapshot = finalise_evaluation(evaluation=evaluation, user=request.user)
+        except (WorkflowError, TransitionError) as error:
+            messages.error(request, str(error))
+            return redirect("reports:finalise", pk=evaluation.pk)
+        messages.success(
+            request,
+            _("Evaluasi difinalkan. Indeks: %(index)s.") % {"index": snapshot.index},
+        )
+        return redirect("reports:result", pk=evaluation.pk)
+    version = evaluation.cycle.framework_version
+    preview, preview_error = None, ""
+    try:
+        preview = score_evaluation(evaluation).score
+    except ScoringError as error:
+        preview_error = str(error)
+    return render(
+        request,
+        "reports/finalise.html",
+        {
+            "evaluation": evaluation,
+            "problem": unsettled_problem(evaluation),
+            "preview": preview,
+            "preview_error": preview_error,
+            "predicate": predicate_label(version, preview.predicate)
+            if preview and preview.predicate
+            else "",
+            "missing": list(preview.missing) if preview else [],
+            "has_report": AssessorReport.objects.filter(evaluation=evaluation).exists(),
+            "can_finalise": evaluation.status == S.FIELD_VISIT,
+        },
+    )
+
+
+@login_required
+@require_POST
+def publish_one(request: HttpRequest, pk: int) -> HttpResponse:
+    evaluation = evaluation_for(request.user, pk, Can.ADMINISTER)
+    try:
+        publish_evaluation(evaluation=evaluation, user=request.user)
+    except (WorkflowError, TransitionError) as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            _("Hasil evaluasi %(region)s dipublikasikan.")
+            % {"region": evaluation.region.full_name},
+        )
+    if request.POST.get("back") == "cycle":
+        return redirect("reports:publish", cycle_pk=evaluation.cycle_id)
+    return redirect("evaluations:overview", pk=evaluation.pk)
+
+
+@login_required
+def reopen(request: HttpRequest, pk: int) -> HttpResponse:
+    evaluation = evaluation_for(request.user, pk, Can.ADMINISTER)
+    form = ReopenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            reopen_evaluation(
+                evaluation=evaluation, user=request.user, reason=form.cleaned_data["reason"]
+            )
+        except (WorkflowError, TransitionError) as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request, _("Evaluasi dibuka kembali ke tahap reviu dokumen. Hasil lama disimpan.")
+            )
+            return redirect("evaluations:overview", pk=evaluation.pk)
+    return render(request, "reports/reopen.html", {"evaluation": evaluation, "form": form})
+
+
+@login_required
+def cycles(request: HttpRequest) -> HttpResponse:
+    _require_admin(request.user)
+    rows = Cycle.objects.select_related("framework_version").annotate(
+        total=Count("evaluations"),
+        finalised=Count("evaluations", filter=Q(evaluations__status=S.FINALISED)),
+        published=Count("evaluations", filter=Q(evaluations__status=S.PUBLISHED)),
+    )
+    return render(request, "reports/cycles.html", {"cycles": rows})
+
+
+@login_required
+def publish(request: HttpRequest, cycle_pk: int) -> HttpResponse:
+    """A cycle's finalised and published evaluations, to publish one by one or all at once."""
+    _require_admin(request.user)
+    cycle = get_object_or_404(Cycle.objects.select_related("framework_version"), pk=cycle_pk)
+    if request.method == "POST":
+        try:
+            count = publish_cycle(cycle=cycle, user=request.user)
+        except (WorkflowError, TransitionError) as error:
+            messages.error(request, str(error))
+        else:
+            if count:
+                messages.success(
+                    request,
+                    ngettext(
+                        "%(count)d hasil evaluasi dipublikasikan.",
+                        "%(count)d hasil evaluasi dipublikasikan.",
+                        count,
+                    )
+                    % {"count": count},
+                )
+            else:
+                messages.info(request, _("Tidak ada evaluasi final yang menunggu publikasi."))
+        return redirect("reports:publish", cycle_pk=cycle.pk)
+    evaluations = list(
+        Evaluation.objects.filter(cycle=cycle, status__in=[S.FINALISED, S.PUBLISHED])
+        .select_related("region__province")
+        .order_by("status", "region__code")
+    )
+    snapshots = {
+        s.evaluation_id: s
+        for s in ResultSnapshot.objects.filter(evaluation__in=evaluations, is_current=True)
+    }
+    rows = []
+    for evaluation in evaluations:
+        snapshot = snapshots.get(evaluation.pk)
+        code = snapshot.predicate if snapshot else ""
+        label = predicate_label(cycle.framework_version, code) if code else ""
+        rows.append((evaluation, snapshot, label))
+    return render(
+        request,
+        "reports/publish.html",
+        {
+            "cycle": cycle,
+            "rows": rows,
+            "waiting": sum(1 for e in evaluations if e.status == S.FINALISED),
+        },
+    )
+
+
+def _require_admin(user: AnyUser) -> None:
+    if not scope_of(user).admin:
+        raise PermissionDenied

@@ -1,0 +1,171 @@
+"""Where one step up the rubric raises the index most: the basis of proposed recommendations.
+
+    gains_per_step(framework, values, *, previous=None, cohort=None) -> list[StepGain]
+    gains_per_step_many(framework, [values, ...], *, previous=None) -> list[list[StepGain]]
+
+For every maturity item that is not at its best level, the index is scored again with that one
+item one level better, and the gain is the rise of the root's index. Scoring goes through the
+engine itself, so weights, aggregation, the missing-value policy and rounding per level count
+exactly as they do for the official figures; nothing here re-derives the arithmetic.
+
+- "One level better" is the next whole level: 2.5 steps to 3, 3 steps to 4. For a lower-is-better
+  item it is the next level down.
+- An item without a value steps from the level the policy scores it at: the previous cycle's
+  value under carry_forward when there is one, otherwise the scale's minimum (which is how
+  `lowest` scores it; under reweight the gain is whatever adding the value does to the index,
+  and may be negative).
+- Gains are differences of the unrounded index (before the root's own rounding), quantized to
+  `GAIN_PLACES` so that items of equal weight tie exactly and keep framework order.
+
+Results are sorted by gain, largest first; ties keep framework order. Items whose step would not
+raise the index (gain <= 0) are included: the caller decides what is worth recommending.
+
+`gains_per_step_many` answers the same question for many regions at once through the numpy path
+(`scoring.vector`), for the demonstration data and national analyses. It agrees with the Decimal
+path to well below `GAIN_PLACES` except at a rounding boundary, and refuses frameworks with
+items normalised over a cohort, because there the variants of one region would become each
+other's cohort.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
+
+import numpy as np
+
+from scoring.engine import score_resolved
+from scoring.errors import ScoringInputError
+from scoring.model import Direction, Framework, Indicator, IndicatorKind, ItemValues
+from scoring.normalise import Cohort
+from scoring.tree import Plan, plan_for
+from scoring.values import Resolved, as_decimal, resolve
+from scoring.vector import compile_framework, score_matrix, value_matrix
+
+GAIN_PLACES = 8
+_GAIN_EXPONENT = Decimal(1).scaleb(-GAIN_PLACES)
+
+
+@dataclass(frozen=True)
+class StepGain:
+    code: str
+    current: Decimal | None  # the item's value; None when it has none
+    next_level: int  # the level one step better
+    gain: Decimal  # rise of the index if the item reached `next_level`
+
+
+def gains_per_step(
+    framework: Framework,
+    values: ItemValues,
+    *,
+    previous: ItemValues | None = None,
+    cohort: Cohort | None = None,
+) -> list[StepGain]:
+    """One region's step gains on the official Decimal path (see the module docstring)."""
+    plan = plan_for(framework)
+    baseline = resolve(plan, values, previous)
+    base_index = _index(plan, baseline, cohort)
+    found: list[StepGain] = []
+    for item, current, step_from in _candidates(plan, baseline, values):
+        target = _next_level(item, step_from, framework)
+        if target is None:
+            continue
+        variant = Resolved(
+            values={**baseline.values, item.code: Decimal(target)},
+            missing=baseline.missing,
+            carried_forward=baseline.carried_forward,
+        )
+        gain = _index(plan, variant, cohort) - base_index
+        found.append(StepGain(item.code, current, target, _quantized(gain)))
+    return _sorted(found)
+
+
+def gains_per_step_many(
+    framework: Framework,
+    regions: Sequence[ItemValues],
+    *,
+    previous: Sequence[ItemValues | None] | None = None,
+) -> list[list[StepGain]]:
+    """Step gains of many regions at once (float path); one list per region, in order."""
+    compiled = compile_framework(framework)
+    plan = plan_for(framework)
+    if plan.cohort_items:
+        codes = ", ".join(item.code for item in plan.cohort_items)
+        raise ScoringInputError(
+            f"items normalised over the regions scored together cannot be stepped in a batch: "
+            f"{codes}; use gains_per_step with a cohort"
+        )
+    previous = previous if previous is not None else [None] * len(regions)
+    if len(previous) != len(regions):
+        raise ValueError("previous must hold one entry (or None) per region")
+    columns = {code: i for i, code in enumerate(compiled.item_codes)}
+    results: list[list[StepGain]] = []
+    for values, before in zip(regions, previous, strict=True):
+        baseline = resolve(plan, values, before)  # checks codes and types like the Decimal path
+        steps = []
+        for item, current, step_from in _candidates(plan, baseline, values):
+            target = _next_level(item, step_from, framework)
+            if target is not None:
+                steps.append((item, current, target))
+        # Row 0 is the region as it is; row k + 1 has item k of `steps` one level better. The
+        # resolved values already carry last cycle's values forward, so no `previous` is needed.
+        raw = np.repeat(value_matrix(compiled, [baseline.values]), len(steps) + 1, axis=0)
+        for row, (item, _current, target) in enumerate(steps, start=1):
+            raw[row, columns[item.code]] = float(target)
+        index = score_matrix(compiled, raw).index
+        base = index[0] if not np.isnan(index[0]) else float(framework.scale.minimum)
+        results.append(
+            _sorted(
+                [
+                    StepGain(item.code, current, target, _quantized(Decimal(repr(float(gain)))))
+                    for (item, current, target), gain in zip(steps, index[1:] - base, strict=True)
+                ]
+            )
+        )
+    return results
+
+
+def _candidates(
+    plan: Plan, baseline: Resolved, values: ItemValues
+) -> list[tuple[Indicator, Decimal | None, Decimal]]:
+    """Maturity items with their own value and the level a step starts from."""
+    minimum = plan.framework.scale.minimum
+    found = []
+    for item in plan.items:
+        if item.kind is not IndicatorKind.MATURITY:
+            continue
+        current = as_decimal(item.code, values.get(item.code))
+        scored = baseline.values[item.code]  # carried forward, or None when left missing
+        if scored is None:
+            # The policy scores it as the worst level: the minimum, or the maximum when lower
+            # levels are better.
+            higher = item.direction is Direction.HIGHER_IS_BETTER
+            scored = minimum if higher else plan.framework.scale.maximum
+        found.append((item, current, scored))
+    return found
+
+
+def _next_level(item: Indicator, level: Decimal, framework: Framework) -> int | None:
+    scale = framework.scale
+    if item.direction is Direction.LOWER_IS_BETTER:
+        target = int(level.to_integral_value(rounding=ROUND_CEILING)) - 1
+        return target if target >= scale.minimum else None
+    target = int(level.to_integral_value(rounding=ROUND_FLOOR)) + 1
+    return target if target <= scale.maximum else None
+
+
+def _index(plan: Plan, resolved: Resolved, cohort: Cohort | None) -> Decimal:
+    exact = score_resolved(plan, resolved, cohort).exact.nodes[plan.root]
+    # Nothing scored at all (reweight with every item missing): count it as the scale's floor.
+    return exact if exact is not None else plan.framework.scale.minimum
+
+
+def _quantized(gain: Decimal) -> Decimal:
+    result = gain.quantize(_GAIN_EXPONENT, rounding=ROUND_HALF_UP)
+    return result.copy_abs() if result.is_zero() else result
+
+
+def _sorted(gains: list[StepGain]) -> list[StepGain]:
+    # Python's sort is stable: equal gains keep framework order.
+    return sorted(gains, key=lambda step: step.gain, reverse=True)
