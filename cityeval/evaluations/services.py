@@ -26,6 +26,7 @@ from cityeval.evaluations.models import (
     ItemValue,
     Round,
 )
+from cityeval.evaluations.programs import sync_program_items
 from cityeval.evaluations.values import check_value
 from cityeval.evaluations.workflow import move
 from cityeval.frameworks.models import FrameworkNode, FrameworkVersion
@@ -195,7 +196,12 @@ def save_self_assessment(
 
 @transaction.atomic
 def submit_evaluation(*, evaluation: Evaluation, user: Any) -> Evaluation:
-    """The coordinator hands the self-assessment to the assessors; entry locks."""
+    """The coordinator hands the self-assessment to the assessors; entry locks.
+
+    Items computed from the masterplan registry are refreshed first, so the submitted values are
+    the registry's at the moment of submission.
+    """
+    sync_program_items(evaluation=evaluation, user=user)
     missing = ItemValue.objects.filter(evaluation=evaluation, self_value__isnull=True).count()
     moved = move(
         evaluation=evaluation,

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", overview.my_evaluations, name="mine"),
     path("<int:pk>/", overview.overview, name="overview"),
     path("<int:pk>/submit/", overview.submit, name="submit"),
+    path("<int:pk>/refresh-programs/", overview.refresh_programs, name="refresh_programs"),
     path("<int:pk>/items/", items.item_list, name="items"),
     path("<int:pk>/items/assign/", items.assign, name="assign"),
     path("<int:pk>/items/<int:item_pk>/", items.item_detail, name="item"),

@@ -14,6 +14,7 @@ from django.db import transaction
 from cityeval.accounts.models import User
 from cityeval.core.demo.opds import OPDS_BY_DIMENSION, create_typical_opds
 from cityeval.core.demo.people import KUKAR, SECOND_REGION, create_demo_people
+from cityeval.core.demo.programs import create_demo_masterplans
 from cityeval.core.demo.values import ItemPair, RegionTrajectory, draw_item, item_difficulty
 from cityeval.evaluations.models import (
     AssessorAssignment,
@@ -26,6 +27,8 @@ from cityeval.evaluations.models import (
 from cityeval.frameworks.convert import to_scoring
 from cityeval.frameworks.models import FrameworkNode, FrameworkVersion
 from cityeval.frameworks.services import import_shipped
+from cityeval.masterplans.models import Masterplan
+from cityeval.masterplans.shares import program_shares
 from cityeval.regions.models import OPD, Region
 from cityeval.regions.peers import rebuild_automatic_peer_groups
 from cityeval.regions.services import assign_cohort, load_regions
@@ -82,7 +85,9 @@ def build_demo(*, seed: int = 2017, progress: Progress | None = None) -> DemoSum
         members = list(Region.objects.in_program().order_by("code"))
         for region in members:
             create_typical_opds(region)
-        step("cohorts and OPDs", 1)
+        planned = set(Masterplan.objects.values_list("region_id", flat=True))
+        create_demo_masterplans([r for r in members if r.pk not in planned], DEMO_YEARS, rng)
+        step("cohorts, OPDs and masterplans", 1)
         users = create_demo_people()
         version = FrameworkVersion.objects.get_by_ref(FRAMEWORK_REF)
         indicators = list(
@@ -183,11 +188,17 @@ def _fill_cycle(
         status = statuses[region.code]
         evaluation = Evaluation.objects.create(cycle=cycle, region=region, status=status)
         capability = trajectories[region.code].at(cycle.year)
+        # Items computed from the masterplan take the registry's share, as the workflow does.
+        shares = program_shares(region=region, year=cycle.year)
         # A region still in self-assessment has filled only part of its items.
         filled_share = rng.uniform(0.3, 0.8) if status == EvaluationStatus.SELF_ASSESSMENT else 1.0
         for node in indicators:
             pair = draw_item(rng, node, capability, difficulty[node.code])
             filled = rng.random() <= filled_share
+            if node.data_source == "programs":
+                share = shares.get(node.dimension)
+                if share is not None:
+                    pair, filled = ItemPair(share, share), True
             reviewed = status in REVIEWED_STATES and filled
             rows.append(
                 ItemValue(

@@ -13,6 +13,7 @@ from cityeval.evaluations import progress
 from cityeval.evaluations.access import Can, capabilities, entry_lock_reason, evaluation_for
 from cityeval.evaluations.access import visible_evaluations as visible
 from cityeval.evaluations.models import AssessorAssignment, EvaluationStatus
+from cityeval.evaluations.programs import sync_program_items
 from cityeval.evaluations.services import WorkflowError, submit_evaluation
 from cityeval.evaluations.workflow import TransitionError
 from cityeval.frameworks.tags import dimension_names
@@ -80,4 +81,19 @@ def submit(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, str(error))
     else:
         messages.success(request, _("Penilaian mandiri telah diserahkan kepada asesor."))
+    return redirect("evaluations:overview", pk=evaluation.pk)
+
+
+@login_required
+@require_POST
+def refresh_programs(request: HttpRequest, pk: int) -> HttpResponse:
+    evaluation = evaluation_for(request.user, pk, Can.COORDINATE)
+    if entry_lock_reason(evaluation):
+        messages.error(request, entry_lock_reason(evaluation))
+    else:
+        changed = sync_program_items(evaluation=evaluation, user=request.user)
+        messages.success(
+            request,
+            _("%(count)d butir diperbarui dari daftar program masterplan.") % {"count": changed},
+        )
     return redirect("evaluations:overview", pk=evaluation.pk)
