@@ -23,7 +23,9 @@ def max_bytes() -> int:
 
 def display_name(name: str | None) -> str:
     """The original name, shortened to fit the column but keeping its extension."""
-    clean = PurePath((name or "").replace("\\", "/")).name.strip() or "berkas"
+    # Control characters would break the Content-Disposition header of the download.
+    printable = "".join(ch for ch in (name or "") if ch.isprintable())
+    clean = PurePath(printable.replace("\\", "/")).name.strip() or "berkas"
     if len(clean) <= NAME_LIMIT:
         return clean
     suffix = PurePath(clean).suffix[:20]

@@ -93,7 +93,9 @@ def record_field_visit(*, evaluation: Evaluation, user: Any, data: VisitData) ->
 def update_field_visit(
     *, visit: FieldVisit, user: Any, data: VisitData, expected_version: int
 ) -> FieldVisit:
-    locked = FieldVisit.objects.select_for_update().select_related("updated_by").get(pk=visit.pk)
+    # `of`: PostgreSQL cannot lock the nullable side of the join to `updated_by`.
+    rows = FieldVisit.objects.select_for_update(of=("self",)).select_related("updated_by")
+    locked = rows.get(pk=visit.pk)
     evaluation = _open_evaluation(locked.evaluation)
     if locked.version != expected_version:
         raise StaleVisitError(locked)
@@ -144,7 +146,8 @@ def add_visit_photo(
 
 @transaction.atomic
 def remove_visit_photo(*, photo: FieldVisitPhoto, user: Any) -> FieldVisitPhoto:
-    locked = FieldVisitPhoto.objects.select_for_update().select_related("visit").get(pk=photo.pk)
+    rows = FieldVisitPhoto.objects.select_for_update(of=("self",)).select_related("visit")
+    locked = rows.get(pk=photo.pk)
     _open_evaluation(locked.visit.evaluation)
     if locked.removed_at is not None:
         raise WorkflowError(_("Foto ini sudah dihapus."))

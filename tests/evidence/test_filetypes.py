@@ -86,3 +86,15 @@ def test_it_leaves_the_stream_at_the_start_for_the_writer() -> None:
     stream = io.BytesIO(DOCX_BYTES)
     check_file("laporan.docx", stream, EVIDENCE_TYPES)
     assert stream.tell() == 0
+
+
+def test_an_uploaded_name_loses_folders_and_control_characters() -> None:
+    from cityeval.evidence.uploads import display_name
+
+    assert display_name("C:\\Users\\budi\\laporan.pdf") == "laporan.pdf"
+    assert display_name("../../etc/passwd") == "passwd"
+    assert display_name("lap\r\noran.pdf") == "laporan.pdf"
+    assert display_name("") == "berkas"
+    long = display_name("a" * 400 + ".docx")
+    assert len(long) == 255
+    assert long.endswith(".docx")
