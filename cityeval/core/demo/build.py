@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -15,6 +15,8 @@ from cityeval.accounts.models import User
 from cityeval.core.demo.opds import OPDS_BY_DIMENSION, create_typical_opds
 from cityeval.core.demo.people import KUKAR, SECOND_REGION, create_demo_people
 from cityeval.core.demo.programs import create_demo_masterplans
+from cityeval.core.demo.reports_demo import create_demo_reports
+from cityeval.core.demo.reviews_demo import create_demo_reviews
 from cityeval.core.demo.values import ItemPair, RegionTrajectory, draw_item, item_difficulty
 from cityeval.evaluations.models import (
     AssessorAssignment,
@@ -114,6 +116,9 @@ def build_demo(*, seed: int = 2017, progress: Progress | None = None) -> DemoSum
             _assign_assessors(cycle, participants, users)
             snapshots += _finalise(cycle, admin)
             step(f"cycle {year}", 1)
+        create_demo_reviews(rng=rng)
+        create_demo_reports(rng=rng)
+        step("reviews and reports", 1)
     return DemoSummary(
         regions=Region.objects.count(),
         program_regions=len(members),
@@ -154,14 +159,34 @@ def _create_cycle(version: FrameworkVersion, year: int) -> Cycle:
     )
 
 
+# The demo assessors' own regions show one evaluation in each stage of the running cycle, so
+# that signing in as asesor.ketua shows work in every state.
+TEAM_STAGES = [
+    EvaluationStatus.SUBMITTED,
+    EvaluationStatus.DOCUMENT_REVIEW,
+    EvaluationStatus.CLARIFICATION,
+    EvaluationStatus.FIELD_VISIT,
+    EvaluationStatus.FINALISED,
+]
+
+
+def _team_regions(participants: list[Region]) -> list[Region]:
+    """Kutai Kartanegara and nine other regions: the demo assessor team's workload."""
+    others = [r for r in participants if r.code != KUKAR]
+    return [r for r in participants if r.code == KUKAR] + others[:9]
+
+
 def _statuses_for(
     year: int, participants: list[Region], rng: random.Random
 ) -> dict[str, EvaluationStatus]:
     if year < CURRENT_YEAR:
         return {region.code: EvaluationStatus.PUBLISHED for region in participants}
-    order = [region.code for region in participants if region.code != KUKAR]
-    rng.shuffle(order)
     statuses: dict[str, EvaluationStatus] = {KUKAR: EvaluationStatus.SELF_ASSESSMENT}
+    team = [r.code for r in _team_regions(participants) if r.code != KUKAR]
+    for code, status in zip(team, TEAM_STAGES, strict=False):
+        statuses[code] = status
+    order = [region.code for region in participants if region.code not in statuses]
+    rng.shuffle(order)
     start = 0
     for status, share in RUNNING_STATUS_SHARES:
         count = round(share * len(order))
@@ -186,7 +211,15 @@ def _fill_cycle(
     opds = {(o.region_id, o.code): o.pk for o in OPD.objects.filter(region__in=participants)}
     for region in participants:
         status = statuses[region.code]
-        evaluation = Evaluation.objects.create(cycle=cycle, region=region, status=status)
+        done = status in (EvaluationStatus.FINALISED, EvaluationStatus.PUBLISHED)
+        evaluation = Evaluation.objects.create(
+            cycle=cycle,
+            region=region,
+            status=status,
+            submitted_at=_moment(cycle, 60) if status != EvaluationStatus.SELF_ASSESSMENT else None,
+            finalised_at=_moment(cycle, 230) if done else None,
+            published_at=_moment(cycle, 260) if status == EvaluationStatus.PUBLISHED else None,
+        )
         capability = trajectories[region.code].at(cycle.year)
         # Items computed from the masterplan take the registry's share, as the workflow does.
         shares = program_shares(region=region, year=cycle.year)
@@ -215,6 +248,13 @@ def _fill_cycle(
     return sum(1 for row in rows if row.self_value is not None)
 
 
+def _moment(cycle: Cycle, days: int) -> datetime:
+    """A moment `days` after the cycle's start (its self-assessment deadline minus 60 days)."""
+    deadline = cycle.self_assessment_deadline or date(cycle.year, 5, 1)
+    start = deadline - timedelta(days=60)
+    return datetime.combine(start + timedelta(days=days), time(10), tzinfo=UTC)
+
+
 def _owner_code(node: FrameworkNode, rng: random.Random) -> str:
     dimension = next((tag for tag in node.tags if tag in OPDS_BY_DIMENSION), "GOV")
     candidates = OPDS_BY_DIMENSION[dimension]
@@ -240,9 +280,7 @@ def _assign_assessors(cycle: Cycle, participants: list[Region], users: list[User
     """The demo assessors form the team of Kutai Kartanegara and a handful of other regions."""
     lead = next(u for u in users if u.username == "asesor.ketua")
     member = next(u for u in users if u.username == "asesor.anggota")
-    team_regions = [r for r in participants if r.code == KUKAR] + [
-        r for r in participants if r.code != KUKAR
-    ][:9]
+    team_regions = _team_regions(participants)
     AssessorAssignment.objects.bulk_create(
         [AssessorAssignment(cycle=cycle, region=r, user=lead, is_lead=True) for r in team_regions]
         + [AssessorAssignment(cycle=cycle, region=r, user=member) for r in team_regions]

@@ -24,7 +24,7 @@ class Command(BaseCommand):
         if options["if_empty"] and Cycle.objects.exists():
             self.stdout.write("demonstration data already present")
             return
-        with tqdm(total=2 + len(DEMO_YEARS), desc="demo", unit="step") as bar:
+        with tqdm(total=3 + len(DEMO_YEARS), desc="demo", unit="step") as bar:
 
             def step(label: str, n: int) -> None:
                 bar.set_postfix_str(label)
