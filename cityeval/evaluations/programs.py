@@ -21,7 +21,7 @@ def sync_program_items(*, evaluation: Evaluation, user: Any) -> int:
     """Write the registry's current shares into the evaluation's program items; count changes."""
     shares = program_shares(region=evaluation.region, year=evaluation.cycle.year)
     items = (
-        ItemValue.objects.select_for_update()
+        ItemValue.objects.select_for_update(of=("self",))
         .filter(evaluation=evaluation, indicator__data_source="programs")
         .select_related("indicator")
     )

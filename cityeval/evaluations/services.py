@@ -157,7 +157,7 @@ def save_self_assessment(
 ) -> ItemValue:
     """Save a region's value and narrative for one item, refusing a stale or locked edit."""
     locked = (
-        ItemValue.objects.select_for_update()
+        ItemValue.objects.select_for_update(of=("self",))
         .select_related("evaluation__cycle", "indicator", "updated_by")
         .get(pk=item.pk)
     )

@@ -60,7 +60,7 @@ def move(
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("move() must run inside the service's transaction")
-    locked = Evaluation.objects.select_for_update().get(pk=evaluation.pk)
+    locked = Evaluation.objects.select_for_update(of=("self",)).get(pk=evaluation.pk)
     current = EvaluationStatus(locked.status)
     if to not in ALLOWED[current]:
         raise TransitionError(

@@ -101,7 +101,7 @@ def add_link_evidence(*, item: ItemValue, user: Any, url: str, description: str)
 @transaction.atomic
 def remove_evidence(*, evidence: Evidence, user: Any) -> Evidence:
     """Withdraw evidence from its item. The row and the file stay for the audit trail."""
-    locked_evidence = Evidence.objects.select_for_update().get(pk=evidence.pk)
+    locked_evidence = Evidence.objects.select_for_update(of=("self",)).get(pk=evidence.pk)
     item = _locked_item(locked_evidence.item, user)
     if locked_evidence.removed_at is not None:
         raise WorkflowError(_("Bukti dukung ini sudah dihapus."))
@@ -122,7 +122,9 @@ def _refuse_if_locked(item: ItemValue, user: Any) -> None:
 def _locked_item(item: ItemValue, user: Any) -> ItemValue:
     """The item re-read under a row lock, so that a submission cannot slip in between."""
     locked = (
-        ItemValue.objects.select_for_update().select_related("evaluation__cycle").get(pk=item.pk)
+        ItemValue.objects.select_for_update(of=("self",))
+        .select_related("evaluation__cycle")
+        .get(pk=item.pk)
     )
     _refuse_if_locked(locked, user)
     return locked

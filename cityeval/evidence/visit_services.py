@@ -120,7 +120,7 @@ def add_visit_photo(
     name = display_name(upload.name)
     try:
         with transaction.atomic():
-            locked = FieldVisit.objects.select_for_update().get(pk=visit.pk)
+            locked = FieldVisit.objects.select_for_update(of=("self",)).get(pk=visit.pk)
             _open_evaluation(locked.evaluation)
             if locked.photos.current().filter(sha256=staged.sha256).exists():
                 raise WorkflowError(
@@ -160,7 +160,7 @@ def remove_visit_photo(*, photo: FieldVisitPhoto, user: Any) -> FieldVisitPhoto:
 
 def _open_evaluation(evaluation: Evaluation, *, lock: bool = True) -> Evaluation:
     """The evaluation re-read (under a lock) if visits may be written now; WorkflowError if not."""
-    rows = Evaluation.objects.select_for_update() if lock else Evaluation.objects.all()
+    rows = Evaluation.objects.select_for_update(of=("self",)) if lock else Evaluation.objects.all()
     current = rows.get(pk=evaluation.pk)
     status = EvaluationStatus(current.status)
     if status not in VISIT_STATES:

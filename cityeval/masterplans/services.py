@@ -83,7 +83,11 @@ def _apply(instance: Any, data: Any) -> None:
 @transaction.atomic
 def create_masterplan(*, region: Region, user: Any, data: MasterplanData) -> Masterplan:
     """A new current masterplan; the previous current one (if any) stays as history."""
-    previous = Masterplan.objects.select_for_update().filter(region=region, is_current=True).first()
+    previous = (
+        Masterplan.objects.select_for_update(of=("self",))
+        .filter(region=region, is_current=True)
+        .first()
+    )
     masterplan = Masterplan(region=region)
     _apply(masterplan, data)
     masterplan.full_clean(exclude=["region"])
@@ -104,7 +108,11 @@ def create_masterplan(*, region: Region, user: Any, data: MasterplanData) -> Mas
 
 @transaction.atomic
 def update_masterplan(*, masterplan: Masterplan, user: Any, data: MasterplanData) -> Masterplan:
-    locked = Masterplan.objects.select_for_update().select_related("region").get(pk=masterplan.pk)
+    locked = (
+        Masterplan.objects.select_for_update(of=("self",))
+        .select_related("region")
+        .get(pk=masterplan.pk)
+    )
     before = snapshot(locked, MASTERPLAN_FIELDS)
     _apply(locked, data)
     locked.full_clean(exclude=["region"])
@@ -163,7 +171,7 @@ def update_program(
 ) -> Program:
     """Save a program edit, refusing it when the program changed since the form was opened."""
     locked = (
-        Program.objects.select_for_update()
+        Program.objects.select_for_update(of=("self",))
         .select_related("masterplan__region", "updated_by")
         .get(pk=program.pk)
     )
@@ -215,7 +223,11 @@ def set_year_status(
 ) -> ProgramYear:
     """Record how far a program ran in a year (creating the year's row the first time)."""
     # Locking the program serialises two people recording the same program's year.
-    locked = Program.objects.select_for_update().select_related("masterplan").get(pk=program.pk)
+    locked = (
+        Program.objects.select_for_update(of=("self",))
+        .select_related("masterplan")
+        .get(pk=program.pk)
+    )
     item = ProgramYear.objects.filter(program=locked, year=year).first()
     before = None if item is None else snapshot(item, [*YEAR_FIELDS, "note"])
     if item is None:
@@ -246,7 +258,11 @@ def import_programs(
     Raises UploadRefused (not a workbook we read) or ImportRejected (row-level problems).
     """
     # Locking the masterplan makes two imports of the same masterplan run one after the other.
-    locked = Masterplan.objects.select_for_update().select_related("region").get(pk=masterplan.pk)
+    locked = (
+        Masterplan.objects.select_for_update(of=("self",))
+        .select_related("region")
+        .get(pk=masterplan.pk)
+    )
     workbook = open_workbook(content=content)
     try:
         plan = read_plan(workbook=workbook, masterplan=locked)

@@ -67,7 +67,9 @@ def save_report(
     unknown = sorted({dimension for dimension, _kind in findings} - set(dimensions))
     if unknown:
         raise WorkflowError(_("Dimensi tidak dikenal: %(codes)s.") % {"codes": ", ".join(unknown)})
-    report, _created = AssessorReport.objects.select_for_update().get_or_create(evaluation=current)
+    report, _created = AssessorReport.objects.select_for_update(of=("self",)).get_or_create(
+        evaluation=current
+    )
     if report.version != expected_version:
         raise StaleReportError(report)
     wanted = {
@@ -180,7 +182,7 @@ def move_recommendation(*, recommendation: Recommendation, user: Any, up: bool) 
     """Move a recommendation one place up or down within its dimension."""
     current = _lock_for_editing(recommendation.evaluation, user)
     siblings = list(
-        Recommendation.objects.select_for_update()
+        Recommendation.objects.select_for_update(of=("self",))
         .filter(evaluation=current, dimension=recommendation.dimension)
         .order_by("order", "pk")
     )
@@ -265,7 +267,7 @@ def finding_texts(report: AssessorReport) -> dict[str, list[str]]:
 
 def _lock_for_editing(evaluation: Evaluation, user: Any) -> Evaluation:
     current = (
-        Evaluation.objects.select_for_update()
+        Evaluation.objects.select_for_update(of=("self",))
         .select_related("cycle__framework_version")
         .get(pk=evaluation.pk)
     )
@@ -281,7 +283,7 @@ def _locked(
     recommendation: Recommendation, evaluation: Evaluation, expected_version: int
 ) -> Recommendation:
     locked = (
-        Recommendation.objects.select_for_update()
+        Recommendation.objects.select_for_update(of=("self",))
         .select_related("updated_by")
         .filter(pk=recommendation.pk, evaluation=evaluation)
         .first()

@@ -100,7 +100,11 @@ def save_follow_up(
 ) -> RecommendationFollowUp:
     """Record what the region did about one recommendation (version 0: not reported yet)."""
     # Locking the evaluation serialises reports on it, so two first reports cannot both create.
-    current = Evaluation.objects.select_for_update().select_related("cycle").get(pk=evaluation.pk)
+    current = (
+        Evaluation.objects.select_for_update(of=("self",))
+        .select_related("cycle")
+        .get(pk=evaluation.pk)
+    )
     if Can.COORDINATE not in capabilities(user, current):
         raise WorkflowError(_("Hanya koordinator daerah yang dapat melaporkan tindak lanjut."))
     reason = entry_lock_reason(current)
@@ -112,7 +116,7 @@ def save_follow_up(
             _("Rekomendasi itu bukan rekomendasi evaluasi sebelumnya dari daerah ini.")
         )
     existing = (
-        RecommendationFollowUp.objects.select_for_update()
+        RecommendationFollowUp.objects.select_for_update(of=("self",))
         .select_related("updated_by")
         .filter(recommendation=recommendation, evaluation=current)
         .first()

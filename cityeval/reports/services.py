@@ -42,7 +42,9 @@ def finalise_evaluation(*, evaluation: Evaluation, user: Any) -> ResultSnapshot:
     """The lead assessor closes the review: score the verified values and keep the result."""
     if Can.LEAD not in capabilities(user, evaluation):
         raise WorkflowError(_("Hanya ketua tim asesor daerah ini yang dapat memfinalkan evaluasi."))
-    rows = Evaluation.objects.select_for_update().select_related("cycle__framework_version")
+    rows = Evaluation.objects.select_for_update(of=("self",)).select_related(
+        "cycle__framework_version"
+    )
     current = rows.get(pk=evaluation.pk)
     _refuse_move(current, S.FINALISED)
     problem = unsettled_problem(current)
@@ -100,7 +102,7 @@ def reopen_evaluation(*, evaluation: Evaluation, user: Any, reason: str) -> Eval
     reason = reason.strip()
     if not reason:
         raise WorkflowError(_("Tuliskan alasan membuka kembali evaluasi ini."))
-    current = Evaluation.objects.select_for_update().get(pk=evaluation.pk)
+    current = Evaluation.objects.select_for_update(of=("self",)).get(pk=evaluation.pk)
     if current.status not in (S.FINALISED, S.PUBLISHED):
         raise WorkflowError(
             _(
@@ -143,7 +145,7 @@ def unsettled_problem(evaluation: Evaluation) -> str:
 
 
 def _publish(evaluation: Evaluation, user: Any) -> Evaluation:
-    current = Evaluation.objects.select_for_update().get(pk=evaluation.pk)
+    current = Evaluation.objects.select_for_update(of=("self",)).get(pk=evaluation.pk)
     _refuse_move(current, S.PUBLISHED)
     snapshot = ResultSnapshot.objects.filter(evaluation=current, is_current=True).first()
     if snapshot is None:

@@ -59,7 +59,7 @@ def expect_status(evaluation: Evaluation, *allowed: EvaluationStatus) -> None:
     evaluation back to the document review, which an assessor must not do by "starting" one.
     """
     current = EvaluationStatus(
-        Evaluation.objects.select_for_update()
+        Evaluation.objects.select_for_update(of=("self",))
         .values_list("status", flat=True)
         .get(pk=evaluation.pk)
     )
@@ -78,7 +78,7 @@ def expect_status(evaluation: Evaluation, *allowed: EvaluationStatus) -> None:
 
 def locked_item(item: ItemValue, user: Any) -> ItemValue:
     locked = (
-        ItemValue.objects.select_for_update()
+        ItemValue.objects.select_for_update(of=("self",))
         .select_related("evaluation__cycle", "indicator", "reviewed_by", "updated_by")
         .get(pk=item.pk)
     )

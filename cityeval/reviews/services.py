@@ -148,7 +148,7 @@ def bulk_accept(
     check_reviewable(evaluation)
     wanted = {item.pk for item in items}
     locked = list(
-        ItemValue.objects.select_for_update()
+        ItemValue.objects.select_for_update(of=("self",))
         .filter(evaluation=evaluation, pk__in=wanted)
         .select_related("evaluation", "indicator")
         .order_by("indicator__sequence")
@@ -201,7 +201,7 @@ def request_clarification(
     if not wanted:
         raise WorkflowError(_("Pilih setidaknya satu butir yang perlu diklarifikasi."))
     locked = list(
-        ItemValue.objects.select_for_update()
+        ItemValue.objects.select_for_update(of=("self",))
         .filter(evaluation=evaluation, pk__in=wanted)
         .select_related("evaluation", "indicator")
         .order_by("indicator__sequence")
@@ -260,14 +260,14 @@ def answer_clarification(*, evaluation: Evaluation, user: Any, answer: str) -> C
     expect_status(evaluation, EvaluationStatus.CLARIFICATION)
     move(evaluation=evaluation, to=EvaluationStatus.DOCUMENT_REVIEW, user=user, note=answer)
     request = (
-        ClarificationRequest.objects.select_for_update()
+        ClarificationRequest.objects.select_for_update(of=("self",))
         .filter(evaluation=evaluation)
         .open()
         .first()
     )
     if request is None:
         raise WorkflowError(_("Tidak ada permintaan klarifikasi yang terbuka."))
-    flagged = ItemValue.objects.select_for_update().filter(
+    flagged = ItemValue.objects.select_for_update(of=("self",)).filter(
         evaluation=evaluation, review_status=ReviewStatus.CLARIFICATION
     )
     for item in flagged:

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 from io import StringIO
+from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -14,7 +16,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def demo(db: None) -> str:
+def demo(db: None, settings: Any, tmp_path: Path) -> str:
+    settings.MEDIA_ROOT = tmp_path / "media"
     out = StringIO()
     call_command("demo", stdout=out, stderr=StringIO())
     return out.getvalue()

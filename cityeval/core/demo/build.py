@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import transaction
 
 from cityeval.accounts.models import User
+from cityeval.core.demo.evidence_demo import create_demo_evidence
 from cityeval.core.demo.opds import OPDS_BY_DIMENSION, create_typical_opds
 from cityeval.core.demo.people import KUKAR, SECOND_REGION, create_demo_people
 from cityeval.core.demo.programs import create_demo_masterplans
@@ -118,7 +119,8 @@ def build_demo(*, seed: int = 2017, progress: Progress | None = None) -> DemoSum
             step(f"cycle {year}", 1)
         create_demo_reviews(rng=rng)
         create_demo_reports(rng=rng)
-        step("reviews and reports", 1)
+        create_demo_evidence(rng=rng)
+        step("reviews, reports and evidence", 1)
     return DemoSummary(
         regions=Region.objects.count(),
         program_regions=len(members),
