@@ -23,7 +23,7 @@ def demo(db: None, settings: Any, tmp_path: Path) -> str:
     return out.getvalue()
 
 
-def test_it_builds_the_three_cohorts_with_kutai_kartanegara_in_2018(demo: str) -> None:
+def it_builds_the_three_cohorts_with_kutai_kartanegara_in_2018() -> None:
     assert Region.objects.in_program().count() == 100
     assert Region.objects.in_cohort(2017).count() == 25
     assert Region.objects.in_cohort(2018).count() == 50
@@ -32,7 +32,7 @@ def test_it_builds_the_three_cohorts_with_kutai_kartanegara_in_2018(demo: str) -
     assert Region.objects.get(code="64.02").cohort.year == 2018  # type: ignore[union-attr]
 
 
-def test_it_opens_three_yearly_cycles_with_every_workflow_state(demo: str) -> None:
+def it_opens_three_yearly_cycles_with_every_workflow_state() -> None:
     assert sorted(Cycle.objects.values_list("year", flat=True)) == [2018, 2019, 2020]
     running = Evaluation.objects.filter(cycle__year=2020)
     states = set(running.values_list("status", flat=True))
@@ -44,7 +44,7 @@ def test_it_opens_three_yearly_cycles_with_every_workflow_state(demo: str) -> No
     )
 
 
-def test_it_scores_every_finalised_evaluation(demo: str) -> None:
+def it_scores_every_finalised_evaluation() -> None:
     done = Evaluation.objects.filter(
         status__in=[EvaluationStatus.FINALISED, EvaluationStatus.PUBLISHED]
     )
@@ -53,7 +53,7 @@ def test_it_scores_every_finalised_evaluation(demo: str) -> None:
     assert max(ResultSnapshot.objects.values_list("index", flat=True)) <= 5
 
 
-def test_regions_improve_unevenly(demo: str) -> None:
+def regions_improve_unevenly() -> None:
     by_year: dict[int, dict[str, float]] = {}
     for year, code, index in ResultSnapshot.objects.values_list(
         "evaluation__cycle__year", "evaluation__region__code", "index"
@@ -76,29 +76,45 @@ def fingerprint() -> list[tuple[str, int, str, str]]:
     return [(code, year, str(s), str(v)) for code, year, s, v in values]
 
 
-def test_it_is_deterministic(demo: str) -> None:
+@pytest.mark.django_db(transaction=True)
+def test_it_is_deterministic(transactional_db: None, settings: Any, tmp_path: Path) -> None:
+    # A real transaction per step: PostgreSQL cannot TRUNCATE (flush) inside the test's
+    # transaction while deferred foreign-key checks are pending.
+    settings.MEDIA_ROOT = tmp_path / "media"
+    call_command("demo", stdout=StringIO(), stderr=StringIO())
     first = fingerprint()
     call_command("flush", "--no-input", verbosity=0)
     call_command("demo", stdout=StringIO(), stderr=StringIO())
     assert fingerprint() == first
 
 
-def test_it_creates_a_person_for_every_role(demo: str) -> None:
+def it_creates_a_person_for_every_role() -> None:
     assert set(RoleGrant.objects.values_list("role", flat=True)) == {r.value for r in Role}
     contributor = User.objects.get(username="kontributor.kukar")
     assert contributor.check_password("kota-cerdas-2026")
     assert OPD.objects.filter(region__code="64.02").count() >= 10
 
 
-def test_it_does_nothing_when_asked_to_fill_only_an_empty_database(demo: str) -> None:
+def it_does_nothing_when_asked_to_fill_only_an_empty_database() -> None:
     out = StringIO()
     call_command("demo", "--if-empty", stdout=out, stderr=StringIO())
     assert "already present" in out.getvalue()
     assert Cycle.objects.count() == 3
 
 
-def test_the_login_list_names_every_demo_person(demo: str) -> None:
+def the_login_list_names_every_demo_person() -> None:
     out = StringIO()
     call_command("demo_logins", stdout=out)
     assert "koordinator.kukar" in out.getvalue()
     assert "kota-cerdas-2026" in out.getvalue()
+
+
+def test_the_demo_is_a_living_program(demo: str) -> None:
+    """One demo build (several seconds) serves every check of its content."""
+    it_builds_the_three_cohorts_with_kutai_kartanegara_in_2018()
+    it_opens_three_yearly_cycles_with_every_workflow_state()
+    it_scores_every_finalised_evaluation()
+    regions_improve_unevenly()
+    it_creates_a_person_for_every_role()
+    it_does_nothing_when_asked_to_fill_only_an_empty_database()
+    the_login_list_names_every_demo_person()
