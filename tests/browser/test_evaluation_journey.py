@@ -26,8 +26,8 @@ from cityeval.frameworks.services import import_shipped
 from cityeval.masterplans.models import Masterplan, Program, ProgramYear
 from cityeval.regions.models import OPD, Region
 from cityeval.regions.services import load_regions
-from cityeval.reviews.models import ClarificationRequest
 from cityeval.results.models import ResultSnapshot
+from cityeval.reviews.models import ClarificationRequest
 from tests.browser.conftest import screenshot
 
 pytestmark = pytest.mark.browser
