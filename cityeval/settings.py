@@ -39,7 +39,12 @@ WHITENOISE_AUTOREFRESH = DEBUG
 # Front-end libraries come from npm (package.json); collectstatic picks the files we use.
 NODE_MODULES = BASE_DIR / "node_modules"
 STATICFILES_DIRS: list[Path | tuple[str, Path]] = [BASE_DIR / "cityeval" / "static"]
-for _prefix, _folder in [("vendor/htmx", NODE_MODULES / "htmx.org" / "dist")]:
+for _prefix, _folder in [
+    ("vendor/htmx", NODE_MODULES / "htmx.org" / "dist"),
+    ("vendor/vega", NODE_MODULES / "vega" / "build"),
+    ("vendor/vega-lite", NODE_MODULES / "vega-lite" / "build"),
+    ("vendor/vega-embed", NODE_MODULES / "vega-embed" / "build"),
+]:
     if _folder.is_dir():
         STATICFILES_DIRS.append((_prefix, _folder))
 
@@ -62,6 +67,7 @@ INSTALLED_APPS = [
     "cityeval.evidence",
     "cityeval.reviews",
     "cityeval.reports",
+    "cityeval.scorecards",
 ]
 
 MIDDLEWARE = [

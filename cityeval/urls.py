@@ -13,5 +13,6 @@ urlpatterns = [
     path("evidence/", include("cityeval.evidence.urls")),
     path("review/", include("cityeval.reviews.urls")),
     path("reports/", include("cityeval.reports.urls")),
+    path("scorecard/", include("cityeval.scorecards.urls")),
     path("", include("cityeval.core.urls")),
 ]

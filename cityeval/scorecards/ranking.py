@@ -1,0 +1,89 @@
+"""Ranks of a region among the current results of its cycle: nationally, in its province and
+in each of its peer groups.
+
+Ranks are competition ranks (1-2-2-4) on the PUBLISHED index, rounded to the framework's places,
+so regions that publish the same figure share a rank. The whole cycle is read in one query and
+the peer groups in two, whatever the number of regions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+
+from cityeval.evaluations.models import Evaluation
+from cityeval.regions.models import PeerGroup
+from cityeval.results.models import ResultSnapshot
+from scoring.model import Rounding
+from scoring.rank import competition_ranks
+from scoring.rounding import quantize
+
+
+@dataclass(frozen=True)
+class Entry:
+    evaluation_id: int
+    region_id: int
+    province_id: int
+    index: Decimal  # published (rounded) index
+    tags: dict[str, str]  # smart dimension code -> index text
+
+
+@dataclass(frozen=True)
+class Rank:
+    scope: str  # "national", "province" or "peer"
+    label: str
+    rank: int | None
+    of: int
+
+
+def cycle_entries(evaluation: Evaluation, rounding: Rounding) -> list[Entry]:
+    """Every current result of the evaluation's cycle (one query)."""
+    rows = ResultSnapshot.objects.for_cycle(evaluation.cycle_id).values_list(
+        "evaluation_id",
+        "evaluation__region_id",
+        "evaluation__region__province_id",
+        "index",
+        "tag_indices",
+    )
+    return [
+        Entry(pk, region, province, quantize(index, rounding), tags or {})
+        for pk, region, province, index, tags in rows
+    ]
+
+
+def ranks_of(evaluation: Evaluation, index: Decimal | None, entries: list[Entry]) -> list[Rank]:
+    """The evaluation's ranks if its published index were `index` (the simulator passes others).
+
+    The evaluation's own stored result is replaced by `index`; the others stay as stored.
+    """
+    scores: dict[int, Decimal | None] = {
+        e.region_id: e.index for e in entries if e.evaluation_id != evaluation.pk
+    }
+    scores[evaluation.region_id] = index
+    province_of = {e.region_id: e.province_id for e in entries}
+    province_of[evaluation.region_id] = evaluation.region.province_id
+    region = evaluation.region_id
+    found = [_rank("national", _("Nasional"), region, scores)]
+    in_province = {r: s for r, s in scores.items() if province_of.get(r) == province_of[region]}
+    found.append(_rank("province", evaluation.region.province.name, region, in_province))
+    for group, members in peer_groups(evaluation).items():
+        in_group = {r: s for r, s in scores.items() if r in members}
+        found.append(_rank("peer", group.display_name, region, in_group))
+    return found
+
+
+def peer_groups(evaluation: Evaluation) -> dict[PeerGroup, set[int]]:
+    """The region's peer groups with the ids of their member regions (two queries)."""
+    groups = list(PeerGroup.objects.filter(regions=evaluation.region_id).order_by("code"))
+    members: dict[int, set[int]] = {g.pk: {evaluation.region_id} for g in groups}
+    through = PeerGroup.regions.through.objects.filter(peergroup_id__in=members)
+    for group_id, region_id in through.values_list("peergroup_id", "region_id"):
+        members[group_id].add(region_id)
+    return {g: members[g.pk] for g in groups}
+
+
+def _rank(scope: str, label: str, region: int, scores: dict[int, Decimal | None]) -> Rank:
+    ranked = competition_ranks(scores)
+    return Rank(scope, label, ranked.get(region), sum(1 for s in scores.values() if s is not None))

@@ -1,0 +1,82 @@
+"""The region scorecard page and its what-if simulator (htmx partial, or the whole page)."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from cityeval.evaluations.models import Evaluation
+from cityeval.scorecards import charts
+from cityeval.scorecards.access import SignInRequired, scorecard_for
+from cityeval.scorecards.data import Scorecard, scorecard
+from cityeval.scorecards.simulate import Projection, SimulationError, project
+
+TARGET_PREFIX = "target-"
+
+
+def scorecard_view(request: HttpRequest, pk: int) -> HttpResponse:
+    return _page(request, pk)
+
+
+@require_POST
+def simulate(request: HttpRequest, pk: int) -> HttpResponse:
+    return _page(request, pk, simulate=True)
+
+
+def _page(request: HttpRequest, pk: int, simulate: bool = False) -> HttpResponse:
+    try:
+        evaluation = scorecard_for(request.user, pk)
+    except SignInRequired:
+        return redirect_to_login(request.get_full_path())
+    card = scorecard(evaluation)
+    projection: Projection | None = None
+    error = ""
+    if simulate and card is not None:
+        try:
+            projection = project(card, _targets(request, card))
+        except SimulationError as problem:
+            error = str(problem)
+    context = {"projection": projection, "simulation_error": error}
+    if simulate and request.headers.get("HX-Request"):
+        return render(request, "scorecards/_projection.html", {**context, "card": card})
+    return render(request, "scorecards/scorecard.html", {**context, **_context(evaluation, card)})
+
+
+def _targets(request: HttpRequest, card: Scorecard) -> dict[str, Decimal]:
+    """Item code -> chosen level, for the levels that differ from the item's value."""
+    targets = {}
+    for key, raw in request.POST.items():
+        if not key.startswith(TARGET_PREFIX) or not raw:
+            continue
+        code = key.removeprefix(TARGET_PREFIX)
+        try:
+            level = Decimal(str(raw))
+        except InvalidOperation:
+            raise SimulationError(
+                _("Tingkat untuk butir %(code)s bukan angka.") % {"code": code}
+            ) from None
+        if card.values.get(code) != level:
+            targets[code] = level
+    return targets
+
+
+def _context(evaluation: Evaluation, card: Scorecard | None) -> dict[str, Any]:
+    if card is None:
+        return {"evaluation": evaluation, "card": None}
+    scale = card.framework.scale
+    return {
+        "evaluation": evaluation,
+        "card": card,
+        "levels": range(int(scale.minimum), int(scale.maximum) + 1),
+        "charts": {
+            "dimensions": charts.dimensions_chart(card.claims, Decimal(0), scale.maximum),
+            "trend": charts.trend_chart(card.trend, scale.minimum, scale.maximum),
+            "claims": charts.claims_chart(card.claims, Decimal(0), scale.maximum),
+        },
+    }

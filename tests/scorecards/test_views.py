@@ -1,0 +1,177 @@
+"""The scorecard page: who may read it, the simulator, and a query count that does not grow."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from cityeval.evaluations.models import EvaluationStatus
+from cityeval.frameworks.convert import to_scoring
+from cityeval.regions.models import Region
+from cityeval.scorecards.data import scorecard
+from cityeval.scorecards.ranking import cycle_entries, ranks_of
+from scoring.engine import score_region
+from tests.reports.conftest import PERSONAS, World
+from tests.scorecards.conftest import Finalised, add_result, publish
+
+S = EvaluationStatus
+ALWAYS = {"admin", "lead", "member", "national_viewer"}
+
+
+@pytest.mark.parametrize("status", [S.FINALISED, S.PUBLISHED])
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("name", ["scorecard", "simulate"])
+def test_it_shows_the_scorecard_to_the_right_people(
+    finalised: Finalised, persona: str, status: S, name: str
+) -> None:
+    world = finalised.world
+    if status == S.PUBLISHED:
+        publish(finalised)
+    url = reverse(f"scorecards:{name}", args=[world.evaluation.pk])
+    client = world.client(persona)
+
+    response = client.post(url) if name == "simulate" else client.get(url)
+
+    if status == S.PUBLISHED or persona in ALWAYS:
+        assert response.status_code == 200
+    elif persona == "anonymous":
+        assert response.status_code == 302
+        assert "/accounts/login/" in response["Location"]
+    else:
+        assert response.status_code == 404
+
+
+def test_it_refuses_to_read_the_scorecard_by_get_on_the_simulator(finalised: Finalised) -> None:
+    url = reverse("scorecards:simulate", args=[finalised.world.evaluation.pk])
+
+    assert finalised.world.client("lead").get(url).status_code == 405
+
+
+def test_it_says_so_before_finalisation(world: World) -> None:
+    world.at(S.FIELD_VISIT)
+
+    response = world.client("lead").get(reverse("scorecards:scorecard", args=[world.evaluation.pk]))
+
+    assert response.status_code == 200
+    assert 'data-testid="no-result"' in response.content.decode()
+
+
+def test_it_embeds_the_charts_and_loads_vega_from_our_own_static_files(
+    finalised: Finalised,
+) -> None:
+    publish(finalised)
+    url = reverse("scorecards:scorecard", args=[finalised.world.evaluation.pk])
+
+    html = finalised.world.client("anonymous").get(url).content.decode()
+
+    for chart in ["chart-dimensions", "chart-trend", "chart-claims"]:
+        assert f'id="{chart}" type="application/json"' in html
+    assert "/static/vendor/vega-embed/vega-embed.min.js" in html
+    assert "cdn" not in html.lower()
+    assert "https://" not in html.replace("https://vega.github.io/schema/", "")
+
+
+def test_the_simulator_projects_the_engines_score_for_the_changed_values(
+    finalised: Finalised,
+) -> None:
+    world = finalised.world
+    add_result(world.cycle, Region.objects.get(code="31.71"), finalised.index + Decimal("0.05"))
+    card = scorecard(world.evaluation)
+    assert card is not None
+    chosen = {step.code: Decimal(5) for step in card.simulator_items[:3]}
+    expected = score_region(
+        to_scoring(world.cycle.framework_version), {**finalised.values, **chosen}
+    )
+    assert expected.index is not None
+    assert expected.index > finalised.index
+    data = {f"target-{code}": "5" for code in chosen}
+
+    response = world.client("lead").post(
+        reverse("scorecards:simulate", args=[world.evaluation.pk]), data, HTTP_HX_REQUEST="true"
+    )
+
+    projection = response.context["projection"]
+    assert projection.index == expected.index
+    assert projection.changed == chosen
+    entries = cycle_entries(world.evaluation, card.framework.rounding)
+    assert projection.ranks == ranks_of(world.evaluation, expected.index, entries)
+    assert 'data-testid="projected-index"' in response.content.decode()
+    assert "<html" not in response.content.decode()  # the partial only, for htmx
+
+
+def test_the_simulator_without_javascript_renders_the_whole_page(finalised: Finalised) -> None:
+    card = scorecard(finalised.world.evaluation)
+    assert card is not None
+    code = card.simulator_items[0].code
+
+    response = finalised.world.client("lead").post(
+        reverse("scorecards:simulate", args=[finalised.world.evaluation.pk]),
+        {f"target-{code}": "5"},
+    )
+
+    assert response.status_code == 200
+    assert response.context["projection"].changed == {code: Decimal(5)}
+    assert 'data-testid="headline"' in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("field", "value"), [("target-{code}", "7"), ("target-{code}", "2.5"), ("target-NOPE", "3")]
+)
+def test_the_simulator_refuses_levels_and_items_it_cannot_score(
+    finalised: Finalised, field: str, value: str
+) -> None:
+    card = scorecard(finalised.world.evaluation)
+    assert card is not None
+    data = {field.format(code=card.simulator_items[0].code): value}
+
+    response = finalised.world.client("lead").post(
+        reverse("scorecards:simulate", args=[finalised.world.evaluation.pk]),
+        data,
+        HTTP_HX_REQUEST="true",
+    )
+
+    assert response.status_code == 200
+    assert response.context["projection"] is None
+    assert response.context["simulation_error"]
+    assert 'class="msg msg-error"' in response.content.decode()
+
+
+def test_the_simulator_refuses_a_level_that_is_not_a_number(finalised: Finalised) -> None:
+    card = scorecard(finalised.world.evaluation)
+    assert card is not None
+
+    response = finalised.world.client("lead").post(
+        reverse("scorecards:simulate", args=[finalised.world.evaluation.pk]),
+        {f"target-{card.simulator_items[0].code}": "lima"},
+        HTTP_HX_REQUEST="true",
+    )
+
+    assert response.context["simulation_error"]
+
+
+def _count(finalised: Finalised, regions: int) -> int:
+    world = finalised.world
+    others = Region.objects.exclude(evaluations__cycle=world.cycle).order_by("code")
+    have = world.cycle.evaluations.count()  # Kutai Kartanegara and Kota Semarang (no result)
+    for i, region in enumerate(others[: regions - have]):
+        add_result(world.cycle, region, Decimal("2.5") + Decimal(i) / 100, {"GOV": "2.50"})
+    client = world.client("lead")
+    url = reverse("scorecards:scorecard", args=[world.evaluation.pk])
+    client.get(url)  # warm caches (session, framework) so both runs count the same work
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def test_the_page_makes_as_many_queries_for_3_regions_as_for_30(
+    finalised: Finalised,
+) -> None:
+    few = _count(finalised, 3)
+    many = _count(finalised, 30)
+
+    assert few == many
+    assert finalised.world.cycle.evaluations.count() == 30
