@@ -1,0 +1,314 @@
+"""Monte Carlo uncertainty and sensitivity of the ranks: how much do they owe to the method?
+
+    result = rank_uncertainty(framework, {region: values}, previous=None,
+                              settings=MonteCarlo(draws=10_000, seed=2020))
+    result.nominal, result.median, result.low, result.high  # int arrays, one per region
+    result.region("64.02")                                  # RegionUncertainty
+    result.sensitivity[0]                                   # the choice that moves ranks most
+
+Each draw is a set of choices an index maker could reasonably have made:
+- weights: every node's child weights are multiplied by independent uniform factors in
+  [1 - spread, 1 + spread] (default ±25%) and renormalised under their node;
+- aggregation: geometric with probability `geometric_share`, otherwise arithmetic;
+- missing values: a policy drawn uniformly from `policies` (default lowest and reweight, plus
+  carry_forward when the previous cycle's values are given).
+The values themselves (and the cohort behind min-max, z-score and rank items) stay as given.
+
+Ranks: the nominal rank is the competition rank (1-2-2-4) of the official index rounded to the
+framework's places, computed on the float path (`rank_array`; equal to the Decimal ranks except
+within ~1e-8 of a rounding boundary); 0 means unranked. Ranks inside a draw use the unrounded index
+(ties within 1e-9 share the best rank; see `scoring.montecarlo`). The median and the interval
+(`low`, `high`, by default the 5th and 95th percentiles) are ranks that occurred: the smallest
+rank whose cumulative share of draws reaches the percentile (inverted CDF), so two regions tied
+in every draw get identical figures, and a region always first gets [1, 1].
+
+Sensitivity is one-at-a-time: each uncertain input varies alone while the others stay at the
+framework's own choices, and the figure is the mean absolute rank shift (over regions and
+draws) from the reference ranks, i.e. the unrounded nominal index ranked like a draw. The inputs
+are the weights of the top-level nodes (`weights:<root>`), the weights inside each top-level
+node's subtree (`weights:<node>`), `aggregation` (the other method, when it can be drawn) and
+`missing` (each other policy that can be drawn, averaged). One-at-a-time rather than a
+variance-based index because it reads as "ranks move by 3.2 places on average", needs no
+assumption about how the inputs combine, and is cheap: `sensitivity_draws` draws per weight
+group, one evaluation per alternative aggregation or policy. It ignores interactions (e.g.
+reweight under geometric aggregation); `mean_shift` of the whole run shows them together.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+import numpy as np
+import numpy.typing as npt
+
+from scoring.model import Aggregation, Framework, ItemValues, MissingPolicy
+from scoring.montecarlo import (
+    Draws,
+    Int32Array,
+    Kernel,
+    Prepared,
+    draw,
+    kernel_for,
+    prepare,
+    rank_chunks,
+)
+from scoring.rank import rank_array
+from scoring.vector import compile_framework, scale_matrix, score_matrix, value_matrix
+from scoring.vector_normalise import FloatArray, IntArray
+
+ArrayT = TypeVar("ArrayT", bound=npt.NDArray[Any])
+
+
+@dataclass(frozen=True)
+class MonteCarlo:
+    draws: int = 1000
+    seed: int = 0
+    weight_spread: float = 0.25  # factors uniform in [1 - spread, 1 + spread]
+    geometric_share: float = 0.5  # probability that a draw aggregates geometrically
+    # None: lowest and reweight, plus carry_forward when previous values are given.
+    policies: tuple[MissingPolicy, ...] | None = None
+    interval: tuple[float, float] = (0.05, 0.95)
+    sensitivity_draws: int = 200  # per weight group
+    chunk: int = 500  # draws evaluated together; memory ~ chunk x regions x 8 bytes per array
+
+    def __post_init__(self) -> None:
+        if self.draws < 1 or self.chunk < 1 or self.sensitivity_draws < 1:
+            raise ValueError("draws, chunk and sensitivity_draws must be at least 1")
+        if not 0.0 <= self.weight_spread < 1.0:
+            raise ValueError("weight_spread must be in [0, 1): a weight may not vanish")
+        if not 0.0 <= self.geometric_share <= 1.0:
+            raise ValueError("geometric_share is a probability")
+        low, high = self.interval
+        if not 0.0 < low <= high < 1.0:
+            raise ValueError("interval must be two percentiles 0 < low <= high < 1")
+        if self.policies is not None and not self.policies:
+            raise ValueError("policies must name at least one missing-value policy")
+
+
+@dataclass(frozen=True)
+class RegionUncertainty:
+    region: str
+    nominal: int  # rank of the official (rounded) index; 0 = unranked
+    median: int
+    low: int  # e.g. 5th percentile: the best rank of the interval
+    high: int  # e.g. 95th percentile: the worst rank of the interval
+    mean: float
+
+
+@dataclass(frozen=True)
+class InputSensitivity:
+    input: str  # "weights:<node code>", "aggregation" or "missing"
+    mean_shift: float  # mean absolute rank shift when this input alone varies
+    max_shift: int  # the largest shift seen for any region
+
+
+@dataclass(frozen=True, eq=False)
+class Uncertainty:
+    regions: tuple[str, ...]
+    nominal: IntArray
+    median: IntArray
+    low: IntArray
+    high: IntArray
+    mean: FloatArray
+    counts: IntArray  # regions x ranks: counts[r, k] = draws in which region r ranked k + 1
+    mean_shift: float  # mean absolute rank shift over all draws: every choice at once
+    sensitivity: tuple[InputSensitivity, ...]  # the most influential first
+    policies: tuple[MissingPolicy, ...]  # the policies drawn from
+    settings: MonteCarlo
+
+    def region(self, code: str) -> RegionUncertainty:
+        r = self.regions.index(code)
+        return RegionUncertainty(
+            region=code,
+            nominal=int(self.nominal[r]),
+            median=int(self.median[r]),
+            low=int(self.low[r]),
+            high=int(self.high[r]),
+            mean=float(self.mean[r]),
+        )
+
+    @property
+    def most_influential(self) -> InputSensitivity | None:
+        return self.sensitivity[0] if self.sensitivity else None
+
+
+def rank_uncertainty(
+    framework: Framework,
+    values: Mapping[str, ItemValues],
+    *,
+    previous: Mapping[str, ItemValues] | None = None,
+    settings: MonteCarlo | None = None,
+) -> Uncertainty:
+    """Monte Carlo ranks of the regions in `values` (the cohort), in their order."""
+    compiled = compile_framework(framework)
+    regions = tuple(values)
+    raw = value_matrix(compiled, [values[r] for r in regions])
+    before = None
+    if previous is not None:
+        before = value_matrix(compiled, [previous.get(r, {}) for r in regions])
+    return rank_uncertainty_matrix(
+        framework, raw, regions=regions, previous=before, settings=settings
+    )
+
+
+def rank_uncertainty_matrix(
+    framework: Framework,
+    raw: FloatArray,
+    *,
+    regions: Sequence[str] | None = None,
+    previous: FloatArray | None = None,
+    settings: MonteCarlo | None = None,
+) -> Uncertainty:
+    """The same from a (regions x items) raw value array (`value_matrix`), NaN = missing."""
+    settings = settings or MonteCarlo()
+    raw = np.asarray(raw, dtype=np.float64)
+    n_regions = raw.shape[0]
+    names = tuple(regions) if regions is not None else tuple(str(r) for r in range(n_regions))
+    if len(names) != n_regions or n_regions == 0:
+        raise ValueError("give one region name per row, and at least one region")
+    policies = settings.policies or _default_policies(previous)
+    if MissingPolicy.CARRY_FORWARD in policies and previous is None:
+        raise ValueError("carry_forward needs the previous cycle's values")
+    kernel = kernel_for(framework)
+    scores = [_scores(framework, kernel, raw, previous, policy) for policy in policies]
+    nominal_index = score_matrix(compile_framework(framework), raw, previous=previous).index
+    nominal = rank_array(nominal_index, framework.rounding.places)
+
+    draws = draw(
+        kernel,
+        settings.seed,
+        settings.draws,
+        spread=settings.weight_spread,
+        geometric_share=settings.geometric_share,
+        policies=len(policies),
+    )
+    reference = _reference(framework, kernel, raw, previous)
+    counts = np.zeros((n_regions, n_regions), dtype=np.int64)
+    offsets = np.arange(n_regions, dtype=np.int64) * n_regions - 1
+    shift = 0
+    for ranks in rank_chunks(kernel, scores, draws, settings.chunk):
+        flat = (ranks + offsets).ravel()
+        counts += np.bincount(flat, minlength=n_regions * n_regions).reshape(counts.shape)
+        shift += int(np.abs(ranks - reference).sum())
+
+    low_q, high_q = settings.interval
+    return Uncertainty(
+        regions=names,
+        nominal=_frozen(nominal),
+        median=_frozen(_percentile(counts, 0.5)),
+        low=_frozen(_percentile(counts, low_q)),
+        high=_frozen(_percentile(counts, high_q)),
+        mean=_frozen(counts @ np.arange(1, n_regions + 1) / settings.draws),
+        counts=_frozen(counts),
+        mean_shift=shift / (settings.draws * n_regions),
+        sensitivity=_sensitivity(
+            framework, kernel, raw, previous, reference, draws, policies, settings
+        ),
+        policies=policies,
+        settings=settings,
+    )
+
+
+def _default_policies(previous: FloatArray | None) -> tuple[MissingPolicy, ...]:
+    policies = (MissingPolicy.LOWEST, MissingPolicy.REWEIGHT)
+    return policies if previous is None else (*policies, MissingPolicy.CARRY_FORWARD)
+
+
+def _scores(
+    framework: Framework,
+    kernel: Kernel,
+    raw: FloatArray,
+    previous: FloatArray | None,
+    policy: MissingPolicy,
+) -> Prepared:
+    compiled = compile_framework(dataclasses.replace(framework, missing=policy))
+    return prepare(kernel, scale_matrix(compiled, raw, previous=previous))
+
+
+def _reference(
+    framework: Framework, kernel: Kernel, raw: FloatArray, previous: FloatArray | None
+) -> Int32Array:
+    """The nominal choices ranked like a draw: no perturbation, the framework's own methods."""
+    ranks = _oat(framework, kernel, raw, previous, np.ones((1, len(kernel.edge_codes))))
+    return np.asarray(ranks[0], dtype=np.int32)
+
+
+def _oat(
+    framework: Framework,
+    kernel: Kernel,
+    raw: FloatArray,
+    previous: FloatArray | None,
+    factors: FloatArray,
+    *,
+    aggregation: Aggregation | None = None,
+    policy: MissingPolicy | None = None,
+) -> Int32Array:
+    """Ranks (draws x regions) with these factors and one aggregation and policy for all."""
+    chosen = policy or framework.missing
+    geometric = (aggregation or framework.aggregation) is Aggregation.GEOMETRIC
+    n = factors.shape[0]
+    draws = Draws(
+        factors=factors,
+        geometric=np.full(n, geometric),
+        policy=np.zeros(n, dtype=np.int64),
+    )
+    scores = [_scores(framework, kernel, raw, previous, chosen)]
+    return np.vstack(list(rank_chunks(kernel, scores, draws, max(n, 1))))
+
+
+def _sensitivity(
+    framework: Framework,
+    kernel: Kernel,
+    raw: FloatArray,
+    previous: FloatArray | None,
+    reference: Int32Array,
+    draws: Draws,
+    policies: tuple[MissingPolicy, ...],
+    settings: MonteCarlo,
+) -> tuple[InputSensitivity, ...]:
+    found: list[InputSensitivity] = []
+
+    def add(name: str, ranks: Iterable[Int32Array]) -> None:
+        shifts = np.vstack([np.abs(r - reference) for r in ranks])
+        found.append(InputSensitivity(name, float(shifts.mean()), int(shifts.max())))
+
+    if settings.weight_spread > 0:
+        # The run's own first draws, with every factor outside the group reset to 1.
+        factors = draws.factors[: settings.sensitivity_draws]
+        for g, code in enumerate(kernel.group_codes):
+            alone = np.where(kernel.group == g, factors, 1.0)
+            add(f"weights:{code}", [_oat(framework, kernel, raw, previous, alone)])
+    ones = np.ones((1, len(kernel.edge_codes)))
+    drawn = {Aggregation.GEOMETRIC} if settings.geometric_share > 0 else set()
+    if settings.geometric_share < 1:
+        drawn.add(Aggregation.ARITHMETIC)
+    others = [a for a in Aggregation if a in drawn and a is not framework.aggregation]
+    if others:
+        add(
+            "aggregation",
+            [_oat(framework, kernel, raw, previous, ones, aggregation=a) for a in others],
+        )
+    nominal_policy = framework.missing
+    alternatives = [p for p in policies if p is not nominal_policy]
+    if alternatives:
+        add(
+            "missing",
+            [_oat(framework, kernel, raw, previous, ones, policy=p) for p in alternatives],
+        )
+    return tuple(sorted(found, key=lambda s: (-s.mean_shift, s.input)))
+
+
+def _percentile(counts: IntArray, q: float) -> IntArray:
+    """Per region, the smallest rank whose cumulative share of draws reaches q."""
+    cumulative = counts.cumsum(axis=1)
+    needed = q * cumulative[:, -1:] - 1e-9  # tolerance: 0.05 x 10,000 must be exactly 500
+    return np.asarray((cumulative < needed).sum(axis=1) + 1, dtype=np.int64)
+
+
+def _frozen(array: ArrayT) -> ArrayT:
+    # Results are frozen dataclasses: their arrays must not change under a reader either.
+    array.flags.writeable = False
+    return array
