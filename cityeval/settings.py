@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "cityeval.reviews",
     "cityeval.reports",
     "cityeval.scorecards",
+    "cityeval.exports",
 ]
 
 MIDDLEWARE = [

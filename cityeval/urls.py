@@ -14,5 +14,6 @@ urlpatterns = [
     path("review/", include("cityeval.reviews.urls")),
     path("reports/", include("cityeval.reports.urls")),
     path("scorecard/", include("cityeval.scorecards.urls")),
+    path("data/", include("cityeval.exports.urls")),
     path("", include("cityeval.core.urls")),
 ]

@@ -1,0 +1,89 @@
+"""Which evaluations of a cycle a person may export.
+
+Everybody (anonymous included) gets the published evaluations: their results are open data.
+On top of that a person gets what they may already read inside the application
+(`visible_evaluations`): everything for a program admin or a national viewer, their own regions
+for a region's members, their teams' regions for an assessor. A cycle in which a person can see
+nothing answers 404, so that nobody learns which unpublished cycles exist.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Count, Q
+from django.http import Http404
+
+from cityeval.accounts.access import AnyUser, scope_of
+from cityeval.evaluations.access import visible_evaluations
+from cityeval.evaluations.models import (
+    AssessorAssignment,
+    Cycle,
+    Evaluation,
+    EvaluationQuerySet,
+    EvaluationStatus,
+)
+
+
+def exportable_evaluations(user: AnyUser, cycle: Cycle) -> EvaluationQuerySet:
+    """The cycle's evaluations this person may export (one query when evaluated)."""
+    evaluations = Evaluation.objects.with_region().select_related("region__cohort")
+    in_cycle = evaluations.filter(cycle=cycle)
+    scope = scope_of(user)
+    if scope.reads_everything:
+        return in_cycle
+    published = Q(status=EvaluationStatus.PUBLISHED)
+    if not user.is_authenticated:
+        return in_cycle.filter(published)
+    own = visible_evaluations(user).filter(cycle=cycle).values("pk")
+    return in_cycle.filter(published | Q(pk__in=own))
+
+
+def exportable_items(user: AnyUser, cycle: Cycle) -> Q:
+    """Which item rows of the exportable evaluations a person gets.
+
+    As in the application (`items_for`), a contributor sees only their OPD's items of an
+    unpublished evaluation; coordinators, the region's viewers and the region's assessor team
+    see all of them.
+    """
+    scope = scope_of(user)
+    if scope.reads_everything:
+        return Q()
+    condition = Q(evaluation__status=EvaluationStatus.PUBLISHED)
+    if not user.is_authenticated:
+        return condition
+    condition |= Q(evaluation__region_id__in=scope.coordinator_regions | scope.viewer_regions)
+    condition |= Q(opd_id__in=scope.contributor_opds)
+    if scope.assessor:
+        teams = AssessorAssignment.objects.filter(cycle=cycle, user=user.pk)
+        condition |= Q(evaluation__region_id__in=teams.values("region_id"))
+    return condition
+
+
+def cycle_for_export(user: AnyUser, cycle_id: int) -> Cycle:
+    """The cycle, if the person may export anything of it; 404 otherwise."""
+    try:
+        cycle = Cycle.objects.select_related("framework_version").get(pk=cycle_id)
+    except Cycle.DoesNotExist:
+        raise Http404 from None
+    if scope_of(user).reads_everything:
+        return cycle
+    if not exportable_evaluations(user, cycle).exists():
+        raise Http404
+    return cycle
+
+
+def public_cycles() -> list[Cycle]:
+    """Cycles with at least one published result, newest first, with `published_count` set."""
+    return list(
+        Cycle.objects.select_related("framework_version")
+        .annotate(
+            published_count=Count(
+                "evaluations",
+                filter=Q(
+                    evaluations__status=EvaluationStatus.PUBLISHED,
+                    evaluations__snapshots__is_current=True,
+                ),
+            )
+        )
+        .filter(published_count__gt=0)
+        .order_by("-year", "-round", "program")
+    )

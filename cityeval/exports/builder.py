@@ -1,0 +1,223 @@
+"""A cycle's results as plain rows, read in a fixed number of queries whatever the region count.
+
+Figures are `Decimal`: the published ones (index, dimension indices) rounded half-up to the
+framework's places (two for G100SC) exactly as the results letter prints them; item values as
+stored, without trailing zeros. Codes (status, kind, review status, predicate) stay codes so
+that the data is stable across languages; the README of each export explains them.
+
+Ranks are the OFFICIAL ranks: competition ranks among the cycle's published results only. An
+unpublished result (seen by an admin or the region itself) has no rank, so that an unpublished
+figure never moves a published rank and a published region has the same rank in every export.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Q
+from django.utils import timezone
+
+from cityeval.evaluations.models import Cycle, EvaluationQuerySet, EvaluationStatus, ItemValue
+from cityeval.frameworks.models import FrameworkNode, FrameworkVersion
+from cityeval.frameworks.tags import dimension_names
+from cityeval.reports.texts import predicate_label
+from cityeval.results.models import ResultSnapshot
+from scoring.rank import competition_ranks, group_ranks
+
+RESULTS_LICENCE = "CC BY 4.0"
+RESULTS_LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/"
+REGIONS_LICENCE = "ODbL 1.0 (idn-area-data)"
+REGIONS_LICENCE_URL = "https://opendatacommons.org/licenses/odbl/1-0/"
+
+
+@dataclass(frozen=True)
+class RegionRow:
+    code: str
+    name: str
+    province_code: str
+    province: str
+    kind: str
+    cohort: int | None
+    status: str
+    index: Decimal | None
+    predicate: str
+    predicate_label: str
+    rank_national: int | None
+    rank_province: int | None
+    evaluation_dimensions: dict[str, Decimal | None]
+    smart_dimensions: dict[str, Decimal | None]
+
+    @property
+    def published(self) -> bool:
+        return self.status == EvaluationStatus.PUBLISHED
+
+
+@dataclass(frozen=True)
+class ItemRow:
+    region_code: str
+    region_name: str
+    indicator_code: str
+    indicator_name: str
+    smart_dimension: str
+    self_value: Decimal | None
+    verified_value: Decimal | None
+    review_status: str
+
+
+@dataclass
+class CycleExport:
+    cycle: Cycle
+    framework_ref: str
+    places: int
+    evaluation_dimensions: dict[str, str]  # top-level node code -> name
+    smart_dimensions: dict[str, str]  # top-level tag code -> name
+    regions: list[RegionRow]
+    items: list[ItemRow] = field(default_factory=list)
+    generated_at: datetime = field(default_factory=timezone.now)
+
+    @property
+    def slug(self) -> str:
+        return f"{self.cycle.program}-{self.cycle.year}-{self.cycle.round}".lower()
+
+
+def build_export(
+    cycle: Cycle, evaluations: EvaluationQuerySet, *, items: Q | None = None
+) -> CycleExport:
+    """The rows of `evaluations` (already limited to what the person may see).
+
+    `items`: which item rows to add (a filter on ItemValue); None leaves the items out.
+    """
+    version = cycle.framework_version
+    places = rounding_places(version)
+    nodes = list(FrameworkNode.objects.filter(version=version).order_by("sequence"))
+    top = {node.code: node.name for node in nodes if node.depth == 1}
+    smart = dimension_names(version)
+    export = CycleExport(
+        cycle=cycle,
+        framework_ref=version.ref,
+        places=places,
+        evaluation_dimensions=top,
+        smart_dimensions=smart,
+        regions=_region_rows(version, evaluations, places, list(top), list(smart)),
+    )
+    if items is not None:
+        export.items = _item_rows(evaluations, items, nodes, smart)
+    return export
+
+
+def rounding_places(version: FrameworkVersion) -> int:
+    rounding = version.document.get("rounding") or {}
+    return int(rounding.get("places", 2))
+
+
+def published_figure(value: object, places: int) -> Decimal | None:
+    """A stored figure ("3.1", Decimal("3.1000")) as published: half-up to `places` decimals."""
+    if value is None or value == "":
+        return None
+    return Decimal(str(value)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
+def plain(value: Decimal | None) -> Decimal | None:
+    """A stored item value without the storage's trailing zeros (3.0000 -> 3, 42.5000 -> 42.5)."""
+    if value is None:
+        return None
+    return value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()
+
+
+def _region_rows(
+    version: FrameworkVersion,
+    evaluations: EvaluationQuerySet,
+    places: int,
+    top: list[str],
+    smart: list[str],
+) -> list[RegionRow]:
+    rows = list(evaluations.order_by("region__code"))
+    snapshots = {
+        s.evaluation_id: s
+        for s in ResultSnapshot.objects.filter(evaluation__in=evaluations.values("pk"))
+        .filter(is_current=True)
+        .only("evaluation_id", "index", "predicate", "node_indices", "tag_indices")
+    }
+    published = {
+        e.pk: published_figure(snapshots[e.pk].index, places)
+        for e in rows
+        if e.status == EvaluationStatus.PUBLISHED and e.pk in snapshots
+    }
+    national = competition_ranks(published)
+    provincial = group_ranks(published, {e.pk: e.region.province_id for e in rows})
+    result = []
+    for evaluation in rows:
+        region = evaluation.region
+        snapshot = snapshots.get(evaluation.pk)
+        result.append(
+            RegionRow(
+                code=region.code,
+                name=region.full_name,
+                province_code=region.province.code,
+                province=region.province.name,
+                kind=region.kind,
+                cohort=region.cohort.year if region.cohort else None,
+                status=evaluation.status,
+                index=published_figure(snapshot.index, places) if snapshot else None,
+                predicate=snapshot.predicate if snapshot else "",
+                predicate_label=(
+                    predicate_label(version, snapshot.predicate)
+                    if snapshot and snapshot.predicate
+                    else ""
+                ),
+                rank_national=national.get(evaluation.pk),
+                rank_province=provincial.get(evaluation.pk),
+                evaluation_dimensions=_figures(
+                    snapshot.node_indices if snapshot else {}, top, places
+                ),
+                smart_dimensions=_figures(snapshot.tag_indices if snapshot else {}, smart, places),
+            )
+        )
+    return result
+
+
+def _figures(
+    stored: Mapping[str, object], codes: list[str], places: int
+) -> dict[str, Decimal | None]:
+    return {code: published_figure(stored.get(code), places) for code in codes}
+
+
+def _item_rows(
+    evaluations: EvaluationQuerySet,
+    allowed: Q,
+    nodes: list[FrameworkNode],
+    smart: Mapping[str, str],
+) -> list[ItemRow]:
+    by_pk = {node.pk: node for node in nodes}
+    values = (
+        ItemValue.objects.filter(allowed, evaluation__in=evaluations.values("pk"))
+        .order_by("evaluation__region__code", "indicator__sequence")
+        .values_list(
+            "evaluation__region__code",
+            "evaluation__region__full_name",
+            "indicator_id",
+            "self_value",
+            "verified_value",
+            "review_status",
+        )
+    )
+    rows = []
+    for region_code, region_name, indicator_id, own, verified, review in values:
+        node = by_pk[indicator_id]
+        dimension = next((tag for tag in node.tags if tag in smart), "")
+        rows.append(
+            ItemRow(
+                region_code=region_code,
+                region_name=region_name,
+                indicator_code=node.code,
+                indicator_name=node.name,
+                smart_dimension=dimension,
+                self_value=plain(own),
+                verified_value=plain(verified),
+                review_status=review,
+            )
+        )
+    return rows

@@ -1,0 +1,75 @@
+"""Open data: the public results page and each cycle's exports (Excel, CSV, JSON).
+
+No view requires a login: what a person gets is decided by `access.exportable_evaluations`
+(published results for everybody, more for people whose role lets them read more).
+"""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from cityeval.exports import formats
+from cityeval.exports.access import cycle_for_export, exportable_evaluations, exportable_items
+from cityeval.exports.builder import CycleExport, build_export
+from cityeval.exports.public import public_results
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@require_GET
+def index(request: HttpRequest) -> HttpResponse:
+    return render(request, "exports/index.html", {"cycles": public_results()})
+
+
+def _export(request: HttpRequest, cycle_id: int, *, items: bool) -> CycleExport:
+    user = request.user
+    cycle = cycle_for_export(user, cycle_id)
+    return build_export(
+        cycle,
+        exportable_evaluations(user, cycle),
+        items=exportable_items(user, cycle) if items else None,
+    )
+
+
+def _download(content: str | bytes, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    # What a person may download depends on who they are: never cache it in shared caches.
+    response["Cache-Control"] = "private, no-cache"
+    response["Vary"] = "Cookie"
+    return response
+
+
+@require_GET
+def workbook(request: HttpRequest, cycle_id: int) -> HttpResponse:
+    export = _export(request, cycle_id, items=True)
+    return _download(formats.to_xlsx(export), XLSX, f"{export.slug}-results.xlsx")
+
+
+@require_GET
+def regions_table(request: HttpRequest, cycle_id: int) -> HttpResponse:
+    export = _export(request, cycle_id, items=False)
+    return _download(
+        formats.regions_csv(export), "text/csv; charset=utf-8", f"{export.slug}-regions.csv"
+    )
+
+
+@require_GET
+def items_table(request: HttpRequest, cycle_id: int) -> HttpResponse:
+    export = _export(request, cycle_id, items=True)
+    return _download(
+        formats.items_csv(export), "text/csv; charset=utf-8", f"{export.slug}-items.csv"
+    )
+
+
+@require_GET
+def results_json(request: HttpRequest, cycle_id: int) -> HttpResponse:
+    export = _export(request, cycle_id, items=False)
+    response = JsonResponse(
+        formats.to_json(export), json_dumps_params={"ensure_ascii": False, "indent": 1}
+    )
+    response["Cache-Control"] = "private, no-cache"
+    response["Vary"] = "Cookie"
+    return response
