@@ -259,6 +259,9 @@ def test_the_kernel_matches_a_straightforward_recompute_of_each_draw(
         raw = np.where(raw == 1, 0.0, raw)
     raw[0] = np.nan  # nothing at all
     raw[1, :6] = np.nan  # the whole of node "a": its parent reweights
+    nan = np.nan  # items: top, a11, a12, a13 (weight 0), a21, a22, b1, b2
+    raw[2] = [2, nan, 3, 4, nan, nan, 2, 4]  # a1 short of an item inside a, short of a2
+    raw[3] = [nan, nan, 3, 4, nan, nan, 2, 5]  # the same, and the root short of "top"
     previous = value_matrix(compiled, list(_cohort(8, seed + 1).values()))
     kernel = kernel_for(base)
     draws = draw(kernel, seed, 5, spread=0.25, geometric_share=0.5, policies=1)
@@ -266,9 +269,10 @@ def test_the_kernel_matches_a_straightforward_recompute_of_each_draw(
     scores = scale_matrix(
         compile_framework(dataclasses.replace(base, missing=policy)), raw, previous=previous
     )
-    fast = evaluate(
-        kernel, prepare(kernel, scores), shares(kernel, draws.factors), geometric=geometric
-    )
+    prepared = prepare(kernel, scores)
+    if policy is MissingPolicy.REWEIGHT:  # nested incomplete nodes: corrections multiply
+        assert prepared.links[0].size >= 4
+    fast = evaluate(kernel, prepared, shares(kernel, draws.factors), geometric=geometric)
     for d in range(5):
         slow = perturbed(base, draws.factors[d], aggregation=aggregation, missing=policy)
         expected = score_matrix(compile_framework(slow), raw, previous=previous).index
