@@ -94,8 +94,10 @@ def main() -> None:
 
     per_draw = fast / DRAWS
     print(f"Monte Carlo rank uncertainty: {REGIONS} regions x {len(compiled.item_codes)} items")
-    print(f"  choices: weights ±{run.weight_spread:.0%}, geometric p={run.geometric_share}, ")
-    print(f"           missing policy from {[p.value for p in policies]}")
+    print(
+        f"  choices: weights ±{run.weight_spread:.0%}, geometric p={run.geometric_share}, "
+        f"missing policy from {[p.value for p in policies]}"
+    )
     print(f"  BLAS threads: {os.environ['OPENBLAS_NUM_THREADS']}")
     print(f"vectorised, {DRAWS} draws (with sensitivity): {fast:.2f} s total, ", end="")
     print(f"{per_draw * 1e3:.3f} ms per draw")

@@ -126,7 +126,7 @@ def kernel_for(framework: Framework) -> Kernel:
         nodes = [e for e in mine if edges[e][1] in node_pos]
         item_edges.append((_ints([item_pos[edges[e][1]] for e in items]), _ints(items)))
         node_edges.append((_ints([node_pos[edges[e][1]] for e in nodes]), _ints(nodes)))
-    return Kernel(
+    kernel = Kernel(
         node_codes=compiled.node_codes,
         edge_codes=tuple(edges),
         weights=weight_array,
@@ -141,6 +141,11 @@ def kernel_for(framework: Framework) -> Kernel:
         item_edges=tuple(item_edges),
         node_edges=tuple(node_edges),
     )
+    # Kernels are cached and shared: nobody may write into their arrays.
+    for value in vars(kernel).values():
+        if isinstance(value, np.ndarray):
+            value.flags.writeable = False
+    return kernel
 
 
 def draw(

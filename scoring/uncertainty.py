@@ -113,7 +113,9 @@ class Uncertainty:
     low: IntArray
     high: IntArray
     mean: FloatArray
-    counts: IntArray  # regions x ranks: counts[r, k] = draws in which region r ranked k + 1
+    # regions x ranks: counts[r, k] = draws in which region r ranked k + 1 (R² integers: meant
+    # for national cohorts of hundreds or a few thousand regions).
+    counts: IntArray
     mean_shift: float  # mean absolute rank shift over all draws: every choice at once
     sensitivity: tuple[InputSensitivity, ...]  # the most influential first
     policies: tuple[MissingPolicy, ...]  # the policies drawn from
