@@ -59,7 +59,12 @@ def dimensions_chart(claims: list[Claim], low: Decimal, high: Decimal) -> Spec:
                 "mark": {"type": "bar", "color": VERIFIED, "cornerRadiusEnd": 3},
                 "encoding": {
                     "y": y,
-                    "x": {"field": index, "type": "quantitative", "scale": x_scale},
+                    "x": {
+                        "field": index,
+                        "type": "quantitative",
+                        "scale": x_scale,
+                        "title": index,
+                    },
                     "tooltip": [{"field": dimension}, {"field": index, "format": ".2f"}],
                 },
             },
@@ -67,7 +72,7 @@ def dimensions_chart(claims: list[Claim], low: Decimal, high: Decimal) -> Spec:
                 "mark": {"type": "text", "align": "left", "dx": 4, "fontWeight": "bold"},
                 "encoding": {
                     "y": y,
-                    "x": {"field": index, "type": "quantitative"},
+                    "x": {"field": index, "type": "quantitative", "title": None},
                     "text": {"field": index, "type": "quantitative", "format": ".2f"},
                 },
             },
@@ -75,7 +80,7 @@ def dimensions_chart(claims: list[Claim], low: Decimal, high: Decimal) -> Spec:
                 "mark": {"type": "tick", "color": MEAN, "thickness": 2, "size": 26},
                 "encoding": {
                     "y": y,
-                    "x": {"field": mean, "type": "quantitative"},
+                    "x": {"field": mean, "type": "quantitative", "title": None},
                     "tooltip": [{"field": dimension}, {"field": mean, "format": ".2f"}],
                 },
             },
