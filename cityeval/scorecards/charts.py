@@ -72,7 +72,7 @@ def dimensions_chart(claims: list[Claim], low: Decimal, high: Decimal) -> Spec:
                 "mark": {"type": "text", "align": "left", "dx": 4, "fontWeight": "bold"},
                 "encoding": {
                     "y": y,
-                    "x": {"field": index, "type": "quantitative", "title": None},
+                    "x": {"field": index, "type": "quantitative", "title": index},
                     "text": {"field": index, "type": "quantitative", "format": ".2f"},
                 },
             },
@@ -80,7 +80,7 @@ def dimensions_chart(claims: list[Claim], low: Decimal, high: Decimal) -> Spec:
                 "mark": {"type": "tick", "color": MEAN, "thickness": 2, "size": 26},
                 "encoding": {
                     "y": y,
-                    "x": {"field": mean, "type": "quantitative", "title": None},
+                    "x": {"field": mean, "type": "quantitative", "title": index},
                     "tooltip": [{"field": dimension}, {"field": mean, "format": ".2f"}],
                 },
             },
