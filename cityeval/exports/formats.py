@@ -21,6 +21,7 @@ from typing import Any
 
 import openpyxl
 from django.utils.translation import gettext as _
+from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.styles import Font
 
 from cityeval.evaluations.models import EvaluationStatus, ReviewStatus
@@ -173,23 +174,21 @@ def about(export: CycleExport) -> list[tuple[str, str]]:
 
 
 def to_xlsx(export: CycleExport) -> bytes:
-    workbook = openpyxl.Workbook()
-    readme = workbook.active
-    assert readme is not None
-    readme.title = "README"
+    # Write-only mode streams rows instead of keeping a cell object per value: a national
+    # cycle has tens of thousands of item rows.
+    workbook = openpyxl.Workbook(write_only=True)
+    readme = workbook.create_sheet("README")
+    readme.column_dimensions["A"].width = 24
+    readme.column_dimensions["B"].width = 100
     for label, text in about(export):
         readme.append([label, text])
     readme.append([])
-    readme.append([_("Kolom"), _("Arti")])
-    readme.cell(row=readme.max_row, column=1).font = Font(bold=True)
-    readme.cell(row=readme.max_row, column=2).font = Font(bold=True)
+    readme.append([_bold(readme, _("Kolom")), _bold(readme, _("Arti"))])
     for column, meaning in definitions(export):
         readme.append([column, meaning])
-    readme.column_dimensions["A"].width = 24
-    readme.column_dimensions["B"].width = 100
 
     columns = region_columns(export)
-    published = {i + 1 for i, c in enumerate(columns) if _is_published(c)}
+    published = {i for i, c in enumerate(columns) if _is_published(c)}
     regions = workbook.create_sheet("regions")
     _write_table(regions, columns, (region_values(export, r) for r in export.regions), published)
     items = workbook.create_sheet("items")
@@ -199,17 +198,30 @@ def to_xlsx(export: CycleExport) -> bytes:
     return buffer.getvalue()
 
 
+def _bold(sheet: Any, value: str) -> Cell:
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.font = Font(bold=True)
+    return cell
+
+
 def _write_table(
     sheet: Any, columns: list[str], rows: Iterable[list[Any]], fixed: set[int]
 ) -> None:
-    sheet.append(columns)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
     sheet.freeze_panes = "A2"
-    for number, values in enumerate(rows, start=2):
+    sheet.append([_bold(sheet, column) for column in columns])
+    for values in rows:
+        if fixed:
+            values = [_fixed(sheet, v) if i in fixed else v for i, v in enumerate(values)]
         sheet.append(values)
-        for column in fixed:
-            sheet.cell(row=number, column=column).number_format = PUBLISHED_FORMAT
+
+
+def _fixed(sheet: Any, value: Decimal | None) -> Cell | None:
+    if value is None:
+        return None
+    cell = WriteOnlyCell(sheet)
+    cell.value = value  # openpyxl writes a Decimal as an exact number cell
+    cell.number_format = PUBLISHED_FORMAT
+    return cell
 
 
 def _is_published(column: str) -> bool:
