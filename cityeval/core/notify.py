@@ -65,6 +65,15 @@ def notify_finalised(evaluation: Evaluation) -> None:
     _send(evaluation, "finalised", coordinators_of(evaluation) + program_admins())
 
 
+def notify_reopened(evaluation: Evaluation, reason: str) -> None:
+    _send(
+        evaluation,
+        "reopened",
+        coordinators_of(evaluation) + assessors_of(evaluation),
+        {"reason": reason},
+    )
+
+
 def notify_published(evaluation: Evaluation) -> None:
     _send(evaluation, "published", coordinators_of(evaluation) + assessors_of(evaluation))
 
@@ -75,6 +84,7 @@ SUBJECTS = {
     "answered": _("[cityeval] %(region)s menjawab klarifikasi"),
     "finalised": _("[cityeval] Hasil evaluasi %(region)s telah difinalkan"),
     "published": _("[cityeval] Hasil evaluasi %(region)s dipublikasikan"),
+    "reopened": _("[cityeval] Evaluasi %(region)s dibuka kembali"),
 }
 
 

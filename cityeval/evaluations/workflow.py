@@ -78,6 +78,11 @@ def move(
     if to in stamps:
         setattr(locked, stamps[to], now)
         fields.append(stamps[to])
+    if to == S.DOCUMENT_REVIEW and current in (S.FINALISED, S.PUBLISHED):
+        # Reopened: the result is no longer final; the audit entry keeps when it had been.
+        locked.finalised_at = None
+        locked.published_at = None
+        fields += ["finalised_at", "published_at"]
     locked.save(update_fields=fields)
     record(
         actor=user,

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from cityeval.accounts.access import scope_of
-from cityeval.core.notify import notify_finalised, notify_published
+from cityeval.core.notify import notify_finalised, notify_published, notify_reopened
 from cityeval.evaluations.access import Can, capabilities
 from cityeval.evaluations.models import (
     Cycle,
@@ -112,13 +112,15 @@ def reopen_evaluation(*, evaluation: Evaluation, user: Any, reason: str) -> Eval
             % {"status": S(current.status).label}
         )
     retired = _retire_current(current)
-    return move(
+    moved = move(
         evaluation=evaluation,
         to=S.DOCUMENT_REVIEW,
         user=user,
         note=reason,
         extra={"reason": reason, "retired_snapshot": retired},
     )
+    notify_reopened(moved, reason)
+    return moved
 
 
 def unsettled_problem(evaluation: Evaluation) -> str:

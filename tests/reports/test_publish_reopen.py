@@ -153,3 +153,17 @@ def test_only_a_program_admin_reopens(world: World, persona: str) -> None:
     with pytest.raises(WorkflowError, match="admin program"):
         reopen_evaluation(evaluation=evaluation, user=world.people[persona], reason="x")
     assert ResultSnapshot.objects.get(evaluation=evaluation).is_current
+
+
+def test_reopening_clears_the_final_dates_and_tells_the_region_and_the_team(
+    world: World, django_capture_on_commit_callbacks: Callable[..., AbstractContextManager[Any]]
+) -> None:
+    evaluation = _finalised(world)
+    publish_evaluation(evaluation=evaluation, user=world.people["admin"])
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        reopen_evaluation(evaluation=evaluation, user=world.people["admin"], reason="Data keliru.")
+    evaluation.refresh_from_db()
+    assert (evaluation.finalised_at, evaluation.published_at) == (None, None)
+    assert [m.subject for m in mail.outbox if "dibuka kembali" in m.subject]
+    assert any("Data keliru." in m.body for m in mail.outbox)
