@@ -114,7 +114,7 @@ def _templates() -> dict[str, str]:
         "cityeval.empty": _("berkas kosong"),
         "cityeval.unreadable": _("berkas tidak dapat dibaca: %(reason)s"),
         "cityeval.not_utf8": _("berkas harus berenkode UTF-8"),
-        "cityeval.too_large": _("berkas lebih besar dari %(limit)s bajt"),
+        "cityeval.too_large": _("berkas lebih besar dari %(limit)s bita"),
         "cityeval.conflict": _(
             "%(ref)s sudah diimpor dengan isi yang berbeda (SHA-256 tersimpan %(stored)s, berkas"
             " ini %(new)s); versi yang sudah diimpor tidak dapat diubah: beri perubahan ini versi"
