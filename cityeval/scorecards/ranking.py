@@ -2,7 +2,10 @@
 in each of its peer groups.
 
 Ranks are competition ranks (1-2-2-4) on the PUBLISHED index, rounded to the framework's places,
-so regions that publish the same figure share a rank. The whole cycle is read in one query and
+so regions that publish the same figure share a rank. A published scorecard ranks among the
+cycle's published results only, as the open-data exports do: its rank (which the public reads)
+must neither reveal nor move with results that are not yet published. Before publication the
+team sees the rank among every current result of the cycle. The whole cycle is read in one query and
 the peer groups in two, whatever the number of regions.
 """
 
@@ -13,7 +16,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-from cityeval.evaluations.models import Evaluation
+from cityeval.evaluations.models import Evaluation, EvaluationStatus
 from cityeval.regions.models import PeerGroup
 from cityeval.results.models import ResultSnapshot
 from scoring.model import Rounding
@@ -40,7 +43,10 @@ class Rank:
 
 def cycle_entries(evaluation: Evaluation, rounding: Rounding) -> list[Entry]:
     """Every current result of the evaluation's cycle (one query)."""
-    rows = ResultSnapshot.objects.for_cycle(evaluation.cycle_id).values_list(
+    snapshots = ResultSnapshot.objects.for_cycle(evaluation.cycle_id)
+    if evaluation.status == EvaluationStatus.PUBLISHED:
+        snapshots = snapshots.filter(evaluation__status=EvaluationStatus.PUBLISHED)
+    rows = snapshots.values_list(
         "evaluation_id",
         "evaluation__region_id",
         "evaluation__region__province_id",
