@@ -22,6 +22,7 @@ LEADERBOARD_SIZE = 10
 
 @dataclass(frozen=True)
 class Standing:
+    evaluation_id: int
     rank: int | None
     region: str
     province: str
@@ -48,6 +49,7 @@ def public_results(size: int = LEADERBOARD_SIZE) -> list[PublicCycle]:
         .only(
             "index",
             "predicate",
+            "evaluation_id",
             "evaluation__cycle_id",
             "evaluation__region__full_name",
             "evaluation__region__code",
@@ -69,6 +71,7 @@ def public_results(size: int = LEADERBOARD_SIZE) -> list[PublicCycle]:
         )
         leaders = [
             Standing(
+                evaluation_id=s.evaluation_id,
                 rank=ranks[s.pk],
                 region=s.evaluation.region.full_name,
                 province=s.evaluation.region.province.name,
