@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "cityeval.reports",
     "cityeval.scorecards",
     "cityeval.exports",
+    "cityeval.dashboard",
 ]
 
 MIDDLEWARE = [

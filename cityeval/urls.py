@@ -15,5 +15,6 @@ urlpatterns = [
     path("reports/", include("cityeval.reports.urls")),
     path("scorecard/", include("cityeval.scorecards.urls")),
     path("data/", include("cityeval.exports.urls")),
+    path("dashboard/", include("cityeval.dashboard.urls")),
     path("", include("cityeval.core.urls")),
 ]

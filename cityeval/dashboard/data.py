@@ -1,0 +1,294 @@
+"""The national dashboard of one cycle, read in a fixed number of queries whatever the region count.
+
+Figures are the PUBLISHED ones (`published_figure`: half-up to the framework's places), so the
+dashboard, the scorecards and the open-data exports print the same numbers. Ranks are competition
+ranks (1-2-2-4) among the rows shown: the filtered set of current results. The public version
+(`public=True`) reads published results only, as the exports do for anonymous visitors, so an
+unpublished figure neither shows nor moves a public rank.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from cityeval.dashboard.forms import Filters
+from cityeval.evaluations.models import Cycle, Evaluation, EvaluationStatus, ItemValue, Round
+from cityeval.exports.builder import published_figure, rounding_places
+from cityeval.frameworks.tags import dimension_names
+from cityeval.reports.texts import predicate_label
+from cityeval.results.models import ResultSnapshot
+from scoring.model import Rounding
+from scoring.rank import competition_ranks, improvement
+
+MOST_IMPROVED = 10
+# G100SC groups its quick-win items (one per smart dimension, QW-GOV...) under this node.
+QUICK_WIN_GROUP = "QW"
+ROUND_ORDER = {value: position for position, value in enumerate(Round.values)}
+
+
+@dataclass(frozen=True)
+class Row:
+    evaluation_id: int
+    region_id: int
+    region: str
+    province: str
+    rank: int | None
+    index: Decimal | None
+    predicate: str  # band code
+    predicate_label: str
+    improvement: Decimal | None
+    published: bool
+
+
+@dataclass(frozen=True)
+class StatusCount:
+    status: str
+    label: str
+    count: int
+
+
+@dataclass(frozen=True)
+class Band:
+    code: str
+    label: str
+    minimum: Decimal
+    count: int
+
+
+@dataclass(frozen=True)
+class DimensionMean:
+    code: str
+    name: str
+    mean: Decimal | None
+    count: int
+
+
+@dataclass(frozen=True)
+class RegionLink:
+    evaluation_id: int
+    region: str
+
+
+@dataclass(frozen=True)
+class QuickWin:
+    code: str  # smart dimension code
+    name: str
+    item: str  # the quick-win item's code
+    value: Decimal | None  # the best verified value
+    winners: list[RegionLink]  # every region with that value (ties are all candidates)
+
+
+@dataclass
+class Dashboard:
+    cycle: Cycle
+    previous: Cycle | None
+    public: bool
+    rows: list[Row]
+    places: int
+    progress: list[StatusCount] = field(default_factory=list)
+    evaluation_count: int = 0
+    overdue: list[RegionLink] = field(default_factory=list)
+    distribution: list[Band] = field(default_factory=list)
+    most_improved: list[Row] = field(default_factory=list)
+    dimensions: list[DimensionMean] = field(default_factory=list)
+    quick_wins: list[QuickWin] = field(default_factory=list)
+
+
+def dashboard(
+    cycle: Cycle, cycles: Sequence[Cycle], filters: Filters, *, public: bool
+) -> Dashboard:
+    """`cycles`: those the reader may choose from (the previous cycle is looked for among them)."""
+    version = cycle.framework_version
+    places = rounding_places(version)
+    previous = previous_cycle(cycle, cycles)
+    snapshots = _snapshots(cycle, filters, public=public)
+    rows = _rows(cycle, snapshots, _previous_figures(previous, public), places)
+    found = Dashboard(cycle=cycle, previous=previous, public=public, rows=rows, places=places)
+    if not public:
+        found.progress = status_counts(cycle)
+        found.evaluation_count = sum(s.count for s in found.progress)
+        found.overdue = overdue(cycle, timezone.localdate())
+    found.distribution = distribution(cycle, rows)
+    improved = [r for r in rows if r.improvement is not None]
+    improved.sort(key=lambda r: (-(r.improvement or 0), r.region))
+    found.most_improved = improved[:MOST_IMPROVED]
+    found.dimensions = dimension_means(cycle, snapshots, places)
+    found.quick_wins = quick_wins(cycle, [r.evaluation_id for r in rows])
+    return found
+
+
+def previous_cycle(cycle: Cycle, cycles: Sequence[Cycle]) -> Cycle | None:
+    """The same program's cycle just before `cycle` among `cycles`."""
+
+    def order(c: Cycle) -> tuple[int, int]:
+        return (c.year, ROUND_ORDER.get(c.round, 0))
+
+    earlier = [c for c in cycles if c.program == cycle.program and order(c) < order(cycle)]
+    return max(earlier, key=order, default=None)
+
+
+def status_counts(cycle: Cycle) -> list[StatusCount]:
+    """Every status, in workflow order, with how many of the cycle's evaluations are in it."""
+    counted = dict(
+        Evaluation.objects.filter(cycle=cycle)
+        .order_by()  # the default ordering would split the groups
+        .values_list("status")
+        .annotate(n=Count("pk"))
+        .values_list("status", "n")
+    )
+    return [StatusCount(s.value, str(s.label), counted.get(s.value, 0)) for s in EvaluationStatus]
+
+
+def overdue(cycle: Cycle, today: date) -> list[RegionLink]:
+    """Evaluations still in self-assessment after their entry deadline (override or cycle's)."""
+    late = Q(entry_deadline_override__lt=today)
+    deadline = cycle.self_assessment_deadline
+    if deadline is not None and deadline < today:
+        late |= Q(entry_deadline_override__isnull=True)
+    rows = (
+        Evaluation.objects.filter(cycle=cycle, status=EvaluationStatus.SELF_ASSESSMENT)
+        .filter(late)
+        .order_by("region__code")
+        .values_list("pk", "region__full_name")
+    )
+    return [RegionLink(pk, name) for pk, name in rows]
+
+
+def distribution(cycle: Cycle, rows: list[Row]) -> list[Band]:
+    """How many of the rows fall in each predicate band, lowest band first."""
+    version = cycle.framework_version
+    predicates: dict[str, Any] = version.document.get("predicates") or {}
+    bands = predicates.get("bands") or []
+    return [
+        Band(
+            code=str(band["code"]),
+            label=predicate_label(version, str(band["code"])),
+            minimum=Decimal(str(band.get("minimum", 0))),
+            count=sum(1 for r in rows if r.predicate == band["code"]),
+        )
+        for band in bands
+    ]
+
+
+def dimension_means(
+    cycle: Cycle, snapshots: list[tuple[Any, ...]], places: int
+) -> list[DimensionMean]:
+    """The mean of the published figures of each smart dimension (so a reader can redo it)."""
+    found = []
+    for code, name in dimension_names(cycle.framework_version).items():
+        figures = [published_figure(tags.get(code), places) for *_rest, tags in snapshots]
+        present = [f for f in figures if f is not None]
+        mean = sum(present, Decimal(0)) / len(present) if present else None
+        found.append(DimensionMean(code, name, published_figure(mean, places), len(present)))
+    return found
+
+
+def quick_wins(cycle: Cycle, evaluation_ids: list[int]) -> list[QuickWin]:
+    """Per smart dimension, the regions with the highest verified value of its quick-win item."""
+    names = dimension_names(cycle.framework_version)
+    values = ItemValue.objects.filter(
+        evaluation_id__in=evaluation_ids,
+        indicator__version=cycle.framework_version_id,
+        indicator__parent__code=QUICK_WIN_GROUP,
+    ).values_list(
+        "indicator__code",
+        "indicator__tags",
+        "evaluation_id",
+        "evaluation__region__full_name",
+        "verified_value",
+    )
+    items: dict[str, tuple[str, list[tuple[Decimal, RegionLink]]]] = {}
+    for item, tags, pk, region, value in values:
+        dimension = next((t for t in tags or [] if t in names), "")
+        entry = items.setdefault(dimension, (item, []))
+        if value is not None:
+            entry[1].append((value, RegionLink(pk, region)))
+    found = []
+    for code, name in names.items():
+        if code not in items:
+            continue
+        item, candidates = items[code]
+        best = max((v for v, _w in candidates), default=None)
+        winners = sorted((w for v, w in candidates if v == best), key=lambda w: w.region)
+        found.append(QuickWin(code, name, item, best, winners))
+    return found
+
+
+def _snapshots(cycle: Cycle, filters: Filters, *, public: bool) -> list[tuple[Any, ...]]:
+    snapshots = ResultSnapshot.objects.for_cycle(cycle.pk)
+    if public:
+        snapshots = snapshots.filter(evaluation__status=EvaluationStatus.PUBLISHED)
+    region = "evaluation__region__"
+    conditions: dict[str, object] = {}
+    if filters.cohort:
+        conditions[region + "cohort__year"] = filters.cohort
+    if filters.province:
+        conditions[region + "province__code"] = filters.province
+    if filters.kind:
+        conditions[region + "kind"] = filters.kind
+    if filters.peer_group:
+        conditions[region + "peer_groups__code"] = filters.peer_group
+    return list(
+        snapshots.filter(**conditions).values_list(
+            "evaluation_id",
+            "evaluation__region_id",
+            "evaluation__region__full_name",
+            "evaluation__region__code",
+            "evaluation__region__province__name",
+            "evaluation__status",
+            "index",
+            "predicate",
+            "tag_indices",
+        )
+    )
+
+
+def _previous_figures(previous: Cycle | None, public: bool) -> dict[int, Decimal | None]:
+    """Region id -> the previous cycle's published index (what its results letter printed)."""
+    if previous is None:
+        return {}
+    snapshots = ResultSnapshot.objects.for_cycle(previous.pk)
+    if public:
+        snapshots = snapshots.filter(evaluation__status=EvaluationStatus.PUBLISHED)
+    places = rounding_places(previous.framework_version)
+    return {
+        region: published_figure(index, places)
+        for region, index in snapshots.values_list("evaluation__region_id", "index")
+    }
+
+
+def _rows(
+    cycle: Cycle,
+    snapshots: list[tuple[Any, ...]],
+    before: dict[int, Decimal | None],
+    places: int,
+) -> list[Row]:
+    version = cycle.framework_version
+    figures = {s[0]: published_figure(s[6], places) for s in snapshots}
+    ranks = competition_ranks(figures)
+    rounding = Rounding(places=places)
+    rows = [
+        Row(
+            evaluation_id=pk,
+            region_id=region_id,
+            region=name,
+            province=province,
+            rank=ranks[pk],
+            index=figures[pk],
+            predicate=predicate,
+            predicate_label=predicate_label(version, predicate) if predicate else "",
+            improvement=improvement(figures[pk], before.get(region_id), rounding),
+            published=status == EvaluationStatus.PUBLISHED,
+        )
+        for pk, region_id, name, code, province, status, _index, predicate, _tags in snapshots
+    ]
+    codes = {s[0]: s[3] for s in snapshots}
+    rows.sort(key=lambda r: (r.rank or 10**9, codes[r.evaluation_id]))
+    return rows

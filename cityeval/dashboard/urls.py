@@ -1,0 +1,10 @@
+from django.urls import path
+
+from cityeval.dashboard import views
+
+app_name = "dashboard"
+
+urlpatterns = [
+    path("", views.national, name="national"),
+    path("public/", views.public, name="public"),
+]
