@@ -18,6 +18,7 @@ from typing import Any
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from cityeval.dashboard.charts import Bin, bins
 from cityeval.dashboard.forms import Filters
 from cityeval.evaluations.models import Cycle, Evaluation, EvaluationStatus, ItemValue, Round
 from cityeval.exports.builder import published_figure, rounding_places
@@ -96,6 +97,7 @@ class Dashboard:
     evaluation_count: int = 0
     overdue: list[RegionLink] = field(default_factory=list)
     distribution: list[Band] = field(default_factory=list)
+    bins: list[Bin] = field(default_factory=list)
     most_improved: list[Row] = field(default_factory=list)
     dimensions: list[DimensionMean] = field(default_factory=list)
     quick_wins: list[QuickWin] = field(default_factory=list)
@@ -116,6 +118,7 @@ def dashboard(
         found.evaluation_count = sum(s.count for s in found.progress)
         found.overdue = overdue(cycle, timezone.localdate())
     found.distribution = distribution(cycle, rows)
+    found.bins = bins(cycle, [r.index for r in rows])
     improved = [r for r in rows if r.improvement is not None]
     improved.sort(key=lambda r: (-(r.improvement or 0), r.region))
     found.most_improved = improved[:MOST_IMPROVED]

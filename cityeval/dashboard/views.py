@@ -14,6 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from cityeval.accounts.access import scope_of
+from cityeval.dashboard.charts import distribution_chart
 from cityeval.dashboard.data import dashboard
 from cityeval.dashboard.forms import DashboardForm
 from cityeval.evaluations.models import Cycle
@@ -41,5 +42,6 @@ def _page(request: HttpRequest, cycles: Sequence[Cycle], *, public: bool) -> Htt
     board = None
     if cycle is not None:
         board = dashboard(cycle, cycles, form.filters(), public=public)
-    context = {"form": form, "board": board, "public": public}
+    chart = distribution_chart(board.bins) if board is not None else None
+    context = {"form": form, "board": board, "public": public, "chart": chart}
     return render(request, "dashboard/dashboard.html", context)

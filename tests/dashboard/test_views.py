@@ -9,6 +9,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from cityeval.dashboard.charts import bins
 from cityeval.dashboard.data import Dashboard
 from tests.dashboard.conftest import (
     BANDUNG,
@@ -206,3 +207,22 @@ def test_the_public_page_without_published_results_says_so(db: None) -> None:
     assert response.status_code == 200
     assert response.context["board"] is None
     assert 'data-testid="no-cycle"' in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_distribution_chart_counts_published_indices_in_quarter_bins(world: World) -> None:
+    response = world.client("anonymous").get(PUBLIC)
+    bins = {str(b.start): b.count for b in response.context["board"].bins}
+    # 3.10 falls in [3.00, 3.25); 3.46 twice in [3.25, 3.50).
+    assert bins["3.00"] == 1
+    assert bins["3.25"] == 2
+    assert sum(bins.values()) == 3
+    assert 'id="chart-distribution"' in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_top_of_the_scale_falls_in_the_last_bin(world: World) -> None:
+    found = bins(world.cycle, [Decimal("1.00"), Decimal("5.00"), Decimal("4.99"), None])
+    assert len(found) == 16
+    assert (found[0].start, found[0].count) == (Decimal("1.00"), 1)
+    assert (found[-1].end, found[-1].count) == (Decimal("5.00"), 2)

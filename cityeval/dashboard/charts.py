@@ -1,0 +1,81 @@
+"""The distribution of indices as 0.25-wide bins, and its Vega-Lite bar chart.
+
+The bins are counted here (not by Vega's `bin` transform) so that the table beside the chart,
+the chart and a later PDF (vl-convert) show the same counts from the same data.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from cityeval.evaluations.models import Cycle
+
+BIN_WIDTH = Decimal("0.25")
+BAR = "#1f6f8b"
+
+
+@dataclass(frozen=True)
+class Bin:
+    start: Decimal
+    end: Decimal
+    count: int
+
+
+def bins(cycle: Cycle, indices: list[Decimal | None]) -> list[Bin]:
+    """Counts of published indices in [start, end) bins over the framework's scale.
+
+    The top of the scale (5.00) falls in the last bin rather than in a bin of its own.
+    """
+    scale: dict[str, Any] = cycle.framework_version.document.get("scale") or {}
+    low = Decimal(str(scale.get("minimum", 0)))
+    high = Decimal(str(scale.get("maximum", 5)))
+    count = max(int((high - low) / BIN_WIDTH), 1)
+    counts = [0] * count
+    for index in indices:
+        if index is None:
+            continue
+        position = int((index - low) / BIN_WIDTH)
+        counts[min(max(position, 0), count - 1)] += 1
+    return [Bin(low + BIN_WIDTH * n, low + BIN_WIDTH * (n + 1), counts[n]) for n in range(count)]
+
+
+def distribution_chart(found: list[Bin]) -> dict[str, Any]:
+    index, regions = _("Indeks"), _("Daerah")
+    rows = [{"start": float(b.start), "end": float(b.end), regions: b.count} for b in found]
+    halves = [float(b.start) for b in found if b.start % Decimal("0.5") == 0]
+    if found:
+        halves.append(float(found[-1].end))
+    return {
+        # The schema URL is an identifier only: nothing is fetched from it.
+        "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
+        "width": "container",
+        "height": 180,
+        "background": None,
+        "config": {"view": {"stroke": None}},
+        "data": {"values": rows},
+        "mark": {"type": "bar", "color": BAR, "binSpacing": 1},
+        "encoding": {
+            "x": {
+                "field": "start",
+                "bin": {"binned": True, "step": 0.25},
+                "title": index,
+                # Labels at every half point: quarter labels (1,25) crowd a phone's width.
+                "axis": {"values": halves, "format": ".1f"},
+            },
+            "x2": {"field": "end"},
+            "y": {
+                "field": regions,
+                "type": "quantitative",
+                "title": regions,
+                "axis": {"tickMinStep": 1},
+            },
+            "tooltip": [
+                {"field": "start", "title": index, "format": ".2f"},
+                {"field": regions, "type": "quantitative"},
+            ],
+        },
+    }
