@@ -18,5 +18,6 @@ def navigation(request: HttpRequest) -> dict[str, object]:
             "assessor": scope.assessor,
             "coordinator": bool(scope.coordinator_regions),
             "member": bool(scope.region_ids),
+            "national_viewer": scope.national_viewer,
         }
     }
