@@ -63,6 +63,18 @@ def evaluation_for(user: AnyUser, pk: int, need: Can = Can.VIEW) -> Evaluation:
 
 
 def capabilities(user: AnyUser, evaluation: Evaluation) -> frozenset[Can]:
+    """What the person may do with the evaluation; remembered on the instance for the request.
+
+    A view asks several times (the access check, the template, the item lists); roles do not
+    change within a request, so the assessor-team query runs once.
+    """
+    cache: dict[int | None, frozenset[Can]] = evaluation.__dict__.setdefault("_capabilities", {})
+    if user.pk not in cache:
+        cache[user.pk] = _capabilities(user, evaluation)
+    return cache[user.pk]
+
+
+def _capabilities(user: AnyUser, evaluation: Evaluation) -> frozenset[Can]:
     scope = scope_of(user)
     granted = set()
     if not user.is_authenticated:

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.db.models import Q
 from django.utils import timezone
@@ -25,7 +25,9 @@ from cityeval.frameworks.models import FrameworkNode, FrameworkVersion
 from cityeval.frameworks.tags import dimension_names
 from cityeval.reports.texts import predicate_label
 from cityeval.results.models import ResultSnapshot
+from scoring.model import Rounding
 from scoring.rank import competition_ranks, group_ranks
+from scoring.rounding import quantize
 
 RESULTS_LICENCE = "CC BY 4.0"
 RESULTS_LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/"
@@ -117,7 +119,7 @@ def published_figure(value: object, places: int) -> Decimal | None:
     """A stored figure ("3.1", Decimal("3.1000")) as published: half-up to `places` decimals."""
     if value is None or value == "":
         return None
-    return Decimal(str(value)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    return quantize(Decimal(str(value)), Rounding(places=places))
 
 
 def plain(value: Decimal | None) -> Decimal | None:

@@ -225,7 +225,9 @@ def propose_recommendations(
     next_order: dict[str, int] = {}
     for chosen in picks:
         item = items[chosen.code]
-        order = next_order.get(chosen.dimension, _next_order(current, chosen.dimension))
+        if chosen.dimension not in next_order:
+            next_order[chosen.dimension] = _next_order(current, chosen.dimension)
+        order = next_order[chosen.dimension]
         next_order[chosen.dimension] = order + 1
         # Stored in Indonesian, the report's language; shown in the reader's language while
         # unedited (see Recommendation.display_text).

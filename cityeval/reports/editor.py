@@ -59,6 +59,7 @@ def render_editor(
     choices, _items = item_choices(evaluation)
     recommendations = recommendations_of(evaluation)
     sections = []
+    by_code = report_form.sections_by_code()
     for code, name in dimensions.items():
         rows = []
         for recommendation in recommendations:
@@ -81,7 +82,7 @@ def render_editor(
                 item_choices=choices.get(code, []),
                 auto_id=f"add_{code}_%s",
             )
-        strengths, weaknesses = report_form.sections_by_code()[code]
+        strengths, weaknesses = by_code[code]
         sections.append(EditorSection(code, name, rows, add_form, strengths, weaknesses))
     lock_reason = edit_lock_reason(evaluation)
     return render(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -33,8 +34,6 @@ def score_table(framework: Framework, table: ValueTable) -> ScoreTable:
 
 def _province_groups(regions: Mapping[str, object]) -> dict[str, dict[str, str]]:
     """Province ranks when every region is named by its Kemendagri code (64.02 → province 64)."""
-    import re
-
     if regions and all(re.match(KEMENDAGRI_REGION, label) for label in regions):
         return {"province": {label: label[:2] for label in regions}}
     return {}

@@ -45,7 +45,7 @@ def indicators_of(node: Node) -> Iterable[Indicator]:
 
 def read_value_table(path: Path, framework: Framework) -> ValueTable:
     rows = _read_rows(path)
-    return parse_rows(rows, framework, filename=path.name, excel=path.suffix.lower() == ".xlsx")
+    return parse_rows(rows, framework, filename=path.name)
 
 
 def _read_rows(path: Path) -> list[list[object]]:
@@ -84,9 +84,7 @@ def _excel_rows(name: str, raw: bytes) -> list[list[object]]:
     return rows
 
 
-def parse_rows(
-    rows: list[list[object]], framework: Framework, *, filename: str, excel: bool = False
-) -> ValueTable:
+def parse_rows(rows: list[list[object]], framework: Framework, *, filename: str) -> ValueTable:
     rows = [row for row in rows if any(_blank(cell) is False for cell in row)]
     if not rows:
         raise SheetError(filename, ["the table is empty"])
@@ -96,20 +94,20 @@ def parse_rows(
     for position, code in enumerate(header[1:], start=2):
         if code and code not in items:
             problems.append(
-                f"{_cell(1, position, excel)}: unknown item {code!r} "
+                f"{_cell(1, position)}: unknown item {code!r} "
                 f"(not in {framework.code}@{framework.version})"
             )
     seen_columns: dict[str, int] = {}
     for position, code in enumerate(header[1:], start=2):
         if code and code in seen_columns:
-            problems.append(f"{_cell(1, position, excel)}: item {code!r} appears twice")
+            problems.append(f"{_cell(1, position)}: item {code!r} appears twice")
         seen_columns.setdefault(code, position)
     regions: dict[str, dict[str, Decimal | None]] = {}
     first_row: dict[str, int] = {}
     for number, row in enumerate(rows[1:], start=2):
         label = str(row[0]).strip() if row and row[0] is not None else ""
         if not label:
-            problems.append(f"{_cell(number, 1, excel)}: the region is empty")
+            problems.append(f"{_cell(number, 1)}: the region is empty")
             continue
         if label in regions:
             problems.append(
@@ -124,7 +122,7 @@ def parse_rows(
             cell = row[position - 1] if position - 1 < len(row) else None
             value, problem = _value(cell, items[code], framework)
             if problem:
-                problems.append(f"{_cell(number, position, excel)} ({label}, {code}): {problem}")
+                problems.append(f"{_cell(number, position)} ({label}, {code}): {problem}")
             values[code] = value
         regions[label] = values
     if problems:
@@ -160,7 +158,6 @@ def _blank(cell: object) -> bool:
     return cell is None or (isinstance(cell, str) and not cell.strip())
 
 
-def _cell(row: int, column: int, excel: bool) -> str:
+def _cell(row: int, column: int) -> str:
     # The same cell names for CSV and Excel: people open both in a spreadsheet program.
-    del excel
     return f"cell {get_column_letter(column)}{row}"

@@ -17,7 +17,7 @@ from cityeval.evaluations.access import (
     items_for,
 )
 from cityeval.evaluations.forms import AssignItemsForm, SelfAssessmentForm
-from cityeval.evaluations.models import Evaluation, ItemValue
+from cityeval.evaluations.models import ItemValue
 from cityeval.evaluations.services import (
     StaleEditError,
     WorkflowError,
@@ -85,9 +85,9 @@ def assign(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(request.POST.get("next") or f"/evaluations/{evaluation.pk}/items/")
 
 
-def _item(request: HttpRequest, evaluation: Evaluation, item_pk: int) -> ItemValue:
-    """One item of the evaluation, visible to this person (contributors: their OPD's only)."""
-    for item in items_for(request.user, evaluation):
+def _item(visible: list[ItemValue], item_pk: int) -> ItemValue:
+    """One of the items this person sees (contributors: their OPD's only); 404 otherwise."""
+    for item in visible:
         if item.pk == item_pk:
             return item
     raise Http404
@@ -96,9 +96,11 @@ def _item(request: HttpRequest, evaluation: Evaluation, item_pk: int) -> ItemVal
 @login_required
 def item_detail(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
     evaluation = evaluation_for(request.user, pk)
-    item = _item(request, evaluation, item_pk)
+    visible = items_for(request.user, evaluation)
+    item = _item(visible, item_pk)
     lock_reason = item_lock_reason(request.user, item, evaluation)
-    can_fill = Can.FILL in capabilities(request.user, evaluation) and not lock_reason
+    can = capabilities(request.user, evaluation)
+    can_fill = Can.FILL in can and not lock_reason
     conflict: ItemValue | None = None
     if request.method == "POST":
         if not can_fill:
@@ -136,7 +138,7 @@ def item_detail(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
         (level, item.indicator.rubric(level), item.indicator.evidence(level))
         for level in sorted(int(key) for key in item.indicator.levels)
     ]
-    siblings = [i.pk for i in items_for(request.user, evaluation)]
+    siblings = [i.pk for i in visible]
     position = siblings.index(item.pk)
     return render(
         request,
@@ -151,6 +153,6 @@ def item_detail(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
             "conflict": conflict,
             "previous_pk": siblings[position - 1] if position > 0 else None,
             "next_pk": siblings[position + 1] if position + 1 < len(siblings) else None,
-            "can": {c.value for c in capabilities(request.user, evaluation)},
+            "can": {c.value for c in can},
         },
     )

@@ -88,8 +88,9 @@ def submit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def refresh_programs(request: HttpRequest, pk: int) -> HttpResponse:
     evaluation = evaluation_for(request.user, pk, Can.COORDINATE)
-    if entry_lock_reason(evaluation):
-        messages.error(request, entry_lock_reason(evaluation))
+    lock_reason = entry_lock_reason(evaluation)
+    if lock_reason:
+        messages.error(request, lock_reason)
     else:
         changed = sync_program_items(evaluation=evaluation, user=request.user)
         messages.success(

@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -72,7 +72,11 @@ def _decide(request: HttpRequest, action: str, form: forms.Form, item: ItemValue
 @login_required
 def review_item(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
     evaluation = evaluation_for(request.user, pk, Can.REVIEW)
-    item = item_of(request, evaluation, item_pk)
+    # One read of the visible items serves the item, the navigation and the next-item jump.
+    items = items_for(request.user, evaluation)
+    item = next((i for i in items if i.pk == item_pk), None)
+    if item is None:
+        raise Http404
     forms_by_action = _blank_forms(item)
     if request.method == "POST":
         action = request.POST.get("action", "")
@@ -93,12 +97,12 @@ def review_item(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
                 form.add_error(None, str(error))
             else:
                 messages.success(request, success)
-                return redirect(_after_verdict(request, evaluation, item))
+                return redirect(_after_verdict(evaluation, item, items))
         forms_by_action[action] = form
         item = item_of(request, evaluation, item_pk)  # show the state the refusal was about
         if action != "accept":
             forms_by_action["accept"] = AcceptForm(initial={"version": item.version})
-    context = _context(request, evaluation, item, forms_by_action)
+    context = _context(request, evaluation, item, forms_by_action, [i.pk for i in items])
     return render(request, "reviews/item.html", context)
 
 
@@ -107,6 +111,7 @@ def _context(
     evaluation: Evaluation,
     item: ItemValue,
     forms_by_action: dict[str, forms.Form],
+    siblings: list[int],
 ) -> dict[str, Any]:
     indicator = item.indicator
     claimed = int(item.self_value) if indicator.kind == "maturity" and item.self_value else None
@@ -123,7 +128,6 @@ def _context(
         }
         for level in sorted(int(key) for key in indicator.levels)
     ]
-    siblings = [i.pk for i in items_for(request.user, evaluation)]
     position = siblings.index(item.pk)
     return {
         "evaluation": evaluation,
@@ -144,9 +148,11 @@ def _context(
     }
 
 
-def _after_verdict(request: HttpRequest, evaluation: Evaluation, item: ItemValue) -> str:
-    """The next item still waiting for a verdict, after this one in order (then from the top)."""
-    items = items_for(request.user, evaluation)
+def _after_verdict(evaluation: Evaluation, item: ItemValue, items: list[ItemValue]) -> str:
+    """The next item still waiting for a verdict, after this one in order (then from the top).
+
+    `items` was read before the verdict; only this item changed, and it is skipped anyway.
+    """
     waiting = {ReviewStatus.PENDING, ReviewStatus.ANSWERED}
     index = next(i for i, other in enumerate(items) if other.pk == item.pk)
     for other in items[index + 1 :] + items[:index]:

@@ -19,6 +19,7 @@ from cityeval.evaluations.workflow import TransitionError
 from cityeval.frameworks.tags import dimension_names
 from cityeval.reviews.forms import ItemChoiceForm
 from cityeval.reviews.queries import review_queue, review_rows, status_counts
+from cityeval.reviews.rules import REVIEWABLE
 from cityeval.reviews.services import (
     bulk_accept,
     request_clarification,
@@ -71,7 +72,7 @@ def workspace(request: HttpRequest, pk: int) -> HttpResponse:
             "statuses": ReviewStatus.choices,
             "status": status,
             "changed": changed,
-            "reviewable": evaluation.status in ("document_review", "field_visit"),
+            "reviewable": evaluation.status in REVIEWABLE,
         },
     )
 
