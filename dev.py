@@ -12,6 +12,7 @@ the npm registry (`package-lock.json`). It uses only the standard library itself
 from __future__ import annotations
 
 import argparse
+import ctypes.util
 import os
 import shutil
 import subprocess
@@ -62,16 +63,43 @@ def ensure_node_packages() -> None:
         run(npm, "ci", "--no-audit", "--no-fund", "--loglevel=error")
 
 
-def ensure_chromium() -> None:
-    """Browser tests drive Debian's Chromium; Playwright's own browser download is not used."""
-    if CHROMIUM.exists():
-        return
+def missing_debian_packages(names: dict[str, bool]) -> list[str]:
+    return [package for package, present in names.items() if not present]
+
+
+def apt_install(packages: list[str], why: str) -> None:
     if os.geteuid() != 0 or shutil.which("apt-get") is None:
-        sys.exit("✗ browser tests need Chromium at /usr/bin/chromium: apt-get install chromium")
-    say("installing Debian's Chromium for the browser tests")
+        sys.exit(f"✗ {why}: apt-get install {' '.join(packages)}")
+    say(f"installing Debian packages: {' '.join(packages)} ({why})")
     quiet = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
     run("apt-get", "update", "-qq", env=quiet)
-    run("apt-get", "install", "-y", "-qq", "chromium", env=quiet)
+    run("apt-get", "install", "-y", "-qq", *packages, env=quiet)
+
+
+def pdf_libraries_present() -> bool:
+    """WeasyPrint (scorecard PDFs) loads Pango through ctypes at import time."""
+    return ctypes.util.find_library("pangoft2-1.0") is not None
+
+
+def ensure_pdf_libraries(required: bool) -> None:
+    if pdf_libraries_present():
+        return
+    packages = ["libpango-1.0-0", "libpangoft2-1.0-0", "fonts-dejavu-core"]
+    if not required and (os.geteuid() != 0 or shutil.which("apt-get") is None):
+        print(f"! scorecard PDFs need Pango: apt-get install {' '.join(packages)}", flush=True)
+        return
+    apt_install(packages, "scorecard PDFs are made with WeasyPrint, which needs Pango")
+
+
+def ensure_test_tools() -> None:
+    """Browser tests drive Debian's Chromium (Playwright's own browser download is not used);
+    PDF tests render pages to PNG with poppler's pdftoppm."""
+    missing = missing_debian_packages(
+        {"chromium": CHROMIUM.exists(), "poppler-utils": shutil.which("pdftoppm") is not None}
+    )
+    if missing:
+        apt_install(missing, "the browser and PDF tests need them")
+    ensure_pdf_libraries(required=True)
 
 
 def manage(*args: str, env: dict[str, str] | None = None) -> None:
@@ -81,6 +109,7 @@ def manage(*args: str, env: dict[str, str] | None = None) -> None:
 def start(args: argparse.Namespace) -> None:
     ensure_python_environment()
     ensure_node_packages()
+    ensure_pdf_libraries(required=False)
     env = {**os.environ, "CITYEVAL_DEBUG": os.environ.get("CITYEVAL_DEBUG", "1")}
     manage("compiletranslations", env=env)
     manage("migrate", "--no-input", "-v", "0", env=env)
@@ -93,7 +122,7 @@ def start(args: argparse.Namespace) -> None:
 def test(args: argparse.Namespace) -> None:
     ensure_python_environment()
     ensure_node_packages()
-    ensure_chromium()
+    ensure_test_tools()
     py = str(VENV_PYTHON)
     env = {**os.environ, "CITYEVAL_DEBUG": "0", "SECRET_KEY": "x" * 50, "SECURE_COOKIES": "0"}
     manage("compiletranslations", env=env)
