@@ -255,3 +255,62 @@ def grant_entry_exception(
         note=reason,
     )
     return evaluation
+
+
+@dataclass(frozen=True)
+class WorkbookRow:
+    """One change read from an offline workbook, as `save_self_assessment` takes it."""
+
+    item_id: int
+    code: str
+    value: Decimal | None
+    narrative: str
+    expected_version: int
+
+
+@transaction.atomic
+def save_workbook_rows(
+    *, evaluation: Evaluation, user: Any, rows: Sequence[WorkbookRow], filename: str
+) -> int:
+    """Write the confirmed changes of an uploaded workbook: all of them, or none.
+
+    Each row goes through `save_self_assessment`, the service behind the item page, so the locks,
+    the version check and the audit entries are the same; one more entry records the import.
+    A row that became stale or locked since the preview rolls everything back.
+    """
+    items = {item.pk: item for item in ItemValue.objects.filter(evaluation=evaluation)}
+    written = []
+    for row in rows:
+        item = items.get(row.item_id)
+        if item is None:
+            raise WorkflowError(_("Butir %(code)s bukan milik evaluasi ini.") % {"code": row.code})
+        try:
+            save_self_assessment(
+                item=item,
+                user=user,
+                value=row.value,
+                narrative=row.narrative,
+                expected_version=row.expected_version,
+            )
+        except StaleEditError as error:
+            raise WorkflowError(
+                _(
+                    "Butir %(code)s diubah oleh %(who)s setelah pratinjau dibuat; tidak ada yang "
+                    "disimpan. Unggah buku kerja lagi untuk melihat konfliknya."
+                )
+                % {"code": row.code, "who": error.current.updated_by or _("orang lain")}
+            ) from error
+        except WorkflowError as error:
+            raise WorkflowError(
+                _("Butir %(code)s: %(problem)s") % {"code": row.code, "problem": error}
+            ) from error
+        written.append(row.code)
+    record(
+        actor=user,
+        action="evaluation.workbook_import",
+        target=evaluation,
+        after={"file": filename, "items": written},
+        evaluation_id=evaluation.pk,
+        region_id=evaluation.region_id,
+    )
+    return len(written)
