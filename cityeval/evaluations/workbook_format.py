@@ -29,7 +29,8 @@ FORMAT = "cityeval-self-assessment/1"
 GUIDE_SHEET = "Petunjuk"
 ITEMS_SHEET = "Butir"
 META_SHEET = "_meta"
-# Excel stores at most this many characters in one cell; a longer narrative cannot round-trip.
+# Excel (and openpyxl) keep at most this many characters in one cell; the reader refuses a
+# narrative that fills a whole cell, since it may have been cut.
 NARRATIVE_MAX = 32_767
 MAX_ROWS = 2000  # far above any framework's item count; stops reading a sheet of junk rows
 _SALT = "cityeval.evaluations.workbook"

@@ -211,8 +211,9 @@ def _column_name(index: int) -> str:
 
 
 def _check_header(header: Sequence[Any]) -> None:
-    written = [fmt.plain_header(getattr(cell, "value", None)) for cell in header]
-    written += [""] * (len(fmt.COLUMNS) - len(written))
+    raw = [text_of(getattr(cell, "value", None)) for cell in header]
+    raw += [""] * (len(fmt.COLUMNS) - len(raw))
+    written = [fmt.plain_header(text) for text in raw]
     where = {h: i for i, column in enumerate(fmt.COLUMNS) for h in fmt.accepted_headers(column)}
     errors = []
     for index, column in enumerate(fmt.COLUMNS):
@@ -223,11 +224,11 @@ def _check_header(header: Sequence[Any]) -> None:
             problem = _(
                 "Kolom ini berisi '%(found)s', yang seharusnya di kolom %(letter)s. Jangan "
                 "memindahkan, menyisipkan atau menghapus kolom."
-            ) % {"found": text, "letter": get_column_letter(where[text] + 1)}
+            ) % {"found": raw[index], "letter": get_column_letter(where[text] + 1)}
         elif text:
             problem = _("Judul kolom seharusnya '%(expected)s', tertulis '%(found)s'.") % {
                 "expected": column.header,
-                "found": text,
+                "found": raw[index],
             }
         else:
             problem = _("Judul kolom '%(expected)s' tidak ada.") % {"expected": column.header}
@@ -351,12 +352,17 @@ class _RowReader:
 
     def _narrative(self, number: int, raw: object) -> str | None:
         text = "" if raw is None else str(raw).strip()
-        if len(text) > fmt.NARRATIVE_MAX:
+        # A cell holds at most NARRATIVE_MAX characters and openpyxl cuts a longer text to that
+        # length, so a text that fills the cell may have lost its end: refused, not saved cut.
+        if len(text) >= fmt.NARRATIVE_MAX:
             self._error(
                 number,
                 "narrative",
-                _("Narasi terlalu panjang (%(length)s karakter); batasnya %(limit)s.")
-                % {"length": len(text), "limit": fmt.NARRATIVE_MAX},
+                _(
+                    "Narasi terlalu panjang: mencapai batas satu sel Excel (%(limit)s karakter) "
+                    "dan mungkin terpotong. Persingkat narasinya."
+                )
+                % {"limit": fmt.NARRATIVE_MAX},
             )
             return None
         return text

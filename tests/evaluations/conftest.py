@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -13,7 +14,7 @@ from cityeval.accounts.models import Role, RoleGrant, User
 from cityeval.evaluations.models import Cycle, Evaluation, ItemValue, Round
 from cityeval.evaluations.services import Deadlines, assign_assessor, open_cycle
 from cityeval.frameworks.models import FrameworkVersion
-from cityeval.frameworks.services import import_shipped
+from cityeval.frameworks.services import import_framework, import_shipped
 from cityeval.regions.models import OPD, Region
 from cityeval.regions.services import load_regions
 
@@ -99,3 +100,24 @@ def world(db: None) -> World:
         roads=roads,
         people=people,
     )
+
+
+KINDS_FRAMEWORK = Path(__file__).parents[1] / "frameworks" / "good" / "minimal.yaml"
+
+
+@pytest.fixture
+def kinds(world: World, tmp_path: Path) -> Evaluation:
+    """Kutai Kartanegara in a cycle of a framework with an entered percentage and a measure."""
+    text = KINDS_FRAMEWORK.read_text().replace("code: MINI", "code: KINDS")
+    text = text.replace("          source: programs\n          dimension: ENV\n", "")
+    path = tmp_path / "kinds.yaml"
+    path.write_text(text)
+    cycle = open_cycle(
+        year=2024,
+        round=Round.TAHAP_1,
+        framework_version=import_framework(path=path),
+        regions=[world.evaluation.region],
+        deadlines=Deadlines(),
+        user=world.people["admin"],
+    )
+    return Evaluation.objects.get(cycle=cycle)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
@@ -12,14 +11,11 @@ from openpyxl.workbook.workbook import Workbook
 
 from cityeval.audit.models import AuditEntry
 from cityeval.evaluations import workbook_format as fmt
-from cityeval.evaluations.models import Evaluation, ItemValue, Round
+from cityeval.evaluations.models import Evaluation, ItemValue
 from cityeval.evaluations.services import (
-    Deadlines,
     assign_items,
-    open_cycle,
     save_self_assessment,
 )
-from cityeval.frameworks.services import import_framework
 from tests.evaluations.conftest import World
 from tests.evaluations.workbook_helpers import (
     COLUMN,
@@ -42,27 +38,6 @@ def maturity_items(world: World, count: int, **filters: object) -> list[ItemValu
         evaluation=world.evaluation, indicator__kind="maturity", **filters
     ).select_related("indicator")
     return list(items.order_by("indicator__sequence")[:count])
-
-
-KINDS_FRAMEWORK = Path(__file__).parents[1] / "frameworks" / "good" / "minimal.yaml"
-
-
-@pytest.fixture
-def kinds(world: World, tmp_path: Path) -> Evaluation:
-    """Kutai Kartanegara in a cycle of a framework with an entered percentage and a measure."""
-    text = KINDS_FRAMEWORK.read_text().replace("code: MINI", "code: KINDS")
-    text = text.replace("          source: programs\n          dimension: ENV\n", "")
-    path = tmp_path / "kinds.yaml"
-    path.write_text(text)
-    cycle = open_cycle(
-        year=2024,
-        round=Round.TAHAP_1,
-        framework_version=import_framework(path=path),
-        regions=[world.evaluation.region],
-        deadlines=Deadlines(),
-        user=world.people["admin"],
-    )
-    return Evaluation.objects.get(cycle=cycle)
 
 
 def test_the_coordinators_workbook_holds_every_fillable_item_with_its_rubric(world: World) -> None:
