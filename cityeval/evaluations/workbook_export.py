@@ -176,6 +176,8 @@ def _style(sheet: Worksheet, count: int) -> None:
             if column.editable:
                 cell.fill = FILL_FILL
                 cell.protection = Protection(locked=False)
+    for row in range(2, count + 2):
+        sheet.row_dimensions[row].height = _height(sheet, row)
     sheet.freeze_panes = "B2"
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(fmt.COLUMNS))}{count + 1}"
     # A hint against editing the reference columns; anyone can lift it, the reader re-checks.
@@ -185,6 +187,18 @@ def _style(sheet: Worksheet, count: int) -> None:
     protection.formatRows = False
     protection.autoFilter = False
     protection.sort = False
+
+
+def _height(sheet: Worksheet, row: int) -> float:
+    """A row tall enough for its longest wrapped cell (Excel does not fit rows on opening)."""
+    lines = 1
+    for index, column in enumerate(fmt.COLUMNS, start=1):
+        text = str(sheet.cell(row=row, column=index).value or "")
+        # About 1.1 characters per unit of column width in Calibri 11.
+        per_line = max(int(column.width * 1.1), 1)
+        wrapped = sum(max(1, -(-len(line) // per_line)) for line in text.split("\n"))
+        lines = max(lines, wrapped)
+    return float(min(15 * lines + 3, 409))  # 409 points is Excel's tallest row
 
 
 def _validate(sheet: Worksheet, items: list[ItemValue]) -> None:
