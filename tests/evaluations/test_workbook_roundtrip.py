@@ -359,3 +359,21 @@ def test_a_confirm_without_the_previews_token_writes_nothing(world: World) -> No
     confirm(client, world.evaluation, response.context["token"])
     confirm(client, world.evaluation, response.context["token"])
     assert AuditEntry.objects.filter(action="evaluation.workbook_import").count() == 1
+
+
+def test_a_person_who_works_in_english_gets_english_item_texts_and_can_upload(
+    world: World,
+) -> None:
+    client = client_for(world.people["coordinator"])
+    client.cookies["django_language"] = "en"
+    item = maturity_items(world, 1)[0]
+    content = download(client, world.evaluation)
+    sheet = items_sheet(load_workbook(io.BytesIO(content)))
+    row = row_of(sheet, item.indicator.code)
+    assert text(sheet, row, "item").startswith(item.indicator.name_en)
+    assert text(sheet, row, "rubric").startswith(
+        f"1 — {item.indicator.levels['1']['rubric']['en']}"
+    )
+    response = upload(client, world.evaluation, edited(content, fill(item.indicator.code, 2)))
+    confirm(client, world.evaluation, response.context["token"])
+    assert ItemValue.objects.get(pk=item.pk).self_value == Decimal(2)
