@@ -100,7 +100,11 @@ def read_workbook(*, workbook: Workbook, evaluation: Evaluation, user: AnyUser) 
     lock = entry_lock_reason(evaluation)
     if lock:
         raise WorkbookRejected([_file_error(fmt.ITEMS_SHEET, lock)])
-    rows = workbook[fmt.ITEMS_SHEET].iter_rows()
+    sheet = workbook[fmt.ITEMS_SHEET]
+    if hasattr(sheet, "reset_dimensions"):
+        # Some spreadsheet programs write a wrong size into the file; read what is there.
+        sheet.reset_dimensions()
+    rows = sheet.iter_rows()
     _check_header(next(rows, ()))
     reader = _RowReader(evaluation=evaluation, user=user, meta=meta)
     # Counted here: the empty cells of a read-only sheet do not know their row.
@@ -131,6 +135,8 @@ def _read_meta(sheet: Any) -> fmt.Meta:
             )
         ]
     )
+    if hasattr(sheet, "reset_dimensions"):
+        sheet.reset_dimensions()
     lines = [tuple(row) for row in sheet.iter_rows(values_only=True)]
     table = next(
         (i for i, line in enumerate(lines) if line and line[0] == fmt.META_ROWS_HEADER[0]), None
@@ -351,7 +357,7 @@ class _RowReader:
         return value, True
 
     def _narrative(self, number: int, raw: object) -> str | None:
-        text = "" if raw is None else str(raw).strip()
+        text = text_of(raw)
         # A cell holds at most NARRATIVE_MAX characters and openpyxl cuts a longer text to that
         # length, so a text that fills the cell may have lost its end: refused, not saved cut.
         if len(text) >= fmt.NARRATIVE_MAX:

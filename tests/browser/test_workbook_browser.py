@@ -17,7 +17,7 @@ from playwright.sync_api import Browser, Page, expect
 from cityeval.accounts.models import Role, RoleGrant, User
 from cityeval.evaluations import workbook_format as fmt
 from cityeval.evaluations.models import Evaluation, ItemValue, Round
-from cityeval.evaluations.services import Deadlines, open_cycle
+from cityeval.evaluations.services import Deadlines, open_cycle, save_self_assessment
 from cityeval.frameworks.models import FrameworkVersion
 from cityeval.frameworks.services import import_shipped
 from cityeval.regions.models import Region
@@ -38,6 +38,10 @@ def build_world() -> Evaluation:
         "koordinator", email="k@example.id", password=PASSWORD, full_name="Diskominfo Kukar"
     )
     RoleGrant.objects.create(user=coordinator, role=Role.COORDINATOR, region=kukar)
+    other = User.objects.create_user(
+        "dinkes", email="k2@example.id", password=PASSWORD, full_name="Dinkes Kukar"
+    )
+    RoleGrant.objects.create(user=other, role=Role.COORDINATOR, region=kukar)
     cycle = open_cycle(
         year=2025,
         round=Round.TAHAP_1,
@@ -110,3 +114,20 @@ def test_a_coordinator_fills_the_workbook_offline(
     expect(page.locator(".msg-success")).to_contain_text("3 butir disimpan dari isian-kukar-2.xlsx")
     values = ItemValue.objects.filter(evaluation=evaluation, self_value__isnull=False)
     assert sorted(item.self_value or 0 for item in values) == [2, 3, 4]
+
+    # Meanwhile an OPD saves the first item in the application; the old workbook now conflicts.
+    first = ItemValue.objects.get(evaluation=evaluation, indicator__code="BAS-GOV-PS")
+    save_self_assessment(
+        item=first,
+        user=User.objects.get(username="dinkes"),
+        value=first.self_value,
+        narrative="Diperbarui Dinas Kesehatan di aplikasi.",
+        expected_version=first.version,
+    )
+    stale = filled(downloaded, {2: 5, 5: 1}, tmp_path / "isian-kukar-lama.xlsx")
+    page.goto(f"{live_server.url}/evaluations/{evaluation.pk}/workbook/")
+    page.set_input_files("input[name=file]", str(stale))
+    page.click("form[data-testid=workbook-upload] button[type=submit]")
+    expect(page.locator("[data-testid=preview-summary]")).to_contain_text("1 konflik")
+    expect(page.locator("table[data-testid=conflicts]")).to_contain_text("Dinkes Kukar")
+    screenshot(page, "workbook-conflict")
