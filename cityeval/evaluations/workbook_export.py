@@ -178,6 +178,11 @@ def _style(sheet: Worksheet, count: int) -> None:
                 cell.protection = Protection(locked=False)
     for row in range(2, count + 2):
         sheet.row_dimensions[row].height = _height(sheet, row)
+        for cell in sheet[row]:
+            if isinstance(cell.value, str) and cell.value.startswith("="):
+                # openpyxl writes such a text as a formula: a narrative "=..." would come back
+                # empty (and run in Excel). Kept as text.
+                cell.data_type = "s"
     sheet.freeze_panes = "B2"
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(fmt.COLUMNS))}{count + 1}"
     # A hint against editing the reference columns; anyone can lift it, the reader re-checks.

@@ -377,3 +377,23 @@ def test_a_person_who_works_in_english_gets_english_item_texts_and_can_upload(
     response = upload(client, world.evaluation, edited(content, fill(item.indicator.code, 2)))
     confirm(client, world.evaluation, response.context["token"])
     assert ItemValue.objects.get(pk=item.pk).self_value == Decimal(2)
+
+
+def test_a_narrative_that_looks_like_a_formula_stays_text(world: World) -> None:
+    client = client_for(world.people["coordinator"])
+    item = maturity_items(world, 1)[0]
+    narrative = '=HYPERLINK("http://contoh.id","Perbup 12/2020")'
+    save_self_assessment(
+        item=item,
+        user=world.people["coordinator"],
+        value=Decimal(3),
+        narrative=narrative,
+        expected_version=1,
+    )
+    content = download(client, world.evaluation)
+    sheet = items_sheet(load_workbook(io.BytesIO(content)))
+    cell = sheet.cell(row=row_of(sheet, item.indicator.code), column=COLUMN["narrative"])
+    assert cell.data_type == "s"
+    assert cell.value == narrative
+    response = upload(client, world.evaluation, content)
+    assert response.context["preview"].changes == []
