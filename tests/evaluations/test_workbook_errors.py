@@ -281,6 +281,7 @@ def test_a_file_that_is_not_a_workbook_is_refused(world: World, content: bytes, 
     response = upload(client, world.evaluation, content, "isian.xlsx")
     assert response.status_code == 200
     assert any(words in error for error in response.context["form"].errors["file"])
+    assert b"isian.xlsx" in response.content
     assert response.context["preview"] is None
     assert stored(world.evaluation) == before
 

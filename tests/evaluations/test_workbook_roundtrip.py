@@ -222,6 +222,7 @@ def test_a_row_changed_on_the_server_since_the_download_is_a_conflict(world: Wor
     assert conflict.item.updated_by == world.people["contributor"]
     assert b'data-testid="conflicts"' in response.content
     assert b"contributor" in response.content
+    assert "Diisi di aplikasi." in response.content.decode()  # the server's narrative
 
     confirm(client, world.evaluation, response.context["token"])
     contested.refresh_from_db()
