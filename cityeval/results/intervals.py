@@ -10,8 +10,12 @@ dashboard with unpublished rows, a filter that has no stored scope).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
+
+from django.utils.translation import gettext as _
 
 from cityeval.evaluations.models import Cycle, Evaluation, EvaluationStatus
+from cityeval.frameworks.models import pick_language
 from cityeval.results.models import RankAnalysis, RankInterval, RankScope
 
 
@@ -57,3 +61,65 @@ def matching(row: RankInterval | None, rank: int | None, of: int) -> Interval | 
 def coverage(analysis: RankAnalysis) -> int:
     low, high = (analysis.interval or [0.05, 0.95])[:2]
     return round((float(high) - float(low)) * 100)
+
+
+@dataclass(frozen=True)
+class Influence:
+    input: str  # "weights:<code>", "aggregation" or "missing"
+    label: str
+    mean_shift: float  # mean absolute rank shift when this choice alone varies
+    max_shift: int
+
+
+@dataclass(frozen=True)
+class Sensitivity:
+    analysis: RankAnalysis
+    influences: list[Influence]  # the most influential first
+
+    @property
+    def percent(self) -> int:
+        return coverage(self.analysis)
+
+    @property
+    def top(self) -> Influence | None:
+        return self.influences[0] if self.influences else None
+
+
+def sensitivity_of(cycle: Cycle) -> Sensitivity | None:
+    """The cycle's stored sensitivity summary in words (one query); None before publication."""
+    analysis = RankAnalysis.objects.filter(cycle=cycle).first()
+    if analysis is None:
+        return None
+    names = _top_level_names(cycle)
+    influences = [
+        Influence(
+            str(entry["input"]),
+            input_label(str(entry["input"]), names),
+            float(entry["mean_shift"]),
+            int(entry["max_shift"]),
+        )
+        for entry in analysis.sensitivity
+    ]
+    return Sensitivity(analysis, influences)
+
+
+def input_label(name: str, nodes: dict[str, str]) -> str:
+    """A reader's name for one uncertain input of the analysis."""
+    if name == "aggregation":
+        return _("Cara agregasi (aritmetik atau geometrik)")
+    if name == "missing":
+        return _("Perlakuan butir tanpa nilai")
+    code = name.removeprefix("weights:")
+    if code == nodes.get("", ""):
+        return _("Bobot antarkomponen utama indeks")
+    return _("Bobot di dalam %(node)s") % {"node": nodes.get(code, code)}
+
+
+def _top_level_names(cycle: Cycle) -> dict[str, str]:
+    """Top-level node code -> name; "" -> the root's code (no query: the version's document)."""
+    tree: dict[str, Any] = cycle.framework_version.document.get("tree") or {}
+    found = {"": str(tree.get("code", ""))}
+    for child in tree.get("children") or []:
+        names = child.get("name") or {}
+        found[str(child["code"])] = pick_language(names.get("id", ""), names.get("en", ""))
+    return found
