@@ -20,7 +20,7 @@ from cityeval.frameworks.models import FrameworkVersion
 from cityeval.frameworks.services import store_document
 from cityeval.results.models import ResultSnapshot
 from cityeval.scorecards.data import scorecard
-from cityeval.scorecards.progress import TARGET_YEARS
+from cityeval.scorecards.progress import TARGET_YEARS, progress_table
 from scoring.progress import Growth, ProgressBand
 from tests.reports.conftest import World, open_test_cycle
 
@@ -180,3 +180,33 @@ def test_without_two_published_years_the_page_says_so(world: World) -> None:
     page = world.client("admin").get(reverse("scorecards:scorecard", args=[current.pk]))
     assert 'data-testid="progress-empty"' in page.content.decode()
     assert "Belum cukup riwayat" in page.content.decode()
+
+
+def test_a_series_from_zero_against_a_target_grows_linearly(world: World) -> None:
+    version = _framework()
+    # IMP-1 from 0 (2021) to 40 (2023), target 80 by 2026: needs 16 a year, made 20: on track.
+    # IMP-3 from 0 without a target: no compound rate, so it is listed, not banded.
+    table = progress_table(
+        version, [(2021, {"IMP-1": "0", "IMP-3": "0"}), (2023, {"IMP-1": "40", "IMP-3": "5"})]
+    )
+    (group,) = table.groups
+    (row,) = group.rows
+    assert (group.band, row.item.code, row.growth) == (
+        ProgressBand.ON_TRACK,
+        "IMP-1",
+        Growth.LINEAR,
+    )
+    assert (row.observed, row.required) == (Decimal(20), Decimal(16))
+    assert [u.item.code for u in table.unbanded] == ["IMP-3"]
+
+
+def test_a_later_round_of_the_same_year_replaces_the_earlier_one(world: World) -> None:
+    version = _framework()
+    table = progress_table(
+        version,
+        [(2021, {"IMP-3": "100"}), (2021, {"IMP-3": "50"}), (2022, {"IMP-3": "100"})],
+    )
+    # 50 -> 100 in one year (the second 2021 round counts): +100%, on track.
+    (group,) = table.groups
+    assert group.rows[0].start.value == Decimal(50)
+    assert table.years == [2021, 2022]
