@@ -5,52 +5,96 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('evaluations', '0001_initial'),
-        ('results', '0001_initial'),
+        ("evaluations", "0001_initial"),
+        ("results", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='RankAnalysis',
+            name="RankAnalysis",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('draws', models.PositiveIntegerField(verbose_name='jumlah simulasi')),
-                ('seed', models.PositiveIntegerField(verbose_name='benih acak')),
-                ('weight_spread', models.FloatField(verbose_name='rentang bobot')),
-                ('geometric_share', models.FloatField(verbose_name='peluang agregasi geometrik')),
-                ('policies', models.JSONField(default=list)),
-                ('interval', models.JSONField(default=list)),
-                ('regions', models.PositiveIntegerField(verbose_name='jumlah hasil')),
-                ('mean_shift', models.FloatField(verbose_name='rata-rata pergeseran peringkat')),
-                ('sensitivity', models.JSONField(default=list)),
-                ('computed_at', models.DateTimeField(auto_now_add=True)),
-                ('cycle', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='rank_analysis', to='evaluations.cycle')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("draws", models.PositiveIntegerField(verbose_name="jumlah simulasi")),
+                ("seed", models.PositiveIntegerField(verbose_name="benih acak")),
+                ("weight_spread", models.FloatField(verbose_name="rentang bobot")),
+                ("geometric_share", models.FloatField(verbose_name="peluang agregasi geometrik")),
+                ("policies", models.JSONField(default=list)),
+                ("interval", models.JSONField(default=list)),
+                ("regions", models.PositiveIntegerField(verbose_name="jumlah hasil")),
+                ("mean_shift", models.FloatField(verbose_name="rata-rata pergeseran peringkat")),
+                ("sensitivity", models.JSONField(default=list)),
+                ("computed_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "cycle",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="rank_analysis",
+                        to="evaluations.cycle",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'analisis ketidakpastian peringkat',
-                'verbose_name_plural': 'analisis ketidakpastian peringkat',
+                "verbose_name": "analisis ketidakpastian peringkat",
+                "verbose_name_plural": "analisis ketidakpastian peringkat",
             },
         ),
         migrations.CreateModel(
-            name='RankInterval',
+            name="RankInterval",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('scope', models.CharField(choices=[('national', 'Nasional'), ('province', 'Provinsi'), ('peer', 'Kelompok pembanding')], max_length=10)),
-                ('group', models.CharField(blank=True, max_length=50)),
-                ('nominal', models.PositiveIntegerField()),
-                ('median', models.PositiveIntegerField()),
-                ('low', models.PositiveIntegerField()),
-                ('high', models.PositiveIntegerField()),
-                ('of', models.PositiveIntegerField()),
-                ('analysis', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='intervals', to='results.rankanalysis')),
-                ('evaluation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='rank_intervals', to='evaluations.evaluation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "scope",
+                    models.CharField(
+                        choices=[
+                            ("national", "Nasional"),
+                            ("province", "Provinsi"),
+                            ("peer", "Kelompok pembanding"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("group", models.CharField(blank=True, max_length=50)),
+                ("nominal", models.PositiveIntegerField()),
+                ("median", models.PositiveIntegerField()),
+                ("low", models.PositiveIntegerField()),
+                ("high", models.PositiveIntegerField()),
+                ("of", models.PositiveIntegerField()),
+                (
+                    "analysis",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="intervals",
+                        to="results.rankanalysis",
+                    ),
+                ),
+                (
+                    "evaluation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="rank_intervals",
+                        to="evaluations.evaluation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'rentang peringkat',
-                'verbose_name_plural': 'rentang peringkat',
-                'constraints': [models.UniqueConstraint(fields=('evaluation', 'scope', 'group'), name='one_rank_interval_per_scope')],
+                "verbose_name": "rentang peringkat",
+                "verbose_name_plural": "rentang peringkat",
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("evaluation", "scope", "group"), name="one_rank_interval_per_scope"
+                    )
+                ],
             },
         ),
     ]
