@@ -14,6 +14,11 @@ Each draw is a set of choices an index maker could reasonably have made:
   carry_forward when the previous cycle's values are given).
 The values themselves (and the cohort behind min-max, z-score and rank items) stay as given.
 
+Groups (`groups=`: name -> row positions, e.g. a province or a peer group) are ranked inside the
+same draws: a member's rank in its group is 1 + the number of members ranked strictly better in
+the draw (competition ranks, as nationally), so group intervals come from the very draws that
+give the national ones and need no second run.
+
 Ranks: the nominal rank is the competition rank (1-2-2-4) of the official index rounded to the
 framework's places, computed on the float path (`rank_array`; equal to the Decimal ranks except
 within ~1e-8 of a rounding boundary); 0 means unranked. Ranks inside a draw use the unrounded index
@@ -106,6 +111,17 @@ class InputSensitivity:
 
 
 @dataclass(frozen=True, eq=False)
+class GroupUncertainty:
+    """Ranks inside one group of regions, from the same draws as the national ranks."""
+
+    members: IntArray  # row positions (into `Uncertainty.regions`) of the group's regions
+    nominal: IntArray  # one per member, in `members` order; 0 = unranked
+    median: IntArray
+    low: IntArray
+    high: IntArray
+
+
+@dataclass(frozen=True, eq=False)
 class Uncertainty:
     regions: tuple[str, ...]
     nominal: IntArray
@@ -120,6 +136,7 @@ class Uncertainty:
     sensitivity: tuple[InputSensitivity, ...]  # the most influential first
     policies: tuple[MissingPolicy, ...]  # the policies drawn from
     settings: MonteCarlo
+    groups: Mapping[str, GroupUncertainty] = dataclasses.field(default_factory=dict)
 
     def region(self, code: str) -> RegionUncertainty:
         r = self.regions.index(code)
@@ -163,8 +180,12 @@ def rank_uncertainty_matrix(
     regions: Sequence[str] | None = None,
     previous: FloatArray | None = None,
     settings: MonteCarlo | None = None,
+    groups: Mapping[str, Sequence[int]] | None = None,
 ) -> Uncertainty:
-    """The same from a (regions x items) raw value array (`value_matrix`), NaN = missing."""
+    """The same from a (regions x items) raw value array (`value_matrix`), NaN = missing.
+
+    `groups`: name -> row positions of its members; each gets its own ranks and intervals.
+    """
     settings = settings or MonteCarlo()
     raw = np.asarray(raw, dtype=np.float64)
     n_regions = raw.shape[0]
@@ -189,11 +210,13 @@ def rank_uncertainty_matrix(
     )
     reference = _reference(framework, kernel, raw, previous)
     counts = np.zeros((n_regions, n_regions), dtype=np.int64)
-    offsets = np.arange(n_regions, dtype=np.int64) * n_regions - 1
+    members = {name: _members(rows, n_regions) for name, rows in (groups or {}).items()}
+    group_counts = {name: np.zeros((len(m), len(m)), dtype=np.int64) for name, m in members.items()}
     shift = 0
     for ranks in rank_chunks(kernel, scores, draws, settings.chunk):
-        flat = (ranks + offsets).ravel()
-        counts += np.bincount(flat, minlength=n_regions * n_regions).reshape(counts.shape)
+        _count(counts, ranks)
+        for name, rows in members.items():
+            _count(group_counts[name], within_group(ranks[:, rows]))
         shift += int(np.abs(ranks - reference).sum())
 
     low_q, high_q = settings.interval
@@ -211,7 +234,57 @@ def rank_uncertainty_matrix(
         ),
         policies=policies,
         settings=settings,
+        groups={
+            name: GroupUncertainty(
+                members=_frozen(rows),
+                nominal=_frozen(_nominal_within(nominal[rows])),
+                median=_frozen(_percentile(group_counts[name], 0.5)),
+                low=_frozen(_percentile(group_counts[name], low_q)),
+                high=_frozen(_percentile(group_counts[name], high_q)),
+            )
+            for name, rows in members.items()
+        },
     )
+
+
+def within_group(ranks: npt.NDArray[np.integer[Any]]) -> IntArray:
+    """D x g competition ranks inside a group from the members' D x g ranks in a larger set.
+
+    Ranks are competition ranks, so 1 + the members ranked strictly better is the group rank;
+    one sort and one search per draw (rows are offset so that one flat search serves them all).
+    """
+    n_draws, size = ranks.shape
+    wide = np.asarray(ranks, dtype=np.int64)
+    offsets = (np.arange(n_draws, dtype=np.int64) * (int(wide.max(initial=0)) + 1))[:, None]
+    ordered = (np.sort(wide, axis=1) + offsets).ravel()
+    found = np.searchsorted(ordered, (wide + offsets).ravel(), side="left").reshape(wide.shape)
+    return np.asarray(found - np.arange(n_draws, dtype=np.int64)[:, None] * size + 1)
+
+
+def _members(rows: Sequence[int], n_regions: int) -> IntArray:
+    found = np.asarray(list(rows), dtype=np.int64)
+    if found.size == 0 or found.min() < 0 or found.max() >= n_regions:
+        raise ValueError("a group needs at least one member, each a row of the values")
+    if np.unique(found).size != found.size:
+        raise ValueError("a group lists a region twice")
+    return found
+
+
+def _count(counts: IntArray, ranks: npt.NDArray[np.integer[Any]]) -> None:
+    """Add draws' ranks (D x n, 1..n) to the n x n rank counts."""
+    n = counts.shape[0]
+    offsets = np.arange(n, dtype=np.int64) * n - 1
+    flat = (np.asarray(ranks, dtype=np.int64) + offsets).ravel()
+    counts += np.bincount(flat, minlength=n * n).reshape(counts.shape)
+
+
+def _nominal_within(nominal: IntArray) -> IntArray:
+    """Official ranks inside a group from national ones; unranked (0) members stay 0."""
+    ranked = nominal > 0
+    found = np.zeros(nominal.shape, dtype=np.int64)
+    if ranked.any():
+        found[ranked] = within_group(nominal[ranked][None, :])[0]
+    return found
 
 
 def _default_policies(previous: FloatArray | None) -> tuple[MissingPolicy, ...]:

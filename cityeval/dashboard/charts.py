@@ -12,6 +12,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from cityeval.dashboard.consistency import DimensionLine
 from cityeval.evaluations.models import Cycle
 
 BIN_WIDTH = Decimal("0.25")
@@ -76,6 +77,40 @@ def distribution_chart(found: list[Bin]) -> dict[str, Any]:
             "tooltip": [
                 {"field": "start", "title": index, "format": ".2f"},
                 {"field": regions, "type": "quantitative"},
+            ],
+        },
+    }
+
+
+OVER, UNDER = "#a35a00", "#0b5cab"  # the scorecard's colours for claiming more / less
+
+
+def consistency_chart(dimensions: list[DimensionLine]) -> dict[str, Any]:
+    """Mean gap (self minus verified, in levels) per smart dimension: bars either side of 0."""
+    dimension, gap = _("Dimensi"), _("Selisih rata-rata")
+    rows = [
+        {dimension: d.name, gap: float(d.tally.mean_gap)}
+        for d in dimensions
+        if d.tally.mean_gap is not None
+    ]
+    return {
+        "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
+        "width": "container",
+        "height": {"step": 22},
+        "background": None,
+        "config": {"view": {"stroke": None}},
+        "data": {"values": rows},
+        "mark": {"type": "bar"},
+        "encoding": {
+            "y": {"field": dimension, "type": "nominal", "sort": None, "title": None},
+            "x": {"field": gap, "type": "quantitative", "title": gap},
+            "color": {
+                "condition": {"test": f"datum['{gap}'] >= 0", "value": OVER},
+                "value": UNDER,
+            },
+            "tooltip": [
+                {"field": dimension, "type": "nominal"},
+                {"field": gap, "type": "quantitative", "format": ".2f"},
             ],
         },
     }

@@ -5,10 +5,16 @@ dashboard, the scorecards and the open-data exports print the same numbers. Rank
 ranks (1-2-2-4) among the rows shown: the filtered set of current results. The public version
 (`public=True`) reads published results only, as the exports do for anonymous visitors, so an
 unpublished figure neither shows nor moves a public rank.
+
+Rank intervals (`results.intervals`) stand beside the ranks when the leaderboard ranks a stored
+scope: the whole cycle, one province or one peer group, and every row is published (the
+analysis covers published results only). Both dashboards show the cycle's sensitivity summary;
+assessor consistency (`consistency`) is for the ministry only, never on the public version.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -19,12 +25,20 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from cityeval.dashboard.charts import Bin, bins
+from cityeval.dashboard.consistency import Consistency, consistency, region_map
 from cityeval.dashboard.forms import Filters
 from cityeval.evaluations.models import Cycle, Evaluation, EvaluationStatus, ItemValue, Round
 from cityeval.exports.builder import published_figure, rounding_places
 from cityeval.frameworks.tags import dimension_names
 from cityeval.reports.texts import predicate_label
-from cityeval.results.models import ResultSnapshot
+from cityeval.results.intervals import (
+    Interval,
+    Sensitivity,
+    matching,
+    scope_intervals,
+    sensitivity_of,
+)
+from cityeval.results.models import RankScope, ResultSnapshot
 from scoring.model import Rounding
 from scoring.rank import competition_ranks, improvement
 
@@ -46,6 +60,7 @@ class Row:
     predicate_label: str
     improvement: Decimal | None
     published: bool
+    interval: Interval | None = None  # Monte Carlo rank interval, when one describes the rank
 
 
 @dataclass(frozen=True)
@@ -101,6 +116,9 @@ class Dashboard:
     most_improved: list[Row] = field(default_factory=list)
     dimensions: list[DimensionMean] = field(default_factory=list)
     quick_wins: list[QuickWin] = field(default_factory=list)
+    interval_scope: str = ""  # the RankScope the intervals describe; "" when none are shown
+    sensitivity: Sensitivity | None = None
+    consistency: Consistency | None = None  # the ministry's dashboard only
 
 
 def dashboard(
@@ -112,11 +130,17 @@ def dashboard(
     previous = previous_cycle(cycle, cycles)
     snapshots = _snapshots(cycle, filters, public=public)
     rows = _rows(cycle, snapshots, _previous_figures(previous, public), places)
+    scope = interval_scope(filters)
+    if scope is not None:
+        rows = with_intervals(cycle, rows, *scope)
     found = Dashboard(cycle=cycle, previous=previous, public=public, rows=rows, places=places)
+    found.interval_scope = scope[0] if scope and any(r.interval for r in rows) else ""
+    found.sensitivity = sensitivity_of(cycle)
     if not public:
         found.progress = status_counts(cycle)
         found.evaluation_count = sum(s.count for s in found.progress)
         found.overdue = overdue(cycle, timezone.localdate())
+        found.consistency = consistency(cycle, region_map(rows))
     found.distribution = distribution(cycle, rows)
     found.bins = bins(cycle, [r.index for r in rows])
     improved = [r for r in rows if r.improvement is not None]
@@ -125,6 +149,35 @@ def dashboard(
     found.dimensions = dimension_means(cycle, snapshots, places)
     found.quick_wins = quick_wins(cycle, [r.evaluation_id for r in rows])
     return found
+
+
+def interval_scope(filters: Filters) -> tuple[RankScope, str] | None:
+    """The stored scope the filtered leaderboard ranks, if any: nation, a province, a peer group.
+
+    Other filters (cohort, kind, or two at once) rank a set no analysis was run for.
+    """
+    if not filters.active:
+        return (RankScope.NATIONAL, "")
+    if filters.province and not (filters.cohort or filters.kind or filters.peer_group):
+        return (RankScope.PROVINCE, filters.province)
+    if filters.peer_group and not (filters.cohort or filters.kind or filters.province):
+        return (RankScope.PEER, filters.peer_group)
+    return None
+
+
+def with_intervals(cycle: Cycle, rows: list[Row], scope: RankScope, group: str) -> list[Row]:
+    """The rows with their stored intervals (one query), where one describes the row's rank.
+
+    The ranks are among the rows shown, so an interval fits only when every row is published
+    (the analysis ranked published results) and it counted as many results.
+    """
+    if not rows or not all(r.published for r in rows):
+        return rows
+    stored = scope_intervals(cycle, scope, group)
+    return [
+        dataclasses.replace(r, interval=matching(stored.get(r.evaluation_id), r.rank, len(rows)))
+        for r in rows
+    ]
 
 
 def previous_cycle(cycle: Cycle, cycles: Sequence[Cycle]) -> Cycle | None:

@@ -14,7 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from cityeval.accounts.access import scope_of
-from cityeval.dashboard.charts import distribution_chart
+from cityeval.dashboard.charts import consistency_chart, distribution_chart
 from cityeval.dashboard.data import dashboard
 from cityeval.dashboard.forms import DashboardForm
 from cityeval.evaluations.models import Cycle
@@ -43,5 +43,13 @@ def _page(request: HttpRequest, cycles: Sequence[Cycle], *, public: bool) -> Htt
     if cycle is not None:
         board = dashboard(cycle, cycles, form.filters(), public=public)
     chart = distribution_chart(board.bins) if board is not None else None
-    context = {"form": form, "board": board, "public": public, "chart": chart}
+    found = board.consistency if board is not None else None
+    consistency = consistency_chart(found.dimensions) if found and not found.empty else None
+    context = {
+        "form": form,
+        "board": board,
+        "public": public,
+        "chart": chart,
+        "consistency_chart": consistency,
+    }
     return render(request, "dashboard/dashboard.html", context)

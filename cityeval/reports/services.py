@@ -2,7 +2,9 @@
 
 Each runs in one transaction and changes the status only through `workflow.move`, which writes
 the audit entry (with the figures, the snapshot and the reason in it). E-mails go out after the
-transaction commits.
+transaction commits. Whatever changes the set of published results (publishing, reopening a
+published result) recomputes the cycle's rank intervals in the same transaction
+(`results.uncertainty`), so published ranks and their intervals always describe the same set.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from cityeval.evaluations.services import WorkflowError
 from cityeval.evaluations.workflow import TransitionError, can_move, move
 from cityeval.reports.scores import Scored, as_text, score_evaluation
 from cityeval.results.models import ResultSnapshot
+from cityeval.results.uncertainty import refresh_rank_intervals
 from scoring.errors import ScoringError
 
 S = EvaluationStatus
@@ -78,7 +81,9 @@ def finalise_evaluation(*, evaluation: Evaluation, user: Any) -> ResultSnapshot:
 @transaction.atomic
 def publish_evaluation(*, evaluation: Evaluation, user: Any) -> Evaluation:
     _require_admin(user, _("Hanya admin program yang dapat mempublikasikan hasil evaluasi."))
-    return _publish(evaluation, user)
+    published = _publish(evaluation, user)
+    refresh_rank_intervals(cycle=published.cycle, user=user)
+    return published
 
 
 @transaction.atomic
@@ -92,6 +97,8 @@ def publish_cycle(*, cycle: Cycle, user: Any) -> int:
     )
     for evaluation in finalised:
         _publish(evaluation, user)
+    if finalised:  # once for the whole cycle, not per region
+        refresh_rank_intervals(cycle=cycle, user=user)
     return len(finalised)
 
 
@@ -111,6 +118,7 @@ def reopen_evaluation(*, evaluation: Evaluation, user: Any, reason: str) -> Eval
             )
             % {"status": S(current.status).label}
         )
+    was_published = current.status == S.PUBLISHED
     retired = _retire_current(current)
     moved = move(
         evaluation=evaluation,
@@ -119,6 +127,8 @@ def reopen_evaluation(*, evaluation: Evaluation, user: Any, reason: str) -> Eval
         note=reason,
         extra={"reason": reason, "retired_snapshot": retired},
     )
+    if was_published:  # a finalised result never counted in the published ranks
+        refresh_rank_intervals(cycle=moved.cycle, user=user)
     notify_reopened(moved, reason)
     return moved
 

@@ -62,3 +62,68 @@ class ResultSnapshot(models.Model):
         if self.pk is not None and kwargs.get("update_fields") != ["is_current"]:
             raise ImmutableSnapshotError(_("Hasil final tidak dapat diubah."))
         super().save(*args, **kwargs)
+
+
+class RankScope(models.TextChoices):
+    NATIONAL = "national", _("Nasional")
+    PROVINCE = "province", _("Provinsi")
+    PEER = "peer", _("Kelompok pembanding")
+
+
+class RankAnalysis(models.Model):
+    """The Monte Carlo analysis of a cycle's official ranks (`cityeval.results.uncertainty`).
+
+    It always describes the cycle's PUBLISHED results as they are: it is replaced, in the same
+    transaction, whenever that set changes (publishing, reopening a published result).
+    """
+
+    cycle = models.OneToOneField(
+        "evaluations.Cycle", on_delete=models.CASCADE, related_name="rank_analysis"
+    )
+    draws = models.PositiveIntegerField(_("jumlah simulasi"))
+    seed = models.PositiveIntegerField(_("benih acak"))
+    weight_spread = models.FloatField(_("rentang bobot"))  # factors in [1 - spread, 1 + spread]
+    geometric_share = models.FloatField(_("peluang agregasi geometrik"))
+    policies = models.JSONField(default=list)  # missing-value policies drawn from
+    interval = models.JSONField(default=list)  # [low, high] percentiles, e.g. [0.05, 0.95]
+    regions = models.PositiveIntegerField(_("jumlah hasil"))
+    mean_shift = models.FloatField(_("rata-rata pergeseran peringkat"))
+    # The inputs that move ranks most first: [{"input", "mean_shift", "max_shift"}, ...]
+    sensitivity = models.JSONField(default=list)
+    computed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("analisis ketidakpastian peringkat")
+        verbose_name_plural = _("analisis ketidakpastian peringkat")
+
+    def __str__(self) -> str:
+        return f"{self.cycle} · {self.draws}"
+
+
+class RankInterval(models.Model):
+    """One published result's rank in one scope: the official rank, the median rank over the
+    draws and the interval of ranks between the low and high percentiles (5–95%)."""
+
+    analysis = models.ForeignKey(RankAnalysis, on_delete=models.CASCADE, related_name="intervals")
+    evaluation = models.ForeignKey(
+        "evaluations.Evaluation", on_delete=models.CASCADE, related_name="rank_intervals"
+    )
+    scope = models.CharField(max_length=10, choices=RankScope.choices)
+    group = models.CharField(max_length=50, blank=True)  # province or peer group code
+    nominal = models.PositiveIntegerField()  # 0: unranked
+    median = models.PositiveIntegerField()
+    low = models.PositiveIntegerField()  # the best rank of the interval
+    high = models.PositiveIntegerField()  # the worst rank of the interval
+    of = models.PositiveIntegerField()  # published results in the scope
+
+    class Meta:
+        verbose_name = _("rentang peringkat")
+        verbose_name_plural = _("rentang peringkat")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["evaluation", "scope", "group"], name="one_rank_interval_per_scope"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.evaluation_id} {self.scope} {self.group}: {self.low}–{self.high}"

@@ -20,11 +20,13 @@ from cityeval.reports.followups import FollowUpRow, follow_up_rows
 from cityeval.reports.models import AssessorReport
 from cityeval.reports.pages import Result, Section, report_sections, result_of
 from cityeval.reports.scores import ROUND_ORDER, previous_values
+from cityeval.results.intervals import evaluation_intervals
 from cityeval.results.models import ResultSnapshot
-from cityeval.scorecards.ranking import Entry, Rank, cycle_entries, ranks_of
+from cityeval.scorecards.progress import ProgressTable, progress_table
+from cityeval.scorecards.ranking import Entry, Rank, cycle_entries, ranks_of, with_intervals
 from scoring.engine import score_region
 from scoring.improve import gains_per_step
-from scoring.model import Framework, MissingPolicy, Rounding
+from scoring.model import Framework, MissingPolicy
 from scoring.rank import improvement
 from scoring.rounding import quantize
 
@@ -86,6 +88,7 @@ class Scorecard:
     entries: list[Entry]
     values: Values
     previous_values: Values | None
+    progress: ProgressTable
 
 
 def scorecard(evaluation: Evaluation) -> Scorecard | None:
@@ -102,7 +105,11 @@ def scorecard(evaluation: Evaluation) -> Scorecard | None:
         previous_values(evaluation) if framework.missing is MissingPolicy.CARRY_FORWARD else None
     )
     entries = cycle_entries(evaluation, rounding)
-    trend = _trend(evaluation, snapshot, rounding)
+    history = _history(evaluation, snapshot)
+    trend = [
+        TrendPoint(_cycle_label(r.evaluation), quantize(r.index, rounding), r.pk == snapshot.pk)
+        for r in history
+    ]
     previous = trend[-2] if len(trend) > 1 else None
     gains = gains_per_step(framework, values, previous=earlier)
     useful = [g for g in gains if g.gain > 0]
@@ -133,7 +140,9 @@ def scorecard(evaluation: Evaluation) -> Scorecard | None:
         index=index,
         previous=previous,
         improvement=improvement(index, previous.index, rounding) if previous else None,
-        ranks=ranks_of(evaluation, index, entries),
+        ranks=with_intervals(
+            ranks_of(evaluation, index, entries), evaluation_intervals(evaluation)
+        ),
         trend=trend,
         claims=_claims(evaluation, framework, result, entries, earlier),
         steps=steps[:STEPS_SHOWN],
@@ -143,16 +152,17 @@ def scorecard(evaluation: Evaluation) -> Scorecard | None:
         entries=entries,
         values=values,
         previous_values=earlier,
+        progress=progress_table(
+            snapshot.framework_version, [(r.evaluation.cycle.year, r.inputs) for r in history]
+        ),
     )
 
 
-def _trend(
-    evaluation: Evaluation, snapshot: ResultSnapshot, rounding: Rounding
-) -> list[TrendPoint]:
-    """The region's published results of the program, and this one, in cycle order.
+def _history(evaluation: Evaluation, snapshot: ResultSnapshot) -> list[ResultSnapshot]:
+    """The region's published results of the program, and this one, in cycle order (one query).
 
     Other cycles count only once published: their figures may still change before that, and a
-    public reader must not see them.
+    public reader must not see them. The trend and the progress bands both read these.
     """
     rows = (
         ResultSnapshot.objects.filter(
@@ -164,13 +174,9 @@ def _trend(
         .select_related("evaluation__cycle")
     )
     here = _order(evaluation)
-    points = sorted(
+    return sorted(
         (r for r in rows if _order(r.evaluation) <= here), key=lambda r: _order(r.evaluation)
     )
-    return [
-        TrendPoint(_cycle_label(r.evaluation), quantize(r.index, rounding), r.pk == snapshot.pk)
-        for r in points
-    ]
 
 
 def _claims(

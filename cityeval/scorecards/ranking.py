@@ -11,6 +11,7 @@ the peer groups in two, whatever the number of regions.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -18,7 +19,8 @@ from django.utils.translation import gettext as _
 
 from cityeval.evaluations.models import Evaluation, EvaluationStatus
 from cityeval.regions.models import PeerGroup
-from cityeval.results.models import ResultSnapshot
+from cityeval.results.intervals import Interval, Key, matching
+from cityeval.results.models import RankInterval, ResultSnapshot
 from scoring.model import Rounding
 from scoring.rank import competition_ranks
 from scoring.rounding import quantize
@@ -39,6 +41,8 @@ class Rank:
     label: str
     rank: int | None
     of: int
+    group: str = ""  # province or peer group code ("" nationally): the key of its interval
+    interval: Interval | None = None  # Monte Carlo rank interval, when one describes this rank
 
 
 def cycle_entries(evaluation: Evaluation, rounding: Rounding) -> list[Entry]:
@@ -73,11 +77,22 @@ def ranks_of(evaluation: Evaluation, index: Decimal | None, entries: list[Entry]
     region = evaluation.region_id
     found = [_rank("national", _("Nasional"), region, scores)]
     in_province = {r: s for r, s in scores.items() if province_of.get(r) == province_of[region]}
-    found.append(_rank("province", evaluation.region.province.name, region, in_province))
+    province = evaluation.region.province
+    found.append(_rank("province", province.name, region, in_province, province.code))
     for group, members in peer_groups(evaluation).items():
         in_group = {r: s for r, s in scores.items() if r in members}
-        found.append(_rank("peer", group.display_name, region, in_group))
+        found.append(_rank("peer", group.display_name, region, in_group, group.code))
     return found
+
+
+def with_intervals(ranks: list[Rank], stored: dict[Key, RankInterval]) -> list[Rank]:
+    """The ranks with their stored intervals beside them, where one describes the rank."""
+    return [
+        dataclasses.replace(
+            rank, interval=matching(stored.get((rank.scope, rank.group)), rank.rank, rank.of)
+        )
+        for rank in ranks
+    ]
 
 
 def peer_groups(evaluation: Evaluation) -> dict[PeerGroup, set[int]]:
@@ -90,6 +105,9 @@ def peer_groups(evaluation: Evaluation) -> dict[PeerGroup, set[int]]:
     return {g: members[g.pk] for g in groups}
 
 
-def _rank(scope: str, label: str, region: int, scores: dict[int, Decimal | None]) -> Rank:
+def _rank(
+    scope: str, label: str, region: int, scores: dict[int, Decimal | None], group: str = ""
+) -> Rank:
     ranked = competition_ranks(scores)
-    return Rank(scope, label, ranked.get(region), sum(1 for s in scores.values() if s is not None))
+    count = sum(1 for s in scores.values() if s is not None)
+    return Rank(scope, label, ranked.get(region), count, group)

@@ -10,7 +10,7 @@ from django.core.management import call_command
 from cityeval.accounts.models import Role, RoleGrant, User
 from cityeval.evaluations.models import Cycle, Evaluation, EvaluationStatus, ItemValue
 from cityeval.regions.models import OPD, Region
-from cityeval.results.models import ResultSnapshot
+from cityeval.results.models import RankAnalysis, RankInterval, RankScope, ResultSnapshot
 
 pytestmark = pytest.mark.django_db
 
@@ -51,6 +51,19 @@ def it_scores_every_finalised_evaluation() -> None:
     assert ResultSnapshot.objects.filter(evaluation__in=done).count() == done.count()
     assert min(ResultSnapshot.objects.values_list("index", flat=True)) >= 1
     assert max(ResultSnapshot.objects.values_list("index", flat=True)) <= 5
+
+
+def published_cycles_have_rank_intervals() -> None:
+    for year in (2018, 2019):
+        published = Evaluation.objects.filter(
+            cycle__year=year, status=EvaluationStatus.PUBLISHED
+        ).count()
+        analysis = RankAnalysis.objects.get(cycle__year=year)
+        assert analysis.regions == published
+        national = RankInterval.objects.filter(analysis=analysis, scope=RankScope.NATIONAL)
+        assert national.count() == published
+    # The running cycle publishes nothing yet, so it has no analysis.
+    assert not RankAnalysis.objects.filter(cycle__year=2020).exists()
 
 
 def regions_improve_unevenly() -> None:
@@ -114,6 +127,7 @@ def test_the_demo_is_a_living_program(demo: str) -> None:
     it_builds_the_three_cohorts_with_kutai_kartanegara_in_2018()
     it_opens_three_yearly_cycles_with_every_workflow_state()
     it_scores_every_finalised_evaluation()
+    published_cycles_have_rank_intervals()
     regions_improve_unevenly()
     it_creates_a_person_for_every_role()
     it_does_nothing_when_asked_to_fill_only_an_empty_database()

@@ -16,6 +16,7 @@ from cityeval.regions.models import Region
 from cityeval.reports.services import finalise_evaluation, publish_evaluation
 from cityeval.results.models import ResultSnapshot
 from tests.reports.conftest import World, last_year, world  # noqa: F401 (fixtures)
+from tests.results.conftest import ranked  # noqa: F401 (fixture)
 
 
 @dataclass

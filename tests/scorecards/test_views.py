@@ -12,6 +12,8 @@ from django.urls import reverse
 from cityeval.evaluations.models import EvaluationStatus
 from cityeval.frameworks.convert import to_scoring
 from cityeval.regions.models import Region
+from cityeval.results.models import RankInterval
+from cityeval.results.uncertainty import refresh_rank_intervals
 from cityeval.scorecards.data import scorecard
 from cityeval.scorecards.ranking import cycle_entries, ranks_of
 from scoring.engine import score_region
@@ -153,12 +155,17 @@ def test_the_simulator_refuses_a_level_that_is_not_a_number(finalised: Finalised
     assert response.context["simulation_error"]
 
 
-def _count(finalised: Finalised, regions: int) -> int:
+def _count(finalised: Finalised, regions: int, *, published: bool = False) -> int:
     world = finalised.world
     others = Region.objects.exclude(evaluations__cycle=world.cycle).order_by("code")
     have = world.cycle.evaluations.count()  # Kutai Kartanegara and Kota Semarang (no result)
     for i, region in enumerate(others[: regions - have]):
         add_result(world.cycle, region, Decimal("2.5") + Decimal(i) / 100, {"GOV": "2.50"})
+    if published:
+        # Rank intervals stored for every published result: read in one query, whatever the count.
+        if world.evaluation.status != S.PUBLISHED:
+            publish(finalised)
+        refresh_rank_intervals(cycle=world.cycle, user=world.people["admin"])
     client = world.client("lead")
     url = reverse("scorecards:scorecard", args=[world.evaluation.pk])
     client.get(url)  # warm caches (session, framework) so both runs count the same work
@@ -175,3 +182,13 @@ def test_the_page_makes_as_many_queries_for_3_regions_as_for_30(
 
     assert few == many
     assert finalised.world.cycle.evaluations.count() == 30
+
+
+def test_a_published_page_with_intervals_makes_as_many_queries_for_3_regions_as_for_30(
+    finalised: Finalised,
+) -> None:
+    few = _count(finalised, 3, published=True)
+    many = _count(finalised, 30, published=True)
+
+    assert few == many
+    assert RankInterval.objects.filter(analysis__cycle=finalised.world.cycle).count() >= 30

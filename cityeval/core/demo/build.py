@@ -36,6 +36,7 @@ from cityeval.regions.models import OPD, Region
 from cityeval.regions.peers import rebuild_automatic_peer_groups
 from cityeval.regions.services import assign_cohort, load_regions
 from cityeval.results.models import ResultSnapshot
+from cityeval.results.uncertainty import refresh_rank_intervals
 from scoring.batch import score_regions
 
 # The program's cohorts: 25 regions in 2017, 50 in 2018, 25 in 2019 (product.md).
@@ -116,6 +117,8 @@ def build_demo(*, seed: int = 2017, progress: Progress | None = None) -> DemoSum
             values += created
             _assign_assessors(cycle, participants, users)
             snapshots += _finalise(cycle, admin)
+            # What publishing does: the rank intervals of the cycle's published results.
+            refresh_rank_intervals(cycle=cycle, user=admin)
             step(f"cycle {year}", 1)
         create_demo_reviews(rng=rng)
         create_demo_reports(rng=rng)
