@@ -13,7 +13,7 @@ from typing import Annotated, Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Path, Router
+from ninja import Path, Router, Status
 
 from cityeval.api import present
 from cityeval.api.auth import write_auth
@@ -88,7 +88,7 @@ def put_self_assessment(
 @router.post("/items/{item_id}/evidence-links", response={201: EvidenceOut, **WRITE_ERRORS})
 def post_evidence_link(
     request: HttpRequest, item_id: Id, payload: EvidenceLinkIn
-) -> tuple[int, dict[str, Any]]:
+) -> Status[dict[str, Any]]:
     """Tambahkan tautan bukti dukung (http/https) pada satu butir."""
     _evaluation, item = _item_with(request, item_id, Can.FILL)
     try:
@@ -100,7 +100,7 @@ def post_evidence_link(
     added = add_link_evidence(
         item=item, user=request.user, url=payload.url, description=payload.description
     )
-    return 201, present.evidence(added)
+    return Status(201, present.evidence(added))
 
 
 @router.delete("/evidence/{evidence_id}", response={200: EvidenceOut, **WRITE_ERRORS})
