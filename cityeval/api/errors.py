@@ -142,8 +142,10 @@ def _plain_error(error: dict[str, Any]) -> dict[str, Any]:
 def install(api: NinjaAPI) -> None:
     """Route every exception ninja sees through `as_api_error`."""
 
-    def handle(request: HttpRequest, exc: Exception) -> HttpResponse:
-        return error_response(as_api_error(exc))
+    def handle(request: HttpRequest, exc: Exception | type[Exception]) -> HttpResponse:
+        # ninja's handler type allows a class; it always passes the raised instance.
+        error = exc if isinstance(exc, Exception) else exc()
+        return error_response(as_api_error(error))
 
     for kind in (Exception, Http404, HttpError, ValidationError, PermissionDenied, ApiError):
         api.add_exception_handler(kind, handle)

@@ -14,6 +14,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cityeval.accounts.models import User
+
 
 class TokenScope(models.TextChoices):
     READ = "read", _("Baca saja")
@@ -21,7 +23,7 @@ class TokenScope(models.TextChoices):
 
 
 class PersonalAccessTokenQuerySet(models.QuerySet["PersonalAccessToken"]):
-    def of_user(self, user: models.Model) -> PersonalAccessTokenQuerySet:
+    def of_user(self, user: User) -> PersonalAccessTokenQuerySet:
         return self.filter(user=user).order_by("-created_at", "-pk")
 
 

@@ -232,17 +232,38 @@ class _Input(Schema):
 
 
 class SelfAssessmentIn(_Input):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [{"value": 3, "narrative": "Berjalan di tiga kecamatan.", "version": 1}]
+        },
+    )
     value: ItemValueIn | None = Field(description="Tingkat atau nilai; null mengosongkan.")
     narrative: Annotated[Text, Field(max_length=20_000)] = ""
     version: Version = Field(description="Versi butir yang Anda baca (penguncian optimistis).")
 
 
 class EvidenceLinkIn(_Input):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [{"url": "https://kukarkab.go.id/perbup-12-2023", "description": "Perbup"}]
+        },
+    )
     url: Annotated[Text, Field(min_length=1, max_length=2000)]
     description: Annotated[Text, Field(max_length=500)] = ""
 
 
 class VerdictIn(_Input):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {"decision": "accept", "version": 2},
+                {"decision": "adjust", "version": 2, "verified_value": 2, "reason": "Baru SK."},
+            ]
+        },
+    )
     decision: Literal["accept", "adjust"]
     version: Version
     verified_value: ItemValueIn | None = None

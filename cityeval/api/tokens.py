@@ -40,7 +40,9 @@ def prefix_of(plaintext: str) -> str | None:
     if not plaintext.startswith(TOKEN_PREFIX):
         return None
     prefix, separator, secret = plaintext[len(TOKEN_PREFIX) :].partition("_")
-    if not separator or len(prefix) != PREFIX_LENGTH or not secret:
+    if not separator or len(prefix) != PREFIX_LENGTH or not prefix.isascii():
+        return None
+    if not prefix.isalnum() or not secret:
         return None
     return prefix
 

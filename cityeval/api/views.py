@@ -10,9 +10,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from cityeval.accounts.models import User
 from cityeval.api.forms import TokenForm
 from cityeval.api.models import PersonalAccessToken, TokenScope
 from cityeval.api.services import TokenError, create_token, revoke_token
+
+
+def _person(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User)  # the views require a sign-in
+    return user
 
 
 @never_cache
@@ -40,7 +47,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "created": created,
-            "tokens": PersonalAccessToken.objects.of_user(request.user),
+            "tokens": PersonalAccessToken.objects.of_user(_person(request)),
         },
     )
 
@@ -48,7 +55,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def revoke(request: HttpRequest, pk: int) -> HttpResponse:
-    token = PersonalAccessToken.objects.filter(pk=pk, user=request.user).first()
+    token = PersonalAccessToken.objects.filter(pk=pk, user=_person(request)).first()
     if token is None:
         raise Http404  # someone else's token does not exist for this person
     try:
