@@ -10,10 +10,14 @@ minute and finds the same cases on every run.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
+import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase, given
 from hypothesis import settings as hypothesis_settings
 from pytest_django.fixtures import Settings
@@ -72,7 +76,26 @@ def _exercise(schema: Any, token: str, path_parameters: dict[str, int] | None) -
     return sent
 
 
-def test_the_served_schema_holds_under_generated_requests(world: World, settings: Settings) -> None:
+@pytest.fixture
+def connection_kept() -> Iterator[None]:
+    """Keep the test's database connection across WSGI requests.
+
+    The WSGI handler closes "old" connections when a request ends; inside the test's
+    transaction PostgreSQL's connection counts as old and would be closed under the test.
+    Django's own test client disconnects the same handlers for the same reason.
+    """
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+
+
+def test_the_served_schema_holds_under_generated_requests(
+    world: World, settings: Settings, connection_kept: None
+) -> None:
     settings.API_RATE_LIMIT = 0  # hundreds of requests in a few seconds, on purpose
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "localhost"]  # schemathesis' WSGI host
     regions = [Region.objects.get(code=code) for code in ("64.02", "33.74")]
