@@ -73,3 +73,19 @@ def test_someone_elses_token_cannot_be_revoked(world: World) -> None:
 def test_the_token_page_needs_a_sign_in(world: World) -> None:
     response = Client().get("/accounts/tokens/")
     assert response.status_code == 302
+
+
+def test_the_token_page_keeps_csrf_protection(world: World) -> None:
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(world.people["coordinator"])
+    response = client.post("/accounts/tokens/", {"name": "x", "scope": "read", "expires_on": ""})
+    assert response.status_code == 403
+    assert not PersonalAccessToken.objects.exists()
+
+
+def test_a_session_cookie_does_not_open_the_api(world: World) -> None:
+    # The API takes bearer tokens only: a signed-in browser cannot be made to write by another
+    # site (no CSRF exposure), and a session never stands in for a token.
+    client = Client()
+    client.force_login(world.people["coordinator"])
+    assert client.get("/api/v1/cycles").status_code == 401
