@@ -267,3 +267,24 @@ def test_a_verdict_outside_the_review_is_409(world: World) -> None:
     response = _verdict(world, "lead", world.fresh(item))
     assert response.status_code == 409
     assert world.evaluation.status == EvaluationStatus.SELF_ASSESSMENT
+
+
+def test_an_api_verdict_and_a_ui_verdict_leave_the_same_audit_entry(in_review: World) -> None:
+    by_api, by_ui = list(
+        ItemValue.objects.filter(evaluation=in_review.evaluation, self_value__isnull=False)
+        .select_related("indicator")
+        .order_by("id")
+    )[:2]
+    body = {"decision": "adjust", "verified_value": 2, "reason": "Baru rencana."}
+    assert _verdict(in_review, "lead", by_api, **body).status_code == 200
+    browser = Client()
+    browser.force_login(in_review.people["lead"])
+    response = browser.post(
+        f"/review/{in_review.evaluation.pk}/items/{by_ui.pk}/",
+        {"action": "adjust", "value": "2", "reason": "Baru rencana.", "version": by_ui.version},
+    )
+    assert response.status_code == 302
+    api_entry = AuditEntry.objects.for_target(by_api).get(action="item.review.adjust")
+    ui_entry = AuditEntry.objects.for_target(by_ui).get(action="item.review.adjust")
+    fields = ["actor_id", "action", "before", "after", "evaluation_id", "region_id", "note"]
+    assert [getattr(api_entry, f) for f in fields] == [getattr(ui_entry, f) for f in fields]
