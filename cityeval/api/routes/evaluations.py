@@ -26,7 +26,9 @@ router = Router(auth=read_auth, tags=["evaluasi"])
 Id = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 
-@router.get("/evaluations", response={200: EvaluationPage, **documented(422)})
+@router.get(
+    "/evaluations", summary="Daftar evaluasi", response={200: EvaluationPage, **documented(422)}
+)
 def list_evaluations(request: HttpRequest, filters: Query[EvaluationFilter]) -> dict[str, Any]:
     """Evaluasi yang boleh dilihat pemanggil, disaring per siklus, daerah atau status."""
     evaluations = visible_evaluations(request.user).order_by(
@@ -42,7 +44,9 @@ def list_evaluations(request: HttpRequest, filters: Query[EvaluationFilter]) -> 
 
 
 @router.get(
-    "/evaluations/{evaluation_id}", response={200: EvaluationDetailOut, **documented(404, 422)}
+    "/evaluations/{evaluation_id}",
+    summary="Satu evaluasi dengan butirnya",
+    response={200: EvaluationDetailOut, **documented(404, 422)},
 )
 def get_evaluation(request: HttpRequest, evaluation_id: Id) -> dict[str, Any]:
     """Satu evaluasi dengan butir yang boleh dilihat pemanggil (kontributor: butir OPD-nya)."""
@@ -55,7 +59,9 @@ def get_evaluation(request: HttpRequest, evaluation_id: Id) -> dict[str, Any]:
     }
 
 
-@router.get("/items/{item_id}", response={200: ItemOut, **documented(404, 422)})
+@router.get(
+    "/items/{item_id}", summary="Satu butir", response={200: ItemOut, **documented(404, 422)}
+)
 def get_item(request: HttpRequest, item_id: Id) -> dict[str, Any]:
     """Satu butir, dengan versinya (kirim kembali versi ini saat mengubah)."""
     evaluation, item = item_for(request.user, item_id)

@@ -33,14 +33,20 @@ router = Router(auth=read_auth, tags=["referensi"])
 Id = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 
-@router.get("/frameworks", response={200: FrameworkPage, **documented(422)})
+@router.get(
+    "/frameworks", summary="Daftar versi kerangka", response={200: FrameworkPage, **documented(422)}
+)
 def list_frameworks(request: HttpRequest, paging: Query[Paging]) -> dict[str, object]:
     """Versi kerangka (instrumen) yang sudah diimpor."""
     versions = FrameworkVersion.objects.order_by("code", "version", "pk")
     return page(versions, paging, present.framework_version)
 
 
-@router.get("/frameworks/{version_id}", response={200: FrameworkDetailOut, **documented(404, 422)})
+@router.get(
+    "/frameworks/{version_id}",
+    summary="Satu versi kerangka dengan pohonnya",
+    response={200: FrameworkDetailOut, **documented(404, 422)},
+)
 def get_framework(request: HttpRequest, version_id: Id) -> dict[str, object]:
     """Satu versi kerangka dengan semua simpulnya (urutan dokumen; `parent` menunjuk induk)."""
     version = FrameworkVersion.objects.filter(pk=version_id).first()
@@ -54,7 +60,9 @@ def get_framework(request: HttpRequest, version_id: Id) -> dict[str, object]:
     }
 
 
-@router.get("/regions", response={200: RegionPage, **documented(422)})
+@router.get(
+    "/regions", summary="Daftar kabupaten/kota", response={200: RegionPage, **documented(422)}
+)
 def list_regions(request: HttpRequest, filters: Query[RegionFilter]) -> dict[str, object]:
     """Kabupaten/kota (data rujukan Kemendagri), disaring per provinsi, jenis atau angkatan."""
     regions = Region.objects.select_related("province", "cohort").order_by("code", "pk")
@@ -67,7 +75,7 @@ def list_regions(request: HttpRequest, filters: Query[RegionFilter]) -> dict[str
     return page(regions, filters, present.region)
 
 
-@router.get("/cycles", response={200: CyclePage, **documented(422)})
+@router.get("/cycles", summary="Daftar siklus", response={200: CyclePage, **documented(422)})
 def list_cycles(request: HttpRequest, filters: Query[CycleFilter]) -> dict[str, object]:
     """Siklus yang pemanggil ikuti (evaluasi yang terlihat olehnya) atau yang hasilnya terbit."""
     cycles = Cycle.objects.select_related("framework_version").order_by(

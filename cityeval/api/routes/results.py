@@ -25,7 +25,11 @@ router = Router(auth=read_auth, tags=["hasil"])
 Id = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 
-@router.get("/cycles/{cycle_id}/results", response={200: ResultPage, **documented(404, 422)})
+@router.get(
+    "/cycles/{cycle_id}/results",
+    summary="Hasil terbit satu siklus",
+    response={200: ResultPage, **documented(404, 422)},
+)
 def list_results(request: HttpRequest, cycle_id: Id, paging: Query[Paging]) -> dict[str, Any]:
     """Hasil yang sudah dipublikasikan, urut peringkat resmi (lalu kode daerah)."""
     cycle = Cycle.objects.select_related("framework_version").filter(pk=cycle_id).first()

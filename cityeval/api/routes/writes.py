@@ -68,7 +68,11 @@ def _fresh(request: HttpRequest, item_id: int) -> dict[str, Any]:
     return present.items(request.user, evaluation, [item])[0]
 
 
-@router.put("/items/{item_id}/self-assessment", response={200: ItemOut, **WRITE_ERRORS})
+@router.put(
+    "/items/{item_id}/self-assessment",
+    summary="Simpan penilaian mandiri",
+    response={200: ItemOut, **WRITE_ERRORS},
+)
 def put_self_assessment(
     request: HttpRequest, item_id: Id, payload: SelfAssessmentIn
 ) -> dict[str, Any]:
@@ -85,7 +89,11 @@ def put_self_assessment(
     return _fresh(request, item_id)
 
 
-@router.post("/items/{item_id}/evidence-links", response={201: EvidenceOut, **WRITE_ERRORS})
+@router.post(
+    "/items/{item_id}/evidence-links",
+    summary="Tambah tautan bukti dukung",
+    response={201: EvidenceOut, **WRITE_ERRORS},
+)
 def post_evidence_link(
     request: HttpRequest, item_id: Id, payload: EvidenceLinkIn
 ) -> Status[dict[str, Any]]:
@@ -103,7 +111,11 @@ def post_evidence_link(
     return Status(201, present.evidence(added))
 
 
-@router.delete("/evidence/{evidence_id}", response={200: EvidenceOut, **WRITE_ERRORS})
+@router.delete(
+    "/evidence/{evidence_id}",
+    summary="Tarik bukti dukung",
+    response={200: EvidenceOut, **WRITE_ERRORS},
+)
 def delete_evidence(request: HttpRequest, evidence_id: Id) -> dict[str, Any]:
     """Tarik bukti dukung dari butirnya (baris dan berkas tetap disimpan untuk jejak audit)."""
     found = evidence_for(request.user, evidence_id)
@@ -112,7 +124,9 @@ def delete_evidence(request: HttpRequest, evidence_id: Id) -> dict[str, Any]:
     return present.evidence(removed)
 
 
-@router.post("/items/{item_id}/verdict", response={200: ItemOut, **WRITE_ERRORS})
+@router.post(
+    "/items/{item_id}/verdict", summary="Keputusan asesor", response={200: ItemOut, **WRITE_ERRORS}
+)
 def post_verdict(request: HttpRequest, item_id: Id, payload: VerdictIn) -> dict[str, Any]:
     """Keputusan asesor: terima nilai daerah, atau sesuaikan dengan nilai lain dan alasannya."""
     _evaluation, item = _item_with(request, item_id, Can.REVIEW)
