@@ -70,6 +70,8 @@ INSTALLED_APPS = [
     "cityeval.scorecards",
     "cityeval.exports",
     "cityeval.dashboard",
+    "cityeval.api",
+    "ninja",  # its swagger-ui static files, served locally (no CDN)
 ]
 
 MIDDLEWARE = [
@@ -158,6 +160,9 @@ USE_TZ = True
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_BYTES", 20 * 1024 * 1024)
+# REST API rate limit per token: requests per period (seconds); 0 turns it off (api/throttle.py).
+API_RATE_LIMIT = env_int("API_RATE_LIMIT", 120)
+API_RATE_PERIOD = env_int("API_RATE_PERIOD", 60)
 
 # Framework files shipped with cityeval and imported by default.
 FRAMEWORKS_DIR = BASE_DIR / "frameworks"

@@ -6,6 +6,7 @@ from django.urls import include, path
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("accounts/tokens/", include("cityeval.api.ui_urls")),
     path("accounts/", include("cityeval.accounts.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("masterplan/", include("cityeval.masterplans.urls")),
@@ -16,5 +17,6 @@ urlpatterns = [
     path("scorecard/", include("cityeval.scorecards.urls")),
     path("data/", include("cityeval.exports.urls")),
     path("dashboard/", include("cityeval.dashboard.urls")),
+    path("api/v1/", include("cityeval.api.urls")),
     path("", include("cityeval.core.urls")),
 ]
