@@ -85,6 +85,8 @@ MIDDLEWARE = [
     # After messages: an expired session is ended here with a message for the login page.
     "cityeval.accounts.middleware.SessionTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, so it is the first to see a view's exception: database down → 503 page, not 500.
+    "cityeval.core.database_errors.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "cityeval.urls"
