@@ -198,9 +198,15 @@ def _published_evaluations() -> list[int]:
 
 
 def _cycles() -> list[int]:
-    from cityeval.evaluations.models import Cycle
+    """Cycles with published results: the public's open data (others answer 404)."""
+    from cityeval.evaluations.models import Cycle, EvaluationStatus
 
-    return list(Cycle.objects.order_by("year").values_list("pk", flat=True))
+    return list(
+        Cycle.objects.filter(evaluations__status=EvaluationStatus.PUBLISHED)
+        .distinct()
+        .order_by("year")
+        .values_list("pk", flat=True)
+    )
 
 
 def snapshot_state(load: LoadSet) -> None:
