@@ -1,10 +1,9 @@
 """Many people write the same item at the same moment: exactly one write wins per version.
 
 Each thread has its own database connection (Django's connections are per thread) and calls the
-real service (a contributor's save, an assessor's adjustment) with the version it read before the
-race. The row lock (`SELECT … FOR UPDATE`)
-makes the writers queue; the version check makes every writer after the first see a newer
-version and refuse.
+real service (a contributor's save, an assessor's adjustment) with the version it read before
+the race. The row lock (`SELECT … FOR UPDATE`) makes the writers queue; the version check makes
+every writer after the first see a newer version and refuse.
 
 PostgreSQL only. The SQLite test database is in memory with a shared cache, where a second
 writer fails at once with "database table is locked" (SQLITE_LOCKED ignores the busy timeout);
