@@ -300,6 +300,8 @@ def start_server(
         sys.executable, "-m", "gunicorn", "cityeval.wsgi:application",
         "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
         "--timeout", "120", "--graceful-timeout", "10", "--error-logfile", str(log),
+        # The control socket's default path is shared by every gunicorn of the user.
+        "--no-control-socket",
     ]  # fmt: skip
     server = subprocess.Popen(
         command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
