@@ -87,6 +87,8 @@ MIDDLEWARE = [
     # After messages: an expired session is ended here with a message for the login page.
     "cityeval.accounts.middleware.SessionTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, so it is the first to see a view's exception: database down → 503 page, not 500.
+    "cityeval.core.database_errors.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "cityeval.urls"
@@ -120,6 +122,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", 60)
+    # A database host that stops answering must fail the request in seconds (a 503 page), not
+    # hold a worker until the server's own timeout kills it.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", env_int("DATABASE_CONNECT_TIMEOUT", 5)
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 

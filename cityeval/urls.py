@@ -3,6 +3,9 @@
 from django.contrib import admin
 from django.urls import include, path
 
+# A database error outside a view (e.g. saving the session) still gets the 503 page.
+handler500 = "cityeval.core.database_errors.server_error"
+
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

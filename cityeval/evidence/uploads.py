@@ -84,3 +84,21 @@ def limit_uploads(request: HttpRequest) -> SizeLimitUploadHandler:
     handler = SizeLimitUploadHandler(request)
     request.upload_handlers.insert(0, handler)
     return handler
+
+
+def _draft_key(item_pk: int) -> str:
+    return f"evidence-description-draft-{item_pk}"
+
+
+def keep_description_draft(request: HttpRequest, item_pk: int, description: str) -> None:
+    """Keep the typed description of an upload the server failed to store (disk full,
+    unwritable folder), so that the item page offers it again instead of losing it."""
+    if description.strip():
+        request.session[_draft_key(item_pk)] = description
+
+
+def take_description_draft(request: HttpRequest, item_pk: int) -> str:
+    session = getattr(request, "session", None)
+    if session is None:
+        return ""
+    return str(session.pop(_draft_key(item_pk), ""))

@@ -19,8 +19,8 @@ from cityeval.evidence.access import evidence_for, item_for
 from cityeval.evidence.forms import EvidenceFilesForm, EvidenceLinkForm
 from cityeval.evidence.models import StoredFile
 from cityeval.evidence.services import add_file_evidence, add_link_evidence, remove_evidence
-from cityeval.evidence.storage import absolute, too_large_message
-from cityeval.evidence.uploads import limit_uploads, max_bytes
+from cityeval.evidence.storage import StorageError, absolute, too_large_message
+from cityeval.evidence.uploads import keep_description_draft, limit_uploads, max_bytes
 
 INLINE_TYPES = {"application/pdf", "image/jpeg", "image/png", "image/webp"}
 
@@ -69,6 +69,10 @@ def _add_files(request: HttpRequest, item_pk: int, too_large: list[str]) -> Http
                 upload=upload,
                 description=form.cleaned_data["description"],
             )
+        except StorageError as error:
+            # The server could not write the file: nothing was stored; keep what was typed.
+            messages.error(request, str(error))
+            keep_description_draft(request, item.pk, form.cleaned_data["description"])
         except WorkflowError as error:
             messages.error(request, str(error))
         else:

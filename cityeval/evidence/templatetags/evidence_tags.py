@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import template
 
 from cityeval.evaluations.models import ItemValue
 from cityeval.evidence.filetypes import EVIDENCE_TYPES, accept_attribute, label_for, labels
 from cityeval.evidence.models import Evidence
-from cityeval.evidence.uploads import max_bytes
+from cityeval.evidence.uploads import max_bytes, take_description_draft
 
 register = template.Library()
 
@@ -35,3 +37,10 @@ def evidence_max_bytes() -> int:
 @register.filter
 def type_label(content_type: str) -> str:
     return label_for(content_type)
+
+
+@register.simple_tag(takes_context=True)
+def evidence_description_draft(context: dict[str, Any], item: ItemValue) -> str:
+    """The description typed with an upload the server could not store (shown once)."""
+    request = context.get("request")
+    return take_description_draft(request, item.pk) if request is not None else ""
