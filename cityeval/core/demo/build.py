@@ -147,10 +147,11 @@ def _assign_cohorts(rng: random.Random) -> dict[str, int]:
     return chosen
 
 
-def create_cycle(version: FrameworkVersion, year: int) -> Cycle:
+def create_cycle(version: FrameworkVersion, year: int, *, closed: bool = False) -> Cycle:
     # The running cycle's deadlines lie ahead of the day the demo is built, so that its
-    # self-assessment is open; past cycles keep dates in their own year.
-    start = date(year, 3, 1) if year < CURRENT_YEAR else date.today() - timedelta(days=30)
+    # self-assessment is open; past (or `closed`) cycles keep dates in their own year.
+    past = closed or year < CURRENT_YEAR
+    start = date(year, 3, 1) if past else date.today() - timedelta(days=30)
     return Cycle.objects.create(
         year=year,
         framework_version=version,

@@ -125,7 +125,7 @@ def build_national(
         statuses = {region.code: FINALISED for region in members}
         values = snapshots = published = 0
         for year in NATIONAL_YEARS:
-            cycle = create_cycle(version, year)
+            cycle = create_cycle(version, year, closed=True)
             values += fill_cycle(
                 cycle, members, statuses, indicators, difficulty, trajectories, rng
             )
