@@ -22,6 +22,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Q
+from django.urls import reverse
 from django.utils import timezone
 
 from cityeval.dashboard.charts import Bin, bins
@@ -29,6 +30,7 @@ from cityeval.dashboard.consistency import Consistency, consistency, region_map
 from cityeval.dashboard.forms import Filters
 from cityeval.evaluations.models import Cycle, Evaluation, EvaluationStatus, ItemValue, Round
 from cityeval.exports.builder import published_figure, rounding_places
+from cityeval.frameworks.models import FrameworkNode
 from cityeval.frameworks.tags import dimension_names
 from cityeval.reports.texts import predicate_label
 from cityeval.results.intervals import (
@@ -46,6 +48,9 @@ MOST_IMPROVED = 10
 # G100SC groups its quick-win items (one per smart dimension, QW-GOV...) under this node.
 QUICK_WIN_GROUP = "QW"
 ROUND_ORDER = {value: position for position, value in enumerate(Round.values)}
+# The scorecard link is reversed once per page with this stand-in id, then the id is put in:
+# a `{% url %}` for each of 514 rows was about a third of the national dashboard's rendering.
+STAND_IN_ID = 987654321
 
 
 @dataclass(frozen=True)
@@ -60,6 +65,7 @@ class Row:
     predicate_label: str
     improvement: Decimal | None
     published: bool
+    scorecard_url: str
     interval: Interval | None = None  # Monte Carlo rank interval, when one describes the rank
 
 
@@ -247,34 +253,45 @@ def dimension_means(
 
 
 def quick_wins(cycle: Cycle, evaluation_ids: list[int]) -> list[QuickWin]:
-    """Per smart dimension, the regions with the highest verified value of its quick-win item."""
+    """Per smart dimension, the regions with the highest verified value of its quick-win item.
+
+    Three queries whatever the region count: the quick-win items with their tags, their values
+    (no join, no sort, no JSON per row: six values per region), and the names of the winning
+    regions only.
+    """
     names = dimension_names(cycle.framework_version)
-    values = ItemValue.objects.filter(
-        evaluation_id__in=evaluation_ids,
-        indicator__version=cycle.framework_version_id,
-        indicator__parent__code=QUICK_WIN_GROUP,
-    ).values_list(
-        "indicator__code",
-        "indicator__tags",
-        "evaluation_id",
-        "evaluation__region__full_name",
-        "verified_value",
+    nodes = FrameworkNode.objects.filter(
+        version=cycle.framework_version_id, parent__code=QUICK_WIN_GROUP
+    ).values_list("pk", "code", "tags")
+    dimension_of = {pk: next((t for t in tags or [] if t in names), "") for pk, _c, tags in nodes}
+    code_of = {pk: code for pk, code, _tags in nodes}
+    # No ordering: the model's default one joins four tables and sorts every row.
+    values = (
+        ItemValue.objects.filter(evaluation_id__in=evaluation_ids, indicator_id__in=list(code_of))
+        .order_by()
+        .values_list("indicator_id", "evaluation_id", "verified_value")
     )
-    items: dict[str, tuple[str, list[tuple[Decimal, RegionLink]]]] = {}
-    for item, tags, pk, region, value in values:
-        dimension = next((t for t in tags or [] if t in names), "")
-        entry = items.setdefault(dimension, (item, []))
+    items: dict[str, tuple[str, list[tuple[Decimal, int]]]] = {}
+    for indicator, pk, value in values:
+        entry = items.setdefault(dimension_of[indicator], (code_of[indicator], []))
         if value is not None:
-            entry[1].append((value, RegionLink(pk, region)))
-    found = []
+            entry[1].append((value, pk))
+    best = {code: max((v for v, _pk in found), default=None) for code, (_i, found) in items.items()}
+    winning = {pk for code, (_i, found) in items.items() for v, pk in found if v == best[code]}
+    region_of = dict(
+        Evaluation.objects.filter(pk__in=winning).values_list("pk", "region__full_name")
+    )
+    result = []
     for code, name in names.items():
         if code not in items:
             continue
         item, candidates = items[code]
-        best = max((v for v, _w in candidates), default=None)
-        winners = sorted((w for v, w in candidates if v == best), key=lambda w: w.region)
-        found.append(QuickWin(code, name, item, best, winners))
-    return found
+        winners = sorted(
+            (RegionLink(pk, region_of[pk]) for v, pk in candidates if v == best[code]),
+            key=lambda w: w.region,
+        )
+        result.append(QuickWin(code, name, item, best[code], winners))
+    return result
 
 
 def _snapshots(cycle: Cycle, filters: Filters, *, public: bool) -> list[tuple[Any, ...]]:
@@ -330,6 +347,7 @@ def _rows(
     figures = {s[0]: published_figure(s[6], places) for s in snapshots}
     ranks = competition_ranks(figures)
     rounding = Rounding(places=places)
+    link = reverse("scorecards:scorecard", args=[STAND_IN_ID])
     rows = [
         Row(
             evaluation_id=pk,
@@ -342,6 +360,7 @@ def _rows(
             predicate_label=predicate_label(version, predicate) if predicate else "",
             improvement=improvement(figures[pk], before.get(region_id), rounding),
             published=status == EvaluationStatus.PUBLISHED,
+            scorecard_url=link.replace(str(STAND_IN_ID), str(pk)),
         )
         for pk, region_id, name, code, province, status, _index, predicate, _tags in snapshots
     ]

@@ -9,7 +9,7 @@ nothing answers 404, so that nobody learns which unpublished cycles exist.
 
 from __future__ import annotations
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery
 from django.http import Http404
 
 from cityeval.accounts.access import AnyUser, scope_of
@@ -21,6 +21,7 @@ from cityeval.evaluations.models import (
     EvaluationQuerySet,
     EvaluationStatus,
 )
+from cityeval.results.models import ResultSnapshot
 
 
 def exportable_evaluations(user: AnyUser, cycle: Cycle) -> EvaluationQuerySet:
@@ -73,17 +74,21 @@ def cycle_for_export(user: AnyUser, cycle_id: int) -> Cycle:
 
 def public_cycles() -> list[Cycle]:
     """Cycles with at least one published result, newest first, with `published_count` set."""
+    # Counted per cycle in a subquery whose "has a current snapshot" test reads only the partial
+    # unique index of current snapshots: joining the snapshots read every snapshot row (their
+    # JSON included) of every cycle on each public page, a cost that grew with the history.
+    current = ResultSnapshot.objects.filter(evaluation=OuterRef("pk"), is_current=True)
+    published = (
+        Evaluation.objects.filter(cycle=OuterRef("pk"), status=EvaluationStatus.PUBLISHED)
+        .filter(Exists(current))
+        .order_by()
+        .values("cycle")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     return list(
         Cycle.objects.select_related("framework_version")
-        .annotate(
-            published_count=Count(
-                "evaluations",
-                filter=Q(
-                    evaluations__status=EvaluationStatus.PUBLISHED,
-                    evaluations__snapshots__is_current=True,
-                ),
-            )
-        )
+        .annotate(published_count=Subquery(published, output_field=IntegerField()))
         .filter(published_count__gt=0)
         .order_by("-year", "-round", "program")
     )

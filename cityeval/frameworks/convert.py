@@ -22,9 +22,27 @@ if TYPE_CHECKING:
     from cityeval.frameworks.models import FrameworkVersion
 
 
+# Imported versions never change (`FrameworkVersion` refuses a second save), so the conversion, a
+# pydantic validation of the whole document that costs tens of milliseconds, is done once per
+# version and process instead of on every scorecard, simulation and finalisation. The key holds
+# the content hash as well as the id: an id reused by another database (tests roll back) with
+# other content misses the cache. The engine's framework is frozen dataclasses, safe to share.
+_CONVERTED: dict[tuple[int, str], engine.Framework] = {}
+CACHED_VERSIONS = 32
+
+
 def to_scoring(version: FrameworkVersion) -> engine.Framework:
     """The engine's framework for an imported version, built from its stored document."""
-    return document_to_scoring(version.parsed())
+    if version.pk is None:
+        return document_to_scoring(version.parsed())
+    key = (version.pk, version.content_sha256)
+    found = _CONVERTED.get(key)
+    if found is None:
+        found = document_to_scoring(version.parsed())
+        if len(_CONVERTED) >= CACHED_VERSIONS:
+            _CONVERTED.clear()
+        _CONVERTED[key] = found
+    return found
 
 
 def document_to_scoring(document: FrameworkDocument) -> engine.Framework:

@@ -90,13 +90,37 @@ def publish_evaluation(*, evaluation: Evaluation, user: Any) -> Evaluation:
 def publish_cycle(*, cycle: Cycle, user: Any) -> int:
     """Publish every finalised evaluation of the cycle at once; returns how many."""
     _require_admin(user, _("Hanya admin program yang dapat mempublikasikan hasil evaluasi."))
+    # The whole cycle is locked and its current results read once: a national cycle publishes
+    # some 500 results in one request, so each evaluation costs only its status change (with
+    # its audit entry) and its notification, not two more reads of its own.
     finalised = list(
-        Evaluation.objects.filter(cycle=cycle, status=S.FINALISED)
+        Evaluation.objects.select_for_update(of=("self",))
+        .filter(cycle=cycle, status=S.FINALISED)
         .select_related("region")
         .order_by("region__code")
     )
+    current = {
+        evaluation_id: (pk, index)
+        for evaluation_id, pk, index in ResultSnapshot.objects.filter(
+            evaluation__in=finalised, is_current=True
+        ).values_list("evaluation_id", "pk", "index")
+    }
+    # Refused before anything changes, naming every region concerned.
+    missing = [e.region.full_name for e in finalised if e.pk not in current]
+    if missing:
+        raise WorkflowError(
+            _("Belum ada hasil final untuk dipublikasikan: %(regions)s.")
+            % {"regions": ", ".join(missing)}
+        )
     for evaluation in finalised:
-        _publish(evaluation, user)
+        snapshot, index = current[evaluation.pk]
+        moved = move(
+            evaluation=evaluation,
+            to=S.PUBLISHED,
+            user=user,
+            extra={"index": index, "snapshot": snapshot},
+        )
+        notify_published(moved)
     if finalised:  # once for the whole cycle, not per region
         refresh_rank_intervals(cycle=cycle, user=user)
     return len(finalised)

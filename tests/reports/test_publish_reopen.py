@@ -96,6 +96,34 @@ def test_publish_all_needs_a_program_admin(world: World) -> None:
     assert world.evaluation.status == S.FINALISED
 
 
+def test_publish_all_records_each_result_in_its_audit_entry(world: World) -> None:
+    _finalised(world)
+    _finalised(world, world.other)
+    publish_cycle(cycle=world.cycle, user=world.people["admin"])
+    for evaluation in (world.evaluation, world.other):
+        snapshot = ResultSnapshot.objects.get(evaluation=evaluation, is_current=True)
+        entry = AuditEntry.objects.get(
+            action="evaluation.status.published", evaluation_id=evaluation.pk
+        )
+        assert entry.after is not None
+        assert entry.after["snapshot"] == snapshot.pk
+        assert entry.after["index"] == str(snapshot.index)
+
+
+def test_publish_all_refuses_before_any_change_when_a_result_is_missing_and_names_it(
+    world: World,
+) -> None:
+    _finalised(world)
+    _finalised(world, world.other)
+    # Kutai Kartanegara (64.02) comes after Kota Semarang (33.74): nothing may be published first.
+    ResultSnapshot.objects.filter(evaluation=world.evaluation).update(is_current=False)
+    with pytest.raises(WorkflowError, match=world.evaluation.region.full_name):
+        publish_cycle(cycle=world.cycle, user=world.people["admin"])
+    statuses = set(Evaluation.objects.values_list("status", flat=True))
+    assert statuses == {S.FINALISED}
+    assert not AuditEntry.objects.filter(action="evaluation.status.published").exists()
+
+
 @pytest.mark.parametrize("published", [False, True])
 def test_reopening_retires_the_snapshot_keeps_it_and_records_the_reason(
     world: World, published: bool

@@ -107,16 +107,16 @@ def build_demo(*, seed: int = 2017, progress: Progress | None = None) -> DemoSum
         admin = User.objects.get(username="admin")
         values = snapshots = evaluations = 0
         for year in DEMO_YEARS:
-            cycle = _create_cycle(version, year)
+            cycle = create_cycle(version, year)
             participants = [r for r in members if cohorts[r.code] <= year]
             statuses = _statuses_for(year, participants, rng)
-            created = _fill_cycle(
+            created = fill_cycle(
                 cycle, participants, statuses, indicators, difficulty, trajectories, rng
             )
             evaluations += len(participants)
             values += created
             _assign_assessors(cycle, participants, users)
-            snapshots += _finalise(cycle, admin)
+            snapshots += finalise_cycle(cycle, admin)
             # What publishing does: the rank intervals of the cycle's published results.
             refresh_rank_intervals(cycle=cycle, user=admin)
             step(f"cycle {year}", 1)
@@ -150,10 +150,11 @@ def _assign_cohorts(rng: random.Random) -> dict[str, int]:
     return chosen
 
 
-def _create_cycle(version: FrameworkVersion, year: int) -> Cycle:
+def create_cycle(version: FrameworkVersion, year: int, *, closed: bool = False) -> Cycle:
     # The running cycle's deadlines lie ahead of the day the demo is built, so that its
-    # self-assessment is open; past cycles keep dates in their own year.
-    start = date(year, 3, 1) if year < CURRENT_YEAR else date.today() - timedelta(days=30)
+    # self-assessment is open; past (or `closed`) cycles keep dates in their own year.
+    past = closed or year < CURRENT_YEAR
+    start = date(year, 3, 1) if past else date.today() - timedelta(days=30)
     return Cycle.objects.create(
         year=year,
         framework_version=version,
@@ -175,7 +176,7 @@ TEAM_STAGES = [
 ]
 
 
-def _team_regions(participants: list[Region]) -> list[Region]:
+def team_regions(participants: list[Region]) -> list[Region]:
     """Kutai Kartanegara and nine other regions: the demo assessor team's workload."""
     others = [r for r in participants if r.code != KUKAR]
     return [r for r in participants if r.code == KUKAR] + others[:9]
@@ -187,7 +188,7 @@ def _statuses_for(
     if year < CURRENT_YEAR:
         return {region.code: EvaluationStatus.PUBLISHED for region in participants}
     statuses: dict[str, EvaluationStatus] = {KUKAR: EvaluationStatus.SELF_ASSESSMENT}
-    team = [r.code for r in _team_regions(participants) if r.code != KUKAR]
+    team = [r.code for r in team_regions(participants) if r.code != KUKAR]
     for code, status in zip(team, TEAM_STAGES, strict=False):
         statuses[code] = status
     order = [region.code for region in participants if region.code not in statuses]
@@ -203,7 +204,7 @@ def _statuses_for(
     return statuses
 
 
-def _fill_cycle(
+def fill_cycle(
     cycle: Cycle,
     participants: list[Region],
     statuses: dict[str, EvaluationStatus],
@@ -221,9 +222,11 @@ def _fill_cycle(
             cycle=cycle,
             region=region,
             status=status,
-            submitted_at=_moment(cycle, 60) if status != EvaluationStatus.SELF_ASSESSMENT else None,
-            finalised_at=_moment(cycle, 230) if done else None,
-            published_at=_moment(cycle, 260) if status == EvaluationStatus.PUBLISHED else None,
+            submitted_at=(
+                moment_in(cycle, 60) if status != EvaluationStatus.SELF_ASSESSMENT else None
+            ),
+            finalised_at=moment_in(cycle, 230) if done else None,
+            published_at=moment_in(cycle, 260) if status == EvaluationStatus.PUBLISHED else None,
         )
         capability = trajectories[region.code].at(cycle.year)
         # Items computed from the masterplan take the registry's share, as the workflow does.
@@ -253,7 +256,7 @@ def _fill_cycle(
     return sum(1 for row in rows if row.self_value is not None)
 
 
-def _moment(cycle: Cycle, days: int) -> datetime:
+def moment_in(cycle: Cycle, days: int) -> datetime:
     """A moment `days` after the cycle's start (its self-assessment deadline minus 60 days)."""
     deadline = cycle.self_assessment_deadline or date(cycle.year, 5, 1)
     start = deadline - timedelta(days=60)
@@ -285,14 +288,14 @@ def _assign_assessors(cycle: Cycle, participants: list[Region], users: list[User
     """The demo assessors form the team of Kutai Kartanegara and a handful of other regions."""
     lead = next(u for u in users if u.username == "asesor.ketua")
     member = next(u for u in users if u.username == "asesor.anggota")
-    team_regions = _team_regions(participants)
+    team = team_regions(participants)
     AssessorAssignment.objects.bulk_create(
-        [AssessorAssignment(cycle=cycle, region=r, user=lead, is_lead=True) for r in team_regions]
-        + [AssessorAssignment(cycle=cycle, region=r, user=member) for r in team_regions]
+        [AssessorAssignment(cycle=cycle, region=r, user=lead, is_lead=True) for r in team]
+        + [AssessorAssignment(cycle=cycle, region=r, user=member) for r in team]
     )
 
 
-def _finalise(cycle: Cycle, admin: User) -> int:
+def finalise_cycle(cycle: Cycle, admin: User) -> int:
     """Score the finalised and published evaluations of a cycle and store their snapshots."""
     framework = to_scoring(cycle.framework_version)
     done = list(
