@@ -1,0 +1,170 @@
+"""A region's scorecard as a printable A4 PDF (WeasyPrint), with the page's charts as SVG.
+
+The PDF shows what the page shows (`data.scorecard`), in the requested language, and draws the
+very same Vega-Lite specifications (`charts.scorecard_charts`) to SVG with vl-convert, so the
+paper and the screen cannot disagree. Nothing is fetched from the network, which government
+intranets often do not have: vl-convert gets inline data and may load no URL at all, and
+WeasyPrint gets a URL fetcher that serves our own static files and refuses everything else.
+Fonts are the machine's (DejaVu, Liberation) through fontconfig; none is downloaded.
+"""
+
+from __future__ import annotations
+
+import copy
+import mimetypes
+import re
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+import vl_convert
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import slugify
+from weasyprint import HTML
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from cityeval.evaluations.models import Evaluation, EvaluationStatus, Round
+from cityeval.exports.builder import RESULTS_LICENCE, RESULTS_LICENCE_URL
+from cityeval.scorecards import charts
+from cityeval.scorecards.data import Scorecard, scorecard
+
+TEMPLATE = "scorecards/scorecard_pdf.html"
+# Relative links in the print template (`{% static %}` gives /static/...) resolve against this.
+BASE_URL = "file:///"
+# Plot width of each chart in CSS pixels (1/96 in): the A4 text column is 174 mm, about 657 px,
+# and the chart's axis labels sit outside the plot width.
+CHART_WIDTHS = {"dimensions": 420, "trend": 560, "claims": 210}
+# The document's font, also given to vl-convert so that it measures labels as they are printed.
+CHART_FONT = "Liberation Sans"
+# Indonesian number format for the charts, as the page's scorecard.js gives vega-embed (2,13).
+ID_NUMBER_FORMAT: dict[str, Any] = {
+    "decimal": ",",
+    "thousands": ".",
+    "grouping": [3],
+    "currency": ["Rp", ""],
+}
+
+
+class NoResult(Exception):
+    """The evaluation has no final result yet, so there is no scorecard to print."""
+
+
+class FetchRefused(ValueError):
+    """WeasyPrint asked for a URL that is not one of our static files."""
+
+
+class StaticFilesOnly(URLFetcher):  # type: ignore[misc]  # weasyprint is untyped
+    """Serves `file:///static/...` from Django's static finders; refuses every other URL.
+
+    A refused URL stops the rendering (`fail_on_errors`) instead of leaving a silent gap, so a
+    template that ever points at a remote resource fails its tests at once.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(allowed_protocols=("file",), fail_on_errors=True)
+
+    def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
+        parts = urlsplit(url)
+        prefix = settings.STATIC_URL or "/static/"
+        if parts.scheme != "file" or parts.netloc or not parts.path.startswith(prefix):
+            raise FetchRefused(f"refused to fetch {url!r}: only our own static files are served")
+        relative = unquote(parts.path.removeprefix(prefix))
+        found = finders.find(relative) if ".." not in relative.split("/") else None
+        if not isinstance(found, str):
+            raise FetchRefused(f"no static file {relative!r} for {url!r}")
+        mime_type = mimetypes.guess_type(found)[0] or "application/octet-stream"
+        return URLFetcherResponse(
+            url, Path(found).read_bytes(), headers={"Content-Type": mime_type}
+        )
+
+
+def chart_svg(spec: charts.Spec, width: int, language: str) -> str:
+    """One Vega-Lite spec drawn to SVG at a fixed plot width, loading nothing from any URL."""
+    fixed = copy.deepcopy(spec)
+    fixed["width"] = width  # the page's "container" width means nothing outside a browser
+    return vl_convert.vegalite_to_svg(
+        fixed,
+        config={"font": CHART_FONT},
+        allowed_base_urls=[],
+        format_locale=ID_NUMBER_FORMAT if language == "id" else "en-US",
+    )
+
+
+def chart_svgs(card: Scorecard, language: str) -> dict[str, SafeString]:
+    """The scorecard's charts as inline SVG markup, by name (vl-convert's own output)."""
+    specs = charts.scorecard_charts(card.claims, card.trend, card.framework.scale)
+    return {
+        name: mark_safe(chart_svg(spec, CHART_WIDTHS[name], language))  # noqa: S308
+        for name, spec in specs.items()
+    }
+
+
+def render_scorecard_pdf(
+    evaluation: Evaluation, language: str, generated: datetime | None = None
+) -> bytes:
+    """The scorecard of a finalised or published evaluation as PDF bytes, in `language`.
+
+    Raises `NoResult` before finalisation. Everything that reads translated text (rank labels,
+    chart titles, the template) runs inside the language override.
+    """
+    with translation.override(language):
+        card = scorecard(evaluation)
+        if card is None:
+            raise NoResult(evaluation.pk)
+        html = render_to_string(TEMPLATE, _context(card, language, generated or timezone.now()))
+        document = HTML(string=html, base_url=BASE_URL, url_fetcher=StaticFilesOnly())
+        pdf: bytes = document.write_pdf()
+    return pdf
+
+
+def pdf_filename(evaluation: Evaluation) -> str:
+    """`rapor-6402-kutai-kartanegara-2019.pdf`; the round joins the year when not annual."""
+    region, cycle = evaluation.region, evaluation.cycle
+    parts = ["rapor", region.code.replace(".", ""), slugify(region.name), str(cycle.year)]
+    if cycle.round != Round.ANNUAL:
+        parts.append(slugify(cycle.round))
+    if evaluation.status != EvaluationStatus.PUBLISHED:
+        parts.append("draf")
+    return "-".join(parts) + ".pdf"
+
+
+def _context(card: Scorecard, language: str, generated: datetime) -> dict[str, Any]:
+    evaluation = card.evaluation
+    return {
+        "card": card,
+        "evaluation": evaluation,
+        "draft": evaluation.status != EvaluationStatus.PUBLISHED,
+        "charts": chart_svgs(card, language),
+        "generated": generated,
+        "licence": RESULTS_LICENCE,
+        "licence_url": RESULTS_LICENCE_URL,
+        "language": language,
+        "page_number": page_number_content(translation.gettext("Halaman %(page)s dari %(pages)s")),
+    }
+
+
+def page_number_content(sentence: str) -> SafeString:
+    """A translated "Page %(page)s of %(pages)s" as a CSS `content` value with page counters.
+
+    Only CSS can print page numbers in a margin box; one whole sentence keeps the translator's
+    word order, and its text parts become quoted CSS strings.
+    """
+    counters = {"%(page)s": "counter(page)", "%(pages)s": "counter(pages)"}
+    parts = []
+    for piece in re.split(r"(%\(pages?\)s)", sentence):
+        if piece in counters:
+            parts.append(counters[piece])
+        elif piece:
+            parts.append(f'"{_css_string(piece)}"')
+    return mark_safe(" ".join(parts))  # noqa: S308
+
+
+def _css_string(text: str) -> str:
+    """`text` for the inside of a double-quoted CSS string in a <style> element."""
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\a ")
+    return escaped.replace("<", "\\3c ")  # never close the <style> element
