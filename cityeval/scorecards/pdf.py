@@ -123,11 +123,12 @@ def render_scorecard_pdf(
 
 
 def pdf_filename(evaluation: Evaluation) -> str:
-    """`rapor-6402-kutai-kartanegara-2019.pdf`; the round joins the year when not annual."""
+    """`rapor-6402-kutai-kartanegara-2019.pdf`: the round joins the year when not annual, and a
+    result not yet published ends in `-draf`."""
     region, cycle = evaluation.region, evaluation.cycle
     parts = ["rapor", region.code.replace(".", ""), slugify(region.name), str(cycle.year)]
     if cycle.round != Round.ANNUAL:
-        parts.append(slugify(cycle.round))
+        parts.append(cycle.round.replace("_", "-"))  # tahap-1: the same in every language
     if evaluation.status != EvaluationStatus.PUBLISHED:
         parts.append("draf")
     return "-".join(parts) + ".pdf"
