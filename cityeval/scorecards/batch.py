@@ -8,25 +8,24 @@ Each file is written to a hidden temporary file in the same folder and renamed i
 run that is killed leaves complete PDFs or none, never half of one. A region that fails is
 reported with its error and the others go on.
 
-Parallel runs use worker processes started by fork (Linux): WeasyPrint is pure Python and holds
-the GIL, so threads would not help. The parent closes its database connections before forking
-and never starts vl-convert itself, whose runtime threads would not survive a fork.
+Parallel runs use worker processes: WeasyPrint is pure Python and holds the GIL, so threads
+would not help. The workers are started fresh ("spawn"), not forked: this process may already
+run vl-convert's runtime threads, which a fork would copy mid-lock (a forked worker hung so in
+testing). Workers get finished HTML and never open the database.
 """
 
 from __future__ import annotations
 
 import multiprocessing
-import os
 import tempfile
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
 
-from django.db import connections
-
 from cityeval.evaluations.models import Cycle, Evaluation, EvaluationStatus
-from cityeval.scorecards.pdf import pdf_filename, render_scorecard_pdf
+from cityeval.scorecards.pdf import pdf_filename, scorecard_html
+from cityeval.scorecards.printing import print_to_file, start_worker
 
 
 class BatchError(Exception):
@@ -102,45 +101,56 @@ def prepare_output(folder: Path) -> None:
         raise BatchError(f"cannot write in the output folder {folder}: {error.strerror}") from None
 
 
-def write_atomically(path: Path, data: bytes) -> None:
-    """Write `data` to `path` through a temporary file in the same folder and a rename."""
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
-    try:
-        with os.fdopen(handle, "wb") as file:
-            file.write(data)
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
 def render_job(job: Job, language: str) -> Outcome:
-    """Render and write one region's PDF; any failure becomes the outcome's error."""
+    """Render and write one region's PDF in this process; any failure becomes the error."""
     try:
-        evaluation = Evaluation.objects.select_related(
-            "cycle__framework_version", "region__province"
-        ).get(pk=job.evaluation_id)
-        data = render_scorecard_pdf(evaluation, language)
-        write_atomically(job.path, data)
-    except Exception as error:  # one region's failure must not stop the others
-        return Outcome(job, error=f"{type(error).__name__}: {error}")
-    return Outcome(job, size=len(data))
+        html = _html(job, language)
+    except Exception as problem:  # one region's failure must not stop the others
+        return Outcome(job, error=f"{type(problem).__name__}: {problem}")
+    error, size = print_to_file(html, job.path)
+    return Outcome(job, error=error, size=size)
 
 
 def run(jobs: list[Job], language: str, workers: int = 1) -> Iterator[Outcome]:
-    """Render every job, yielding each outcome as it finishes (in any order with workers)."""
+    """Render every job, yielding each outcome as it finishes (in any order with workers).
+
+    With workers, this process reads the database and draws the charts (the short part) and the
+    workers lay the HTML out into PDF pages and write the files (the long part). At most two
+    documents per worker wait in the queue, so memory stays flat for 514 regions.
+    """
     if workers <= 1:
         for job in jobs:
             yield render_job(job, language)
         return
-    connections.close_all()  # each forked worker opens its own connection
-    context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        pending = {pool.submit(render_job, job, language): job for job in jobs}
-        for future in as_completed(pending):
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=start_worker) as pool:
+        pending: dict[Future[tuple[str, int]], Job] = {}
+        for job in jobs:
+            if len(pending) >= 2 * workers:
+                yield from _finished(pending, wait(pending, return_when=FIRST_COMPLETED).done)
             try:
-                yield future.result()
-            except Exception as error:  # a worker died: report its region, go on
-                yield Outcome(pending[future], error=f"{type(error).__name__}: {error}")
+                html = _html(job, language)
+            except Exception as error:  # one region's failure must not stop the others
+                yield Outcome(job, error=f"{type(error).__name__}: {error}")
+                continue
+            pending[pool.submit(print_to_file, html, job.path)] = job
+        yield from _finished(pending, wait(pending).done)
+
+
+def _html(job: Job, language: str) -> str:
+    evaluation = Evaluation.objects.select_related(
+        "cycle__framework_version", "region__province"
+    ).get(pk=job.evaluation_id)
+    return scorecard_html(evaluation, language)
+
+
+def _finished(
+    pending: dict[Future[tuple[str, int]], Job], done: set[Future[tuple[str, int]]]
+) -> Iterator[Outcome]:
+    for future in done:
+        job = pending.pop(future)
+        try:
+            error, size = future.result()
+        except Exception as problem:  # a worker died: report its region, go on
+            error, size = f"{type(problem).__name__}: {problem}", 0
+        yield Outcome(job, error=error, size=size)

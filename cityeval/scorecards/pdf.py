@@ -4,38 +4,31 @@ The PDF shows what the page shows (`data.scorecard`), in the requested language,
 very same Vega-Lite specifications (`charts.scorecard_charts`) to SVG with vl-convert, so the
 paper and the screen cannot disagree. Nothing is fetched from the network, which government
 intranets often do not have: vl-convert gets inline data and may load no URL at all, and
-WeasyPrint gets a URL fetcher that serves our own static files and refuses everything else.
+WeasyPrint (`printing.py`) gets a URL fetcher that serves our own static files and refuses
+everything else.
 Fonts are the machine's (DejaVu, Liberation) through fontconfig; none is downloaded.
 """
 
 from __future__ import annotations
 
 import copy
-import mimetypes
 import re
 from datetime import datetime
-from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlsplit
 
 import vl_convert
-from django.conf import settings
-from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import slugify
-from weasyprint import HTML
-from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from cityeval.evaluations.models import Evaluation, EvaluationStatus, Round
 from cityeval.exports.builder import RESULTS_LICENCE, RESULTS_LICENCE_URL
 from cityeval.scorecards import charts
 from cityeval.scorecards.data import Scorecard, scorecard
+from cityeval.scorecards.printing import html_to_pdf
 
 TEMPLATE = "scorecards/scorecard_pdf.html"
-# Relative links in the print template (`{% static %}` gives /static/...) resolve against this.
-BASE_URL = "file:///"
 # Plot width of each chart in CSS pixels (1/96 in): the A4 text column is 174 mm, about 657 px,
 # and the chart's axis labels sit outside the plot width.
 CHART_WIDTHS = {"dimensions": 420, "trend": 560, "claims": 210}
@@ -52,35 +45,6 @@ ID_NUMBER_FORMAT: dict[str, Any] = {
 
 class NoResult(Exception):
     """The evaluation has no final result yet, so there is no scorecard to print."""
-
-
-class FetchRefused(ValueError):
-    """WeasyPrint asked for a URL that is not one of our static files."""
-
-
-class StaticFilesOnly(URLFetcher):  # type: ignore[misc]  # weasyprint is untyped
-    """Serves `file:///static/...` from Django's static finders; refuses every other URL.
-
-    A refused URL stops the rendering (`fail_on_errors`) instead of leaving a silent gap, so a
-    template that ever points at a remote resource fails its tests at once.
-    """
-
-    def __init__(self) -> None:
-        super().__init__(allowed_protocols=("file",), fail_on_errors=True)
-
-    def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
-        parts = urlsplit(url)
-        prefix = settings.STATIC_URL or "/static/"
-        if parts.scheme != "file" or parts.netloc or not parts.path.startswith(prefix):
-            raise FetchRefused(f"refused to fetch {url!r}: only our own static files are served")
-        relative = unquote(parts.path.removeprefix(prefix))
-        found = finders.find(relative) if ".." not in relative.split("/") else None
-        if not isinstance(found, str):
-            raise FetchRefused(f"no static file {relative!r} for {url!r}")
-        mime_type = mimetypes.guess_type(found)[0] or "application/octet-stream"
-        return URLFetcherResponse(
-            url, Path(found).read_bytes(), headers={"Content-Type": mime_type}
-        )
 
 
 def chart_svg(spec: charts.Spec, width: int, language: str) -> str:
@@ -104,10 +68,8 @@ def chart_svgs(card: Scorecard, language: str) -> dict[str, SafeString]:
     }
 
 
-def render_scorecard_pdf(
-    evaluation: Evaluation, language: str, generated: datetime | None = None
-) -> bytes:
-    """The scorecard of a finalised or published evaluation as PDF bytes, in `language`.
+def scorecard_html(evaluation: Evaluation, language: str, generated: datetime | None = None) -> str:
+    """The print document of a finalised or published evaluation, charts included, in `language`.
 
     Raises `NoResult` before finalisation. Everything that reads translated text (rank labels,
     chart titles, the template) runs inside the language override.
@@ -116,10 +78,14 @@ def render_scorecard_pdf(
         card = scorecard(evaluation)
         if card is None:
             raise NoResult(evaluation.pk)
-        html = render_to_string(TEMPLATE, _context(card, language, generated or timezone.now()))
-        document = HTML(string=html, base_url=BASE_URL, url_fetcher=StaticFilesOnly())
-        pdf: bytes = document.write_pdf()
-    return pdf
+        return render_to_string(TEMPLATE, _context(card, language, generated or timezone.now()))
+
+
+def render_scorecard_pdf(
+    evaluation: Evaluation, language: str, generated: datetime | None = None
+) -> bytes:
+    """The scorecard as PDF bytes (`NoResult` before finalisation)."""
+    return html_to_pdf(scorecard_html(evaluation, language, generated))
 
 
 def pdf_filename(evaluation: Evaluation) -> str:

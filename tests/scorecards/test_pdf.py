@@ -17,14 +17,12 @@ from weasyprint import HTML
 from weasyprint.urls import FatalURLFetchingError
 
 from cityeval.scorecards.pdf import (
-    BASE_URL,
-    FetchRefused,
-    StaticFilesOnly,
     chart_svg,
     page_number_content,
     pdf_filename,
     render_scorecard_pdf,
 )
+from cityeval.scorecards.printing import BASE_URL, FetchRefused, StaticFilesOnly
 from tests.reports.conftest import World
 from tests.scorecards.conftest import Finalised, publish
 
