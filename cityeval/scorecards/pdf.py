@@ -29,9 +29,11 @@ from cityeval.scorecards.data import Scorecard, scorecard
 from cityeval.scorecards.printing import html_to_pdf
 
 TEMPLATE = "scorecards/scorecard_pdf.html"
-# Plot width of each chart in CSS pixels (1/96 in): the A4 text column is 174 mm, about 657 px,
-# and the chart's axis labels sit outside the plot width.
-CHART_WIDTHS = {"dimensions": 420, "trend": 560, "claims": 210}
+# Plot size of each chart in CSS pixels (1/96 in): the A4 text column is 174 mm, about 657 px,
+# and the axis labels sit outside the plot. Only the size differs from the page's spec; the
+# trend is lower than on screen so that the first page holds the headline and both charts.
+CHART_WIDTHS = {"dimensions": 420, "trend": 560, "claims": 200}
+CHART_HEIGHTS = {"trend": 150}
 # The document's font, also given to vl-convert so that it measures labels as they are printed.
 CHART_FONT = "Liberation Sans"
 # Indonesian number format for the charts, as the page's scorecard.js gives vega-embed (2,13).
@@ -47,10 +49,12 @@ class NoResult(Exception):
     """The evaluation has no final result yet, so there is no scorecard to print."""
 
 
-def chart_svg(spec: charts.Spec, width: int, language: str) -> str:
-    """One Vega-Lite spec drawn to SVG at a fixed plot width, loading nothing from any URL."""
+def chart_svg(spec: charts.Spec, width: int, language: str, height: int | None = None) -> str:
+    """One Vega-Lite spec drawn to SVG at a fixed plot size, loading nothing from any URL."""
     fixed = copy.deepcopy(spec)
     fixed["width"] = width  # the page's "container" width means nothing outside a browser
+    if height is not None:
+        fixed["height"] = height
     return vl_convert.vegalite_to_svg(
         fixed,
         config={"font": CHART_FONT},
@@ -63,7 +67,9 @@ def chart_svgs(card: Scorecard, language: str) -> dict[str, SafeString]:
     """The scorecard's charts as inline SVG markup, by name (vl-convert's own output)."""
     specs = charts.scorecard_charts(card.claims, card.trend, card.framework.scale)
     return {
-        name: mark_safe(chart_svg(spec, CHART_WIDTHS[name], language))  # noqa: S308
+        name: mark_safe(  # noqa: S308 (vl-convert's SVG; our labels are escaped inside it)
+            chart_svg(spec, CHART_WIDTHS[name], language, CHART_HEIGHTS.get(name))
+        )
         for name, spec in specs.items()
     }
 
