@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import vl_convert
 from django.urls import reverse
 from PIL import Image
 from pypdf import PdfReader
@@ -289,3 +290,23 @@ def test_the_file_name_names_code_region_year_and_round(finalised: Finalised) ->
     assert pdf_filename(evaluation) == "rapor-6402-kutai-kartanegara-2024-tahap-1-draf.pdf"
     publish(finalised)
     assert pdf_filename(evaluation) == "rapor-6402-kutai-kartanegara-2024-tahap-1.pdf"
+
+
+def test_charts_lose_only_what_paper_does_not_use() -> None:
+    spec = {
+        "data": {"values": [{"a": 0.5, "b": "Smart Living"}]},
+        "mark": "bar",
+        "encoding": {
+            "x": {"field": "a", "type": "quantitative"},
+            "y": {"field": "b", "type": "nominal"},
+        },
+    }
+
+    svg = chart_svg(spec, 200, "en")
+
+    assert "aria-" not in svg
+    assert 'class="' not in svg
+    assert 'display="none"' not in svg
+    assert ">Smart Living<" in svg  # labels stay
+    assert 'fill="#4c78a8"' in svg  # and the bar
+    assert svg.count("<text") == vl_convert.vegalite_to_svg({**spec, "width": 200}).count("<text")
