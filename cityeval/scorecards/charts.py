@@ -17,6 +17,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from cityeval.scorecards.data import Claim, TrendPoint
+from scoring.model import Scale
 
 Spec = dict[str, Any]
 
@@ -145,4 +146,13 @@ def claims_chart(claims: list[Claim], low: Decimal, high: Decimal) -> Spec:
                 {"field": index, "format": ".2f"},
             ],
         },
+    }
+
+
+def scorecard_charts(claims: list[Claim], trend: list[TrendPoint], scale: Scale) -> dict[str, Spec]:
+    """The scorecard's charts by name, shared by the page and the PDF so both draw the same."""
+    return {
+        "dimensions": dimensions_chart(claims, Decimal(0), scale.maximum),
+        "trend": trend_chart(trend, scale.minimum, scale.maximum),
+        "claims": claims_chart(claims, Decimal(0), scale.maximum),
     }

@@ -74,9 +74,5 @@ def _context(evaluation: Evaluation, card: Scorecard | None) -> dict[str, Any]:
         "evaluation": evaluation,
         "card": card,
         "levels": range(int(scale.minimum), int(scale.maximum) + 1),
-        "charts": {
-            "dimensions": charts.dimensions_chart(card.claims, Decimal(0), scale.maximum),
-            "trend": charts.trend_chart(card.trend, scale.minimum, scale.maximum),
-            "claims": charts.claims_chart(card.claims, Decimal(0), scale.maximum),
-        },
+        "charts": charts.scorecard_charts(card.claims, card.trend, scale),
     }

@@ -1,0 +1,39 @@
+"""`/scorecard/<pk>/pdf/`: the scorecard as a PDF download, under the page's access rules."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from cityeval.evaluations.models import EvaluationStatus
+from cityeval.scorecards.access import SignInRequired, scorecard_for
+from cityeval.scorecards.pdf import NoResult, pdf_filename, render_scorecard_pdf
+
+
+def scorecard_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """The PDF in `?lang=` (id or en), else in the reader's language (cookie or profile)."""
+    try:
+        evaluation = scorecard_for(request.user, pk)
+    except SignInRequired:
+        return redirect_to_login(request.get_full_path())
+    languages = [code for code, _name in settings.LANGUAGES]
+    language = request.GET.get("lang") or translation.get_language() or settings.LANGUAGE_CODE
+    if language not in languages:
+        return HttpResponseBadRequest(
+            _("Bahasa %(language)s tidak tersedia; pilih salah satu: %(choices)s.")
+            % {"language": language, "choices": ", ".join(languages)}
+        )
+    try:
+        pdf = render_scorecard_pdf(evaluation, language)
+    except NoResult:
+        raise Http404(_("Belum ada hasil final untuk evaluasi ini.")) from None
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{pdf_filename(evaluation)}"'
+    response["Content-Language"] = language
+    # A draft is for the team only: no shared cache may keep it.
+    published = evaluation.status == EvaluationStatus.PUBLISHED
+    response["Cache-Control"] = "private, no-cache" if published else "private, no-store"
+    return response
