@@ -27,7 +27,7 @@ class AuditQuerySet(models.QuerySet["AuditEntry"]):
     def delete(self) -> tuple[int, dict[str, int]]:
         raise AppendOnlyError("audit entries are append-only")
 
-    def bulk_create(  # type: ignore[override]
+    def bulk_create(
         self, objs: Iterable[AuditEntry], *args: Any, **kwargs: Any
     ) -> list[AuditEntry]:
         entries = list(objs)

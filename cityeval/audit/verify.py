@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from django.utils.translation import gettext as _
 
@@ -43,7 +44,7 @@ class Verdict:
         return self.broken is None
 
 
-def verify_chain(progress: Callable[[int], None] | None = None) -> Verdict:
+def verify_chain(progress: Callable[[int], Any] | None = None) -> Verdict:
     """Check every entry in id order, streaming; stop at the first broken one."""
     expected_position, previous_hash, previous_id = 1, GENESIS, None
     checked = 0
@@ -75,8 +76,12 @@ def _problem(
         return _(
             "urutan %(found)d, padahal yang diharapkan %(expected)d %(after)s: "
             "%(missing)d entri sebelumnya hilang (dihapus)."
-        ) % {"found": entry.position, "expected": expected_position, "after": after,
-             "missing": missing}
+        ) % {
+            "found": entry.position,
+            "expected": expected_position,
+            "after": after,
+            "missing": missing,
+        }
     if entry.position < expected_position:
         return _(
             "urutan %(found)d, padahal yang diharapkan %(expected)d %(after)s: "
@@ -87,8 +92,11 @@ def _problem(
             "hash entri sebelumnya yang tercatat (%(recorded)s) tidak sama dengan hash entri "
             "sebelumnya yang sebenarnya (%(actual)s) %(after)s: entri disisipkan, diganti, "
             "atau entri sebelumnya ditulis ulang."
-        ) % {"recorded": _short(entry.previous_hash), "actual": _short(previous_hash),
-             "after": after}
+        ) % {
+            "recorded": _short(entry.previous_hash),
+            "actual": _short(previous_hash),
+            "after": after,
+        }
     if hash_of(entry) != entry.entry_hash:
         return _(
             "isinya tidak lagi cocok dengan hash-nya: salah satu kolom (waktu, pelaku, "
@@ -110,8 +118,12 @@ def _head_problem(checked: int, last_hash: str) -> Broken | None:
             "log berisi %(checked)d entri yang berakhir dengan %(last)s: entri terakhir "
             "dihapus atau ditambahkan di luar aplikasi."
         )
-        % {"length": length, "head": _short(head_hash), "checked": checked,
-           "last": _short(last_hash)},
+        % {
+            "length": length,
+            "head": _short(head_hash),
+            "checked": checked,
+            "last": _short(last_hash),
+        },
     )
 
 

@@ -22,9 +22,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         total = AuditEntry.objects.count()
-        with tqdm(
-            total=total, unit=" entri", disable=options["quiet"], file=self.stderr._out
-        ) as bar:
+        with tqdm(total=total, unit=" entri", disable=bool(options["quiet"])) as bar:
             verdict = verify_chain(progress=bar.update)
         if verdict.broken is not None:
             raise CommandError(
