@@ -18,7 +18,7 @@ from typing import IO, Any
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils.translation import gettext as _
 
 from cityeval.core.backup import BackupError, database
@@ -96,8 +96,9 @@ def _dump_database(
     path: Path, report: Callable[[str, int, int], None]
 ) -> tuple[int, dict[str, int]]:
     """One transaction (a snapshot on PostgreSQL) so rows and counts agree."""
+    outermost = not connection.in_atomic_block
     with transaction.atomic():
-        if connection.vendor == "postgresql":
+        if connection.vendor == "postgresql" and outermost:
             with connection.cursor() as cursor:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
         counts = database.row_counts()
@@ -265,7 +266,12 @@ def _replace_everything(
                 source = _member_stream(archive, DATABASE)
                 rows = database.load(source, progress=step)
             # Deferred foreign keys are checked now, while a failure can still roll back.
-            connection.check_constraints()
+            try:
+                connection.check_constraints()
+            except DatabaseError as error:
+                raise BackupError(
+                    _("Data dalam arsip tidak konsisten: %(error)s") % {"error": error}
+                ) from error
             if root.exists():
                 os.replace(root, old)
             os.replace(staging / "media", root)

@@ -12,6 +12,7 @@ import datetime
 import io
 import json
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import IO, Any
 
 from django.apps import apps
@@ -97,7 +98,15 @@ def erase() -> None:
     statements = connection.ops.sql_flush(
         no_style(), [t for t in tables if t in existing], reset_sequences=False
     )
-    connection.ops.execute_sql_flush(statements)
+    if connection.vendor == "postgresql":
+        # TRUNCATE refuses tables with deferred foreign-key checks still pending in this
+        # transaction; run those checks first.
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            connection.ops.execute_sql_flush(statements)
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+    else:
+        connection.ops.execute_sql_flush(statements)
 
 
 def load(source: IO[bytes], progress: Progress | None = None) -> int:
@@ -141,7 +150,8 @@ def _deserialize(source: IO[bytes]) -> Iterator[DeserializedObject]:
 def _insert(batch: list[DeserializedObject]) -> None:
     model = type(batch[0].object)
     try:
-        model._base_manager.bulk_create([obj.object for obj in batch])
+        with _stored_times_kept(model):
+            model._base_manager.bulk_create([obj.object for obj in batch])
         for name, through, source, target in _m2m_columns(model):
             rows = [
                 through(**{source: obj.object.pk, target: related})
@@ -154,6 +164,25 @@ def _insert(batch: list[DeserializedObject]) -> None:
             _("Baris %(model)s tidak dapat dipulihkan: %(error)s")
             % {"model": model._meta.label_lower, "error": error}
         ) from error
+
+
+@contextmanager
+def _stored_times_kept(model: type[models.Model]) -> Iterator[None]:
+    """bulk_create stamps `auto_now` fields with the current time; a restore keeps the stored
+    one, as `loaddata` does."""
+    stamped = [
+        field
+        for field in model._meta.concrete_fields
+        if isinstance(field, models.DateField) and (field.auto_now or field.auto_now_add)
+    ]
+    saved = [(field.auto_now, field.auto_now_add) for field in stamped]
+    for field in stamped:
+        field.auto_now = field.auto_now_add = False
+    try:
+        yield
+    finally:
+        for field, (auto_now, auto_now_add) in zip(stamped, saved, strict=True):
+            field.auto_now, field.auto_now_add = auto_now, auto_now_add
 
 
 def _m2m_columns(
