@@ -29,7 +29,8 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 DATA_DIR = env_path("CITYEVAL_DATA_DIR", BASE_DIR / "var")
 # SQLite cannot create the folder of its file; make the data folder before the first connection.
 DATA_DIR.mkdir(parents=True, exist_ok=True)
-MEDIA_ROOT = DATA_DIR / "media"
+# Evidence files; on several application servers a shared volume mounted on every one of them.
+MEDIA_ROOT = env_path("CITYEVAL_MEDIA_DIR", DATA_DIR / "media")
 MEDIA_URL = "/media-not-served/"  # evidence is served only through permission-checked views
 STATIC_ROOT = DATA_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)

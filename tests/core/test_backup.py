@@ -315,3 +315,16 @@ def test_a_bad_row_rolls_back_rows_and_files(archive: Path) -> None:
     members["manifest.json"] = json.dumps(manifest).encode()
     write_members(archive, members)
     assert "999999" in refused(archive)
+
+
+def test_restore_replaces_the_evidence_folder_contents_in_place(archive: Path) -> None:
+    # MEDIA_ROOT may be the mount point of a shared volume: it stays, its contents change.
+    root = Path(settings.MEDIA_ROOT)
+    stray = root / "lain" / "sisa.bin"
+    stray.parent.mkdir()
+    stray.write_bytes(b"tidak ada di arsip")
+    before = root.stat().st_ino
+    restore_backup(archive, replace=True)
+    assert root.stat().st_ino == before
+    assert not stray.exists()
+    assert sorted(p.name for p in root.iterdir()) == ["evidence"]

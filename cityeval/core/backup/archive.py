@@ -41,6 +41,8 @@ READ_SIZE = 1024 * 1024
 DAMAGED = (tarfile.ReadError, EOFError, zlib.error, gzip.BadGzipFile)
 # Half-written uploads (evidence/storage.py) are not evidence yet.
 PARTIAL_SUFFIX = ".part"
+# A restore's working folder inside MEDIA_ROOT; never part of a backup.
+STAGING_PREFIX = ".restore-"
 
 Progress = Callable[[str, int, int], Any]  # (stage, done so far in this stage, stage total)
 
@@ -122,8 +124,11 @@ def media_files() -> list[tuple[str, Path]]:
         return []
     found = []
     for path in sorted(root.rglob("*")):
+        relative = path.relative_to(root)
+        if relative.parts[0].startswith(STAGING_PREFIX):
+            continue
         if path.is_file() and not path.is_symlink() and not path.name.endswith(PARTIAL_SUFFIX):
-            found.append((MEDIA_PREFIX + path.relative_to(root).as_posix(), path))
+            found.append((MEDIA_PREFIX + relative.as_posix(), path))
     return found
 
 
@@ -204,10 +209,13 @@ def restore_backup(path: Path, *, replace: bool, progress: Progress | None = Non
             % {"tables": ", ".join(filled[:5])}
         )
     report = _reporter(progress)
-    data_dir = Path(settings.DATA_DIR)
-    staging = Path(tempfile.mkdtemp(dir=data_dir, prefix=".restore-"))
+    # Inside MEDIA_ROOT: the same file system, so every move below is a rename, and MEDIA_ROOT
+    # may be a mount point of shared storage (which cannot itself be renamed).
+    root = media_root()
+    root.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(dir=root, prefix=STAGING_PREFIX))
     try:
-        files = _extract_media(path, manifest, staging / "media", report)
+        files = _extract_media(path, manifest, staging / "new", report)
         rows = _replace_everything(path, manifest, staging, report)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
@@ -248,8 +256,6 @@ def _replace_everything(
     path: Path, manifest: Manifest, staging: Path, report: Callable[[str, int, int], None]
 ) -> int:
     """One transaction for the rows; the evidence folder is swapped just before it commits."""
-    root = media_root()
-    old = staging / "previous-media"
     swapped = False
     total = sum(manifest.row_counts.values())
     done = 0
@@ -272,17 +278,31 @@ def _replace_everything(
                 raise BackupError(
                     _("Data dalam arsip tidak konsisten: %(error)s") % {"error": error}
                 ) from error
-            if root.exists():
-                os.replace(root, old)
-            os.replace(staging / "media", root)
+            _swap_media(staging)
             swapped = True
     except BaseException:
         if swapped:
-            os.replace(root, staging / "restored-media")
-            if old.exists():
-                os.replace(old, root)
+            _swap_media(staging, back=True)
         raise
     return rows
+
+
+def _swap_media(staging: Path, *, back: bool = False) -> None:
+    """Move MEDIA_ROOT's entries out to `staging/old` and the restored ones in from
+    `staging/new` (`back=True` undoes it). Each move is a rename within one file system."""
+    root = media_root()
+    incoming, outgoing = (
+        (staging / "old", staging / "new") if back else (staging / "new", staging / "old")
+    )
+    outgoing.mkdir(exist_ok=True)
+    for entry in _entries(root, staging):
+        os.replace(entry, outgoing / entry.name)
+    for entry in list(incoming.iterdir()):
+        os.replace(entry, root / entry.name)
+
+
+def _entries(root: Path, staging: Path) -> list[Path]:
+    return [entry for entry in root.iterdir() if entry != staging]
 
 
 # ----------------------------------------------------------------------------- tar helpers
