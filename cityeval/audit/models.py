@@ -31,7 +31,8 @@ class AuditQuerySet(models.QuerySet["AuditEntry"]):
         self, objs: Iterable[AuditEntry], *args: Any, **kwargs: Any
     ) -> list[AuditEntry]:
         entries = list(objs)
-        with transaction.atomic(using=self.db):
+        # No savepoint: a failed audit insert must fail the writer's whole transaction anyway.
+        with transaction.atomic(using=self.db, savepoint=False):
             chain.link(entries)
             return super().bulk_create(entries, *args, **kwargs)
 
@@ -90,7 +91,7 @@ class AuditEntry(models.Model):
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
             raise AppendOnlyError("audit entries are append-only")
-        with transaction.atomic(using=kwargs.get("using")):
+        with transaction.atomic(using=kwargs.get("using"), savepoint=False):
             chain.link([self])
             super().save(*args, **kwargs)
 
