@@ -328,3 +328,31 @@ def test_restore_replaces_the_evidence_folder_contents_in_place(archive: Path) -
     assert root.stat().st_ino == before
     assert not stray.exists()
     assert sorted(p.name for p in root.iterdir()) == ["evidence"]
+
+
+def test_a_swap_that_fails_half_way_puts_the_old_files_back(
+    archive: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cityeval.core.backup import archive as archive_module
+
+    real_move = archive_module._move
+    calls = []
+
+    def move_then_fail(source: Path, target: Path, moves: list[tuple[Path, Path]]) -> None:
+        # The third rename fails: the swap stops half-way, old entries partly moved out.
+        calls.append(source)
+        if len(calls) == 3:
+            raise OSError("disk gone during the swap")
+        real_move(source, target, moves)
+
+    monkeypatch.setattr(archive_module, "_move", move_then_fail)
+    root = Path(settings.MEDIA_ROOT)
+    (root / "catatan.txt").write_bytes(b"milik instalasi ini")
+    (root / "lain").mkdir()
+    (root / "lain" / "x.bin").write_bytes(b"x")
+    rows, files = every_row(), every_file()
+    with pytest.raises(OSError, match="disk gone"):
+        restore_backup(archive, replace=True)
+    assert every_row() == rows
+    assert every_file() == files
+    assert not [p for p in root.iterdir() if p.name.startswith(".restore-")]

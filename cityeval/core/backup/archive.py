@@ -256,7 +256,7 @@ def _replace_everything(
     path: Path, manifest: Manifest, staging: Path, report: Callable[[str, int, int], None]
 ) -> int:
     """One transaction for the rows; the evidence folder is swapped just before it commits."""
-    swapped = False
+    moves: list[tuple[Path, Path]] = []
     total = sum(manifest.row_counts.values())
     done = 0
 
@@ -278,27 +278,34 @@ def _replace_everything(
                 raise BackupError(
                     _("Data dalam arsip tidak konsisten: %(error)s") % {"error": error}
                 ) from error
-            _swap_media(staging)
-            swapped = True
+            _swap_media(staging, moves)
     except BaseException:
-        if swapped:
-            _swap_media(staging, back=True)
+        _undo(moves)
         raise
     return rows
 
 
-def _swap_media(staging: Path, *, back: bool = False) -> None:
+def _swap_media(staging: Path, moves: list[tuple[Path, Path]]) -> None:
     """Move MEDIA_ROOT's entries out to `staging/old` and the restored ones in from
-    `staging/new` (`back=True` undoes it). Each move is a rename within one file system."""
+    `staging/new`, noting every rename in `moves` so `_undo` can reverse even a swap that
+    stopped half-way. Every move is a rename within one file system."""
     root = media_root()
-    incoming, outgoing = (
-        (staging / "old", staging / "new") if back else (staging / "new", staging / "old")
-    )
-    outgoing.mkdir(exist_ok=True)
+    old = staging / "old"
+    old.mkdir(exist_ok=True)
     for entry in _entries(root, staging):
-        os.replace(entry, outgoing / entry.name)
-    for entry in list(incoming.iterdir()):
-        os.replace(entry, root / entry.name)
+        _move(entry, old / entry.name, moves)
+    for entry in list((staging / "new").iterdir()):
+        _move(entry, root / entry.name, moves)
+
+
+def _move(source: Path, target: Path, moves: list[tuple[Path, Path]]) -> None:
+    os.replace(source, target)
+    moves.append((source, target))
+
+
+def _undo(moves: list[tuple[Path, Path]]) -> None:
+    for source, target in reversed(moves):
+        os.replace(target, source)
 
 
 def _entries(root: Path, staging: Path) -> list[Path]:
