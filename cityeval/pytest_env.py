@@ -7,6 +7,8 @@ import os
 os.environ.setdefault("CITYEVAL_DEBUG", "0")
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-that-is-long-enough-0123456789")
 os.environ.setdefault("SECURE_COOKIES", "0")
+# The test client and the live server speak plain HTTP.
+os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
 # Playwright's sync API runs an event loop in the test thread; Django would otherwise refuse ORM
 # calls made from the same test.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")

@@ -1,12 +1,19 @@
-"""The append-only audit log: who changed what, when, from what, to what."""
+"""The append-only audit log: who changed what, when, from what, to what.
+
+Entries are chained by hashes (see `chain.py`): each carries the hash of the one before it.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from cityeval.audit import chain
 
 
 class AppendOnlyError(Exception):
@@ -20,6 +27,15 @@ class AuditQuerySet(models.QuerySet["AuditEntry"]):
     def delete(self) -> tuple[int, dict[str, int]]:
         raise AppendOnlyError("audit entries are append-only")
 
+    def bulk_create(
+        self, objs: Iterable[AuditEntry], *args: Any, **kwargs: Any
+    ) -> list[AuditEntry]:
+        entries = list(objs)
+        # No savepoint: a failed audit insert must fail the writer's whole transaction anyway.
+        with transaction.atomic(using=self.db, savepoint=False):
+            chain.link(entries)
+            return super().bulk_create(entries, *args, **kwargs)
+
     def for_target(self, target: models.Model) -> AuditQuerySet:
         return self.filter(target_type=target._meta.label_lower, target_id=str(target.pk))
 
@@ -28,7 +44,8 @@ class AuditQuerySet(models.QuerySet["AuditEntry"]):
 
 
 class AuditEntry(models.Model):
-    at = models.DateTimeField(_("waktu"), auto_now_add=True, db_index=True)
+    # Set before saving (not auto_now_add) because the time is part of the entry's hash.
+    at = models.DateTimeField(_("waktu"), default=timezone.now, db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -55,6 +72,10 @@ class AuditEntry(models.Model):
     before = models.JSONField(_("sebelum"), null=True, blank=True)
     after = models.JSONField(_("sesudah"), null=True, blank=True)
     note = models.TextField(_("catatan"), blank=True)
+    # The hash chain (chain.py): 1, 2, 3, … in the order the entries were written.
+    position = models.PositiveBigIntegerField(_("urutan dalam rantai"), unique=True)
+    previous_hash = models.CharField(_("hash entri sebelumnya"), max_length=64, blank=True)
+    entry_hash = models.CharField(_("hash entri"), max_length=64)
 
     objects = AuditQuerySet.as_manager()
 
@@ -70,7 +91,23 @@ class AuditEntry(models.Model):
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
             raise AppendOnlyError("audit entries are append-only")
-        super().save(*args, **kwargs)
+        with transaction.atomic(using=kwargs.get("using"), savepoint=False):
+            chain.link([self])
+            super().save(*args, **kwargs)
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise AppendOnlyError("audit entries are append-only")
+
+
+class AuditChainHead(models.Model):
+    """The one row that holds the end of the hash chain; appending locks it."""
+
+    length = models.PositiveBigIntegerField(default=0)
+    last_hash = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("ujung rantai audit")
+        verbose_name_plural = _("ujung rantai audit")
+
+    def __str__(self) -> str:
+        return f"{self.length} {self.last_hash[:12]}"

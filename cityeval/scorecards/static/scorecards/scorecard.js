@@ -11,7 +11,14 @@
       var source = document.getElementById(el.getAttribute("data-vega-spec"));
       if (!source) { return; }
       var spec = JSON.parse(source.textContent);
-      window.vegaEmbed(el, spec, { actions: false, renderer: "svg", formatLocale: locale }).catch(function (error) {
+      // ast: Vega's expression interpreter instead of `new Function` (the CSP forbids eval);
+      // no default styles: vega-embed and its tooltip would add <style> elements, which the
+      // CSP refuses; their few rules are in css/cityeval.css.
+      var options = {
+        actions: false, renderer: "svg", formatLocale: locale, ast: true, defaultStyle: false,
+        tooltip: { disableDefaultStyle: true }
+      };
+      window.vegaEmbed(el, spec, options).catch(function (error) {
         el.textContent = el.getAttribute("data-error") || String(error);
         console.error(error);
       });

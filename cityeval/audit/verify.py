@@ -1,0 +1,131 @@
+"""Walking the audit hash chain to find the first entry that was changed, removed or added."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from cityeval.audit.chain import GENESIS, HEAD_ID, hash_of
+from cityeval.audit.models import AuditChainHead, AuditEntry
+
+CHUNK = 2000
+
+
+@dataclass(frozen=True)
+class Broken:
+    """The first place where the chain does not hold."""
+
+    entry_id: int | None  # None when the problem is the chain's end (the head row)
+    at: datetime | None
+    reason: str
+
+    def describe(self) -> str:
+        if self.entry_id is None:
+            return self.reason
+        when = self.at.isoformat() if self.at else "?"
+        return _("Entri #%(id)s (%(at)s): %(reason)s") % {
+            "id": self.entry_id,
+            "at": when,
+            "reason": self.reason,
+        }
+
+
+@dataclass(frozen=True)
+class Verdict:
+    checked: int
+    broken: Broken | None
+
+    @property
+    def ok(self) -> bool:
+        return self.broken is None
+
+
+def verify_chain(progress: Callable[[int], Any] | None = None) -> Verdict:
+    """Check every entry in id order, streaming; stop at the first broken one."""
+    expected_position, previous_hash, previous_id = 1, GENESIS, None
+    checked = 0
+    entries = AuditEntry.objects.order_by("id").iterator(chunk_size=CHUNK)
+    for entry in entries:
+        problem = _problem(entry, expected_position, previous_hash, previous_id)
+        if problem:
+            return Verdict(checked, Broken(entry.pk, entry.at, problem))
+        checked += 1
+        expected_position += 1
+        previous_hash, previous_id = entry.entry_hash, entry.pk
+        if progress and checked % CHUNK == 0:
+            progress(CHUNK)
+    if progress:
+        progress(checked % CHUNK)
+    return Verdict(checked, _head_problem(checked, previous_hash))
+
+
+def _problem(
+    entry: AuditEntry, expected_position: int, previous_hash: str, previous_id: int | None
+) -> str | None:
+    after = (
+        _("setelah entri #%(id)s") % {"id": previous_id}
+        if previous_id
+        else _("sebagai entri pertama")
+    )
+    if entry.position > expected_position:
+        missing = entry.position - expected_position
+        return _(
+            "urutan %(found)d, padahal yang diharapkan %(expected)d %(after)s: "
+            "%(missing)d entri sebelumnya hilang (dihapus)."
+        ) % {
+            "found": entry.position,
+            "expected": expected_position,
+            "after": after,
+            "missing": missing,
+        }
+    if entry.position < expected_position:
+        return _(
+            "urutan %(found)d, padahal yang diharapkan %(expected)d %(after)s: "
+            "entri disisipkan atau urutannya diubah."
+        ) % {"found": entry.position, "expected": expected_position, "after": after}
+    if entry.previous_hash != previous_hash:
+        return _(
+            "hash entri sebelumnya yang tercatat (%(recorded)s) tidak sama dengan hash entri "
+            "sebelumnya yang sebenarnya (%(actual)s) %(after)s: entri disisipkan, diganti, "
+            "atau entri sebelumnya ditulis ulang."
+        ) % {
+            "recorded": _short(entry.previous_hash),
+            "actual": _short(previous_hash),
+            "after": after,
+        }
+    if hash_of(entry) != entry.entry_hash:
+        return _(
+            "isinya tidak lagi cocok dengan hash-nya: salah satu kolom (waktu, pelaku, "
+            "tindakan, objek, sebelum, sesudah, catatan) diubah setelah ditulis."
+        )
+    return None
+
+
+def _head_problem(checked: int, last_hash: str) -> Broken | None:
+    head = AuditChainHead.objects.filter(pk=HEAD_ID).first()
+    length, head_hash = (head.length, head.last_hash) if head else (0, GENESIS)
+    if length == checked and head_hash == last_hash:
+        return None
+    return Broken(
+        None,
+        None,
+        _(
+            "Ujung rantai mencatat %(length)d entri yang berakhir dengan hash %(head)s, tetapi "
+            "log berisi %(checked)d entri yang berakhir dengan %(last)s: entri terakhir "
+            "dihapus atau ditambahkan di luar aplikasi."
+        )
+        % {
+            "length": length,
+            "head": _short(head_hash),
+            "checked": checked,
+            "last": _short(last_hash),
+        },
+    )
+
+
+def _short(digest: str) -> str:
+    return digest[:12] if digest else _("(kosong)")
