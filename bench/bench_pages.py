@@ -131,6 +131,10 @@ def server_env(data_dir: Path) -> dict[str, str]:
             "CITYEVAL_DATA_DIR": str(data_dir),
             "SECRET_KEY": env.get("SECRET_KEY") or secrets.token_urlsafe(48),
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
+            # Plain HTTP on loopback: no redirect to HTTPS, cookies sent without TLS.
+            "SECURE_SSL_REDIRECT": "0",
+            "SECURE_COOKIES": "0",
+            "LOG_LEVEL": "WARNING",
             "EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
             "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")])),
         }

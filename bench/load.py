@@ -366,7 +366,8 @@ def main() -> int:
         **os.environ,
         "CITYEVAL_DEBUG": "0",
         "SECRET_KEY": os.environ.get("SECRET_KEY") or secrets.token_urlsafe(50),
-        "SECURE_COOKIES": "0",  # plain HTTP on loopback
+        "SECURE_COOKIES": "0",
+        "SECURE_SSL_REDIRECT": "0",  # plain HTTP on loopback: no redirect to HTTPS
         "ALLOWED_HOSTS": "127.0.0.1",
         "LOG_LEVEL": "WARNING",
     }
