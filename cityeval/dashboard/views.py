@@ -12,11 +12,13 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 
 from cityeval.accounts.access import scope_of
+from cityeval.dashboard.cache import cached_board
 from cityeval.dashboard.charts import consistency_chart, distribution_chart
 from cityeval.dashboard.data import dashboard
-from cityeval.dashboard.forms import DashboardForm
+from cityeval.dashboard.forms import DashboardForm, Filters
 from cityeval.evaluations.models import Cycle
 from cityeval.exports.access import public_cycles
 
@@ -39,17 +41,31 @@ def public(request: HttpRequest) -> HttpResponse:
 def _page(request: HttpRequest, cycles: Sequence[Cycle], *, public: bool) -> HttpResponse:
     form = DashboardForm(request.GET or None, cycles=list(cycles))
     cycle = form.chosen_cycle()
-    board = None
-    if cycle is not None:
-        board = dashboard(cycle, cycles, form.filters(), public=public)
-    chart = distribution_chart(board.bins) if board is not None else None
-    found = board.consistency if board is not None else None
-    consistency = consistency_chart(found.dimensions) if found and not found.empty else None
-    context = {
-        "form": form,
+    context: dict[str, object] = {"form": form, "public": public, "board": None}
+    if cycle is not None and public:
+        filters = form.filters()
+        context["board_html"] = cached_board(
+            cycle,
+            filters,
+            lambda: render_to_string(
+                "dashboard/_board.html", _board_context(cycle, cycles, filters, public=True)
+            ),
+        )
+    elif cycle is not None:
+        context.update(_board_context(cycle, cycles, form.filters(), public=False))
+    return render(request, "dashboard/dashboard.html", context)
+
+
+def _board_context(
+    cycle: Cycle, cycles: Sequence[Cycle], filters: Filters, *, public: bool
+) -> dict[str, object]:
+    board = dashboard(cycle, cycles, filters, public=public)
+    found = board.consistency
+    return {
         "board": board,
         "public": public,
-        "chart": chart,
-        "consistency_chart": consistency,
+        "chart": distribution_chart(board.bins),
+        "consistency_chart": consistency_chart(found.dimensions)
+        if found and not found.empty
+        else None,
     }
-    return render(request, "dashboard/dashboard.html", context)
