@@ -13,7 +13,7 @@ import time
 
 from django.conf import settings
 from django.core.cache import cache
-from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from cityeval.api.errors import ApiError
 
@@ -38,7 +38,11 @@ def check_rate(token_id: int) -> None:
         raise ApiError(
             429,
             "rate_limited",
-            _("Terlalu banyak permintaan: coba lagi dalam %(seconds)d detik.")
+            ngettext(
+                "Terlalu banyak permintaan: coba lagi dalam %(seconds)d detik.",
+                "Terlalu banyak permintaan: coba lagi dalam %(seconds)d detik.",
+                retry_after,
+            )
             % {"seconds": retry_after},
             {"limit": limit, "period_seconds": period, "retry_after": retry_after},
             headers={"Retry-After": str(retry_after)},

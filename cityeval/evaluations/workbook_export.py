@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
@@ -257,7 +258,11 @@ def _write_guide(sheet: Worksheet, evaluation: Evaluation, meta: fmt.Meta, now: 
         _("Penilaian mandiri: %(region)s") % {"region": evaluation.region.full_name},
         _("Siklus %(cycle)s · instrumen %(framework)s")
         % {"cycle": evaluation.cycle, "framework": meta.framework_ref},
-        _("Diunduh oleh %(who)s pada %(when)s; berisi %(count)d butir yang dapat Anda isi.")
+        ngettext(
+            "Diunduh oleh %(who)s pada %(when)s; berisi %(count)d butir yang dapat Anda isi.",
+            "Diunduh oleh %(who)s pada %(when)s; berisi %(count)d butir yang dapat Anda isi.",
+            len(meta.rows),
+        )
         % {"who": meta.downloaded_by, "when": when, "count": len(meta.rows)},
         "",
         _("Cara mengisi"),

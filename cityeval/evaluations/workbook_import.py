@@ -23,6 +23,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.workbook import Workbook
 
@@ -45,7 +46,11 @@ class WorkbookRejected(Exception):
     def __init__(self, errors: Sequence[RowError]) -> None:
         self.errors = list(errors)
         super().__init__(
-            _("%(n)s masalah ditemukan di buku kerja; tidak ada yang disimpan.")
+            ngettext(
+                "%(n)s masalah ditemukan di buku kerja; tidak ada yang disimpan.",
+                "%(n)s masalah ditemukan di buku kerja; tidak ada yang disimpan.",
+                len(self.errors),
+            )
             % {"n": len(self.errors)}
         )
 
