@@ -28,7 +28,13 @@ from django.utils import timezone
 from cityeval.dashboard.charts import Bin, bins
 from cityeval.dashboard.consistency import Consistency, consistency, region_map
 from cityeval.dashboard.forms import Filters
-from cityeval.evaluations.models import Cycle, Evaluation, EvaluationStatus, ItemValue, Round
+from cityeval.evaluations.models import (
+    Cycle,
+    Evaluation,
+    EvaluationStatus,
+    ItemValue,
+    cycle_order,
+)
 from cityeval.exports.builder import published_figure, rounding_places
 from cityeval.frameworks.models import FrameworkNode
 from cityeval.frameworks.tags import dimension_names
@@ -47,7 +53,6 @@ from scoring.rank import competition_ranks, improvement
 MOST_IMPROVED = 10
 # G100SC groups its quick-win items (one per smart dimension, QW-GOV...) under this node.
 QUICK_WIN_GROUP = "QW"
-ROUND_ORDER = {value: position for position, value in enumerate(Round.values)}
 # The scorecard link is reversed once per page with this stand-in id, then the id is put in:
 # a `{% url %}` for each of 514 rows was about a third of the national dashboard's rendering.
 STAND_IN_ID = 987654321
@@ -190,7 +195,7 @@ def previous_cycle(cycle: Cycle, cycles: Sequence[Cycle]) -> Cycle | None:
     """The same program's cycle just before `cycle` among `cycles`."""
 
     def order(c: Cycle) -> tuple[int, int]:
-        return (c.year, ROUND_ORDER.get(c.round, 0))
+        return cycle_order(c.year, c.round)
 
     earlier = [c for c in cycles if c.program == cycle.program and order(c) < order(cycle)]
     return max(earlier, key=order, default=None)

@@ -17,6 +17,15 @@ class Round(models.TextChoices):
     TAHAP_2 = "tahap_2", _("Tahap II")
 
 
+# Rounds of one year in the order they happen (the order in which `Round` declares them).
+ROUND_ORDER = {value: position for position, value in enumerate(Round.values)}
+
+
+def cycle_order(year: int, round_: str) -> tuple[int, int]:
+    """Sort key of a cycle of a program: earlier years first, then rounds in their order."""
+    return (year, ROUND_ORDER.get(round_, 0))
+
+
 class Cycle(models.Model):
     """One evaluation round of a program. It pins the framework version it uses.
 

@@ -12,13 +12,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
-from cityeval.evaluations.models import Evaluation, ItemValue
+from cityeval.evaluations.models import Evaluation, ItemValue, cycle_order
 from cityeval.frameworks.convert import to_scoring
 from cityeval.results.models import ResultSnapshot
 from scoring.engine import RegionScore, score_region
 from scoring.model import Framework, MissingPolicy
-
-ROUND_ORDER = {"annual": 0, "tahap_1": 1, "tahap_2": 2}
 
 Values = dict[str, Decimal | None]
 
@@ -54,14 +52,12 @@ def working_values(evaluation: Evaluation) -> Values:
 def earlier_evaluations(evaluation: Evaluation) -> list[Evaluation]:
     """The region's evaluations in earlier cycles of the same program, latest first."""
     cycle = evaluation.cycle
-    here = (cycle.year, ROUND_ORDER.get(cycle.round, 0))
+    here = cycle_order(cycle.year, cycle.round)
     candidates = Evaluation.objects.filter(
         region_id=evaluation.region_id, cycle__program=cycle.program, cycle__year__lte=cycle.year
     ).select_related("cycle")
-    earlier = [e for e in candidates if (e.cycle.year, ROUND_ORDER.get(e.cycle.round, 0)) < here]
-    return sorted(
-        earlier, key=lambda e: (e.cycle.year, ROUND_ORDER.get(e.cycle.round, 0)), reverse=True
-    )
+    earlier = [e for e in candidates if cycle_order(e.cycle.year, e.cycle.round) < here]
+    return sorted(earlier, key=lambda e: cycle_order(e.cycle.year, e.cycle.round), reverse=True)
 
 
 def previous_values(evaluation: Evaluation) -> Values | None:
@@ -69,7 +65,7 @@ def previous_values(evaluation: Evaluation) -> Values | None:
     for earlier in earlier_evaluations(evaluation):
         snapshot = ResultSnapshot.objects.filter(evaluation=earlier, is_current=True).first()
         if snapshot is not None:
-            return _decimals(snapshot.inputs)
+            return decimals(snapshot.inputs)
     return None
 
 
@@ -87,5 +83,6 @@ def as_text(value: Decimal | None) -> str | None:
     return None if value is None else str(value)
 
 
-def _decimals(inputs: Mapping[str, object]) -> Values:
-    return {code: None if v is None else Decimal(str(v)) for code, v in inputs.items()}
+def decimals(inputs: Mapping[str, object] | None) -> Values:
+    """Stored JSON inputs (numbers or strings) as exact Decimals; None stays None."""
+    return {code: None if v is None else Decimal(str(v)) for code, v in (inputs or {}).items()}

@@ -20,15 +20,15 @@ is one of the missing-value policies drawn when the region has an earlier result
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from cityeval.audit.log import record
-from cityeval.evaluations.models import Cycle, EvaluationStatus, Round
+from cityeval.evaluations.models import Cycle, EvaluationStatus, cycle_order
 from cityeval.frameworks.convert import to_scoring
 from cityeval.regions.models import PeerGroup
+from cityeval.reports.scores import decimals
 from cityeval.results.models import RankAnalysis, RankInterval, RankScope, ResultSnapshot
 from scoring.uncertainty import MonteCarlo, Uncertainty, rank_uncertainty_matrix
 from scoring.vector import compile_framework, value_matrix
@@ -38,7 +38,6 @@ from scoring.vector import compile_framework, value_matrix
 DRAWS = 2000
 SEED = 2017  # the program's first cohort; recorded with every analysis
 SETTINGS = MonteCarlo(draws=DRAWS, seed=SEED)
-ROUND_ORDER = {value: position for position, value in enumerate(Round.values)}
 
 
 @dataclass(frozen=True)
@@ -126,13 +125,13 @@ def _published(cycle: Cycle) -> list[_Result]:
         )
     )
     return [
-        _Result(pk, region, province, _decimals(inputs)) for pk, region, province, inputs in rows
+        _Result(pk, region, province, decimals(inputs)) for pk, region, province, inputs in rows
     ]
 
 
 def _earlier_inputs(cycle: Cycle, region_ids: list[int]) -> dict[int, dict[str, Decimal | None]]:
     """Region id -> the inputs of its latest published result in an earlier cycle (one query)."""
-    here = (cycle.year, ROUND_ORDER.get(cycle.round, 0))
+    here = cycle_order(cycle.year, cycle.round)
     rows = (
         ResultSnapshot.objects.filter(
             is_current=True,
@@ -148,10 +147,10 @@ def _earlier_inputs(cycle: Cycle, region_ids: list[int]) -> dict[int, dict[str, 
     )
     latest: dict[int, tuple[tuple[int, int], dict[str, Any]]] = {}
     for region, year, round_, inputs in rows:
-        order = (year, ROUND_ORDER.get(round_, 0))
+        order = cycle_order(year, round_)
         if order < here and (region not in latest or order > latest[region][0]):
             latest[region] = (order, inputs)
-    return {region: _decimals(inputs) for region, (_order, inputs) in latest.items()}
+    return {region: decimals(inputs) for region, (_order, inputs) in latest.items()}
 
 
 def _groups(results: list[_Result]) -> dict[str, list[int]]:
@@ -202,7 +201,3 @@ def _intervals(
                 )
             )
     return rows
-
-
-def _decimals(inputs: Mapping[str, object] | None) -> dict[str, Decimal | None]:
-    return {code: None if v is None else Decimal(str(v)) for code, v in (inputs or {}).items()}

@@ -13,13 +13,13 @@ from decimal import Decimal
 
 from django.db.models import Q
 
-from cityeval.evaluations.models import Evaluation, EvaluationStatus, ItemValue
+from cityeval.evaluations.models import Evaluation, EvaluationStatus, ItemValue, cycle_order
 from cityeval.frameworks.convert import to_scoring
 from cityeval.frameworks.models import FrameworkNode
 from cityeval.reports.followups import FollowUpRow, follow_up_rows
 from cityeval.reports.models import AssessorReport
 from cityeval.reports.pages import Result, Section, report_sections, result_of
-from cityeval.reports.scores import ROUND_ORDER, previous_values
+from cityeval.reports.scores import previous_values
 from cityeval.results.intervals import evaluation_intervals
 from cityeval.results.models import ResultSnapshot
 from cityeval.scorecards.progress import ProgressTable, progress_table
@@ -207,7 +207,7 @@ def _claims(
 
 
 def _order(evaluation: Evaluation) -> tuple[int, int]:
-    return (evaluation.cycle.year, ROUND_ORDER.get(evaluation.cycle.round, 0))
+    return cycle_order(evaluation.cycle.year, evaluation.cycle.round)
 
 
 def _cycle_label(evaluation: Evaluation) -> str:

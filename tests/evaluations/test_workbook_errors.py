@@ -153,8 +153,8 @@ CASES: list[tuple[str, Callable[[Workbook], None], list[Problem]]] = [
     ("garbled identity", garble_meta, [("_meta", None, "—", "rusak atau diubah")]),
     (
         "unknown item code",
-        cell_at(ROW, "code", "XXX-99"),
-        [("Butir", ROW, "A (Kode)", "XXX-99 tidak dikenal dalam instrumen G100SC@2022")],
+        cell_at(ROW, "code", "ZZZ-99"),
+        [("Butir", ROW, "A (Kode)", "ZZZ-99 tidak dikenal dalam instrumen G100SC@2022")],
     ),
     (
         "empty code on a filled row",
