@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cityeval.accounts import lockout
 from cityeval.accounts.access import Scope
-from cityeval.accounts.models import Language, Role
+from cityeval.accounts.models import Language, Role, RoleGrant
 from cityeval.accounts.people_access import grantable_roles, manageable_regions
 from cityeval.regions.models import OPD, Region
 
@@ -126,14 +126,28 @@ class GrantForm(forms.Form):
         role = data.get("role")
         if role in (Role.PROGRAM_ADMIN, Role.ASSESSOR):
             data["region"] = data["opd"] = None
-        elif role in (Role.COORDINATOR, Role.VIEWER):
+        elif role == Role.COORDINATOR:
             data["opd"] = None
         if role == Role.COORDINATOR and data.get("region") is None:
             self.add_error("region", _("Pilih kabupaten/kota yang dikoordinasikan."))
         if role == Role.CONTRIBUTOR and data.get("opd") is None:
             self.add_error("opd", _("Pilih perangkat daerah tempat kontributor bekerja."))
+        if role == Role.VIEWER and data.get("opd") is not None:
+            # Dropping the OPD would leave a viewer without a region: a national viewer.
+            self.add_error(
+                "opd",
+                _("Peninjau melihat satu kabupaten/kota atau seluruh negeri, bukan satu OPD."),
+            )
         if role:
             data["role"] = Role(role)
+        opd = data.get("opd")
+        if role and not self.errors and opd is not None and data.get("region") is None:
+            data["region"] = opd.region
+        if role and not self.errors:
+            try:
+                RoleGrant(role=role, region=data.get("region"), opd=opd).clean()
+            except ValidationError as error:
+                self.add_error(None, error)
         return data
 
 

@@ -93,13 +93,29 @@ def grant_for_revoking(user: AnyUser, person: User, grant_pk: int) -> RoleGrant:
     return grant
 
 
+def may_grant(scope: Scope, *, role: str, region_id: int | None, opd_region_id: int | None) -> bool:
+    """Whether someone with this scope may store a grant with exactly this role and scope.
+
+    The one rule behind every grant (`services.authorise_grant` applies it to the grant as it
+    will be stored): a program admin grants anything; a region coordinator grants only a
+    contributor or viewer role inside a region they coordinate, never a national scope.
+    """
+    if scope.admin:
+        return True
+    if role not in COORDINATOR_GRANTABLE or region_id is None:
+        return False
+    regions = scope.coordinator_regions
+    return region_id in regions and (opd_region_id is None or opd_region_id in regions)
+
+
 def check_grant(
     user: AnyUser, *, role: str | None, region_id: str | None, opd_id: str | None
 ) -> tuple[Region | None, OPD | None]:
     """Check the raw role, region and OPD of a submitted grant before the form sees them.
 
     Another region or another region's OPD answers 404; a role a coordinator may not grant, or a
-    national grant, answers 403. Values that are not ids are left for the form to reject.
+    national grant, answers 403. Values that are not ids are left for the form to reject. This
+    only answers early with the right status; the service decides on the cleaned grant.
     """
     scope = manager_scope(user)
     if not scope.admin and role in Role.values and role not in COORDINATOR_GRANTABLE:
