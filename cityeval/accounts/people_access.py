@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 from cityeval.accounts.access import AnyUser, Scope, opd_for_managing, region_for_managing, scope_of
 from cityeval.accounts.models import Role, RoleGrant, User
@@ -20,6 +21,11 @@ from cityeval.regions.models import OPD, Region
 
 StrOrPromise = str | Promise
 COORDINATOR_GRANTABLE = frozenset({Role.CONTRIBUTOR, Role.VIEWER})
+GRANT_REFUSED = _(
+    "Anda tidak berwenang memberikan peran ini dengan cakupan tersebut. Koordinator daerah hanya "
+    "memberikan peran kontributor atau peninjau di kabupaten/kota yang dikoordinasikannya; "
+    "cakupan nasional hanya diberikan admin program."
+)
 
 
 def manager_scope(user: AnyUser) -> Scope:
@@ -119,11 +125,11 @@ def check_grant(
     """
     scope = manager_scope(user)
     if not scope.admin and role in Role.values and role not in COORDINATOR_GRANTABLE:
-        raise PermissionDenied
+        raise PermissionDenied(GRANT_REFUSED)
     opd = opd_for_managing(user, opd_pk) if (opd_pk := _as_id(opd_id)) else None
     region = region_for_managing(user, region_pk) if (region_pk := _as_id(region_id)) else None
     if not scope.admin and region is None and opd is None and role == Role.VIEWER:
-        raise PermissionDenied
+        raise PermissionDenied(GRANT_REFUSED)
     return region, opd
 
 

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from cityeval.accounts.access import scope_of
 from cityeval.accounts.invitations import send_invitation
 from cityeval.accounts.models import Role, RoleGrant, User
-from cityeval.accounts.people_access import may_grant
+from cityeval.accounts.people_access import GRANT_REFUSED, may_grant
 from cityeval.audit.log import record
 from cityeval.regions.models import OPD, Region
 
@@ -171,13 +171,7 @@ def authorise_grant(
         opd_region_id=opd.region_id if opd is not None else None,
     )
     if not allowed:
-        raise PermissionDenied(
-            _(
-                "Anda tidak berwenang memberikan peran ini dengan cakupan tersebut. Koordinator "
-                "daerah hanya memberikan peran kontributor atau peninjau di kabupaten/kota yang "
-                "dikoordinasikannya; cakupan nasional hanya diberikan admin program."
-            )
-        )
+        raise PermissionDenied(str(GRANT_REFUSED))
     grant = RoleGrant(role=role, region=region, opd=opd)
     grant.clean()
     return grant

@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
+from django.contrib import admin
+from django.contrib.auth.models import Permission
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
@@ -236,6 +238,35 @@ def test_a_coordinator_can_no_longer_make_a_national_viewer_from_an_opd(
     ).exists()
 
 
-def test_a_refused_grant_says_why(world: World) -> None:
+def test_a_refused_grant_says_why(client: Client, world: World) -> None:
     with pytest.raises(PermissionDenied, match="cakupan nasional hanya diberikan admin program"):
         services.grant_role(actor=world.coordinator_a, user=world.contributor_a, role=Role.VIEWER)
+    client.force_login(world.coordinator_a)
+    url = reverse("person_grant", kwargs={"pk": world.contributor_a.pk})
+    response = client.post(url, {"role": Role.ASSESSOR, "region": "", "opd": ""})
+    assert response.status_code == 403
+    assert "cakupan nasional hanya diberikan admin program" in response.content.decode()
+
+
+def test_the_admin_site_offers_no_way_around_the_grant_rule(client: Client, world: World) -> None:
+    """Role grants are not in the admin; a staff member who may change users cannot make a
+    superuser (who counts as a program admin) of themselves or anyone.
+    """
+    registered = {model._meta.label for model in admin.site._registry}
+    assert "accounts.RoleGrant" not in registered
+    staff = world.coordinator_a
+    staff.is_staff = True
+    staff.save()
+    staff.user_permissions.set(Permission.objects.filter(content_type__app_label="accounts"))
+    client.force_login(staff)
+    url = reverse("admin:accounts_user_change", args=[staff.pk])
+    page = client.get(url)
+    assert page.status_code == 200
+    assert 'name="is_superuser"' not in page.content.decode()
+    form = page.context["adminform"].form
+    data = {name: value for name, value in form.initial.items() if value is not None}
+    data |= {"is_superuser": "on", "is_staff": "on", "date_joined_0": "2026-01-01"}
+    data |= {"date_joined_1": "00:00:00", "last_login_0": "", "last_login_1": ""}
+    client.post(url, data)
+    staff.refresh_from_db()
+    assert not staff.is_superuser
