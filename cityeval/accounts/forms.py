@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cityeval.accounts import lockout
 from cityeval.accounts.access import Scope
-from cityeval.accounts.models import Language, Role, RoleGrant
+from cityeval.accounts.models import Language, Role, RoleGrant, validate_single_line
 from cityeval.accounts.people_access import grantable_roles, manageable_regions
 from cityeval.regions.models import OPD, Region
 
@@ -158,7 +158,9 @@ class InviteForm(GrantForm):
         label=_("Nama pengguna"),
         help_text=_("Huruf, angka dan . @ + - _ saja; misalnya budi.dinkes."),
     )
-    full_name = forms.CharField(max_length=200, label=_("Nama lengkap"))
+    full_name = forms.CharField(
+        max_length=200, label=_("Nama lengkap"), validators=[validate_single_line]
+    )
     email = forms.EmailField(
         label=_("Alamat surel"), help_text=_("Tautan undangan dikirim ke alamat ini.")
     )
@@ -166,7 +168,9 @@ class InviteForm(GrantForm):
 
 
 class ProfileForm(forms.Form):
-    full_name = forms.CharField(max_length=200, required=False, label=_("Nama lengkap"))
+    full_name = forms.CharField(
+        max_length=200, required=False, label=_("Nama lengkap"), validators=[validate_single_line]
+    )
     preferred_language = forms.ChoiceField(
         choices=Language.choices, required=False, label=_("Bahasa tampilan")
     )
