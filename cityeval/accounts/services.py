@@ -40,10 +40,22 @@ def invite_user(
 ) -> User:
     # Authorised before anything else: a refused grant leaves no account, no e-mail, no trace.
     grant = authorise_grant(actor=actor, role=role, region=region, opd=opd)
+    # Usernames and e-mail addresses are unique nationwide, but the refusal is worded the same
+    # whoever holds them, so a coordinator learns nothing about accounts outside their region.
     if User.objects.filter(username__iexact=username).exists():
-        raise ValidationError(_("Nama pengguna ini sudah dipakai."), code="username_taken")
+        raise ValidationError(
+            _("Nama pengguna ini tidak tersedia. Pilih nama lain, misalnya %(suggestion)s."),
+            code="username_taken",
+            params={"suggestion": free_username(username)},
+        )
     if User.objects.filter(email__iexact=email).exists():
-        raise ValidationError(_("Alamat surel ini sudah dipakai akun lain."), code="email_taken")
+        raise ValidationError(
+            _(
+                "Alamat surel ini tidak dapat dipakai untuk undangan baru. Periksa alamatnya; "
+                "bila orang ini sudah memakai cityeval, minta admin program memberikan perannya."
+            ),
+            code="email_taken",
+        )
     user = User(username=username, full_name=full_name, email=email)
     user.set_unusable_password()
     user.full_clean()
@@ -65,6 +77,21 @@ def invite_user(
         region_id=grant.region_id,
     )
     return user
+
+
+def free_username(wanted: str) -> str:
+    """The wanted name with the smallest number appended that no account holds yet."""
+    base = wanted[:140]
+    taken = {
+        name.casefold()
+        for name in User.objects.filter(username__istartswith=base).values_list(
+            "username", flat=True
+        )
+    }
+    number = 2
+    while f"{base}{number}".casefold() in taken:
+        number += 1
+    return f"{base}{number}"
 
 
 @transaction.atomic
