@@ -4,7 +4,6 @@ from django.http import HttpRequest
 
 from cityeval.accounts.models import LoginFailure, User
 
-
 # Role grants are deliberately not registered here: every grant goes through
 # `accounts.services.authorise_grant` (the people pages), never through a generic admin form.
 PRIVILEGE_FIELDS = ("is_superuser", "is_staff", "groups", "user_permissions")

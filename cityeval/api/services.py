@@ -12,7 +12,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from cityeval.accounts.models import User
-
 from cityeval.api.models import PersonalAccessToken, TokenScope
 from cityeval.api.tokens import new_token
 from cityeval.audit.log import record

@@ -233,9 +233,11 @@ def test_a_coordinator_can_no_longer_make_a_national_viewer_from_an_opd(
     assert response.status_code == 200
     assert "bukan satu OPD" in response.content.decode()
     assert not User.objects.filter(username="peninjau.palsu").exists()
-    assert not RoleGrant.objects.filter(role=Role.VIEWER, region=None).exclude(
-        user=world.national_viewer
-    ).exists()
+    assert (
+        not RoleGrant.objects.filter(role=Role.VIEWER, region=None)
+        .exclude(user=world.national_viewer)
+        .exists()
+    )
 
 
 def test_a_refused_grant_says_why(client: Client, world: World) -> None:
