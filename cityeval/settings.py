@@ -182,6 +182,10 @@ EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_BYTES", 20 * 1024 * 1024)
 # REST API rate limit per token: requests per period (seconds); 0 turns it off (api/throttle.py).
 API_RATE_LIMIT = env_int("API_RATE_LIMIT", 120)
 API_RATE_PERIOD = env_int("API_RATE_PERIOD", 60)
+# The same budget counted over all of one person's tokens, so more tokens do not mean more rate.
+API_RATE_LIMIT_PER_PERSON = env_int("API_RATE_LIMIT_PER_PERSON", API_RATE_LIMIT)
+# Active (neither revoked nor expired) tokens one person may hold at once.
+API_MAX_TOKENS_PER_PERSON = env_int("API_MAX_TOKENS_PER_PERSON", 10)
 
 # Framework files shipped with cityeval and imported by default.
 FRAMEWORKS_DIR = BASE_DIR / "frameworks"

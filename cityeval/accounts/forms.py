@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cityeval.accounts import lockout
 from cityeval.accounts.access import Scope
-from cityeval.accounts.models import Language, Role
+from cityeval.accounts.models import Language, Role, RoleGrant, validate_single_line
 from cityeval.accounts.people_access import grantable_roles, manageable_regions
 from cityeval.regions.models import OPD, Region
 
@@ -126,14 +126,28 @@ class GrantForm(forms.Form):
         role = data.get("role")
         if role in (Role.PROGRAM_ADMIN, Role.ASSESSOR):
             data["region"] = data["opd"] = None
-        elif role in (Role.COORDINATOR, Role.VIEWER):
+        elif role == Role.COORDINATOR:
             data["opd"] = None
         if role == Role.COORDINATOR and data.get("region") is None:
             self.add_error("region", _("Pilih kabupaten/kota yang dikoordinasikan."))
         if role == Role.CONTRIBUTOR and data.get("opd") is None:
             self.add_error("opd", _("Pilih perangkat daerah tempat kontributor bekerja."))
+        if role == Role.VIEWER and data.get("opd") is not None:
+            # Dropping the OPD would leave a viewer without a region: a national viewer.
+            self.add_error(
+                "opd",
+                _("Peninjau melihat satu kabupaten/kota atau seluruh negeri, bukan satu OPD."),
+            )
         if role:
             data["role"] = Role(role)
+        opd = data.get("opd")
+        if role and not self.errors and opd is not None and data.get("region") is None:
+            data["region"] = opd.region
+        if role and not self.errors:
+            try:
+                RoleGrant(role=role, region=data.get("region"), opd=opd).clean()
+            except ValidationError as error:
+                self.add_error(None, error)
         return data
 
 
@@ -144,7 +158,9 @@ class InviteForm(GrantForm):
         label=_("Nama pengguna"),
         help_text=_("Huruf, angka dan . @ + - _ saja; misalnya budi.dinkes."),
     )
-    full_name = forms.CharField(max_length=200, label=_("Nama lengkap"))
+    full_name = forms.CharField(
+        max_length=200, label=_("Nama lengkap"), validators=[validate_single_line]
+    )
     email = forms.EmailField(
         label=_("Alamat surel"), help_text=_("Tautan undangan dikirim ke alamat ini.")
     )
@@ -152,7 +168,9 @@ class InviteForm(GrantForm):
 
 
 class ProfileForm(forms.Form):
-    full_name = forms.CharField(max_length=200, required=False, label=_("Nama lengkap"))
+    full_name = forms.CharField(
+        max_length=200, required=False, label=_("Nama lengkap"), validators=[validate_single_line]
+    )
     preferred_language = forms.ChoiceField(
         choices=Language.choices, required=False, label=_("Bahasa tampilan")
     )

@@ -12,13 +12,13 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.core.mail import send_mail
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from cityeval.accounts.models import User
+from cityeval.core import mail
 
 
 class InvitationTokenGenerator(PasswordResetTokenGenerator):
@@ -41,17 +41,18 @@ def invitation_link(user: User, *, site_url: str) -> str:
 
 def send_invitation(user: User, *, site_url: str, invited_by: User) -> None:
     """E-mail the link in the invitee's language (the program's default when they have none)."""
-    context = {
-        "person": user,
+    context: dict[str, mail.MailValue] = {
+        "name": user.full_name or user.username,
+        "username": user.username,
         "link": invitation_link(user, site_url=site_url),
-        "invited_by": invited_by,
+        "inviter": str(invited_by),
         "valid_days": max(1, settings.PASSWORD_RESET_TIMEOUT // 86400),
     }
     with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
-        subject = render_to_string("accounts/email/invitation_subject.txt", context)
-        body = render_to_string("accounts/email/invitation_body.txt", context)
+        subject = mail.render("accounts/email/invitation_subject.txt", context)
+        body = mail.render("accounts/email/invitation_body.txt", context)
     send_mail(
-        subject=" ".join(subject.split()),
+        subject=mail.subject(subject),
         message=body,
         from_email=None,
         recipient_list=[user.email],

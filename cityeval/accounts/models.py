@@ -9,6 +9,17 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from cityeval.core.mail import has_control_characters
+
+
+def validate_single_line(value: str) -> None:
+    """A name is printed into e-mails and pages: a line break in it could forge a line."""
+    if has_control_characters(value):
+        raise ValidationError(
+            _("Nama harus satu baris: tanpa ganti baris, tab atau karakter kendali lain."),
+            code="control_characters",
+        )
+
 
 class Language(models.TextChoices):
     # Empty means "follow the program's default" (Indonesian), so a later change of the default
@@ -35,6 +46,14 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.full_name or self.username
+
+    def clean(self) -> None:
+        # Not a field validator: that would need a migration for a rule that is not a column's.
+        super().clean()
+        try:
+            validate_single_line(self.full_name)
+        except ValidationError as error:
+            raise ValidationError({"full_name": error}) from None
 
     @property
     def invitation_pending(self) -> bool:

@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 from cityeval.accounts.access import AnyUser, Scope, opd_for_managing, region_for_managing, scope_of
 from cityeval.accounts.models import Role, RoleGrant, User
@@ -20,6 +21,11 @@ from cityeval.regions.models import OPD, Region
 
 StrOrPromise = str | Promise
 COORDINATOR_GRANTABLE = frozenset({Role.CONTRIBUTOR, Role.VIEWER})
+GRANT_REFUSED = _(
+    "Anda tidak berwenang memberikan peran ini dengan cakupan tersebut. Koordinator daerah hanya "
+    "memberikan peran kontributor atau peninjau di kabupaten/kota yang dikoordinasikannya; "
+    "cakupan nasional hanya diberikan admin program."
+)
 
 
 def manager_scope(user: AnyUser) -> Scope:
@@ -93,21 +99,37 @@ def grant_for_revoking(user: AnyUser, person: User, grant_pk: int) -> RoleGrant:
     return grant
 
 
+def may_grant(scope: Scope, *, role: str, region_id: int | None, opd_region_id: int | None) -> bool:
+    """Whether someone with this scope may store a grant with exactly this role and scope.
+
+    The one rule behind every grant (`services.authorise_grant` applies it to the grant as it
+    will be stored): a program admin grants anything; a region coordinator grants only a
+    contributor or viewer role inside a region they coordinate, never a national scope.
+    """
+    if scope.admin:
+        return True
+    if role not in COORDINATOR_GRANTABLE or region_id is None:
+        return False
+    regions = scope.coordinator_regions
+    return region_id in regions and (opd_region_id is None or opd_region_id in regions)
+
+
 def check_grant(
     user: AnyUser, *, role: str | None, region_id: str | None, opd_id: str | None
 ) -> tuple[Region | None, OPD | None]:
     """Check the raw role, region and OPD of a submitted grant before the form sees them.
 
     Another region or another region's OPD answers 404; a role a coordinator may not grant, or a
-    national grant, answers 403. Values that are not ids are left for the form to reject.
+    national grant, answers 403. Values that are not ids are left for the form to reject. This
+    only answers early with the right status; the service decides on the cleaned grant.
     """
     scope = manager_scope(user)
     if not scope.admin and role in Role.values and role not in COORDINATOR_GRANTABLE:
-        raise PermissionDenied
+        raise PermissionDenied(GRANT_REFUSED)
     opd = opd_for_managing(user, opd_pk) if (opd_pk := _as_id(opd_id)) else None
     region = region_for_managing(user, region_pk) if (region_pk := _as_id(region_id)) else None
     if not scope.admin and region is None and opd is None and role == Role.VIEWER:
-        raise PermissionDenied
+        raise PermissionDenied(GRANT_REFUSED)
     return region, opd
 
 

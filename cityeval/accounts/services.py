@@ -1,6 +1,8 @@
 """Workflows on people: each a typed function with keyword-only arguments, one transaction and
-one audit entry. Callers have already checked permission (see `people_access.py`); these
-functions check state and refuse an invalid change with a clear message, writing nothing.
+one audit entry. Callers have already fetched the objects through `people_access.py` (404 for
+another region's); these functions check state and refuse an invalid change with a clear
+message, writing nothing. Who may grant which role where is decided here, on the grant as it
+will be stored (`authorise_grant`), whatever page, form or route asked for it.
 
 An invitation e-mail is sent inside the transaction on purpose: when the mail server refuses
 it, the new account is rolled back instead of existing without a way in.
@@ -10,12 +12,14 @@ from __future__ import annotations
 
 from typing import Literal
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from cityeval.accounts.access import scope_of
 from cityeval.accounts.invitations import send_invitation
 from cityeval.accounts.models import Role, RoleGrant, User
+from cityeval.accounts.people_access import GRANT_REFUSED, may_grant
 from cityeval.audit.log import record
 from cityeval.regions.models import OPD, Region
 
@@ -34,15 +38,29 @@ def invite_user(
     opd: OPD | None,
     site_url: str,
 ) -> User:
+    # Authorised before anything else: a refused grant leaves no account, no e-mail, no trace.
+    grant = authorise_grant(actor=actor, role=role, region=region, opd=opd)
+    # Usernames and e-mail addresses are unique nationwide, but the refusal is worded the same
+    # whoever holds them, so a coordinator learns nothing about accounts outside their region.
     if User.objects.filter(username__iexact=username).exists():
-        raise ValidationError(_("Nama pengguna ini sudah dipakai."), code="username_taken")
+        raise ValidationError(
+            _("Nama pengguna ini tidak tersedia. Pilih nama lain, misalnya %(suggestion)s."),
+            code="username_taken",
+            params={"suggestion": free_username(username)},
+        )
     if User.objects.filter(email__iexact=email).exists():
-        raise ValidationError(_("Alamat surel ini sudah dipakai akun lain."), code="email_taken")
+        raise ValidationError(
+            _(
+                "Alamat surel ini tidak dapat dipakai untuk undangan baru. Periksa alamatnya; "
+                "bila orang ini sudah memakai cityeval, minta admin program memberikan perannya."
+            ),
+            code="email_taken",
+        )
     user = User(username=username, full_name=full_name, email=email)
     user.set_unusable_password()
     user.full_clean()
     user.save()
-    grant = _new_grant(user=user, role=role, region=region, opd=opd)
+    grant = _store_grant(grant, user=user)
     send_invitation(user, site_url=site_url, invited_by=actor)
     record(
         actor=actor,
@@ -61,6 +79,21 @@ def invite_user(
     return user
 
 
+def free_username(wanted: str) -> str:
+    """The wanted name with the smallest number appended that no account holds yet."""
+    base = wanted[:140]
+    taken = {
+        name.casefold()
+        for name in User.objects.filter(username__istartswith=base).values_list(
+            "username", flat=True
+        )
+    }
+    number = 2
+    while f"{base}{number}".casefold() in taken:
+        number += 1
+    return f"{base}{number}"
+
+
 @transaction.atomic
 def resend_invitation(*, actor: User, user: User, site_url: str) -> None:
     if not user.is_active:
@@ -77,7 +110,7 @@ def resend_invitation(*, actor: User, user: User, site_url: str) -> None:
 def grant_role(
     *, actor: User, user: User, role: Role, region: Region | None = None, opd: OPD | None = None
 ) -> RoleGrant:
-    grant = _new_grant(user=user, role=role, region=region, opd=opd)
+    grant = _store_grant(authorise_grant(actor=actor, role=role, region=region, opd=opd), user=user)
     record(
         actor=actor,
         action="role.grant",
@@ -148,13 +181,33 @@ def set_own_password(*, user: User, password: str, reason: PasswordReason) -> No
     record(actor=user, action=f"user.password_{reason}", target=user)
 
 
-def _new_grant(*, user: User, role: Role, region: Region | None, opd: OPD | None) -> RoleGrant:
+def authorise_grant(
+    *, actor: User, role: Role, region: Region | None, opd: OPD | None
+) -> RoleGrant:
+    """The grant as it will be stored, if `actor` may store it; nothing is saved here.
+
+    An OPD implies its region. PermissionDenied (403) when the actor may not grant this role in
+    this scope (`people_access.may_grant`); ValidationError when the scope does not fit the role.
+    """
     if opd is not None and region is None:
         region = opd.region
-    grant = RoleGrant(user=user, role=role, region=region, opd=opd)
+    allowed = may_grant(
+        scope_of(actor),
+        role=role,
+        region_id=region.pk if region is not None else None,
+        opd_region_id=opd.region_id if opd is not None else None,
+    )
+    if not allowed:
+        raise PermissionDenied(str(GRANT_REFUSED))
+    grant = RoleGrant(role=role, region=region, opd=opd)
     grant.clean()
+    return grant
+
+
+def _store_grant(grant: RoleGrant, *, user: User) -> RoleGrant:
+    grant.user = user
     duplicate = RoleGrant.objects.filter(
-        user=user, role=role, region=grant.region, opd=grant.opd
+        user=user, role=grant.role, region=grant.region, opd=grant.opd
     ).exists()
     # The unique constraint treats NULL scopes as distinct, so national duplicates need this.
     if duplicate:

@@ -34,7 +34,7 @@ class TokenAuth(HttpBearer):
         found = find_token(token)
         user = found.user
         translation.activate(user.preferred_language or "id")
-        check_rate(found.pk)
+        check_rate(token_id=found.pk, user_id=found.user_id)
         if self.write and not found.can_write:
             raise ApiError(
                 403,

@@ -26,6 +26,10 @@ class PersonalAccessTokenQuerySet(models.QuerySet["PersonalAccessToken"]):
     def of_user(self, user: User) -> PersonalAccessTokenQuerySet:
         return self.filter(user=user).order_by("-created_at", "-pk")
 
+    def active(self, now: datetime | None = None) -> PersonalAccessTokenQuerySet:
+        """Neither revoked nor expired: the tokens that count against a person's cap."""
+        return self.filter(revoked_at=None).exclude(expires_at__lte=now or timezone.now())
+
 
 class PersonalAccessToken(models.Model):
     user = models.ForeignKey(

@@ -5,10 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
+from cityeval.accounts.models import User
 from cityeval.api.models import PersonalAccessToken, TokenScope
 from cityeval.api.tokens import new_token
 from cityeval.audit.log import record
@@ -28,6 +31,11 @@ def create_token(
         raise TokenError(_("Beri nama token agar Anda mengenalinya nanti."))
     if expires_at is not None and expires_at <= timezone.now():
         raise TokenError(_("Tanggal berlaku harus di masa depan."))
+    # Locking the owner's row makes two simultaneous requests count one after the other.
+    User.objects.select_for_update().filter(pk=user.pk).first()
+    cap = settings.API_MAX_TOKENS_PER_PERSON
+    if PersonalAccessToken.objects.filter(user=user).active().count() >= cap:
+        raise TokenError(token_cap_message(cap))
     made = new_token()
     while PersonalAccessToken.objects.filter(prefix=made.prefix).exists():
         made = new_token()  # 64^8 prefixes: a clash is rare, but the column is unique
@@ -46,6 +54,16 @@ def create_token(
         after={"name": name, "scope": scope, "prefix": made.prefix, "expires_at": expires_at},
     )
     return token, made.plaintext
+
+
+def token_cap_message(cap: int) -> str:
+    return ngettext(
+        "Anda sudah memegang %(count)d token aktif, batas per orang. Cabut token yang tidak "
+        "dipakai lagi sebelum membuat yang baru.",
+        "Anda sudah memegang %(count)d token aktif, batas per orang. Cabut token yang tidak "
+        "dipakai lagi sebelum membuat yang baru.",
+        cap,
+    ) % {"count": cap}
 
 
 @transaction.atomic

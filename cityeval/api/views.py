@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -48,6 +49,8 @@ def tokens(request: HttpRequest) -> HttpResponse:
             "form": form,
             "created": created,
             "tokens": PersonalAccessToken.objects.of_user(_person(request)),
+            "active_count": PersonalAccessToken.objects.of_user(_person(request)).active().count(),
+            "token_cap": settings.API_MAX_TOKENS_PER_PERSON,
         },
     )
 

@@ -2,7 +2,8 @@
 
 Mail is sent after the transaction commits (a rolled-back change must not announce itself) and a
 mail server failure never undoes the change: it is logged instead. The backend is Django's
-(console by default, SMTP by settings).
+(console by default, SMTP by settings). Bodies are composed by `core/mail.py` from plain,
+neutralised values.
 """
 
 from __future__ import annotations
@@ -13,11 +14,11 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.core.mail import send_mass_mail
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from cityeval.accounts.models import Role, User
+from cityeval.core import mail
 from cityeval.evaluations.models import Evaluation
 
 logger = logging.getLogger(__name__)
@@ -53,7 +54,7 @@ def notify_clarification(evaluation: Evaluation, item_codes: Iterable[str], mess
         evaluation,
         "clarification",
         coordinators_of(evaluation),
-        {"item_codes": list(item_codes), "message": message},
+        {"item_codes": list(item_codes), "message": mail.Quoted(message)},
     )
 
 
@@ -70,7 +71,7 @@ def notify_reopened(evaluation: Evaluation, reason: str) -> None:
         evaluation,
         "reopened",
         coordinators_of(evaluation) + assessors_of(evaluation),
-        {"reason": reason},
+        {"reason": mail.Quoted(reason)},
     )
 
 
@@ -92,7 +93,7 @@ def _send(
     evaluation: Evaluation,
     event: str,
     recipients: list[User],
-    extra: dict[str, object] | None = None,
+    extra: dict[str, mail.MailValue] | None = None,
 ) -> None:
     unique = {user.pk: user for user in recipients if user.email}
     if not unique:
@@ -103,9 +104,14 @@ def _send(
         for user in unique.values():
             # Each person reads mail in their own language (Indonesian unless they chose English).
             with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
-                context = {"evaluation": evaluation, "user": user, **(extra or {})}
-                subject = str(SUBJECTS[event]) % {"region": evaluation.region.full_name}
-                body = render_to_string(f"notifications/{event}.txt", context)
+                context: dict[str, mail.MailValue] = {
+                    "name": str(user),
+                    "region": evaluation.region.full_name,
+                    "cycle": str(evaluation.cycle),
+                    **(extra or {}),
+                }
+                subject = mail.subject(str(SUBJECTS[event]) % {"region": context["region"]})
+                body = mail.render(f"notifications/{event}.txt", context)
             messages.append((subject, body, settings.DEFAULT_FROM_EMAIL, [user.email]))
         try:
             send_mass_mail(messages, fail_silently=False)

@@ -9,6 +9,7 @@ from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
+from cityeval.accounts import services
 from cityeval.accounts.models import Role, RoleGrant, User
 from cityeval.audit.models import AuditEntry
 from tests.accounts.conftest import World
@@ -160,7 +161,7 @@ def test_a_taken_username_writes_nothing_and_sends_nothing(client: Client, world
         },
     )
     assert response.status_code == 200
-    assert "Nama pengguna ini sudah dipakai." in response.content.decode()
+    assert "Nama pengguna ini tidak tersedia." in response.content.decode()
     assert mail.outbox == []
     assert not AuditEntry.objects.filter(action="user.invite").exists()
     assert RoleGrant.objects.count() == 8
@@ -186,3 +187,48 @@ def test_a_failing_mail_server_leaves_no_account_behind(
     )
     assert "Surel undangan gagal dikirim" in response.content.decode()
     assert not User.objects.filter(username="budi.dinkes").exists()
+
+
+def refusal(client: Client, world: World, **fields: str) -> str:
+    data = {
+        "full_name": "Orang Baru",
+        "username": "orang.baru",
+        "email": "orang.baru@example.test",
+        "role": Role.CONTRIBUTOR,
+        "region": world.region_a.pk,
+        "opd": world.opd_a.pk,
+    }
+    users = User.objects.count()
+    response = client.post(reverse("person_invite"), data | fields)
+    assert response.status_code == 200
+    assert User.objects.count() == users
+    assert mail.outbox == []
+    assert not AuditEntry.objects.filter(action="user.invite").exists()
+    errors = response.context["form"].errors
+    return " ".join(errors.get("username", []) + errors.get("email", []))
+
+
+def test_a_taken_username_is_refused_alike_inside_and_outside_the_region(
+    client: Client, world: World
+) -> None:
+    client.force_login(world.coordinator_a)
+    inside = refusal(client, world, username="KONTRIBUTOR_A")
+    outside = refusal(client, world, username="KONTRIBUTOR_B")
+    assert "tidak tersedia" in inside
+    assert inside.replace("KONTRIBUTOR_A", "X") == outside.replace("KONTRIBUTOR_B", "X")
+    assert "KONTRIBUTOR_B2" in outside  # a free name is proposed
+
+
+def test_a_taken_email_is_refused_alike_inside_and_outside_the_region(
+    client: Client, world: World
+) -> None:
+    client.force_login(world.coordinator_a)
+    inside = refusal(client, world, email=world.contributor_a.email.upper())
+    outside = refusal(client, world, email=world.contributor_b.email)
+    assert inside == outside
+    assert "tidak dapat dipakai" in inside
+
+
+def test_the_proposed_username_is_free(world: World) -> None:
+    User.objects.create(username="kontributor_a2")
+    assert services.free_username("kontributor_a") == "kontributor_a3"
