@@ -26,4 +26,5 @@ class FiniteDecimalField(forms.DecimalField):
 
 def finite_decimal(raw: Any) -> Decimal | None:
     """`raw` as a finite Decimal, None when blank; ValidationError when it is not a number."""
-    return FiniteDecimalField(required=False).clean(raw)
+    number: Decimal | None = FiniteDecimalField(required=False).clean(raw)
+    return number

@@ -418,7 +418,7 @@ HOSTILE: dict[str, list[tuple[tarfile.TarInfo, bytes]]] = {
     "device": [(special("media/evidence/perangkat", tarfile.CHRTYPE), b"")],
     "fifo": [(special("media/evidence/pipa", tarfile.FIFOTYPE), b"")],
     "folder": [(special("media/evidence/map", tarfile.DIRTYPE), b"")],
-    "absolute name": [(regular("/tmp/cityeval-mutlak"), b"x")],
+    "absolute name": [(regular("/srv/cityeval-mutlak"), b"x")],
     "dot-dot": [(regular("media/../../luar"), b"x")],
     "dot component": [(regular("media/./evidence/titik"), b"x")],
     "empty component": [(regular("media//evidence/kosong"), b"x")],

@@ -9,7 +9,6 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Any
 
 import pydantic
 import pytest
@@ -69,7 +68,7 @@ def test_no_form_builds_a_plain_decimal_field() -> None:
     for path in sorted(root.rglob("*.py")):
         if path.name == "decimals.py" and path.parent.name == "core":
             continue
-        tree: Any = ast.parse(path.read_text(), filename=str(path))
+        tree = ast.parse(path.read_text(), filename=str(path))
         for node in ast.walk(tree):
             plain = (
                 isinstance(node, ast.Attribute)
@@ -77,6 +76,6 @@ def test_no_form_builds_a_plain_decimal_field() -> None:
                 and isinstance(node.value, ast.Name)
                 and node.value.id == "forms"
             )
-            if plain:
+            if plain and isinstance(node, ast.Attribute):
                 offenders.append(f"{path.relative_to(root)}:{node.lineno}")
     assert offenders == []

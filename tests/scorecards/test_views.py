@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.db import connection
@@ -167,7 +168,7 @@ def test_the_simulator_answers_400_to_a_level_that_is_no_finite_number(
     card = scorecard(finalised.world.evaluation)
     assert card is not None
     code = card.simulator_items[0].code
-    headers = {"HTTP_HX_REQUEST": "true"} if htmx else {}
+    headers: dict[str, Any] = {"HTTP_HX_REQUEST": "true"} if htmx else {}
     client = finalised.world.client("anonymous")
     for value in NOT_FINITE:
         response = client.post(
