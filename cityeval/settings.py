@@ -179,6 +179,13 @@ USE_TZ = True
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_BYTES", 20 * 1024 * 1024)
+# When set, backups carry an HMAC of their manifest and restore refuses archives without a
+# matching one (docs/operations.md). Keep it apart from the archives.
+BACKUP_SIGNING_KEY = env_str("BACKUP_SIGNING_KEY", "")
+# The operator's token for the detailed /healthz (core/health.py); empty: only the cheap check.
+HEALTHZ_TOKEN = env_str("HEALTHZ_TOKEN", "")
+if HEALTHZ_TOKEN and len(HEALTHZ_TOKEN) < 32:
+    raise ConfigError("HEALTHZ_TOKEN must be at least 32 characters long")
 # REST API rate limit per token: requests per period (seconds); 0 turns it off (api/throttle.py).
 API_RATE_LIMIT = env_int("API_RATE_LIMIT", 120)
 API_RATE_PERIOD = env_int("API_RATE_PERIOD", 60)

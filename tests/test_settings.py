@@ -1,3 +1,8 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
 from cityeval import env
@@ -24,3 +29,18 @@ def test_it_requires_a_value_without_default(monkeypatch: pytest.MonkeyPatch) ->
 def test_it_splits_lists_and_drops_blanks(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("X_HOSTS", "a.example, b.example,,")
     assert env.env_list("X_HOSTS", []) == ["a.example", "b.example"]
+
+
+def test_a_short_health_token_stops_the_start() -> None:
+    environment = {**os.environ, "CITYEVAL_DEBUG": "1", "HEALTHZ_TOKEN": "kurang-panjang"}
+    environment.pop("DJANGO_SETTINGS_MODULE", None)
+    started = subprocess.run(
+        [sys.executable, "-c", "import cityeval.settings"],
+        env=environment,
+        cwd=Path(__file__).resolve().parent.parent,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert started.returncode != 0
+    assert "HEALTHZ_TOKEN must be at least 32 characters" in started.stderr

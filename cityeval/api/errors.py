@@ -12,7 +12,14 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.conf import settings
+from django.core.exceptions import (
+    PermissionDenied,
+    RequestDataTooBig,
+    SuspiciousOperation,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+)
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema
@@ -61,6 +68,7 @@ CODES_BY_STATUS = {
     404: "not_found",
     405: "method_not_allowed",
     409: "conflict",
+    413: "payload_too_large",
     422: "validation_error",
     429: "rate_limited",
     500: "server_error",
@@ -84,6 +92,18 @@ def unauthorized(message: str) -> ApiError:
     return ApiError(401, "unauthorized", message, headers={"WWW-Authenticate": "Bearer"})
 
 
+def too_large() -> ApiError:
+    """The body is over DATA_UPLOAD_MAX_MEMORY_SIZE (or has too many fields or files); Django
+    refuses it before a byte is stored."""
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    return ApiError(
+        413,
+        "payload_too_large",
+        _("Isi permintaan terlalu besar: paling banyak %(limit)s bita.") % {"limit": limit},
+        {"max_bytes": limit},
+    )
+
+
 def as_api_error(exc: Exception) -> ApiError:
     """Translate what services, access helpers and ninja raise into the API's error."""
     if isinstance(exc, ApiError):
@@ -104,6 +124,11 @@ def as_api_error(exc: Exception) -> ApiError:
         # ninja's 400 is the body that is not JSON; its text is English and says no more.
         message = _("Isi permintaan bukan JSON yang dapat dibaca.") if status == 400 else str(exc)
         return ApiError(status, CODES_BY_STATUS.get(status, "error"), message)
+    if isinstance(exc, RequestDataTooBig | TooManyFieldsSent | TooManyFilesSent):
+        return too_large()
+    if isinstance(exc, SuspiciousOperation):
+        # Django answers these 400 on pages; the API says the same in its own shape.
+        return ApiError(400, "bad_request", _("Permintaan ditolak karena tidak wajar."))
     if isinstance(exc, Http404):
         return ApiError(404, "not_found", _("Tidak ditemukan, atau di luar cakupan akses Anda."))
     if isinstance(exc, PermissionDenied):
@@ -147,5 +172,13 @@ def install(api: NinjaAPI) -> None:
         error = exc if isinstance(exc, Exception) else exc()
         return error_response(as_api_error(error))
 
-    for kind in (Exception, Http404, HttpError, ValidationError, PermissionDenied, ApiError):
+    for kind in (
+        Exception,
+        Http404,
+        HttpError,
+        ValidationError,
+        PermissionDenied,
+        SuspiciousOperation,
+        ApiError,
+    ):
         api.add_exception_handler(kind, handle)

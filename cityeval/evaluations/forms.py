@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from cityeval.core.decimals import FiniteDecimalField
 from cityeval.evaluations.models import ItemValue
 from cityeval.frameworks.models import FrameworkNode
 from cityeval.regions.models import OPD
@@ -38,7 +39,7 @@ class SelfAssessmentForm(forms.Form):
                 widget=forms.RadioSelect,
             )
         else:
-            self.fields["value"] = forms.DecimalField(
+            self.fields["value"] = FiniteDecimalField(
                 label=_("Persentase") if indicator.kind == "percentage" else _("Nilai"),
                 required=False,
                 max_digits=14,

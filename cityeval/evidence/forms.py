@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import URLValidator
 from django.utils.translation import gettext_lazy as _
 
+from cityeval.core.decimals import FiniteDecimalField
 from cityeval.evaluations.models import Evaluation, ItemValue
 from cityeval.evidence.filetypes import EVIDENCE_TYPES, accept_attribute
 from cityeval.evidence.models import (
@@ -72,7 +73,7 @@ class EvidenceLinkForm(forms.Form):
     description = forms.CharField(label=_("Keterangan"), max_length=500, required=False)
 
 
-class RoundedDecimalField(forms.DecimalField):
+class RoundedDecimalField(FiniteDecimalField):
     """Rounds to the field's places instead of refusing more digits: a phone's position
     arrives with ten or more decimals, and a micro-degree (about 11 cm) is precise enough."""
 
@@ -84,7 +85,7 @@ class RoundedDecimalField(forms.DecimalField):
         return number.quantize(Decimal(1).scaleb(-self.decimal_places), rounding=ROUND_HALF_UP)
 
 
-def _decimal(label: Any, places: int, **attrs: str) -> forms.DecimalField:
+def _decimal(label: Any, places: int, **attrs: str) -> FiniteDecimalField:
     return RoundedDecimalField(
         label=label,
         required=False,

@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from cityeval.core.decimals import FiniteDecimalField
 from cityeval.evaluations.models import ItemValue
 from cityeval.frameworks.models import FrameworkNode
 
@@ -42,7 +43,7 @@ def value_field(indicator: FrameworkNode) -> forms.Field:
             widget=forms.RadioSelect,
         )
     percentage = indicator.kind == "percentage"
-    return forms.DecimalField(
+    return FiniteDecimalField(
         label=_("Persentase terverifikasi") if percentage else _("Nilai terverifikasi"),
         max_digits=14,
         decimal_places=4,

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from cityeval.core.decimals import finite_decimal
 from cityeval.evaluations.models import Evaluation
 from cityeval.scorecards import charts
 from cityeval.scorecards.access import SignInRequired, scorecard_for
@@ -43,9 +45,18 @@ def _page(request: HttpRequest, pk: int, simulate: bool = False) -> HttpResponse
         except SimulationError as problem:
             error = str(problem)
     context = {"projection": projection, "simulation_error": error}
+    # A refused choice is a bad request; base.html's htmx config still swaps a 400 in.
+    status = 400 if error else 200
     if simulate and request.headers.get("HX-Request"):
-        return render(request, "scorecards/_projection.html", {**context, "card": card})
-    return render(request, "scorecards/scorecard.html", {**context, **_context(evaluation, card)})
+        return render(
+            request, "scorecards/_projection.html", {**context, "card": card}, status=status
+        )
+    return render(
+        request,
+        "scorecards/scorecard.html",
+        {**context, **_context(evaluation, card)},
+        status=status,
+    )
 
 
 def _targets(request: HttpRequest, card: Scorecard) -> dict[str, Decimal]:
@@ -56,12 +67,12 @@ def _targets(request: HttpRequest, card: Scorecard) -> dict[str, Decimal]:
             continue
         code = key.removeprefix(TARGET_PREFIX)
         try:
-            level = Decimal(str(raw))
-        except InvalidOperation:
+            level = finite_decimal(raw)
+        except ValidationError:
             raise SimulationError(
                 _("Tingkat untuk butir %(code)s bukan angka.") % {"code": code}
             ) from None
-        if card.values.get(code) != level:
+        if level is not None and card.values.get(code) != level:
             targets[code] = level
     return targets
 

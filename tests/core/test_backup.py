@@ -356,3 +356,147 @@ def test_a_swap_that_fails_half_way_puts_the_old_files_back(
     assert every_row() == rows
     assert every_file() == files
     assert not [p for p in root.iterdir() if p.name.startswith(".restore-")]
+
+
+# --------------------------------------------------------------------------- hostile archives
+
+
+def write_entries(archive: Path, entries: list[tuple[tarfile.TarInfo, bytes]]) -> None:
+    """Write members exactly as given: repeated names, links and devices included."""
+    with tarfile.open(archive, "w:gz") as tar:
+        for info, content in entries:
+            info.size = len(content) if info.isfile() else 0
+            tar.addfile(info, BytesIO(content) if info.isfile() else None)
+
+
+def regular(name: str) -> tarfile.TarInfo:
+    return tarfile.TarInfo(name)
+
+
+def special(name: str, kind: bytes, link: str = "") -> tarfile.TarInfo:
+    info = tarfile.TarInfo(name)
+    info.type = kind
+    info.linkname = link
+    return info
+
+
+def check_only_refuses(archive: Path) -> str:
+    with pytest.raises(CommandError) as caught:
+        call_command("restore", str(archive), "--check-only", "--quiet", stdout=StringIO())
+    with pytest.raises(BackupError):
+        inspect_archive(archive)
+    return str(caught.value)
+
+
+def test_a_tampered_first_copy_of_the_dump_is_refused_by_the_check_and_the_restore(
+    archive: Path,
+) -> None:
+    # The reported attack: the manifest hashes the genuine (last) copy, the loader used to read
+    # the first, which makes the coordinator a superuser.
+    members = members_of(archive)
+    genuine = members["database.jsonl"]
+    lines = genuine.splitlines()
+    index = next(i for i, line in enumerate(lines) if b'"username": "kontributor"' in line)
+    row = json.loads(lines[index])
+    row["fields"]["is_superuser"] = True
+    lines[index] = json.dumps(row).encode()
+    tampered = b"\n".join(lines) + b"\n"
+    entries = [(regular("database.jsonl"), tampered)]
+    entries += [(regular(name), content) for name, content in members.items()]
+    write_entries(archive, entries)
+
+    message = check_only_refuses(archive)
+    assert "database.jsonl" in message
+    assert "lebih dari sekali" in message
+    assert "database.jsonl" in refused(archive)
+    assert not User.objects.filter(is_superuser=True).exists()
+
+
+HOSTILE: dict[str, list[tuple[tarfile.TarInfo, bytes]]] = {
+    "symlink": [(special("media/evidence/tautan", tarfile.SYMTYPE, "/etc/passwd"), b"")],
+    "hardlink": [(special("media/evidence/keras", tarfile.LNKTYPE, "database.jsonl"), b"")],
+    "device": [(special("media/evidence/perangkat", tarfile.CHRTYPE), b"")],
+    "fifo": [(special("media/evidence/pipa", tarfile.FIFOTYPE), b"")],
+    "folder": [(special("media/evidence/map", tarfile.DIRTYPE), b"")],
+    "absolute name": [(regular("/srv/cityeval-mutlak"), b"x")],
+    "dot-dot": [(regular("media/../../luar"), b"x")],
+    "dot component": [(regular("media/./evidence/titik"), b"x")],
+    "empty component": [(regular("media//evidence/kosong"), b"x")],
+    "unexpected member": [(regular("catatan.txt"), b"x")],
+    "bare media folder name": [(regular("media"), b"x")],
+    "second manifest": [(regular("manifest.json"), b"{}")],
+    "file over a folder": [(regular("media/evidence"), b"x")],
+}
+
+
+@pytest.mark.parametrize("defect", sorted(HOSTILE))
+def test_a_hostile_member_is_refused_and_named(archive: Path, defect: str) -> None:
+    members = members_of(archive)
+    extra = HOSTILE[defect]
+    entries = [(regular(name), content) for name, content in members.items()]
+    write_entries(archive, extra + entries)
+    name = extra[0][0].name
+    assert name in check_only_refuses(archive)
+    assert name in refused(archive)
+
+
+def test_a_duplicate_evidence_file_is_refused(archive: Path) -> None:
+    members = members_of(archive)
+    name = next(n for n in members if n.startswith("media/"))
+    entries = [(regular(name), b"palsu")]
+    entries += [(regular(n), content) for n, content in members.items()]
+    write_entries(archive, entries)
+    assert name in check_only_refuses(archive)
+    assert name in refused(archive)
+
+
+def test_backups_are_readable_by_their_owner_only(archive: Path) -> None:
+    assert archive.stat().st_mode & 0o777 == 0o600
+
+
+# --------------------------------------------------------------------------- signature
+
+
+def test_a_signed_archive_restores_with_its_key(
+    small_world: None, tmp_path: Path, settings: Settings
+) -> None:
+    settings.BACKUP_SIGNING_KEY = "kunci-tanda-tangan-cadangan-uji"
+    signed = create_backup(tmp_path / "bertanda.tar.gz").path
+    assert "manifest.sig" in members_of(signed)
+    restore_backup(signed, replace=True)
+
+
+def test_an_unsigned_archive_is_refused_when_a_key_is_set(
+    archive: Path, settings: Settings
+) -> None:
+    settings.BACKUP_SIGNING_KEY = "kunci-tanda-tangan-cadangan-uji"
+    assert "manifest.sig" in check_only_refuses(archive)
+    assert "manifest.sig" in refused(archive)
+
+
+def test_a_consistently_rewritten_signed_archive_is_refused(
+    small_world: None, tmp_path: Path, settings: Settings
+) -> None:
+    settings.BACKUP_SIGNING_KEY = "kunci-tanda-tangan-cadangan-uji"
+    signed = create_backup(tmp_path / "bertanda.tar.gz").path
+    members = members_of(signed)
+    # Checksums and sizes recomputed: only the signature can tell.
+    members["database.jsonl"] = members["database.jsonl"].replace(b'"admin"', b'"adman"', 1)
+    manifest = json.loads(members["manifest.json"])
+    manifest["members"]["database.jsonl"] = {
+        "sha256": hashlib.sha256(members["database.jsonl"]).hexdigest(),
+        "size": len(members["database.jsonl"]),
+    }
+    members["manifest.json"] = json.dumps(manifest).encode()
+    write_members(signed, members)
+    assert "BACKUP_SIGNING_KEY" in check_only_refuses(signed)
+    assert "BACKUP_SIGNING_KEY" in refused(signed)
+
+
+def test_an_archive_signed_with_another_key_is_refused(
+    small_world: None, tmp_path: Path, settings: Settings
+) -> None:
+    settings.BACKUP_SIGNING_KEY = "kunci-lama-yang-sudah-diganti"
+    signed = create_backup(tmp_path / "bertanda.tar.gz").path
+    settings.BACKUP_SIGNING_KEY = "kunci-tanda-tangan-cadangan-uji"
+    assert "BACKUP_SIGNING_KEY" in refused(signed)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.db import connection
@@ -136,7 +137,7 @@ def test_the_simulator_refuses_levels_and_items_it_cannot_score(
         HTTP_HX_REQUEST="true",
     )
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert response.context["projection"] is None
     assert response.context["simulation_error"]
     assert 'class="msg msg-error"' in response.content.decode()
@@ -152,7 +153,34 @@ def test_the_simulator_refuses_a_level_that_is_not_a_number(finalised: Finalised
         HTTP_HX_REQUEST="true",
     )
 
+    assert response.status_code == 400
     assert response.context["simulation_error"]
+
+
+NOT_FINITE = ["NaN", "sNaN", "-NaN", "Infinity", "-Infinity", "inf", "1e999999"]
+
+
+@pytest.mark.parametrize("htmx", [True, False])
+def test_the_simulator_answers_400_to_a_level_that_is_no_finite_number(
+    finalised: Finalised, htmx: bool
+) -> None:
+    publish(finalised)  # readable by anyone: the anonymous visitor of the report
+    card = scorecard(finalised.world.evaluation)
+    assert card is not None
+    code = card.simulator_items[0].code
+    headers: dict[str, Any] = {"HTTP_HX_REQUEST": "true"} if htmx else {}
+    client = finalised.world.client("anonymous")
+    for value in NOT_FINITE:
+        response = client.post(
+            reverse("scorecards:simulate", args=[finalised.world.evaluation.pk]),
+            {f"target-{code}": value},
+            **headers,
+        )
+
+        assert response.status_code == 400, value
+        assert response.context["projection"] is None
+        assert code in response.context["simulation_error"]
+        assert 'class="msg msg-error"' in response.content.decode()
 
 
 def _count(finalised: Finalised, regions: int, *, published: bool = False) -> int:

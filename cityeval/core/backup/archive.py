@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import gzip
 import hashlib
 import io
 import os
 import shutil
 import tarfile
 import tempfile
-import zlib
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import IO, Any
 
 from django.conf import settings
@@ -25,20 +22,18 @@ from cityeval.core.backup import BackupError, database
 from cityeval.core.backup.manifest import (
     DATABASE,
     MANIFEST,
-    MANIFEST_MAX_BYTES,
     MEDIA_PREFIX,
+    SIGNATURE,
     Manifest,
     Member,
     applied_migrations,
-    check_members,
     check_migrations,
     new_manifest,
-    parse_manifest,
 )
+from cityeval.core.backup.reader import read_archive, signature_of, signing_key
 
-READ_SIZE = 1024 * 1024
-# What a damaged or cut-off tar.gz raises while it is read.
-DAMAGED = (tarfile.ReadError, EOFError, zlib.error, gzip.BadGzipFile)
+# Backups hold password and token hashes: readable by the owner only, like the database.
+ARCHIVE_MODE = 0o600
 # Half-written uploads (evidence/storage.py) are not evidence yet.
 PARTIAL_SUFFIX = ".part"
 # A restore's working folder inside MEDIA_ROOT; never part of a backup.
@@ -80,15 +75,25 @@ def create_backup(output: Path, progress: Progress | None = None) -> BackupResul
         manifest = new_manifest(counts)
         partial = Path(work) / "archive.tar.gz"
         files = media_files()
-        with tarfile.open(partial, "w:gz", compresslevel=6) as archive:
+        descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, ARCHIVE_MODE)
+        os.fchmod(descriptor, ARCHIVE_MODE)  # whatever the umask
+        with (
+            os.fdopen(descriptor, "wb") as raw,
+            tarfile.open(fileobj=raw, mode="w:gz", compresslevel=6) as archive,
+        ):
             manifest.members[DATABASE] = _add(archive, DATABASE, dump_path)
             total = len(files)
             for done, (name, path) in enumerate(files, start=1):
                 manifest.members[name] = _add(archive, name, path)
                 report("files", done, total)
-            _add_bytes(archive, MANIFEST, manifest.to_json())
-        with open(partial, "rb") as written:
-            os.fsync(written.fileno())
+            manifest_raw = manifest.to_json()
+            _add_bytes(archive, MANIFEST, manifest_raw)
+            key = signing_key()
+            if key:
+                _add_bytes(archive, SIGNATURE, signature_of(manifest_raw, key))
+            archive.close()  # writes the end of the tar and of the gzip stream
+            raw.flush()
+            os.fsync(raw.fileno())
         os.replace(partial, output)
     _fsync_folder(output.parent)
     return BackupResult(path=output, rows=rows, files=len(files), size=output.stat().st_size)
@@ -167,47 +172,18 @@ def _add_bytes(archive: tarfile.TarFile, name: str, content: bytes) -> None:
 
 
 def inspect_archive(path: Path, progress: Progress | None = None) -> Manifest:
-    """Read the whole archive once: every member's checksum against the manifest."""
-    report = _reporter(progress)
-    found: dict[str, Member] = {}
-    manifest_raw: bytes | None = None
-    total = path.stat().st_size if path.exists() else 0
-    with _open(path) as archive:
-        for info in _members(archive):
-            if info.name == MANIFEST:
-                if info.size > MANIFEST_MAX_BYTES:
-                    raise BackupError(_("%(name)s terlalu besar.") % {"name": MANIFEST})
-                manifest_raw = _read_member(archive, info)
-                continue
-            found[info.name] = _hash_member(archive, info)
-            report("verify", _position(archive), total)
-    if manifest_raw is None:
-        raise BackupError(
-            _("Arsip tidak berisi %(name)s: bukan cadangan cityeval, atau terpotong.")
-            % {"name": MANIFEST}
-        )
-    manifest = parse_manifest(manifest_raw)
-    check_members(manifest, found)
-    return manifest
+    """Read the whole archive once: every member's name, type and checksum (`--check-only`)."""
+    return read_archive(path, into=None, report=_reporter(progress))
 
 
 def restore_backup(path: Path, *, replace: bool, progress: Progress | None = None) -> RestoreResult:
-    """Verify the archive and this database's state, then replace rows and files together."""
+    """Verify the archive and this database's state, then replace rows and files together.
+
+    The archive is read once, into a staging folder, by the same reader `--check-only` uses;
+    rows and files are then loaded from those checked copies, never from the archive again.
+    """
     if not path.is_file():
         raise BackupError(_("Berkas %(path)s tidak ada.") % {"path": path})
-    manifest = inspect_archive(path, progress)
-    check_migrations(
-        manifest.migrations, applied_migrations(), archive_version=manifest.app_version
-    )
-    empty, filled = database.database_is_empty()
-    if not empty and not replace:
-        raise BackupError(
-            _(
-                "Basis data tidak kosong (antara lain %(tables)s). Pemulihan akan MENGGANTI "
-                "semua data dan berkas bukti; ulangi dengan --yes bila itu yang dimaksud."
-            )
-            % {"tables": ", ".join(filled[:5])}
-        )
     report = _reporter(progress)
     # Inside MEDIA_ROOT: the same file system, so every move below is a rename, and MEDIA_ROOT
     # may be a mount point of shared storage (which cannot itself be renamed).
@@ -215,45 +191,30 @@ def restore_backup(path: Path, *, replace: bool, progress: Progress | None = Non
     root.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(dir=root, prefix=STAGING_PREFIX))
     try:
-        files = _extract_media(path, manifest, staging / "new", report)
-        rows = _replace_everything(path, manifest, staging, report)
+        unpacked = staging / "unpacked"
+        manifest = read_archive(path, into=unpacked, report=report)
+        check_migrations(
+            manifest.migrations, applied_migrations(), archive_version=manifest.app_version
+        )
+        empty, filled = database.database_is_empty()
+        if not empty and not replace:
+            raise BackupError(
+                _(
+                    "Basis data tidak kosong (antara lain %(tables)s). Pemulihan akan MENGGANTI "
+                    "semua data dan berkas bukti; ulangi dengan --yes bila itu yang dimaksud."
+                )
+                % {"tables": ", ".join(filled[:5])}
+            )
+        files = sum(1 for name in manifest.members if name.startswith(MEDIA_PREFIX))
+        rows = _replace_everything(unpacked, manifest, staging, report)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     ContentType.objects.clear_cache()
     return RestoreResult(manifest=manifest, rows=rows, files=files)
 
 
-def _extract_media(
-    path: Path, manifest: Manifest, target: Path, report: Callable[[str, int, int], None]
-) -> int:
-    """Write the files into a staging folder beside MEDIA_ROOT, checking each hash again."""
-    target.mkdir(parents=True)
-    expected = {n: m for n, m in manifest.members.items() if n.startswith(MEDIA_PREFIX)}
-    done = 0
-    with _open(path) as archive:
-        for info in _members(archive):
-            if info.name not in expected:
-                continue
-            destination = target / info.name[len(MEDIA_PREFIX) :]
-            destination.parent.mkdir(parents=True, exist_ok=True)
-            source = archive.extractfile(info)
-            assert source is not None  # _members yields regular files only
-            digest = hashlib.sha256()
-            with open(destination, "wb") as out:
-                while chunk := _read(source, info):
-                    digest.update(chunk)
-                    out.write(chunk)
-            if digest.hexdigest() != expected[info.name].sha256:
-                raise BackupError(
-                    _("Checksum anggota %(name)s berubah saat dibaca ulang.") % {"name": info.name}
-                )
-            done += 1
-            report("files", done, len(expected))
-    return done
-
-
 def _replace_everything(
-    path: Path, manifest: Manifest, staging: Path, report: Callable[[str, int, int], None]
+    unpacked: Path, manifest: Manifest, staging: Path, report: Callable[[str, int, int], None]
 ) -> int:
     """One transaction for the rows; the evidence folder is swapped just before it commits."""
     moves: list[tuple[Path, Path]] = []
@@ -265,11 +226,12 @@ def _replace_everything(
         done += n
         report("database", done, total)
 
+    new_media = unpacked / MEDIA_PREFIX.rstrip("/")
+    new_media.mkdir(parents=True, exist_ok=True)
     try:
         with transaction.atomic():
             database.erase()
-            with _open(path) as archive:
-                source = _member_stream(archive, DATABASE)
+            with open(unpacked / DATABASE, "rb") as source:
                 rows = database.load(source, progress=step)
             # Deferred foreign keys are checked now, while a failure can still roll back.
             try:
@@ -278,23 +240,23 @@ def _replace_everything(
                 raise BackupError(
                     _("Data dalam arsip tidak konsisten: %(error)s") % {"error": error}
                 ) from error
-            _swap_media(staging, moves)
+            _swap_media(new_media, staging, moves)
     except BaseException:
         _undo(moves)
         raise
     return rows
 
 
-def _swap_media(staging: Path, moves: list[tuple[Path, Path]]) -> None:
-    """Move MEDIA_ROOT's entries out to `staging/old` and the restored ones in from
-    `staging/new`, noting every rename in `moves` so `_undo` can reverse even a swap that
+def _swap_media(new: Path, staging: Path, moves: list[tuple[Path, Path]]) -> None:
+    """Move MEDIA_ROOT's entries out to `staging/old` and the restored ones in from `new`,
+    noting every rename in `moves` so `_undo` can reverse even a swap that
     stopped half-way. Every move is a rename within one file system."""
     root = media_root()
     old = staging / "old"
     old.mkdir(exist_ok=True)
     for entry in _entries(root, staging):
         _move(entry, old / entry.name, moves)
-    for entry in list((staging / "new").iterdir()):
+    for entry in list(new.iterdir()):
         _move(entry, root / entry.name, moves)
 
 
@@ -310,93 +272,6 @@ def _undo(moves: list[tuple[Path, Path]]) -> None:
 
 def _entries(root: Path, staging: Path) -> list[Path]:
     return [entry for entry in root.iterdir() if entry != staging]
-
-
-# ----------------------------------------------------------------------------- tar helpers
-
-
-@contextmanager
-def _open(path: Path) -> Iterator[tarfile.TarFile]:
-    try:
-        with tarfile.open(path, "r:gz") as archive:
-            yield archive
-    except DAMAGED as error:
-        raise BackupError(
-            _(
-                "%(path)s bukan arsip cadangan yang dapat dibaca (bukan tar.gz, atau terpotong): "
-                "%(error)s"
-            )
-            % {"path": path.name, "error": error}
-        ) from error
-
-
-def _members(archive: tarfile.TarFile) -> Iterator[tarfile.TarInfo]:
-    """Regular members only, with safe names; a truncated archive names the member it cut."""
-    last = _("(awal arsip)")
-    while True:
-        try:
-            info = archive.next()
-        except DAMAGED as error:
-            raise BackupError(
-                _("Arsip terpotong atau rusak setelah anggota %(name)s: %(error)s")
-                % {"name": last, "error": error or type(error).__name__}
-            ) from error
-        if info is None:
-            return
-        name = PurePosixPath(info.name)
-        if not info.isfile() or name.is_absolute() or ".." in name.parts:
-            raise BackupError(
-                _("Anggota %(name)s tidak diizinkan dalam arsip cadangan.") % {"name": info.name}
-            )
-        last = info.name
-        yield info
-
-
-def _hash_member(archive: tarfile.TarFile, info: tarfile.TarInfo) -> Member:
-    source = archive.extractfile(info)
-    assert source is not None
-    digest = hashlib.sha256()
-    size = 0
-    while chunk := _read(source, info):
-        digest.update(chunk)
-        size += len(chunk)
-    return Member(sha256=digest.hexdigest(), size=size)
-
-
-def _read(source: IO[bytes], info: tarfile.TarInfo) -> bytes:
-    try:
-        return source.read(READ_SIZE)
-    except DAMAGED as error:
-        raise BackupError(
-            _("Arsip terpotong atau rusak di dalam anggota %(name)s: %(error)s")
-            % {"name": info.name, "error": error or type(error).__name__}
-        ) from error
-
-
-def _read_member(archive: tarfile.TarFile, info: tarfile.TarInfo) -> bytes:
-    source = archive.extractfile(info)
-    assert source is not None
-    parts = []
-    while chunk := _read(source, info):
-        parts.append(chunk)
-    return b"".join(parts)
-
-
-def _member_stream(archive: tarfile.TarFile, name: str) -> IO[bytes]:
-    for info in _members(archive):
-        if info.name == name:
-            source = archive.extractfile(info)
-            assert source is not None
-            return source
-    raise BackupError(_("Arsip tidak berisi %(name)s.") % {"name": name})
-
-
-def _position(archive: tarfile.TarFile) -> int:
-    fileobj: Any = archive.fileobj
-    try:
-        return int(fileobj.fileobj.tell())  # the compressed offset: comparable to the size
-    except (AttributeError, OSError, ValueError):
-        return 0
 
 
 def _reporter(progress: Progress | None) -> Callable[[str, int, int], None]:

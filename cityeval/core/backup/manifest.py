@@ -17,6 +17,8 @@ from cityeval.core.backup import BackupError
 FORMAT = "cityeval-backup"
 FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
+# HMAC-SHA256 of manifest.json with BACKUP_SIGNING_KEY, written when that key is set.
+SIGNATURE = "manifest.sig"
 DATABASE = "database.jsonl"
 MEDIA_PREFIX = "media/"
 # A manifest is a few hundred bytes per file; refuse to read anything absurd into memory.

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from cityeval.core.redirects import safe_next
 from cityeval.evaluations.access import (
     Can,
     capabilities,
@@ -82,7 +83,7 @@ def assign(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, str(error))
         else:
             messages.success(request, _("%(count)d butir ditugaskan.") % {"count": count})
-    return redirect(request.POST.get("next") or f"/evaluations/{evaluation.pk}/items/")
+    return redirect(safe_next(request, f"/evaluations/{evaluation.pk}/items/"))
 
 
 def _item(visible: list[ItemValue], item_pk: int) -> ItemValue:

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cityeval.accounts.access import scope_of
+from cityeval.core.redirects import safe_next
 from cityeval.evaluations.access import Can, capabilities, evaluation_for, items_for
 from cityeval.evaluations.models import ReviewStatus
 from cityeval.evaluations.services import WorkflowError
@@ -26,7 +27,6 @@ from cityeval.reviews.services import (
     start_field_visit,
     start_review,
 )
-from cityeval.reviews.views.common import back_to
 
 FLAGGED = "flagged"
 
@@ -93,7 +93,7 @@ def bulk(request: HttpRequest, pk: int) -> HttpResponse:
     form = ItemChoiceForm(request.POST, evaluation_id=evaluation.pk)
     if not form.is_valid():
         messages.error(request, _first_error(form))
-        return redirect(back_to(request, _workspace_url(evaluation.pk)))
+        return redirect(safe_next(request, _workspace_url(evaluation.pk)))
     try:
         result = bulk_accept(
             evaluation=evaluation, items=form.cleaned_data["items"], user=request.user
@@ -109,7 +109,7 @@ def bulk(request: HttpRequest, pk: int) -> HttpResponse:
                 _("%(count)d butir dilewati — %(list)s")
                 % {"count": len(result.skipped), "list": skipped},
             )
-    return redirect(back_to(request, _workspace_url(evaluation.pk)))
+    return redirect(safe_next(request, _workspace_url(evaluation.pk)))
 
 
 @login_required
@@ -119,7 +119,7 @@ def clarify(request: HttpRequest, pk: int) -> HttpResponse:
     form = ItemChoiceForm(request.POST, evaluation_id=evaluation.pk)
     if not form.is_valid():
         messages.error(request, _first_error(form))
-        return redirect(back_to(request, _workspace_url(evaluation.pk)))
+        return redirect(safe_next(request, _workspace_url(evaluation.pk)))
     try:
         request_clarification(
             evaluation=evaluation,
@@ -129,7 +129,7 @@ def clarify(request: HttpRequest, pk: int) -> HttpResponse:
         )
     except (WorkflowError, TransitionError) as error:
         messages.error(request, str(error))
-        return redirect(back_to(request, _workspace_url(evaluation.pk)))
+        return redirect(safe_next(request, _workspace_url(evaluation.pk)))
     messages.success(
         request,
         _("Permintaan klarifikasi atas %(count)d butir dikirim kepada koordinator daerah.")
