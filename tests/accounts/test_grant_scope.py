@@ -196,15 +196,16 @@ def attempt(client: Client, setup: Setup, granter: str, role: Role, choice: str,
         else:
             status = run_service(actor, setup, path, role, choice)
         outcome = expected(granter, role, choice, path)
+        seen: tuple[object, ...]
+        wanted: tuple[object, ...]
         if isinstance(outcome, Refused):
             seen = (status, new_grants(setup), User.objects.count() - users_before)
-            wanted: tuple[object, ...] = (outcome.status, [], 0)
             seen += (len(mail.outbox), AuditEntry.objects.count())
-            wanted += (0, 0)
+            wanted = (outcome.status, [], 0, 0, 0)
         else:
             seen = (status, new_grants(setup), AuditEntry.objects.count(), len(mail.outbox))
-            wanted = (302, [(role.value, outcome.region, outcome.opd)], 1)
-            wanted += (1 if path.startswith("invite") else 0,)
+            invitations = 1 if path.startswith("invite") else 0
+            wanted = (302, [(role.value, outcome.region, outcome.opd)], 1, invitations)
         transaction.set_rollback(True)
     if seen == wanted:
         return ""
