@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from cityeval.evaluations.visibility import review_note_for, verdict_kinds
 from cityeval.evaluations.access import (
     Can,
     capabilities,
@@ -154,5 +155,7 @@ def item_detail(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
             "previous_pk": siblings[position - 1] if position > 0 else None,
             "next_pk": siblings[position + 1] if position + 1 < len(siblings) else None,
             "can": {c.value for c in can},
+            "review_note": review_note_for(request.user, item, evaluation),
+            "verdict_kinds": verdict_kinds(request.user, evaluation),
         },
     )
