@@ -38,8 +38,9 @@ from cityeval.evaluations.models import (
 
 # Verdict kinds (reviews.models.VerdictKind values; reviews sits above this app).
 ACCEPT, ADJUST, FLAG, CLARIFY = "accept", "adjust", "flag", "clarify"
-# Audit actions whose whole content is a verdict or the assessors' report.
-VERDICT_ACTIONS = (f"item.review.{ACCEPT}", f"item.review.{ADJUST}", f"item.review.{FLAG}")
+# Audit actions of verdicts ("item.review.<kind>"; the region's answer is its own) and of the
+# assessors' report.
+VERDICT, ANSWERED = "item.review.", "item.review.answered"
 REPORT_ACTIONS = ("report.", "recommendation.", "results.")
 FOLLOW_UP = "recommendation.follow_up"  # the region's own report on last cycle's advice
 # Keys of audit before/after values that carry a result or a verified value.
@@ -110,18 +111,22 @@ def audit_entries(
     Entries are never changed: a redacted entry is a copy that is not saved.
     """
     entries = AuditEntry.objects.select_related("actor")
-    if item is None:
-        entries = entries.for_evaluation(evaluation.pk)
-    else:
-        entries = entries.for_target(item)
+    entries = entries.for_evaluation(evaluation.pk) if item is None else entries.for_target(item)
     found = list(entries.order_by("at", "id"))
-    found = _in_item_scope(user, evaluation, found)
-    if sees_results(user, evaluation):
-        return found
-    return [_redacted(entry) for entry in found if not _hides(entry.action)]
+    kinds = verdict_kinds(user, evaluation)
+    results = sees_results(user, evaluation)
+    found = [
+        entry
+        for entry in _in_item_scope(user, evaluation, found)
+        if _readable(entry.action, kinds, results=results)
+    ]
+    return found if results else [_redacted(entry) for entry in found]
 
 
-def _in_item_scope(user: AnyUser, evaluation: Evaluation, found: list[AuditEntry]) -> list[AuditEntry]:
+def _in_item_scope(
+    user: AnyUser, evaluation: Evaluation, found: list[AuditEntry]
+) -> list[AuditEntry]:
+    """The entries about items (and their evidence) the person sees on the item pages."""
     items = {str(i.pk) for i in items_for(user, evaluation)}
     if len(items) == evaluation.items.count():
         return found
@@ -144,10 +149,12 @@ def _evidence_items(ids: Iterable[str]) -> dict[str, str]:
     return {str(pk): str(item_id) for pk, item_id in rows.values_list("pk", "item_id")}
 
 
-def _hides(action: str) -> bool:
-    if action in VERDICT_ACTIONS:
-        return True
-    return action.startswith(REPORT_ACTIONS) and action != FOLLOW_UP
+def _readable(action: str, kinds: frozenset[str], *, results: bool) -> bool:
+    if action.startswith(VERDICT):
+        return action.removeprefix(VERDICT) in kinds or action == ANSWERED
+    if action.startswith(REPORT_ACTIONS) and action != FOLLOW_UP:
+        return results
+    return True
 
 
 def _redacted(entry: AuditEntry) -> AuditEntry:
@@ -158,7 +165,7 @@ def _redacted(entry: AuditEntry) -> AuditEntry:
     after = _without_results(entry.after)
     if before == entry.before and after == entry.after:
         return entry
-    copy = AuditEntry(
+    return AuditEntry(
         pk=entry.pk,
         at=entry.at,
         actor=entry.actor,
@@ -171,7 +178,6 @@ def _redacted(entry: AuditEntry) -> AuditEntry:
         after=after,
         note=entry.note,
     )
-    return copy
 
 
 def _without_results(values: Any) -> Any:

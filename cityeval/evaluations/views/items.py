@@ -9,7 +9,6 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cityeval.evaluations.visibility import review_note_for, verdict_kinds
 from cityeval.evaluations.access import (
     Can,
     capabilities,
@@ -25,6 +24,7 @@ from cityeval.evaluations.services import (
     assign_items,
     save_self_assessment,
 )
+from cityeval.evaluations.visibility import review_note_for, verdict_kinds
 from cityeval.frameworks.tags import dimension_names
 from cityeval.regions.models import OPD
 
