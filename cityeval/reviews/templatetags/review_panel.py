@@ -20,9 +20,7 @@ def review_panel_data(item: ItemValue, kinds: Collection[str]) -> dict[str, Any]
     `kinds` comes from `evaluations.visibility.verdict_kinds`: flags for the team only,
     accepted and adjusted values once the result is published (or for the ministry side).
     """
-    verdicts = Verdict.objects.filter(item=item, kind__in=list(kinds)).select_related(
-        "created_by"
-    )
+    verdicts = Verdict.objects.filter(item=item, kind__in=list(kinds)).select_related("created_by")
     thread = (
         ClarificationItem.objects.filter(item=item)
         .select_related("request__requested_by", "request__answered_by")
