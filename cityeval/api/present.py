@@ -7,10 +7,11 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from cityeval.accounts.access import AnyUser, scope_of
+from cityeval.accounts.access import AnyUser
 from cityeval.api.numbers import decimal_text
 from cityeval.evaluations.access import Can, capabilities, item_lock_reason
-from cityeval.evaluations.models import Cycle, Evaluation, EvaluationStatus, ItemValue
+from cityeval.evaluations.models import Cycle, Evaluation, ItemValue
+from cityeval.evaluations.visibility import review_note_for, verified_value_for
 from cityeval.evidence.models import Evidence
 from cityeval.frameworks.models import FrameworkNode, FrameworkVersion
 from cityeval.regions.models import Region
@@ -108,24 +109,12 @@ def evidence(row: Evidence) -> dict[str, Any]:
     }
 
 
-def sees_verified_values(user: AnyUser, row: Evaluation) -> bool:
-    """Assessors, admins and national viewers; the region once its result is published."""
-    can = capabilities(user, row)
-    return (
-        Can.REVIEW in can
-        or Can.ADMINISTER in can
-        or scope_of(user).reads_everything
-        or row.status == EvaluationStatus.PUBLISHED
-    )
-
-
 def items(user: AnyUser, row: Evaluation, visible: list[ItemValue]) -> list[dict[str, Any]]:
     """The items with their current evidence (one query), lock reason and verified value."""
     by_item: defaultdict[int, list[dict[str, Any]]] = defaultdict(list)
     for found in Evidence.objects.filter(item__in=[i.pk for i in visible]).current().for_panel():
         by_item[found.item_id].append(evidence(found))
     fills = Can.FILL in capabilities(user, row)
-    verified = sees_verified_values(user, row)
     not_filling = _("Peran Anda tidak mengisi penilaian mandiri daerah ini.")
     return [
         {
@@ -145,8 +134,8 @@ def items(user: AnyUser, row: Evaluation, visible: list[ItemValue]) -> list[dict
             "self_value": decimal_text(item.self_value),
             "narrative": item.narrative,
             "review_status": item.review_status,
-            "review_note": item.review_note,
-            "verified_value": decimal_text(item.verified_value) if verified else None,
+            "review_note": review_note_for(user, item, row),
+            "verified_value": decimal_text(verified_value_for(user, item, row)),
             "version": item.version,
             "updated_at": item.updated_at,
             "lock_reason": item_lock_reason(user, item, row) if fills else not_filling,

@@ -302,7 +302,7 @@ def quick_wins(cycle: Cycle, evaluation_ids: list[int]) -> list[QuickWin]:
 def _snapshots(cycle: Cycle, filters: Filters, *, public: bool) -> list[tuple[Any, ...]]:
     snapshots = ResultSnapshot.objects.for_cycle(cycle.pk)
     if public:
-        snapshots = snapshots.filter(evaluation__status=EvaluationStatus.PUBLISHED)
+        snapshots = snapshots.published()
     region = "evaluation__region__"
     conditions: dict[str, object] = {}
     if filters.cohort:
@@ -334,7 +334,7 @@ def _previous_figures(previous: Cycle | None, public: bool) -> dict[int, Decimal
         return {}
     snapshots = ResultSnapshot.objects.for_cycle(previous.pk)
     if public:
-        snapshots = snapshots.filter(evaluation__status=EvaluationStatus.PUBLISHED)
+        snapshots = snapshots.published()
     places = rounding_places(previous.framework_version)
     return {
         region: published_figure(index, places)

@@ -5,6 +5,10 @@ On top of that a person gets what they may already read inside the application
 (`visible_evaluations`): everything for a program admin or a national viewer, their own regions
 for a region's members, their teams' regions for an assessor. A cycle in which a person can see
 nothing answers 404, so that nobody learns which unpublished cycles exist.
+
+These are the ROWS a person gets; which of them carry a result (index, predicate, dimension
+indices) and verified values is the one policy's answer (`evaluations.visibility`): a region's
+own unpublished row shows its status and self-assessed values only.
 """
 
 from __future__ import annotations

@@ -86,12 +86,15 @@ class CycleExport:
 
 
 def build_export(
-    cycle: Cycle, evaluations: EvaluationQuerySet, *, items: Q | None = None
+    cycle: Cycle, evaluations: EvaluationQuerySet, *, results: Q, items: Q | None = None
 ) -> CycleExport:
     """The rows of `evaluations` (already limited to what the person may see).
 
-    `items`: which item rows to add (a filter on ItemValue); None leaves the items out.
+    `results`: the evaluations whose results and verified values the person may see
+    (`evaluations.visibility.results_visible`); the other rows carry status and self-assessed
+    values only. `items`: which item rows to add (a filter on ItemValue); None leaves them out.
     """
+    shown = set(evaluations.filter(results).values_list("pk", flat=True))
     version = cycle.framework_version
     places = rounding_places(version)
     nodes = list(FrameworkNode.objects.filter(version=version).order_by("sequence"))
@@ -103,10 +106,10 @@ def build_export(
         places=places,
         evaluation_dimensions=top,
         smart_dimensions=smart,
-        regions=_region_rows(version, evaluations, places, list(top), list(smart)),
+        regions=_region_rows(version, evaluations, shown, places, list(top), list(smart)),
     )
     if items is not None:
-        export.items = _item_rows(evaluations, items, nodes, smart)
+        export.items = _item_rows(evaluations, shown, items, nodes, smart)
     return export
 
 
@@ -132,6 +135,7 @@ def plain(value: Decimal | None) -> Decimal | None:
 def _region_rows(
     version: FrameworkVersion,
     evaluations: EvaluationQuerySet,
+    shown: set[int],
     places: int,
     top: list[str],
     smart: list[str],
@@ -139,8 +143,8 @@ def _region_rows(
     rows = list(evaluations.order_by("region__code"))
     snapshots = {
         s.evaluation_id: s
-        for s in ResultSnapshot.objects.filter(evaluation__in=evaluations.values("pk"))
-        .filter(is_current=True)
+        for s in ResultSnapshot.objects.current()
+        .filter(evaluation__in=shown)
         .only("evaluation_id", "index", "predicate", "node_indices", "tag_indices")
     }
     published = {
@@ -189,6 +193,7 @@ def _figures(
 
 def _item_rows(
     evaluations: EvaluationQuerySet,
+    shown: set[int],
     allowed: Q,
     nodes: list[FrameworkNode],
     smart: Mapping[str, str],
@@ -198,6 +203,7 @@ def _item_rows(
         ItemValue.objects.filter(allowed, evaluation__in=evaluations.values("pk"))
         .order_by("evaluation__region__code", "indicator__sequence")
         .values_list(
+            "evaluation_id",
             "evaluation__region__code",
             "evaluation__region__full_name",
             "indicator_id",
@@ -207,7 +213,7 @@ def _item_rows(
         )
     )
     rows = []
-    for region_code, region_name, indicator_id, own, verified, review in values:
+    for evaluation_id, region_code, region_name, indicator_id, own, verified, review in values:
         node = by_pk[indicator_id]
         dimension = next((tag for tag in node.tags if tag in smart), "")
         rows.append(
@@ -218,7 +224,7 @@ def _item_rows(
                 indicator_name=node.name,
                 smart_dimension=dimension,
                 self_value=plain(own),
-                verified_value=plain(verified),
+                verified_value=plain(verified) if evaluation_id in shown else None,
                 review_status=review,
             )
         )

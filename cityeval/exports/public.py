@@ -10,7 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from cityeval.evaluations.models import Cycle, EvaluationStatus
+from cityeval.evaluations.models import Cycle
 from cityeval.exports.access import public_cycles
 from cityeval.exports.builder import published_figure, rounding_places
 from cityeval.reports.texts import predicate_label
@@ -40,11 +40,8 @@ class PublicCycle:
 def public_results(size: int = LEADERBOARD_SIZE) -> list[PublicCycle]:
     cycles = public_cycles()
     snapshots = (
-        ResultSnapshot.objects.filter(
-            is_current=True,
-            evaluation__status=EvaluationStatus.PUBLISHED,
-            evaluation__cycle__in=[c.pk for c in cycles],
-        )
+        ResultSnapshot.objects.published()
+        .filter(evaluation__cycle__in=[c.pk for c in cycles])
         .select_related("evaluation__region__province")
         .only(
             "index",

@@ -1,7 +1,8 @@
 """Open data: the public results page and each cycle's exports (Excel, CSV, JSON).
 
 No view requires a login: what a person gets is decided by `access.exportable_evaluations`
-(published results for everybody, more for people whose role lets them read more).
+(published results for everybody, more for people whose role lets them read more), and
+`evaluations.visibility` which results and verified values of those rows they see.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from cityeval.evaluations.visibility import results_visible
 from cityeval.exports import formats
 from cityeval.exports.access import cycle_for_export, exportable_evaluations, exportable_items
 from cityeval.exports.builder import CycleExport, build_export
@@ -29,6 +31,7 @@ def _export(request: HttpRequest, cycle_id: int, *, items: bool) -> CycleExport:
     return build_export(
         cycle,
         exportable_evaluations(user, cycle),
+        results=results_visible(user),
         items=exportable_items(user, cycle) if items else None,
     )
 

@@ -1,5 +1,6 @@
 """Who may read and edit an evaluation's report and results.
 
+Reading follows the one policy of `cityeval.evaluations.visibility.sees_results`:
 - The assessors on the region's team, program admins and national viewers read them at any
   stage (the team writes them; the ministry oversees).
 - The region's own members (coordinator, contributors, viewers) read them once the evaluation is
@@ -15,9 +16,10 @@ from __future__ import annotations
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from cityeval.accounts.access import AnyUser, scope_of
-from cityeval.evaluations.access import Can, capabilities, evaluation_for
+from cityeval.accounts.access import AnyUser
+from cityeval.evaluations.access import evaluation_for
 from cityeval.evaluations.models import Evaluation, EvaluationStatus
+from cityeval.evaluations.visibility import sees_results
 
 EDITABLE = frozenset(
     {
@@ -28,16 +30,10 @@ EDITABLE = frozenset(
 )
 
 
-def can_read_results(user: AnyUser, evaluation: Evaluation) -> bool:
-    if scope_of(user).reads_everything or Can.REVIEW in capabilities(user, evaluation):
-        return True
-    return evaluation.status == EvaluationStatus.PUBLISHED
-
-
 def report_for(user: AnyUser, pk: int) -> Evaluation:
     """The evaluation whose report and results this person may read; 404 otherwise."""
     evaluation = evaluation_for(user, pk)
-    if not can_read_results(user, evaluation):
+    if not sees_results(user, evaluation):
         raise Http404
     return evaluation
 

@@ -8,14 +8,30 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from cityeval.accounts.access import AnyUser
+from cityeval.evaluations.models import EvaluationStatus
+from cityeval.evaluations.visibility import results_visible
+
 
 class ImmutableSnapshotError(Exception):
     """A finalised result is never edited: reopening creates a new snapshot."""
 
 
 class ResultSnapshotQuerySet(models.QuerySet["ResultSnapshot"]):
+    def current(self) -> ResultSnapshotQuerySet:
+        """The result that stands (a reopened evaluation keeps its retired ones)."""
+        return self.filter(is_current=True)
+
+    def published(self) -> ResultSnapshotQuerySet:
+        """Current results of published evaluations: what the public and the ranks read."""
+        return self.current().filter(evaluation__status=EvaluationStatus.PUBLISHED)
+
+    def visible_to(self, user: AnyUser) -> ResultSnapshotQuerySet:
+        """Current results this person may see (`evaluations.visibility`, the one policy)."""
+        return self.current().filter(results_visible(user, via="evaluation__"))
+
     def for_cycle(self, cycle_id: int) -> ResultSnapshotQuerySet:
-        return self.filter(evaluation__cycle_id=cycle_id, is_current=True)
+        return self.current().filter(evaluation__cycle_id=cycle_id)
 
     def with_region(self) -> ResultSnapshotQuerySet:
         return self.select_related("evaluation__region__province")

@@ -25,7 +25,7 @@ from decimal import Decimal
 from typing import Any
 
 from cityeval.audit.log import record
-from cityeval.evaluations.models import Cycle, EvaluationStatus, cycle_order
+from cityeval.evaluations.models import Cycle, cycle_order
 from cityeval.frameworks.convert import to_scoring
 from cityeval.regions.models import PeerGroup
 from cityeval.reports.scores import decimals
@@ -118,7 +118,7 @@ def analyse(cycle: Cycle, results: list[_Result]) -> Uncertainty:
 def _published(cycle: Cycle) -> list[_Result]:
     rows = (
         ResultSnapshot.objects.for_cycle(cycle.pk)
-        .filter(evaluation__status=EvaluationStatus.PUBLISHED)
+        .published()
         .order_by("evaluation__region__code")
         .values_list(
             "evaluation_id", "evaluation__region_id", "evaluation__region__province__code", "inputs"
@@ -133,9 +133,8 @@ def _earlier_inputs(cycle: Cycle, region_ids: list[int]) -> dict[int, dict[str, 
     """Region id -> the inputs of its latest published result in an earlier cycle (one query)."""
     here = cycle_order(cycle.year, cycle.round)
     rows = (
-        ResultSnapshot.objects.filter(
-            is_current=True,
-            evaluation__status=EvaluationStatus.PUBLISHED,
+        ResultSnapshot.objects.published()
+        .filter(
             evaluation__region_id__in=region_ids,
             evaluation__cycle__program=cycle.program,
             evaluation__cycle__year__lte=cycle.year,

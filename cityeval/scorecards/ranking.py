@@ -49,7 +49,7 @@ def cycle_entries(evaluation: Evaluation, rounding: Rounding) -> list[Entry]:
     """Every current result of the evaluation's cycle (one query)."""
     snapshots = ResultSnapshot.objects.for_cycle(evaluation.cycle_id)
     if evaluation.status == EvaluationStatus.PUBLISHED:
-        snapshots = snapshots.filter(evaluation__status=EvaluationStatus.PUBLISHED)
+        snapshots = snapshots.published()
     rows = snapshots.values_list(
         "evaluation_id",
         "evaluation__region_id",

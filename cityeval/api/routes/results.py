@@ -14,7 +14,7 @@ from ninja import Path, Query, Router
 from cityeval.api.auth import read_auth
 from cityeval.api.errors import documented
 from cityeval.api.schemas import MAX_ID, Paging, ResultPage
-from cityeval.evaluations.models import Cycle, EvaluationStatus
+from cityeval.evaluations.models import Cycle
 from cityeval.exports.builder import published_figure, rounding_places
 from cityeval.frameworks.tags import dimension_names
 from cityeval.results.models import ResultSnapshot
@@ -39,11 +39,9 @@ def list_results(request: HttpRequest, cycle_id: Id, paging: Query[Paging]) -> d
     places = rounding_places(version)
     smart = list(dimension_names(version))
     snapshots = list(
-        ResultSnapshot.objects.filter(
-            evaluation__cycle=cycle,
-            evaluation__status=EvaluationStatus.PUBLISHED,
-            is_current=True,
-        ).select_related("evaluation__region__province")
+        ResultSnapshot.objects.published()
+        .filter(evaluation__cycle=cycle)
+        .select_related("evaluation__region__province")
     )
     if not snapshots:
         raise Http404  # nothing published: the cycle's results do not exist for the public

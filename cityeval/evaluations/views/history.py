@@ -8,8 +8,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from cityeval.audit.models import AuditEntry
 from cityeval.evaluations.access import evaluation_for, items_for
+from cityeval.evaluations.visibility import audit_entries
 
 
 @login_required
@@ -18,7 +18,7 @@ def item_history(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
     item = next((i for i in items_for(request.user, evaluation) if i.pk == item_pk), None)
     if item is None:
         raise Http404
-    entries = AuditEntry.objects.for_target(item).select_related("actor")
+    entries = audit_entries(request.user, evaluation, item=item)
     return render(
         request,
         "evaluations/item_history.html",
@@ -28,15 +28,15 @@ def item_history(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
 
 @login_required
 def evaluation_log(request: HttpRequest, pk: int) -> HttpResponse:
-    """Every audit entry of the evaluation as CSV (who, when, what, before, after)."""
+    """The evaluation's audit entries this person may read, as CSV (who, when, what, before,
+    after): their items only, and no result or verdict before publication (`visibility`)."""
     evaluation = evaluation_for(request.user, pk)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     filename = f"audit-{evaluation.region.code}-{evaluation.cycle.year}.csv"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     writer = csv.writer(response)
     writer.writerow(["at", "actor", "action", "target", "before", "after", "note"])
-    entries = AuditEntry.objects.for_evaluation(evaluation.pk).select_related("actor")
-    for entry in entries.order_by("at", "id"):
+    for entry in audit_entries(request.user, evaluation):
         writer.writerow(
             [
                 entry.at.isoformat(),

@@ -25,6 +25,7 @@ from cityeval.evaluations.services import (
     assign_items,
     save_self_assessment,
 )
+from cityeval.evaluations.visibility import review_note_for, verdict_kinds
 from cityeval.frameworks.tags import dimension_names
 from cityeval.regions.models import OPD
 
@@ -155,5 +156,7 @@ def item_detail(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
             "previous_pk": siblings[position - 1] if position > 0 else None,
             "next_pk": siblings[position + 1] if position + 1 < len(siblings) else None,
             "can": {c.value for c in can},
+            "review_note": review_note_for(request.user, item, evaluation),
+            "verdict_kinds": verdict_kinds(request.user, evaluation),
         },
     )

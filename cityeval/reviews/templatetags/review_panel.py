@@ -8,21 +8,19 @@ from typing import Any
 from django import template
 
 from cityeval.evaluations.models import ItemValue
-from cityeval.reviews.models import ClarificationItem, Verdict, VerdictKind
+from cityeval.reviews.models import ClarificationItem, Verdict
 
 register = template.Library()
 
 
 @register.simple_tag
-def review_panel_data(item: ItemValue, can: Collection[str]) -> dict[str, Any]:
-    """The item's verdicts and clarification thread, oldest first.
+def review_panel_data(item: ItemValue, kinds: Collection[str]) -> dict[str, Any]:
+    """The item's verdicts of the kinds this person reads and the clarification thread.
 
-    A flag is the assessor's own note until the clarification request is sent, so only
-    assessors see it.
+    `kinds` comes from `evaluations.visibility.verdict_kinds`: flags for the team only,
+    accepted and adjusted values once the result is published (or for the ministry side).
     """
-    verdicts = Verdict.objects.filter(item=item).select_related("created_by")
-    if "review" not in can:
-        verdicts = verdicts.exclude(kind=VerdictKind.FLAG)
+    verdicts = Verdict.objects.filter(item=item, kind__in=list(kinds)).select_related("created_by")
     thread = (
         ClarificationItem.objects.filter(item=item)
         .select_related("request__requested_by", "request__answered_by")
