@@ -142,8 +142,11 @@ class Requester:
 
     def __init__(self, world: World) -> None:
         self.world = world
-        self.clients = {persona: world.client(persona) for persona in PERSONAS}
-        self.api_client = Client()
+        # A view that raises answers 500 in its cell instead of stopping the whole walk.
+        self.clients = {
+            persona: world.client(persona, raise_request_exception=False) for persona in PERSONAS
+        }
+        self.api_client = Client(raise_request_exception=False)
 
     def status(
         self, row: Row, path: str, persona: str, method: str, hole: Hole | None = None
@@ -180,30 +183,48 @@ class Requester:
 
 
 def check(
-    world: World, row_for: Callable[[str], Row | None]
+    world: World,
+    row_for: Callable[[str], Row | None],
+    variants: Mapping[str, Row],
+    only: str = "",
 ) -> tuple[list[str], list[Outcome], list[Outcome]]:
-    """Walk every route: (routes without a row, mismatched cells, cells checked)."""
-    missing, wrong, checked = [], [], []
+    """Walk every route: (routes without a row, mismatched cells, cells checked).
+
+    `variants` are further rows of a route keyed "name@what", e.g. the scorecard of an
+    unpublished result; `only` limits the walk to URL names starting with it.
+    """
+    missing: list[str] = []
+    wrong: list[Outcome] = []
+    checked: list[Outcome] = []
     requester = Requester(world)
     declared = api_methods()
     for route in named_routes():
+        if not route.name.startswith(only):
+            continue
         row = row_for(route.name)
         if row is None:
             missing.append(f"{route.name}  ({route.route})")
             continue
-        path = reverse(route.name, kwargs=row.at(world))
-        expected_methods = row.methods()
+        rows = [(route.name, row)] + [
+            (key, extra) for key, extra in variants.items() if key.split("@")[0] == route.name
+        ]
         if route.route in declared:
-            for method in declared[route.route] - set(expected_methods):
+            for method in declared[route.route] - set(row.methods()):
                 missing.append(f"{route.name} {method}  ({route.route}): add `{method.lower()}=`")
-        skip = {(hole.persona, hole.method) for hole in row.holes}
-        for method, expected in expected_methods.items():
-            for persona in PERSONAS:
-                if (persona, method) in skip:
-                    continue
-                got = requester.status(row, path, persona, method)
-                outcome = Outcome(route.name, path, persona, method, expected[persona], got)
-                checked.append(outcome)
-                if got != outcome.expected:
-                    wrong.append(outcome)
+        for label, each in rows:
+            outcomes = _cells(requester, route.name, label, each)
+            checked += outcomes
+            wrong += [outcome for outcome in outcomes if outcome.got != outcome.expected]
     return missing, wrong, checked
+
+
+def _cells(requester: Requester, name: str, label: str, row: Row) -> list[Outcome]:
+    path = reverse(name, kwargs=row.at(requester.world))
+    skip = {(hole.persona, hole.method) for hole in row.holes}
+    outcomes = []
+    for method, expected in row.methods().items():
+        for persona in PERSONAS:
+            if (persona, method) not in skip:
+                got = requester.status(row, path, persona, method)
+                outcomes.append(Outcome(label, path, persona, method, expected[persona], got))
+    return outcomes

@@ -16,8 +16,8 @@ from django.urls import reverse
 from pytest_django import DjangoDbBlocker
 
 from cityeval.scorecards import pdf_views
-from tests.security.matrix import Hole, Outcome, Requester, check, named_routes
-from tests.security.url_table import TABLE, holes, row_for
+from tests.security.matrix import Hole, Outcome, Requester, Row, check, named_routes
+from tests.security.url_table import TABLE, holes, row_for, variants
 from tests.world import PERSONAS, World
 
 # Each test runs in a savepoint inside the module's world (see `shared_world`).
@@ -43,12 +43,16 @@ def test_every_url_answers_every_persona_as_the_table_says(
     monkeypatch.setattr(pdf_views, "render_scorecard_pdf", lambda evaluation, language: b"%PDF")
     started = time.perf_counter()
     with django_db_blocker.unblock():
-        missing, wrong, checked = check(shared_world, row_for)
+        missing, wrong, checked = check(
+            shared_world, row_for, variants(), os.environ.get("CITYEVAL_MATRIX_ONLY", "")
+        )
     elapsed = time.perf_counter() - started
     print(f"\nURL matrix: {len(checked)} cells (URL, persona, method) in {elapsed:.1f} s")
     if os.environ.get("CITYEVAL_MATRIX_SHOW"):
         show(checked)
-    stale = sorted(set(TABLE) - {route.name for route in named_routes()})
+    stale = sorted(
+        key for key in TABLE if key.split("@")[0] not in {route.name for route in named_routes()}
+    )
     problems = []
     if missing:
         problems.append(
@@ -83,6 +87,29 @@ def test_known_holes(
 ) -> None:
     row = TABLE[name]
     with django_db_blocker.unblock():
-        path = reverse(name, kwargs=row.at(shared_world))
+        path = reverse(name.split("@")[0], kwargs=row.at(shared_world))
         got = Requester(shared_world).status(row, path, hole.persona, hole.method, hole)
     assert got == hole.expected
+
+
+def test_a_url_without_a_row_fails_with_its_name(
+    shared_world: World, django_db_blocker: DjangoDbBlocker
+) -> None:
+    with django_db_blocker.unblock():
+        missing, _wrong, checked = check(shared_world, lambda name: None, {}, only="home")
+    assert missing == ["home  ()"]
+    assert checked == []
+
+
+def test_an_api_operation_without_its_method_fails(
+    shared_world: World, django_db_blocker: DjangoDbBlocker
+) -> None:
+    row = TABLE["api:put_self_assessment"]
+    without_put = Row(at=row.at, get=row.get, post=row.post, api=True)
+    with django_db_blocker.unblock():
+        missing, _wrong, _checked = check(
+            shared_world, lambda name: without_put, {}, only="api:put_self_assessment"
+        )
+    assert missing == [
+        "api:put_self_assessment PUT  (api/v1/items/<item_id>/self-assessment): add `put=`"
+    ]

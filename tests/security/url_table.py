@@ -103,6 +103,9 @@ PERSON_OF_A_ACTS = PEOPLE.but(admin=302, coordinator_a=302, coordinator_b=404)
 API_A_WRITES = cells(
     403, anonymous=401, coordinator_a=200, contributor_a=200, contributor_a2=404, **FOREIGN_TO_A
 )
+# A final result before publication: the ministry and the region's assessor team only; the
+# region itself sees it when it is published.
+DRAFT_OF_B = cells(404, anonymous=302, admin=200, national_viewer=200, assessor_b=200)
 # Django's admin site: staff only, and nobody in the world is staff (the program admin works in
 # the program's own pages), so every persona is sent to the admin's login page.
 ADMIN_SITE = Row(at=no_kwargs, get=cells(302), post=cells(302))
@@ -365,6 +368,7 @@ TABLE |= {
         get=NOBODY,
         post=EVERYONE,
         holes=tuple(
+            # A level that is not a number is shown as a message on the page (200).
             Hole(persona, "POST", 200, "a NaN level is a 500 today; h/misc fixes it", body=_target)
             for persona in ("anonymous", "coordinator_b")
         ),
@@ -384,6 +388,29 @@ TABLE |= {
     ),
     "dashboard:public": Row(at=no_kwargs, get=EVERYONE, post=EVERYONE),
     "home": Row(at=no_kwargs, get=EVERYONE, post=EVERYONE),
+    # B's 2023 result is final but not published (see DRAFT_OF_B).
+    "scorecards:scorecard@unpublished": Row(
+        at=lambda w: {"pk": w.finalised_b.pk}, get=DRAFT_OF_B, post=DRAFT_OF_B
+    ),
+    "scorecards:pdf@unpublished": Row(
+        at=lambda w: {"pk": w.finalised_b.pk}, get=DRAFT_OF_B, post=DRAFT_OF_B
+    ),
+    "scorecards:simulate@unpublished": Row(
+        at=lambda w: {"pk": w.finalised_b.pk}, get=NOBODY, post=DRAFT_OF_B
+    ),
+    # A coordinator may not grant a national role (people_access.check_grant).
+    "person_invite@national": Row(
+        at=no_kwargs,
+        get=PEOPLE,
+        post=PEOPLE.but(coordinator_a=403, coordinator_b=403),
+        body=lambda w: {"username": "nasional", "email": "n@example.id", "role": "viewer"},
+    ),
+    "person_grant@national": Row(
+        at=_person_a,
+        get=NOT_THIS_METHOD,
+        post=PEOPLE.but(admin=302, coordinator_a=403, coordinator_b=404),
+        body=lambda w: {"role": "viewer", "region": "", "opd": ""},
+    ),
     # The admin site's own login form; every other admin page shares `ADMIN_SITE`.
     "admin:login": Row(at=no_kwargs, get=EVERYONE, post=EVERYONE),
     # API (bearer tokens; each operation's own method, and GET/POST where it has none)
@@ -462,6 +489,11 @@ def row_for(name: str) -> Row | None:
     if name.startswith("admin:"):
         return Row(at=lambda w: admin_at(name, w), get=ADMIN_SITE.get, post=ADMIN_SITE.post)
     return TABLE.get(name)
+
+
+def variants() -> dict[str, Row]:
+    """Further rows of a URL ("name@what"): the same view over another object or body."""
+    return {key: row for key, row in TABLE.items() if "@" in key}
 
 
 def holes() -> list[tuple[str, Hole]]:
