@@ -1,7 +1,7 @@
 """THE table of the URL × persona permission matrix: one row per named URL (see `matrix.py`).
 
 Reading a row: `get=` and `post=` (and `put=`/`delete=` for API operations) give the status each
-persona of `tests/world.py` must get. A profile such as `SIGNED_IN` or `REGION_A_READS` gives the
+persona of `tests/world.py` must get. A profile such as `SIGNED_IN` or `A_READS` gives the
 usual answer of a kind of page; `.but(persona=status)` changes single cells. Rules the cells
 follow (docs/architecture.md, the engineering brief):
 
@@ -17,7 +17,9 @@ Cells whose correct answer differs from today's and whose fix belongs to another
 `Hole`s: the matrix skips them and `test_known_holes` expects the correct status (strict xfail).
 
 Adding a URL: add its row here. `CITYEVAL_MATRIX_SHOW=1 pytest -s tests/security/test_url_matrix.py`
-prints what every persona gets today; read each cell critically before copying it.
+prints what every persona gets today (`CITYEVAL_MATRIX_ONLY=reports:` walks only the URL names
+that start with it); read each cell critically before copying it. A further row of the same URL
+over another object or body is keyed "name@what" (e.g. the scorecard of an unpublished result).
 """
 
 from __future__ import annotations
