@@ -1,12 +1,25 @@
-"""Settings every test shares."""
+"""Settings every test shares, and the one test world (`tests/world.py`).
+
+`world` builds the world for one test (rolled back with it, like any `db` test); app conftests
+that define their own `world` still take precedence inside their folder until they move to this
+one. `shared_world` builds it once per test module inside a transaction that is rolled back
+when the module ends: for read-mostly modules such as the URL matrix, whose tests must undo what
+they change themselves (e.g. requests inside `transaction.atomic()` with `set_rollback`).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 from django.core.cache import cache
+from django.db import connection, transaction
+from django.test import override_settings
+from pytest_django import DjangoDbBlocker
+
+from tests.world import World, build_world
 
 
 @pytest.fixture(autouse=True)
@@ -22,3 +35,29 @@ def empty_cache() -> Iterator[None]:
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def world(db: None, settings: Any, tmp_path: Path) -> World:
+    """The test world for one test, with evidence files under the test's own folder."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return build_world()
+
+
+@pytest.fixture(scope="module")
+def shared_world(
+    django_db_setup: None,
+    django_db_blocker: DjangoDbBlocker,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[World]:
+    """The test world built once for the module and rolled back after its last test.
+
+    Mark the module's tests `django_db`: pytest-django creates the test database only when a
+    collected test asks for one, and `django_db_setup` alone would leave the real one in place.
+    """
+    name = str(connection.settings_dict["NAME"])
+    assert "test" in name or "memory" in name, f"not a test database: {name}"
+    media = tmp_path_factory.mktemp("media")
+    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media), transaction.atomic():
+        yield build_world()
+        transaction.set_rollback(True)

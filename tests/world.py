@@ -1,0 +1,408 @@
+"""The one test world: two regions, their people and three cycles, built through the real services.
+
+Who is in it (persona names are the keys of `World.people`, `World.tokens` and `World.client`):
+
+| persona          | who                                                                        |
+|------------------|----------------------------------------------------------------------------|
+| anonymous        | nobody signed in (no user, no token)                                       |
+| admin            | program admin (ministry program team)                                      |
+| national_viewer  | viewer without a region (reads the nation)                                 |
+| lead_a           | lead assessor of the team assigned to region A in every cycle               |
+| member_a         | assessor in A's team, not its lead                                          |
+| assessor_b       | assessor of another team (lead of region B's team)                          |
+| coordinator_a    | coordinator of region A                                                     |
+| contributor_a    | contributor of A's health office (Dinkes); holds the running items 0-9      |
+| contributor_a2   | contributor of another OPD of A (PUPR); holds the running items 10-19       |
+| viewer_a         | regional viewer of A                                                        |
+| coordinator_b    | the same region roles for region B                                          |
+| contributor_b    |                                                                             |
+| viewer_b         |                                                                             |
+
+Region A is Kabupaten Kutai Kartanegara (64.02), region B Kota Semarang (33.74); both take part
+in three cycles of the G100SC 2022 framework:
+
+- `published_cycle` (2023, annual): A's evaluation reviewed, finalised and published with a
+  recommendation (`published`, `recommendation`); B's finalised but not yet published
+  (`finalised_b`), so that the cycle holds a result nobody outside the ministry may read yet.
+- `review_cycle` (2024 Tahap I): both submitted and under document review; A is waiting for the
+  answer to a clarification request (`reviewing`, `clarification`, a field visit `visit` with a
+  photo `photo`); `review_item` is an item of A pending a verdict; B is in the document review
+  (`reviewing_b`).
+- `running_cycle` (2024 Tahap II): both in self-assessment (`running`, `running_b`); `item` is a
+  Dinkes item of A with a file (`evidence_file`) and a link (`evidence_link`), `other_item` an
+  item of A's PUPR office, `item_b` an item of B.
+
+Also: a masterplan of A with one program (`masterplan`, `program`), an API token per signed-in
+persona (`tokens`, read-write), and `invited` (a person invited by the admin to A, not yet
+active) for the people pages.
+
+Build it with `build_world()` inside a database that allows writes; `tests/conftest.py` offers it
+as the function-scoped fixture `world` and the session-scoped `shared_world` (built once, for
+read-mostly tests that roll back what they change, such as the URL × persona matrix). Set-up
+writes values directly only where the service under test is not the point (bulk self values,
+verified values); every workflow step goes through its service.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.utils import timezone
+
+from cityeval.accounts.models import Role, RoleGrant, User
+from cityeval.accounts.services import invite_user
+from cityeval.api.models import TokenScope
+from cityeval.api.services import create_token
+from cityeval.evaluations.models import Cycle, Evaluation, ItemValue, Round
+from cityeval.evaluations.services import Deadlines, assign_assessor, open_cycle, submit_evaluation
+from cityeval.evidence.models import Evidence, FieldVisit, FieldVisitPhoto, VisitKind
+from cityeval.evidence.samples import tiny_pdf, tiny_png
+from cityeval.evidence.services import add_file_evidence, add_link_evidence
+from cityeval.evidence.visit_services import VisitData, add_visit_photo, record_field_visit
+from cityeval.frameworks.loader import load_framework_file
+from cityeval.frameworks.models import FrameworkVersion
+from cityeval.frameworks.schema import FrameworkDocument
+from cityeval.frameworks.services import store_document
+from cityeval.masterplans.models import Masterplan, Program
+from cityeval.masterplans.services import (
+    MasterplanData,
+    ProgramData,
+    create_masterplan,
+    create_program,
+)
+from cityeval.regions.models import OPD, Region
+from cityeval.regions.services import load_regions
+from cityeval.reports.editing import add_recommendation
+from cityeval.reports.models import Priority, Recommendation
+from cityeval.reports.services import finalise_evaluation, publish_evaluation
+from cityeval.reviews.models import ClarificationRequest
+from cityeval.reviews.services import (
+    bulk_accept,
+    flag_item,
+    request_clarification,
+    start_field_visit,
+    start_review,
+)
+
+REGION_A = "64.02"  # Kabupaten Kutai Kartanegara
+REGION_B = "33.74"  # Kota Semarang
+FRAMEWORK_REF = "G100SC@2022"
+
+PERSONAS = (
+    "anonymous",
+    "admin",
+    "national_viewer",
+    "lead_a",
+    "member_a",
+    "assessor_b",
+    "coordinator_a",
+    "contributor_a",
+    "contributor_a2",
+    "viewer_a",
+    "coordinator_b",
+    "contributor_b",
+    "viewer_b",
+)
+
+
+@dataclass
+class World:
+    region_a: Region
+    region_b: Region
+    health: OPD  # Dinkes of A
+    roads: OPD  # PUPR of A
+    opd_b: OPD  # Dinkes of B
+    people: dict[str, User]
+    tokens: dict[str, str]  # persona -> plaintext read-write API token
+    published_cycle: Cycle
+    review_cycle: Cycle
+    running_cycle: Cycle
+    published: Evaluation
+    finalised_b: Evaluation
+    reviewing: Evaluation
+    reviewing_b: Evaluation
+    running: Evaluation
+    running_b: Evaluation
+    review_item: ItemValue  # of `reviewing`, pending a verdict
+    item: ItemValue
+    other_item: ItemValue
+    item_b: ItemValue
+    evidence_file: Evidence
+    evidence_link: Evidence
+    visit: FieldVisit
+    photo: FieldVisitPhoto
+    clarification: ClarificationRequest
+    recommendation: Recommendation
+    masterplan: Masterplan
+    program: Program
+    invited: User
+
+    def client(self, persona: str, **kwargs: Any) -> Client:
+        """A test client signed in as the persona (anonymous: signed out)."""
+        client = Client(**kwargs)
+        if persona != "anonymous":
+            client.force_login(self.people[persona])
+        return client
+
+    def bearer(self, persona: str) -> dict[str, str]:
+        """Request headers that carry the persona's API token (none for anonymous)."""
+        if persona == "anonymous":
+            return {}
+        return {"Authorization": f"Bearer {self.tokens[persona]}"}
+
+
+@functools.cache
+def g100sc_2022() -> FrameworkDocument:
+    """The shipped framework, parsed once per process (parsing is most of a world's time)."""
+    return load_framework_file(settings.FRAMEWORKS_DIR / "g100sc-2022.yaml")
+
+
+def person(username: str, *grants: tuple[Role, Region | None, OPD | None]) -> User:
+    # No password: tests sign in with force_login, and hashing a dozen passwords would dominate.
+    user = User.objects.create_user(username, email=f"{username}@example.id")
+    for role, region, opd in grants:
+        RoleGrant.objects.create(user=user, role=role, region=region, opd=opd)
+    return user
+
+
+def _people(a: Region, b: Region, health: OPD, roads: OPD, opd_b: OPD) -> dict[str, User]:
+    return {
+        "admin": person("admin", (Role.PROGRAM_ADMIN, None, None)),
+        "national_viewer": person("national_viewer", (Role.VIEWER, None, None)),
+        "lead_a": person("lead_a", (Role.ASSESSOR, None, None)),
+        "member_a": person("member_a", (Role.ASSESSOR, None, None)),
+        "assessor_b": person("assessor_b", (Role.ASSESSOR, None, None)),
+        "coordinator_a": person("coordinator_a", (Role.COORDINATOR, a, None)),
+        "contributor_a": person("contributor_a", (Role.CONTRIBUTOR, a, health)),
+        "contributor_a2": person("contributor_a2", (Role.CONTRIBUTOR, a, roads)),
+        "viewer_a": person("viewer_a", (Role.VIEWER, a, None)),
+        "coordinator_b": person("coordinator_b", (Role.COORDINATOR, b, None)),
+        "contributor_b": person("contributor_b", (Role.CONTRIBUTOR, b, opd_b)),
+        "viewer_b": person("viewer_b", (Role.VIEWER, b, None)),
+    }
+
+
+def _cycle(
+    year: int,
+    round: Round,
+    version: FrameworkVersion,
+    regions: list[Region],
+    people: dict[str, User],
+) -> Cycle:
+    admin = people["admin"]
+    cycle = open_cycle(
+        year=year,
+        round=round,
+        framework_version=version,
+        regions=regions,
+        deadlines=Deadlines(self_assessment=timezone.localdate() + timedelta(days=30)),
+        user=admin,
+    )
+    a, b = regions
+    assign_assessor(cycle=cycle, region=a, assessor=people["lead_a"], is_lead=True, user=admin)
+    assign_assessor(cycle=cycle, region=a, assessor=people["member_a"], is_lead=False, user=admin)
+    assign_assessor(cycle=cycle, region=b, assessor=people["assessor_b"], is_lead=True, user=admin)
+    return cycle
+
+
+def _fill(evaluation: Evaluation) -> None:
+    """Self values for every item (set-up only: saving values has its own tests)."""
+    items = list(ItemValue.objects.filter(evaluation=evaluation).select_related("indicator"))
+    for number, item in enumerate(items):
+        maturity = item.indicator.kind == "maturity"
+        item.self_value = Decimal(1 + number % 5) if maturity else Decimal(10 + number % 90)
+        item.narrative = "Berjalan sesuai rencana."
+    ItemValue.objects.bulk_update(items, ["self_value", "narrative"])
+
+
+def _submitted_for_review(evaluation: Evaluation, coordinator: User, lead: User) -> Evaluation:
+    _fill(evaluation)
+    submit_evaluation(evaluation=evaluation, user=coordinator)
+    # Submitting refreshes the items computed from the masterplan registry; a region without
+    # a masterplan gets none, so those are filled again for the review to settle them.
+    ItemValue.objects.filter(evaluation=evaluation, self_value__isnull=True).update(
+        self_value=Decimal(0)
+    )
+    return start_review(evaluation=evaluation, user=lead)
+
+
+def _reviewed(evaluation: Evaluation, coordinator: User, lead: User) -> None:
+    """Submitted, every item accepted, interviews and field visit begun."""
+    _submitted_for_review(evaluation, coordinator, lead)
+    bulk_accept(evaluation=evaluation, items=evaluation.items.all(), user=lead)
+    start_field_visit(evaluation=evaluation, user=lead)
+
+
+def _items(evaluation: Evaluation) -> list[ItemValue]:
+    return list(
+        ItemValue.objects.filter(evaluation=evaluation, indicator__kind="maturity")
+        .select_related("indicator", "evaluation")
+        .order_by("indicator__sequence")
+    )
+
+
+def build_world() -> World:
+    load_regions(source_dir=settings.NODE_MODULES / "idn-area-data" / "data")
+    store_document(document=g100sc_2022())
+    version = FrameworkVersion.objects.get_by_ref(FRAMEWORK_REF)
+    a = Region.objects.get(code=REGION_A)
+    b = Region.objects.get(code=REGION_B)
+    health = OPD.objects.create(
+        region=a, code="DINKES", name="Dinas Kesehatan", short_name="Dinkes"
+    )
+    roads = OPD.objects.create(region=a, code="PUPR", name="Dinas PUPR", short_name="PUPR")
+    opd_b = OPD.objects.create(region=b, code="DINKES", name="Dinas Kesehatan", short_name="Dinkes")
+    people = _people(a, b, health, roads, opd_b)
+    admin, lead = people["admin"], people["lead_a"]
+    tokens = {
+        name: create_token(user=user, name="uji", scope=TokenScope.READ_WRITE, expires_at=None)[1]
+        for name, user in people.items()
+    }
+
+    masterplan = create_masterplan(
+        region=a,
+        user=people["coordinator_a"],
+        data=MasterplanData(
+            title="Masterplan Smart City 2020-2029", start_year=2020, end_year=2029
+        ),
+    )
+    program = create_program(
+        masterplan=masterplan,
+        user=people["coordinator_a"],
+        data=ProgramData(
+            code="GOV-01",
+            name="Layanan publik terpadu",
+            element="GOV-PS",
+            dimension="GOV",
+            owner=health,
+            budget=Decimal("1000000000"),
+            start_year=2020,
+            end_year=2024,
+        ),
+    )
+
+    # 2023: published for both regions, with recommendations for A.
+    published_cycle = _cycle(2023, Round.ANNUAL, version, [a, b], people)
+    published = Evaluation.objects.get(cycle=published_cycle, region=a)
+    finalised_b = Evaluation.objects.get(cycle=published_cycle, region=b)
+    _reviewed(published, people["coordinator_a"], lead)
+    recommendation = add_recommendation(
+        evaluation=published,
+        user=lead,
+        dimension="GOV",
+        text="Integrasikan layanan perizinan.",
+        priority=Priority.HIGH,
+    )
+    finalise_evaluation(evaluation=published, user=lead)
+    publish_evaluation(evaluation=published, user=admin)
+    published.refresh_from_db()
+    _reviewed(finalised_b, people["coordinator_b"], people["assessor_b"])
+    finalise_evaluation(evaluation=finalised_b, user=people["assessor_b"])
+    finalised_b.refresh_from_db()
+
+    # 2024 Tahap I: under review; A waits for the answer to a clarification.
+    review_cycle = _cycle(2024, Round.TAHAP_1, version, [a, b], people)
+    reviewing = Evaluation.objects.get(cycle=review_cycle, region=a)
+    reviewing_b = Evaluation.objects.get(cycle=review_cycle, region=b)
+    _submitted_for_review(reviewing, people["coordinator_a"], lead)
+    _submitted_for_review(reviewing_b, people["coordinator_b"], people["assessor_b"])
+    asked, review_item = _items(reviewing)[:2]
+    flag_item(item=asked, user=lead, question="Mohon lampirkan SK tim pelaksana.")
+    visit = record_field_visit(
+        evaluation=reviewing,
+        user=lead,
+        data=VisitData(
+            kind=VisitKind.FIELD_VISIT,
+            date=date(2024, 6, 12),
+            place="Mal Pelayanan Publik Tenggarong",
+            latitude=Decimal("-0.4217"),
+            longitude=Decimal("116.9850"),
+            findings="Layanan berjalan.",
+        ),
+    )
+    photo = add_visit_photo(
+        visit=visit,
+        user=lead,
+        upload=SimpleUploadedFile("loket.png", tiny_png(8, 6, (30, 120, 200)), "image/png"),
+        caption="Loket layanan",
+    )
+    clarification = request_clarification(
+        evaluation=reviewing, items=[asked], message="Mohon lengkapi bukti.", user=lead
+    )
+    reviewing.refresh_from_db()
+    reviewing_b.refresh_from_db()
+    review_item.refresh_from_db()
+
+    # 2024 Tahap II: self-assessment, items shared between two OPDs of A.
+    running_cycle = _cycle(2024, Round.TAHAP_2, version, [a, b], people)
+    running = Evaluation.objects.get(cycle=running_cycle, region=a)
+    running_b = Evaluation.objects.get(cycle=running_cycle, region=b)
+    maturity = _items(running)
+    ItemValue.objects.filter(pk__in=[i.pk for i in maturity[:10]]).update(opd=health)
+    ItemValue.objects.filter(pk__in=[i.pk for i in maturity[10:20]]).update(opd=roads)
+    item, other_item = maturity[0], maturity[10]
+    item.refresh_from_db()
+    other_item.refresh_from_db()
+    evidence_file = add_file_evidence(
+        item=item,
+        user=people["contributor_a"],
+        upload=SimpleUploadedFile(
+            "sk-tim.pdf", tiny_pdf(["SK Tim Pelaksana Smart City"]), "application/pdf"
+        ),
+        description="SK tim pelaksana",
+    )
+    evidence_link = add_link_evidence(
+        item=item,
+        user=people["contributor_a"],
+        url="https://kukarkab.go.id/layanan",
+        description="Portal layanan",
+    )
+
+    invited = invite_user(
+        actor=admin,
+        username="calon_a",
+        full_name="Calon Kontributor",
+        email="calon@example.id",
+        role=Role.CONTRIBUTOR,
+        region=a,
+        opd=health,
+        site_url="http://testserver",
+    )
+    return World(
+        region_a=a,
+        region_b=b,
+        health=health,
+        roads=roads,
+        opd_b=opd_b,
+        people=people,
+        tokens=tokens,
+        published_cycle=published_cycle,
+        review_cycle=review_cycle,
+        running_cycle=running_cycle,
+        published=published,
+        finalised_b=finalised_b,
+        reviewing=reviewing,
+        reviewing_b=reviewing_b,
+        running=running,
+        running_b=running_b,
+        review_item=review_item,
+        item=item,
+        other_item=other_item,
+        item_b=_items(running_b)[0],
+        evidence_file=evidence_file,
+        evidence_link=evidence_link,
+        visit=visit,
+        photo=photo,
+        clarification=clarification,
+        recommendation=recommendation,
+        masterplan=masterplan,
+        program=program,
+        invited=invited,
+    )
