@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from decimal import Decimal
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -193,3 +194,27 @@ def test_to_scoring_builds_the_engine_tree_with_the_same_weights_and_tags(
 
 def test_node_kinds_are_explicit_choices() -> None:
     assert set(NodeKind.values) == {"group", "maturity", "percentage", "quantitative"}
+
+
+def test_a_ratio_weight_round_trips_exactly_through_the_stored_document(
+    write_variant: Callable[..., Path],
+) -> None:
+    # 1/6 and 5/6 have no finite decimal; 0.4 + 0.6 becomes 1/6 + 5/6 (still exactly 1).
+    path = write_variant(("weight: 0.4\n", "weight: 1/6\n"), ("weight: 0.6\n", "weight: 5/6\n"))
+    version = import_framework(path=path)
+    stored = FrameworkVersion.objects.get(pk=version.pk)
+    children = stored.document["tree"]["children"]
+    assert [child["weight"] for child in children] == ["1/6", "5/6"]
+    assert children[0]["children"][0]["weight"] == "0.5"  # a terminating weight stays a decimal
+    assert [child.weight for child in stored.parsed().tree.children] == [
+        Fraction(1, 6),
+        Fraction(5, 6),
+    ]
+    assert [child.weight for child in to_scoring(stored).root.children] == [
+        Fraction(1, 6),
+        Fraction(5, 6),
+    ]
+    # The row is a display copy, rounded half-up at twelve places.
+    assert stored.nodes.get(code="OUT").weight == Decimal("0.166666666667")
+    # Importing the same file again finds the same content (the hash reads the exact ratio).
+    assert run_import(path=path).created is False
