@@ -88,7 +88,6 @@ class Cohort:
 
 def scale_score(item: Indicator, value: Decimal, scale: Scale, stats: ItemStats | None) -> Fraction:
     """The exact score of a present value on the scale; `ScoringInputError` for bad values."""
-    minimum, maximum = exact(scale.minimum), exact(scale.maximum)
     if item.kind is IndicatorKind.MATURITY:
         if not scale.minimum <= value <= scale.maximum:
             raise ScoringInputError(
@@ -96,8 +95,9 @@ def scale_score(item: Indicator, value: Decimal, scale: Scale, stats: ItemStats 
                 f"{scale.minimum}..{scale.maximum}"
             )
         if item.direction is Direction.LOWER_IS_BETTER:
-            return minimum + maximum - exact(value)
+            return exact(scale.minimum) + exact(scale.maximum) - exact(value)
         return exact(value)
+    minimum, maximum = exact(scale.minimum), exact(scale.maximum)
     unit = unit_score(item, value, stats)
     if item.direction is Direction.LOWER_IS_BETTER and (
         item.normalisation is not Normalisation.DISTANCE_TO_TARGET
