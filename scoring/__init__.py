@@ -3,7 +3,7 @@
 Official scores use `decimal.Decimal` with the framework's rounding policy; batch analysis over
 many draws uses numpy.
 
-Official (Decimal) path:
+Official (exact) path: Fractions inside, Decimals rounded half-up out:
     score_region(framework, values, *, previous=None, cohort=None) -> RegionScore
     score_regions(framework, {region: values}, *, previous=None, previous_indices=None,
                   groups=None) -> BatchScore

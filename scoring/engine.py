@@ -1,4 +1,4 @@
-"""The official Decimal scoring path for one region.
+"""The official scoring path for one region: exact rationals, published as rounded Decimals.
 
     score_region(framework, values, *, previous=None, cohort=None) -> RegionScore
 
