@@ -129,14 +129,14 @@ def test_it_reads_numbers_as_exact_decimals_and_ratios(minimal_path: Path) -> No
     assert quantity.upper == Decimal(100)
 
 
-def test_it_accepts_ratio_weights_that_sum_to_one_within_the_tolerance(
+def test_it_accepts_thirds_written_as_ratios_which_sum_to_exactly_one(
     write_variant: Callable[..., Path],
 ) -> None:
     path = write_variant(("weight: 0.4\n", "weight: 1/3\n"), ("weight: 0.6\n", "weight: 2/3\n"))
     load_framework_file(path)
 
 
-def test_it_rejects_a_sum_just_outside_the_tolerance(write_variant: Callable[..., Path]) -> None:
+def test_it_rejects_a_sum_that_misses_one(write_variant: Callable[..., Path]) -> None:
     path = write_variant(("weight: 0.6\n", "weight: 0.59999999\n"))
     assert any("berjumlah 0.99999999," in line for line in errors_of(path))
 
