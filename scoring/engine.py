@@ -10,9 +10,8 @@ statistics of the regions scored together and is needed only for min-max, z-scor
 Every figure is computed in exact rationals (`Fraction`; see `scoring.rounding`) and rounded once,
 half-up to the framework's places, when it is published. The result holds those official figures
 (`index`, `nodes`, `tags`, `items`, Decimals) and, in `exact`, the same figures before their own
-rounding (Fractions). With
-`round_each_level` each inner node is rounded before its parent aggregates it; item scores are
-never rounded before aggregation. Tag indices are weighted means of item scores with each item's
+rounding (Fractions). With `round_each_level` each inner node is rounded before its parent
+aggregates it; item scores are never rounded before aggregation. Tag indices are weighted means of item scores with each item's
 effective global weight, so they do not depend on `round_each_level`. Under reweight a node with
 nothing present is None, and so is everything above it that has nothing else.
 
