@@ -39,14 +39,26 @@ def weighted_mean(
 
 
 def _arithmetic(pairs: Sequence[tuple[Fraction, Fraction]]) -> Fraction:
-    # sum(w * v) / sum(w) over one common denominator for the weights and one for the values:
-    # whole-number arithmetic and a single reduction at the end, instead of a gcd per step.
-    weight_base = math.lcm(*(w.denominator for w, _ in pairs))
-    value_base = math.lcm(*(v.denominator for _, v in pairs))
-    weights = [w.numerator * (weight_base // w.denominator) for w, _ in pairs]
-    values = [v.numerator * (value_base // v.denominator) for _, v in pairs]
-    weighted = sum(w * v for w, v in zip(weights, values, strict=True))
-    return Fraction(weighted, sum(weights) * value_base)
+    base = math.lcm(*(w.denominator for w, _ in pairs))
+    units = [(w.numerator * (base // w.denominator), v) for w, v in pairs]
+    mean = mean_of_units(units)
+    assert mean is not None  # only positive weights get here
+    return mean
+
+
+def mean_of_units(pairs: Sequence[tuple[int, Fraction]]) -> Fraction | None:
+    """The exact arithmetic mean of `(weight, value)` pairs with whole-number weights (a node's
+    weights over their common denominator); None when no weight is present.
+
+    It runs in integers over one common denominator of the values and reduces once at the end,
+    instead of a gcd at every step of a Fraction sum.
+    """
+    present = [(u, v) for u, v in pairs if u > 0]
+    if not present:
+        return None
+    base = math.lcm(*(v.denominator for _, v in present))
+    weighted = sum(u * v.numerator * (base // v.denominator) for u, v in present)
+    return Fraction(weighted, sum(u for u, _ in present) * base)
 
 
 def _geometric(pairs: Sequence[tuple[Fraction, Fraction]], total: Fraction) -> Fraction:

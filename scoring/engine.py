@@ -11,8 +11,9 @@ Every figure is computed in exact rationals (`Fraction`; see `scoring.rounding`)
 half-up to the framework's places, when it is published. The result holds those official figures
 (`index`, `nodes`, `tags`, `items`, Decimals) and, in `exact`, the same figures before their own
 rounding (Fractions). With `round_each_level` each inner node is rounded before its parent
-aggregates it; item scores are never rounded before aggregation. Tag indices are weighted means of item scores with each item's
-effective global weight, so they do not depend on `round_each_level`. Under reweight a node with
+aggregates it; item scores are never rounded before aggregation. Tag indices are weighted means
+of item scores with each item's effective global weight, so they do not depend on
+`round_each_level`. Under reweight a node with
 nothing present is None, and so is everything above it that has nothing else.
 
 The predicate is read from the rounded index, so the published figure and the published band
@@ -26,9 +27,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
-from scoring.aggregate import weighted_mean
+from scoring.aggregate import mean_of_units, weighted_mean
 from scoring.frozen import FrozenMap
-from scoring.model import Framework, ItemValues, MissingPolicy, PredicateBand
+from scoring.model import Aggregation, Framework, ItemValues, MissingPolicy, PredicateBand
 from scoring.normalise import Cohort, ItemStats, scale_score
 from scoring.rounding import exact, quantize_exact_optional
 from scoring.tree import Plan, plan_for
@@ -112,13 +113,23 @@ def score_resolved(plan: Plan, resolved: Resolved, cohort: Cohort | None) -> Reg
     feeds: dict[str, Fraction | None] = dict(items)
     exact_nodes: dict[str, Fraction | None] = {}
     nodes: dict[str, Decimal | None] = {}
+    arithmetic = framework.aggregation is Aggregation.ARITHMETIC
     for node in plan.nodes:
-        pairs = [
-            (w, v)
-            for code, w in zip(node.children, node.weights, strict=True)
-            if (v := feeds[code]) is not None
-        ]
-        mean = weighted_mean(pairs, framework.aggregation)
+        if arithmetic:
+            mean = mean_of_units(
+                [
+                    (u, v)
+                    for code, u in zip(node.children, node.units, strict=True)
+                    if (v := feeds[code]) is not None
+                ]
+            )
+        else:
+            pairs = [
+                (w, v)
+                for code, w in zip(node.children, node.weights, strict=True)
+                if (v := feeds[code]) is not None
+            ]
+            mean = weighted_mean(pairs, framework.aggregation)
         exact_nodes[node.code] = mean
         published = quantize_exact_optional(mean, rounding)
         nodes[node.code] = published
@@ -129,12 +140,21 @@ def score_resolved(plan: Plan, resolved: Resolved, cohort: Cohort | None) -> Reg
 
     exact_tags: dict[str, Fraction | None] = {}
     for tag in plan.tags:
-        tag_pairs = [
-            (plan.global_weights[code], v)
-            for code in plan.tag_items[tag]
-            if (v := items[code]) is not None
-        ]
-        exact_tags[tag] = weighted_mean(tag_pairs, framework.aggregation)
+        if arithmetic:
+            exact_tags[tag] = mean_of_units(
+                [
+                    (u, v)
+                    for code, u in zip(plan.tag_items[tag], plan.tag_units[tag], strict=True)
+                    if (v := items[code]) is not None
+                ]
+            )
+        else:
+            tag_pairs = [
+                (plan.global_weights[code], v)
+                for code in plan.tag_items[tag]
+                if (v := items[code]) is not None
+            ]
+            exact_tags[tag] = weighted_mean(tag_pairs, framework.aggregation)
 
     index = nodes[plan.root]
     return RegionScore(

@@ -9,7 +9,8 @@ hashable, so the plan is cached: scoring 514 regions validates the framework onc
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterator, Mapping
+import math
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
@@ -38,6 +39,7 @@ class PlannedNode:
     code: str
     children: tuple[str, ...]
     weights: tuple[Fraction, ...]  # as written, exactly; aggregation divides by their sum
+    units: tuple[int, ...]  # the same weights as whole numbers over their common denominator
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,9 @@ class Plan:
     global_weights: Mapping[str, Fraction]
     tags: tuple[str, ...]  # declared tags first, then tags only items mention
     tag_items: Mapping[str, tuple[str, ...]]  # items carrying the tag or one of its descendants
+    # The global weights of each tag's items as whole numbers over one common denominator, in
+    # `tag_items` order: the arithmetic mean then runs on integers (`aggregate.mean_of_units`).
+    tag_units: Mapping[str, tuple[int, ...]]
 
     @property
     def root(self) -> str:
@@ -105,7 +110,8 @@ def plan_for(framework: Framework) -> Plan:
                 global_weights[child.code] = child_share
             else:
                 walk(child, child_share)
-        nodes.append(PlannedNode(node.code, tuple(c.code for c in node.children), weights))
+        codes = tuple(c.code for c in node.children)
+        nodes.append(PlannedNode(node.code, codes, weights, as_units(weights)))
 
     walk(framework.root, Fraction(1))
     tags, tag_items = _tag_index(framework, items)
@@ -116,7 +122,16 @@ def plan_for(framework: Framework) -> Plan:
         global_weights=FrozenMap(global_weights),
         tags=tags,
         tag_items=FrozenMap(tag_items),
+        tag_units=FrozenMap(
+            {tag: as_units([global_weights[c] for c in codes]) for tag, codes in tag_items.items()}
+        ),
     )
+
+
+def as_units(weights: Sequence[Fraction]) -> tuple[int, ...]:
+    """Weights scaled by their common denominator: whole numbers in the same proportions."""
+    base = math.lcm(*(w.denominator for w in weights))
+    return tuple(w.numerator * (base // w.denominator) for w in weights)
 
 
 def _claim(code: str, seen: set[str]) -> None:
