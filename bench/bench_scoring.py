@@ -8,9 +8,9 @@ random values:
 2. 500 regions x 60 quantitative indicators, min-max over the regions, arithmetic aggregation.
 
 Each is recomputed with the vectorised numpy path and with a straightforward loop of
-`score_region` (the Decimal baseline), in the same run, `REPEATS` times; the table prints the
+`score_region` (the exact baseline), in the same run, `REPEATS` times; the table prints the
 median seconds per recompute and the speed-up over the baseline. `score_regions` is the official
-Decimal path that finalisation uses.
+exact path (Fractions, rounded half-up to Decimals) that finalisation uses.
 """
 
 from __future__ import annotations
@@ -144,13 +144,13 @@ def run_case(
     for path, work in [
         ("vectorised, from arrays", vector_arrays),
         ("vectorised, from value dicts", vector_from_values),
-        ("Decimal loop (baseline)", decimal_loop),
-        ("Decimal score_regions (official)", decimal_official),
+        ("exact loop (baseline)", decimal_loop),
+        ("exact score_regions (official)", decimal_official),
     ]:
         seconds = baseline if work is decimal_loop else median_seconds(work)
         rows.append([label, path, f"{seconds:.4f}", f"{baseline / seconds:.1f}x"])
     rows.append(
-        [label, f"check: max |float - Decimal| = {gap:.1e}, ranks equal: {same_ranks}", "", ""]
+        [label, f"check: max |float - exact| = {gap:.1e}, ranks equal: {same_ranks}", "", ""]
     )
 
 

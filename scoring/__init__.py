@@ -1,9 +1,9 @@
 """The scoring engine: plain data in, plain results out. No Django import anywhere in this package.
 
-Official scores use `decimal.Decimal` with the framework's rounding policy; batch analysis over
-many draws uses numpy.
+Official scores are computed in exact rationals and published as `decimal.Decimal` rounded
+half-up by the framework's rounding policy; batch analysis over many draws uses numpy.
 
-Official (Decimal) path:
+Official (exact) path: Fractions inside, Decimals rounded half-up out:
     score_region(framework, values, *, previous=None, cohort=None) -> RegionScore
     score_regions(framework, {region: values}, *, previous=None, previous_indices=None,
                   groups=None) -> BatchScore

@@ -1,4 +1,4 @@
-"""The official Decimal path for a batch of regions: a national (re)computation.
+"""The official (exact) path for a batch of regions: a national (re)computation.
 
     score_regions(framework, {region: values}, *, previous=None, previous_indices=None,
                   groups=None) -> BatchScore

@@ -1,4 +1,4 @@
-"""The official Decimal scoring path for one region.
+"""The official scoring path for one region: exact rationals, published as rounded Decimals.
 
     score_region(framework, values, *, previous=None, cohort=None) -> RegionScore
 
@@ -7,11 +7,13 @@ the previous cycle's raw values, used only by the carry_forward policy; `cohort`
 statistics of the regions scored together and is needed only for min-max, z-score and rank items
 (build it with `build_cohort`, or score the whole batch with `scoring.score_regions`).
 
-The result holds the official figures rounded half-up to the framework's places (`index`,
-`nodes`, `tags`, `items`) and, in `exact`, the same figures before their own rounding. With
-`round_each_level` each inner node is rounded before its parent aggregates it; item scores are
-never rounded before aggregation. Tag indices are weighted means of item scores with each item's
-effective global weight, so they do not depend on `round_each_level`. Under reweight a node with
+Every figure is computed in exact rationals (`Fraction`; see `scoring.rounding`) and rounded once,
+half-up to the framework's places, when it is published. The result holds those official figures
+(`index`, `nodes`, `tags`, `items`, Decimals) and, in `exact`, the same figures before their own
+rounding (Fractions). With `round_each_level` each inner node is rounded before its parent
+aggregates it; item scores are never rounded before aggregation. Tag indices are weighted means
+of item scores with each item's effective global weight, so they do not depend on
+`round_each_level`. Under reweight a node with
 nothing present is None, and so is everything above it that has nothing else.
 
 The predicate is read from the rounded index, so the published figure and the published band
@@ -22,26 +24,29 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from decimal import Decimal, localcontext
+from decimal import Decimal
+from fractions import Fraction
 
-from scoring.aggregate import weighted_mean
+from scoring.aggregate import mean_of_units, weighted_mean
 from scoring.frozen import FrozenMap
-from scoring.model import Framework, ItemValues, MissingPolicy, PredicateBand
+from scoring.model import Aggregation, Framework, ItemValues, MissingPolicy, PredicateBand
 from scoring.normalise import Cohort, ItemStats, scale_score
-from scoring.rounding import CONTEXT, quantize_optional
+from scoring.rounding import exact, quantize_exact_optional
 from scoring.tree import Plan, plan_for
 from scoring.values import Resolved, resolve
 
 Figures = Mapping[str, Decimal | None]
+ExactMap = Mapping[str, Fraction | None]
 
 
 @dataclass(frozen=True)
 class ExactFigures:
-    """Figures before their own rounding (inputs may already be rounded under round_each_level)."""
+    """Figures before their own rounding, as exact rationals (inputs may already be rounded
+    under round_each_level; geometric means and z-scores are exact values of 40-digit results)."""
 
-    nodes: Figures  # node code -> index, root included
-    tags: Figures  # tag code -> index
-    items: Figures  # item code -> score on the scale
+    nodes: ExactMap  # node code -> index, root included
+    tags: ExactMap  # tag code -> index
+    items: ExactMap  # item code -> score on the scale
 
 
 @dataclass(frozen=True)
@@ -94,39 +99,62 @@ def score_resolved(plan: Plan, resolved: Resolved, cohort: Cohort | None) -> Reg
     framework = plan.framework
     rounding = framework.rounding
     reweight = framework.missing is MissingPolicy.REWEIGHT
-    with localcontext(CONTEXT):
-        items: dict[str, Decimal | None] = {}
-        for item in plan.items:
-            value = resolved.values[item.code]
-            if value is None:
-                items[item.code] = None if reweight else framework.scale.minimum
-            else:
-                stats = cohort.stats.get(item.code) if cohort is not None else None
-                items[item.code] = scale_score(item, value, framework.scale, stats)
+    minimum = exact(framework.scale.minimum)
+    items: dict[str, Fraction | None] = {}
+    for item in plan.items:
+        value = resolved.values[item.code]
+        if value is None:
+            items[item.code] = None if reweight else minimum
+        else:
+            stats = cohort.stats.get(item.code) if cohort is not None else None
+            items[item.code] = scale_score(item, value, framework.scale, stats)
 
-        # What each parent aggregates: item scores, then node indices (rounded or not).
-        feeds: dict[str, Decimal | None] = dict(items)
-        exact_nodes: dict[str, Decimal | None] = {}
-        nodes: dict[str, Decimal | None] = {}
-        for node in plan.nodes:
+    # What each parent aggregates: item scores, then node indices (rounded or not).
+    feeds: dict[str, Fraction | None] = dict(items)
+    exact_nodes: dict[str, Fraction | None] = {}
+    nodes: dict[str, Decimal | None] = {}
+    arithmetic = framework.aggregation is Aggregation.ARITHMETIC
+    for node in plan.nodes:
+        if arithmetic:
+            mean = mean_of_units(
+                [
+                    (u, v)
+                    for code, u in zip(node.children, node.units, strict=True)
+                    if (v := feeds[code]) is not None
+                ]
+            )
+        else:
             pairs = [
                 (w, v)
                 for code, w in zip(node.children, node.weights, strict=True)
                 if (v := feeds[code]) is not None
             ]
-            exact = weighted_mean(pairs, framework.aggregation)
-            exact_nodes[node.code] = exact
-            nodes[node.code] = quantize_optional(exact, rounding)
-            feeds[node.code] = nodes[node.code] if rounding.round_each_level else exact
+            mean = weighted_mean(pairs, framework.aggregation)
+        exact_nodes[node.code] = mean
+        published = quantize_exact_optional(mean, rounding)
+        nodes[node.code] = published
+        if rounding.round_each_level:
+            feeds[node.code] = None if published is None else exact(published)
+        else:
+            feeds[node.code] = mean
 
-        exact_tags: dict[str, Decimal | None] = {}
-        for tag in plan.tags:
-            pairs = [
+    exact_tags: dict[str, Fraction | None] = {}
+    for tag in plan.tags:
+        if arithmetic:
+            exact_tags[tag] = mean_of_units(
+                [
+                    (u, v)
+                    for code, u in zip(plan.tag_items[tag], plan.tag_units[tag], strict=True)
+                    if (v := items[code]) is not None
+                ]
+            )
+        else:
+            tag_pairs = [
                 (plan.global_weights[code], v)
                 for code in plan.tag_items[tag]
                 if (v := items[code]) is not None
             ]
-            exact_tags[tag] = weighted_mean(pairs, framework.aggregation)
+            exact_tags[tag] = weighted_mean(tag_pairs, framework.aggregation)
 
     index = nodes[plan.root]
     return RegionScore(
@@ -153,5 +181,7 @@ def predicate_for(index: Decimal | None, bands: Iterable[PredicateBand]) -> str 
     return max(reached, key=lambda band: band.minimum).code if reached else None
 
 
-def _rounded(figures: Mapping[str, Decimal | None], framework: Framework) -> Figures:
-    return FrozenMap({k: quantize_optional(v, framework.rounding) for k, v in figures.items()})
+def _rounded(figures: ExactMap, framework: Framework) -> Figures:
+    return FrozenMap(
+        {k: quantize_exact_optional(v, framework.rounding) for k, v in figures.items()}
+    )

@@ -31,7 +31,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
+from fractions import Fraction
 
 import numpy as np
 
@@ -39,12 +40,12 @@ from scoring.engine import score_resolved
 from scoring.errors import ScoringInputError
 from scoring.model import Direction, Framework, Indicator, IndicatorKind, ItemValues
 from scoring.normalise import Cohort
+from scoring.rounding import exact, round_half_up
 from scoring.tree import Plan, plan_for
 from scoring.values import Resolved, as_decimal, resolve
 from scoring.vector import compile_framework, score_matrix, value_matrix
 
 GAIN_PLACES = 8
-_GAIN_EXPONENT = Decimal(1).scaleb(-GAIN_PLACES)
 
 
 @dataclass(frozen=True)
@@ -62,7 +63,7 @@ def gains_per_step(
     previous: ItemValues | None = None,
     cohort: Cohort | None = None,
 ) -> list[StepGain]:
-    """One region's step gains on the official Decimal path (see the module docstring)."""
+    """One region's step gains on the official (exact) path (see the module docstring)."""
     plan = plan_for(framework)
     baseline = resolve(plan, values, previous)
     base_index = _index(plan, baseline, cohort)
@@ -155,15 +156,14 @@ def _next_level(item: Indicator, level: Decimal, framework: Framework) -> int | 
     return target if target <= scale.maximum else None
 
 
-def _index(plan: Plan, resolved: Resolved, cohort: Cohort | None) -> Decimal:
-    exact = score_resolved(plan, resolved, cohort).exact.nodes[plan.root]
+def _index(plan: Plan, resolved: Resolved, cohort: Cohort | None) -> Fraction:
+    index = score_resolved(plan, resolved, cohort).exact.nodes[plan.root]
     # Nothing scored at all (reweight with every item missing): count it as the scale's floor.
-    return exact if exact is not None else plan.framework.scale.minimum
+    return index if index is not None else exact(plan.framework.scale.minimum)
 
 
-def _quantized(gain: Decimal) -> Decimal:
-    result = gain.quantize(_GAIN_EXPONENT, rounding=ROUND_HALF_UP)
-    return result.copy_abs() if result.is_zero() else result
+def _quantized(gain: Fraction | Decimal) -> Decimal:
+    return round_half_up(exact(gain), GAIN_PLACES)
 
 
 def _sorted(gains: list[StepGain]) -> list[StepGain]:

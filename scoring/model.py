@@ -11,6 +11,11 @@ import enum
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from fractions import Fraction
+
+# A weight is an exact rational: a Decimal as written (0.25) or a Fraction (8/11, a ratio that has
+# no finite decimal). The engine computes with it exactly; it is never evaluated to some digits.
+Weight = Decimal | Fraction
 
 
 class IndicatorKind(enum.StrEnum):
@@ -75,7 +80,7 @@ class PredicateBand:
 @dataclass(frozen=True)
 class Indicator:
     code: str
-    weight: Decimal
+    weight: Weight
     kind: IndicatorKind
     # Codes of second-axis tags (smart dimensions and their elements) this item counts toward.
     tags: tuple[str, ...] = ()
@@ -91,7 +96,7 @@ class Node:
     """An inner node of the framework tree; its index aggregates its children by weight."""
 
     code: str
-    weight: Decimal
+    weight: Weight
     children: tuple[Node | Indicator, ...]
 
 

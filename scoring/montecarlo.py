@@ -25,12 +25,13 @@ import dataclasses
 import itertools
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from decimal import Decimal
+from fractions import Fraction
 
 import numpy as np
 import numpy.typing as npt
 
 from scoring.model import Aggregation, Framework, Indicator, MissingPolicy, Node
+from scoring.rounding import exact
 from scoring.tree import cache_by_framework, plan_for
 from scoring.vector import compile_framework
 from scoring.vector_normalise import BoolArray, FloatArray, IntArray
@@ -334,9 +335,9 @@ def perturbed(
     def walk(node: Node) -> Node:
         children = []
         for child in node.children:
-            factor = Decimal(float(factors[edge[(node.code, child.code)]]))
+            factor = Fraction(float(factors[edge[(node.code, child.code)]]))
             inner = child if isinstance(child, Indicator) else walk(child)
-            children.append(dataclasses.replace(inner, weight=child.weight * factor))
+            children.append(dataclasses.replace(inner, weight=exact(child.weight) * factor))
         return dataclasses.replace(node, children=tuple(children))
 
     return dataclasses.replace(

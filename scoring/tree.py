@@ -9,9 +9,11 @@ hashable, so the plan is cached: scoring 514 regions validates the framework onc
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterator, Mapping
+import math
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from decimal import Decimal, localcontext
+from decimal import Decimal
+from fractions import Fraction
 from typing import TypeVar
 
 from scoring.errors import FrameworkError
@@ -25,7 +27,6 @@ from scoring.model import (
     Node,
     Normalisation,
 )
-from scoring.rounding import CONTEXT
 
 # Normalisations whose bounds come from the regions scored together rather than the framework.
 COHORT_NORMALISATIONS = frozenset(
@@ -37,7 +38,8 @@ COHORT_NORMALISATIONS = frozenset(
 class PlannedNode:
     code: str
     children: tuple[str, ...]
-    weights: tuple[Decimal, ...]  # as written; aggregation divides by their sum
+    weights: tuple[Fraction, ...]  # as written, exactly; aggregation divides by their sum
+    units: tuple[int, ...]  # the same weights as whole numbers over their common denominator
 
 
 @dataclass(frozen=True)
@@ -45,10 +47,14 @@ class Plan:
     framework: Framework
     items: tuple[Indicator, ...]  # depth-first framework order
     nodes: tuple[PlannedNode, ...]  # children before parents; the root is last
-    # Product of the normalised weights from the root down to the item: its share of the index.
-    global_weights: Mapping[str, Decimal]
+    # Product of the normalised weights from the root down to the item: its share of the index,
+    # exactly (shares such as 1/18 * 8/11 have no finite decimal).
+    global_weights: Mapping[str, Fraction]
     tags: tuple[str, ...]  # declared tags first, then tags only items mention
     tag_items: Mapping[str, tuple[str, ...]]  # items carrying the tag or one of its descendants
+    # The global weights of each tag's items as whole numbers over one common denominator, in
+    # `tag_items` order: the arithmetic mean then runs on integers (`aggregate.mean_of_units`).
+    tag_units: Mapping[str, tuple[int, ...]]
 
     @property
     def root(self) -> str:
@@ -84,15 +90,15 @@ def plan_for(framework: Framework) -> Plan:
     _check_framework(framework)
     items: list[Indicator] = []
     nodes: list[PlannedNode] = []
-    global_weights: dict[str, Decimal] = {}
+    global_weights: dict[str, Fraction] = {}
     seen: set[str] = set()
 
-    def walk(node: Node, share: Decimal) -> None:
+    def walk(node: Node, share: Fraction) -> None:
         _claim(node.code, seen)
         if not node.children:
             raise FrameworkError(f"node {node.code!r} has no children")
         weights = tuple(_weight(child) for child in node.children)
-        total = sum(weights, Decimal(0))
+        total = sum(weights, Fraction(0))
         if total <= 0:
             raise FrameworkError(f"the weights under node {node.code!r} sum to zero")
         for child, weight in zip(node.children, weights, strict=True):
@@ -104,10 +110,10 @@ def plan_for(framework: Framework) -> Plan:
                 global_weights[child.code] = child_share
             else:
                 walk(child, child_share)
-        nodes.append(PlannedNode(node.code, tuple(c.code for c in node.children), weights))
+        codes = tuple(c.code for c in node.children)
+        nodes.append(PlannedNode(node.code, codes, weights, as_units(weights)))
 
-    with localcontext(CONTEXT):
-        walk(framework.root, Decimal(1))
+    walk(framework.root, Fraction(1))
     tags, tag_items = _tag_index(framework, items)
     return Plan(
         framework=framework,
@@ -116,7 +122,16 @@ def plan_for(framework: Framework) -> Plan:
         global_weights=FrozenMap(global_weights),
         tags=tags,
         tag_items=FrozenMap(tag_items),
+        tag_units=FrozenMap(
+            {tag: as_units([global_weights[c] for c in codes]) for tag, codes in tag_items.items()}
+        ),
     )
+
+
+def as_units(weights: Sequence[Fraction]) -> tuple[int, ...]:
+    """Weights scaled by their common denominator: whole numbers in the same proportions."""
+    base = math.lcm(*(w.denominator for w in weights))
+    return tuple(w.numerator * (base // w.denominator) for w in weights)
 
 
 def _claim(code: str, seen: set[str]) -> None:
@@ -126,13 +141,15 @@ def _claim(code: str, seen: set[str]) -> None:
     seen.add(code)
 
 
-def _weight(child: Node | Indicator) -> Decimal:
+def _weight(child: Node | Indicator) -> Fraction:
     weight = child.weight
-    if not isinstance(weight, Decimal) or not weight.is_finite() or weight < 0:
+    # A float is refused: 0.1 as a binary float is not the tenth the framework wrote.
+    exact = isinstance(weight, Fraction) or (isinstance(weight, Decimal) and weight.is_finite())
+    if not exact or weight < 0:
         raise FrameworkError(
-            f"{child.code!r}: weight must be a finite Decimal >= 0, got {weight!r}"
+            f"{child.code!r}: weight must be a finite Decimal or Fraction >= 0, got {weight!r}"
         )
-    return weight
+    return Fraction(weight)
 
 
 def _check_framework(framework: Framework) -> None:

@@ -2,14 +2,17 @@
 
 Numbers are `Decimal` from the YAML text onwards (the loader never builds a binary float), so a
 weight written as 0.1 is exactly one tenth. Weights may also be written as a ratio such as
-`12/16.5` when the source publishes shares of a whole (SPBE does); the ratio is evaluated with
-28 significant digits, which is why sums are compared with a tolerance of 1e-9.
+`12/16.5` when the source publishes shares of a whole (SPBE does). A weight is an exact rational
+(`Fraction`): `12/16.5` is 8/11, never 28 digits of it, so sibling weights sum to exactly 1 and
+an index that lies on a tie is rounded as a tie. The stored document writes a weight as its
+decimal when that terminates (`0.25`) and as the reduced ratio otherwise (`8/11`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from fractions import Fraction
 from typing import Annotated, Any
 
 from pydantic import AfterValidator, BeforeValidator, PlainSerializer, StringConstraints
@@ -18,7 +21,6 @@ from pydantic_core import PydanticCustomError
 CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$"
 FRAMEWORK_CODE_PATTERN = r"^[A-Z0-9][A-Z0-9_-]{0,19}$"
 VERSION_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,19}$"
-WEIGHT_TOLERANCE = Decimal("1e-9")
 
 
 def canonical_decimal(value: Decimal) -> str:
@@ -49,15 +51,33 @@ def read_number(value: object) -> Decimal | None:
     return _decimal_from(value)
 
 
-def read_weight(value: object) -> Decimal | None:
-    """A weight from a YAML value: a number or a ratio `a/b`; None when unreadable."""
+def read_weight(value: object) -> Fraction | None:
+    """A weight from a YAML value, exactly: a number or a ratio `a/b`; None when unreadable."""
+    if isinstance(value, Fraction):
+        return value
     if isinstance(value, str) and "/" in value:
         numerator, _, denominator = value.partition("/")
         top, bottom = _decimal_from(numerator), _decimal_from(denominator)
         if top is None or bottom is None or bottom == 0:
             return None
-        return top / bottom
-    return _decimal_from(value)
+        return Fraction(top) / Fraction(bottom)
+    number = _decimal_from(value)
+    return None if number is None else Fraction(number)
+
+
+def canonical_weight(weight: Fraction) -> str:
+    """The decimal when it terminates (`0.25`), else the reduced ratio (`8/11`): one spelling per
+    value, read back exactly by `read_weight`."""
+    rest, powers = weight.denominator, {2: 0, 5: 0}
+    for factor in powers:
+        while rest % factor == 0:
+            rest //= factor
+            powers[factor] += 1
+    if rest != 1:
+        return f"{weight.numerator}/{weight.denominator}"
+    places = max(powers.values())  # 10^places is a multiple of the denominator
+    units = weight.numerator * 10**places // weight.denominator
+    return canonical_decimal(Decimal(units).scaleb(-places))
 
 
 def _parse_number(value: object) -> Decimal:
@@ -67,15 +87,15 @@ def _parse_number(value: object) -> Decimal:
     return number
 
 
-def _parse_weight(value: object) -> Decimal:
+def _parse_weight(value: object) -> Fraction:
     weight = read_weight(value)
     if weight is None:
         raise PydanticCustomError("cityeval.weight_invalid", "unreadable weight", {"value": value})
     return weight
 
 
-def _check_weight_range(weight: Decimal) -> Decimal:
-    if not Decimal(0) < weight <= Decimal(1):
+def _check_weight_range(weight: Fraction) -> Fraction:
+    if not 0 < weight <= 1:
         raise PydanticCustomError("cityeval.weight_range", "weight out of range", {"value": weight})
     return weight
 
@@ -91,7 +111,10 @@ _serialize_decimal = PlainSerializer(canonical_decimal, return_type=str)
 
 Number = Annotated[Decimal, BeforeValidator(_parse_number), _serialize_decimal]
 Weight = Annotated[
-    Decimal, BeforeValidator(_parse_weight), AfterValidator(_check_weight_range), _serialize_decimal
+    Fraction,
+    BeforeValidator(_parse_weight),
+    AfterValidator(_check_weight_range),
+    PlainSerializer(canonical_weight, return_type=str),
 ]
 Code = Annotated[str, StringConstraints(pattern=CODE_PATTERN)]
 FrameworkCode = Annotated[str, StringConstraints(pattern=FRAMEWORK_CODE_PATTERN)]

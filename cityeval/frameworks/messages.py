@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Mapping
 from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -19,6 +20,7 @@ from cityeval.frameworks.fields import (
     FRAMEWORK_CODE_PATTERN,
     VERSION_PATTERN,
     canonical_decimal,
+    canonical_weight,
 )
 from cityeval.frameworks.schema import all_field_names
 
@@ -55,7 +57,7 @@ def _templates() -> dict[str, str]:
         ),
         "cityeval.weight_range": _("bobot harus lebih dari 0 dan paling besar 1, bukan %(value)s"),
         "cityeval.weights_sum": _(
-            "bobot anak-anak %(node)s berjumlah %(total)s, seharusnya 1 (toleransi 1e-9)"
+            "bobot anak-anak %(node)s berjumlah %(total)s, seharusnya tepat 1"
         ),
         "cityeval.duplicate_code": _(
             "kode %(code)s dipakai lebih dari sekali (juga di %(other)s); kode harus unik di"
@@ -145,6 +147,8 @@ def describe(error_type: str, ctx: Mapping[str, Any] | None = None, value: Any =
 
 
 def _shown(value: Any) -> str:
+    if isinstance(value, Fraction):
+        return canonical_weight(value)
     if isinstance(value, Decimal):
         return canonical_decimal(value) if value.is_finite() else str(value)
     if isinstance(value, str):

@@ -7,10 +7,11 @@ unrelated part of the file fails validation.
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
 from typing import Any
 
-from cityeval.frameworks.fields import WEIGHT_TOLERANCE, canonical_decimal, read_weight
+from cityeval.frameworks.fields import canonical_weight, read_weight
 from cityeval.frameworks.yamlio import Location, Problem
 
 
@@ -29,13 +30,15 @@ def _check_weights(node: dict[Any, Any], loc: Location, problems: list[Problem])
     children = node.get("children")
     if not isinstance(children, list):
         return
-    weights: list[Decimal | None] = [
+    weights: list[Fraction | None] = [
         read_weight(child.get("weight")) if isinstance(child, dict) else None for child in children
     ]
     # An unreadable weight is reported by validation; a sum without it would only mislead.
     if children and all(weight is not None for weight in weights):
-        total = sum((weight for weight in weights if weight is not None), Decimal(0))
-        if abs(total - 1) > WEIGHT_TOLERANCE:
+        # Weights are exact rationals, so siblings must sum to exactly 1: three weights of 1/3 do,
+        # three of 0.3333333333 do not (write 1/3).
+        total = sum((weight for weight in weights if weight is not None), Fraction(0))
+        if total != 1:
             code = node.get("code")
             problems.append(
                 Problem(
@@ -49,9 +52,13 @@ def _check_weights(node: dict[Any, Any], loc: Location, problems: list[Problem])
             _check_weights(child, (*loc, "children", index), problems)
 
 
-def _show(total: Decimal) -> str:
-    # Twelve places show a near miss (0.999999) without printing 28 digits of a ratio.
-    return canonical_decimal(total.quantize(Decimal("1e-12")))
+def _show(total: Fraction) -> str:
+    # A sum of ratios may not terminate (35/36): show it with twelve places beside it as well.
+    text = canonical_weight(total)
+    if "/" not in text:
+        return text
+    approx = Decimal(total.numerator) / Decimal(total.denominator)
+    return f"{text} (≈ {approx.quantize(Decimal('1e-12'), rounding=ROUND_HALF_UP)})"
 
 
 def _check_unique_codes(data: dict[Any, Any]) -> list[Problem]:

@@ -11,6 +11,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
 from pathlib import Path
 
 from django.conf import settings
@@ -28,6 +29,7 @@ from cityeval.frameworks.schema import (
     RootNode,
     walk,
 )
+from scoring.rounding import round_half_up
 
 
 class FrameworkConflict(FrameworkError):
@@ -107,7 +109,8 @@ def _same_or_conflict(existing: FrameworkVersion, sha: str, source_file: str) ->
     )
 
 
-_DISPLAY_PLACES = Decimal("1e-12")
+# The row's weight is a display copy (8/11 as 0.727272727273); scoring reads the document.
+_DISPLAY_PLACES = 12
 
 
 def _create_nodes(version: FrameworkVersion, document: FrameworkDocument) -> None:
@@ -119,13 +122,13 @@ def _create_nodes(version: FrameworkVersion, document: FrameworkDocument) -> Non
         order = siblings_seen.get(parent_code, 0)
         siblings_seen[parent_code] = order + 1
         depth[node.code] = depth[parent_code] + 1 if parent_code is not None else 0
-        weight = Decimal(1) if isinstance(node, RootNode) else node.weight
+        weight = Fraction(1) if isinstance(node, RootNode) else node.weight
         row = FrameworkNode(
             version=version,
             parent=rows[parent_code] if parent_code is not None else None,
             code=node.code,
             kind=NodeKind.GROUP if isinstance(node, RootNode | GroupNode) else node.kind,
-            weight=weight.quantize(_DISPLAY_PLACES, rounding=ROUND_HALF_UP),
+            weight=round_half_up(weight, _DISPLAY_PLACES),
             order=order,
             sequence=sequence,
             depth=depth[node.code],

@@ -20,5 +20,5 @@ def test_the_format_document_names_every_key_of_the_format() -> None:
 def test_the_format_document_names_every_kind_normalisation_and_policy() -> None:
     text = DOC.read_text(encoding="utf-8")
     words = [*INDICATOR_KINDS, *BOUNDS_NEEDED, "lowest", "reweight", "carry_forward",
-             "arithmetic", "geometric", "half_up", "programs", "1e-9"]  # fmt: skip
+             "arithmetic", "geometric", "half_up", "programs", "fractions.Fraction"]  # fmt: skip
     assert [word for word in words if word not in text] == []

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import copy
+import importlib
 from collections.abc import Callable
 from decimal import Decimal
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.db import connection, models
+from django.db.migrations.executor import MigrationExecutor
 from django.utils import translation
 
 from cityeval.frameworks.convert import to_scoring
@@ -193,3 +198,83 @@ def test_to_scoring_builds_the_engine_tree_with_the_same_weights_and_tags(
 
 def test_node_kinds_are_explicit_choices() -> None:
     assert set(NodeKind.values) == {"group", "maturity", "percentage", "quantitative"}
+
+
+def test_a_ratio_weight_round_trips_exactly_through_the_stored_document(
+    write_variant: Callable[..., Path],
+) -> None:
+    # 1/6 and 5/6 have no finite decimal; 0.4 + 0.6 becomes 1/6 + 5/6 (still exactly 1).
+    path = write_variant(("weight: 0.4\n", "weight: 1/6\n"), ("weight: 0.6\n", "weight: 5/6\n"))
+    version = import_framework(path=path)
+    stored = FrameworkVersion.objects.get(pk=version.pk)
+    children = stored.document["tree"]["children"]
+    assert [child["weight"] for child in children] == ["1/6", "5/6"]
+    assert children[0]["children"][0]["weight"] == "0.5"  # a terminating weight stays a decimal
+    assert [child.weight for child in stored.parsed().tree.children] == [
+        Fraction(1, 6),
+        Fraction(5, 6),
+    ]
+    assert [child.weight for child in to_scoring(stored).root.children] == [
+        Fraction(1, 6),
+        Fraction(5, 6),
+    ]
+    # The row is a display copy, rounded half-up at twelve places.
+    assert stored.nodes.get(code="OUT").weight == Decimal("0.166666666667")
+    # Importing the same file again finds the same content (the hash reads the exact ratio).
+    assert run_import(path=path).created is False
+
+
+def _store_as_before_exact_weights(version: FrameworkVersion, weights: dict[str, str]) -> None:
+    """Give a stored version the document an import before exact weights wrote: 28-digit
+    evaluations of its ratios (`weights`: node code -> stored text), and another hash."""
+    old = copy.deepcopy(version.document)
+
+    def walk(node: dict[str, Any]) -> None:
+        if node["code"] in weights:
+            node["weight"] = weights[node["code"]]
+        for child in node.get("children", []):
+            walk(child)
+
+    walk(old["tree"])
+    rows = FrameworkVersion.objects.filter(pk=version.pk)
+    models.QuerySet.update(rows, document=old, content_sha256="0" * 64)  # past the write guard
+
+
+def _migrate_stored_documents() -> None:
+    migration = importlib.import_module("cityeval.frameworks.migrations.0002_exact_ratio_weights")
+    target = ("frameworks", "0002_exact_ratio_weights")
+    state = MigrationExecutor(connection).loader.project_state(target)
+    migration.recover_ratios(state.apps, None)
+
+
+def test_the_migration_gives_stored_28_digit_weights_their_ratio_back(
+    write_variant: Callable[..., Path],
+) -> None:
+    path = write_variant(("weight: 0.4\n", "weight: 1/6\n"), ("weight: 0.6\n", "weight: 5/6\n"))
+    version = import_framework(path=path)
+    fresh_sha = version.content_sha256
+    _store_as_before_exact_weights(
+        version,
+        {"OUT": "0.1666666666666666666666666667", "IMP": "0.8333333333333333333333333333"},
+    )
+    _migrate_stored_documents()
+    _migrate_stored_documents()  # idempotent
+    stored = FrameworkVersion.objects.get(pk=version.pk)
+    assert [child["weight"] for child in stored.document["tree"]["children"]] == ["1/6", "5/6"]
+    assert [c.weight for c in to_scoring(stored).root.children] == [Fraction(1, 6), Fraction(5, 6)]
+    # The version now hashes like a fresh import of the file: a re-import is a no-op, not a
+    # conflict.
+    assert stored.content_sha256 == fresh_sha
+    assert run_import(path=path).created is False
+
+
+def test_the_migration_leaves_a_weight_that_is_no_small_ratio(
+    write_variant: Callable[..., Path],
+) -> None:
+    version = import_framework(path=write_variant())
+    _store_as_before_exact_weights(version, {"IMP-1": "0.1234567890123456789012345678"})
+    _migrate_stored_documents()
+    stored = FrameworkVersion.objects.get(pk=version.pk)
+    weight = stored.document["tree"]["children"][1]["children"][0]["weight"]
+    assert weight == "0.1234567890123456789012345678"  # read as the exact decimal it spells
+    assert stored.content_sha256 == "0" * 64  # nothing recovered, nothing rewritten

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from decimal import Decimal
+from fractions import Fraction
 from pathlib import Path
 
 import pytest
@@ -26,7 +27,7 @@ BAD_FILES = {
         "kunci tidak dikenal (maksudnya weight?)",
     ),
     "missing_key": ("tree.children[1].children[0].name (tree > IMP > IMP-1", "wajib ada"),
-    "weights_do_not_sum": ("tree.children (baris 38)", "berjumlah 0.9, seharusnya 1"),
+    "weights_do_not_sum": ("tree.children (baris 38)", "berjumlah 0.9, seharusnya tepat 1"),
     "weight_not_a_number": ("tree.children[0].weight (tree > OUT", "'forty percent' tidak terbaca"),
     "weight_out_of_range": (
         "tree.children[1].children[0].weight (tree > IMP > IMP-1",
@@ -128,14 +129,14 @@ def test_it_reads_numbers_as_exact_decimals_and_ratios(minimal_path: Path) -> No
     assert quantity.upper == Decimal(100)
 
 
-def test_it_accepts_ratio_weights_that_sum_to_one_within_the_tolerance(
+def test_it_accepts_thirds_written_as_ratios_which_sum_to_exactly_one(
     write_variant: Callable[..., Path],
 ) -> None:
     path = write_variant(("weight: 0.4\n", "weight: 1/3\n"), ("weight: 0.6\n", "weight: 2/3\n"))
     load_framework_file(path)
 
 
-def test_it_rejects_a_sum_just_outside_the_tolerance(write_variant: Callable[..., Path]) -> None:
+def test_it_rejects_a_sum_that_misses_one(write_variant: Callable[..., Path]) -> None:
     path = write_variant(("weight: 0.6\n", "weight: 0.59999999\n"))
     assert any("berjumlah 0.99999999," in line for line in errors_of(path))
 
@@ -165,7 +166,26 @@ def test_content_hash_ignores_comments_and_number_spelling(
     assert content_sha256(load_framework_file(changed)) != original
 
 
-def test_it_accepts_a_sum_that_misses_one_by_the_tolerance(
+def test_it_refuses_a_sum_that_misses_one_by_a_hair(
     write_variant: Callable[..., Path],
 ) -> None:
-    load_framework_file(write_variant(("weight: 0.6\n", "weight: 0.599999999\n")))
+    # Weights are exact: there is no tolerance that a near miss could hide in.
+    with pytest.raises(FrameworkError, match=re.escape("berjumlah 0.999999999999, seharusnya")):
+        load_framework_file(write_variant(("weight: 0.6\n", "weight: 0.599999999999\n")))
+
+
+def test_it_accepts_ratios_that_sum_to_exactly_one_and_keeps_them_exact(
+    write_variant: Callable[..., Path],
+) -> None:
+    # 1/6 + 5/6 = 1 exactly, although neither ratio has a finite decimal.
+    path = write_variant(("weight: 0.4\n", "weight: 1/6\n"), ("weight: 0.6\n", "weight: 5/6\n"))
+    document = load_framework_file(path)
+    assert [child.weight for child in document.tree.children] == [Fraction(1, 6), Fraction(5, 6)]
+
+
+def test_a_sum_of_ratios_that_misses_one_is_shown_as_a_ratio(
+    write_variant: Callable[..., Path],
+) -> None:
+    path = write_variant(("weight: 0.4\n", "weight: 1/3\n"), ("weight: 0.6\n", "weight: 0.6\n"))
+    with pytest.raises(FrameworkError, match=r"berjumlah 14/15 \(≈ 0.933333333333\)"):
+        load_framework_file(path)

@@ -6,6 +6,7 @@ import importlib
 import sys
 from collections.abc import Iterator
 from decimal import Decimal
+from fractions import Fraction
 from pathlib import Path
 from types import ModuleType
 
@@ -40,18 +41,14 @@ def load(name: str) -> FrameworkDocument:
 
 
 def shares(
-    node: RootNode | GroupNode, share: Decimal = Decimal(1)
-) -> Iterator[tuple[str, Decimal]]:
+    node: RootNode | GroupNode, share: Fraction = Fraction(1)
+) -> Iterator[tuple[str, Fraction]]:
     """Every node's share of the whole index: the product of the weights on its path."""
     for child in node.children:
         child_share = share * child.weight
         yield child.code, child_share
         if isinstance(child, GroupNode):
             yield from shares(child, child_share)
-
-
-def close(a: Decimal, b: Decimal) -> bool:
-    return abs(a - b) < Decimal("1e-12")
 
 
 @pytest.fixture(scope="module")
@@ -161,9 +158,9 @@ def test_spbe_weights_are_the_published_shares_of_the_index() -> None:
         **{"I01": "0.013", "I10": "0.013", "I32": "0.0275", "I47": "0.03"},
     }
     for code, share in published.items():
-        assert close(found[code], Decimal(share)), (code, found[code])
+        assert found[code] == Fraction(share), (code, found[code])
     indicators = [share for code, share in found.items() if code.startswith("I")]
-    assert close(sum(indicators, Decimal(0)), Decimal(1))
+    assert sum(indicators, Fraction(0)) == 1  # exactly: ratio weights are exact
 
 
 def test_spbe_predicates_are_the_regulations_bands() -> None:

@@ -25,6 +25,7 @@ from scoring.model import (
     Normalisation,
     Rounding,
 )
+from scoring.rounding import round_half_up
 
 
 def _tree(policy: MissingPolicy = MissingPolicy.LOWEST, **options: Any) -> Framework:
@@ -128,7 +129,7 @@ def test_gains_are_the_engines_own_differences(options: dict[str, Any]) -> None:
     for step in gains_per_step(fw, values):
         variant = score_region(fw, {**values, step.code: D(step.next_level)}).exact.nodes["root"]
         assert variant is not None
-        expected = (variant - root).quantize(D(1).scaleb(-GAIN_PLACES))
+        expected = round_half_up(variant - root, GAIN_PLACES)
         assert step.gain == expected, step.code
 
 
