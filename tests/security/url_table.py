@@ -149,7 +149,7 @@ def _published_cycle(w: World) -> dict[str, Any]:
     return {"cycle_id": w.published_cycle.pk}
 
 
-def _target(w: World) -> dict[str, Any]:
+def _nan_target(w: World) -> dict[str, Any]:
     code = w.item.indicator.code
     return {f"target-{code}": "NaN"}
 
@@ -365,16 +365,9 @@ TABLE |= {
     ),
     # Public: A's published scorecard
     "scorecards:scorecard": Row(at=_published, get=EVERYONE, post=EVERYONE),
-    "scorecards:simulate": Row(
-        at=_published,
-        get=NOBODY,
-        post=EVERYONE,
-        holes=tuple(
-            # A level that is not a number is shown as a message on the page (200).
-            Hole(persona, "POST", 200, "a NaN level is a 500 today; h/misc fixes it", body=_target)
-            for persona in ("anonymous", "coordinator_b")
-        ),
-    ),
+    "scorecards:simulate": Row(at=_published, get=NOBODY, post=EVERYONE),
+    # A level that is no finite number is a form error (400), for anyone (core.decimals).
+    "scorecards:simulate@nan": Row(at=_published, get=NOBODY, post=cells(400), body=_nan_target),
     "scorecards:pdf": Row(at=_published, get=EVERYONE, post=EVERYONE),
     # Open data: the rows are filtered by the visibility policy (tests/exports); the status
     # does not depend on who asks.
