@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import csv
-
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from cityeval.audit.models import AuditEntry
+from cityeval.core.tabular import csv_writer
 from cityeval.evaluations.access import evaluation_for, items_for
 
 
@@ -33,7 +32,7 @@ def evaluation_log(request: HttpRequest, pk: int) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     filename = f"audit-{evaluation.region.code}-{evaluation.cycle.year}.csv"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    writer = csv.writer(response)
+    writer = csv_writer(response)
     writer.writerow(["at", "actor", "action", "target", "before", "after", "note"])
     entries = AuditEntry.objects.for_evaluation(evaluation.pk).select_related("actor")
     for entry in entries.order_by("at", "id"):
