@@ -179,6 +179,17 @@ USE_TZ = True
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_BYTES", 20 * 1024 * 1024)
+# Workbook uploads (offline self-assessment, masterplan programs, `score` input), checked from the
+# zip directory and a streaming pass before openpyxl reads anything (core/officefiles.py). The
+# largest real workbooks (a 2,000-program masterplan template, the SPBE/G100SC self-assessment
+# with long narratives) unpack to a few MB with at most ~2,300 rows and ~30 columns: the limits
+# leave a wide margin. bench/bench_workbook_limits.py measures the worst accepted file.
+WORKBOOK_MAX_UNPACKED_BYTES = 16 * 1024 * 1024  # all parts together
+WORKBOOK_MAX_PART_BYTES = 12 * 1024 * 1024  # one sheet or the shared strings
+WORKBOOK_MAX_PARTS = 200  # Excel writes ~15; one per sheet, image or comment block
+WORKBOOK_MAX_RATIO = 100  # unpacked / packed of a part over 1 MB (real sheets: under 20)
+WORKBOOK_MAX_ROWS = 5_000  # per sheet, counting the declared <dimension>
+WORKBOOK_MAX_COLUMNS = 64
 # REST API rate limit per token: requests per period (seconds); 0 turns it off (api/throttle.py).
 API_RATE_LIMIT = env_int("API_RATE_LIMIT", 120)
 API_RATE_PERIOD = env_int("API_RATE_PERIOD", 60)

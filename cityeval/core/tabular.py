@@ -87,7 +87,7 @@ def _as_text(cell: Cell) -> Cell:
     return cell
 
 
-def excel_cell(sheet: Any, value: object) -> Cell:
+def excel_cell(sheet: Any, value: Any) -> Cell:
     """A detached cell for `sheet.append` (both write-only and ordinary sheets take it)."""
     cell = WriteOnlyCell(sheet)
     cell.value = value
@@ -111,7 +111,7 @@ def append_row(sheet: Any, values: Iterable[object]) -> None:
     sheet.append(excel_row(sheet, values))
 
 
-def set_cell(sheet: Any, *, row: int, column: int, value: object) -> Cell:
+def set_cell(sheet: Any, *, row: int, column: int, value: Any) -> Cell:
     cell: Cell = sheet.cell(row=row, column=column)
     cell.value = value
     return _as_text(cell)
