@@ -103,28 +103,24 @@ def check_excel(content: bytes, texts: list[str]) -> None:
         assert text in written, text
 
 
-def audit_csv(world: World) -> Iterator[tuple[str, bytes, list[str]]]:
+def audit_csv(w: World) -> Iterator[tuple[str, bytes, list[str]]]:
     request_clarification(
-        evaluation=world.evaluation,
-        items=world.maturity_items()[:1],
+        evaluation=w.evaluation,
+        items=w.maturity_items()[:1],
         message="Mohon jelaskan.",
-        user=world.people["lead"],
+        user=w.people["lead"],
     )
-    answer_clarification(
-        evaluation=world.evaluation, user=world.people["coordinator"], answer=HOSTILE
-    )
-    response = world.client("coordinator").get(
-        reverse("evaluations:log", args=[world.evaluation.pk])
-    )
+    answer_clarification(evaluation=w.evaluation, user=w.people["coordinator"], answer=HOSTILE)
+    response = w.client("coordinator").get(reverse("evaluations:log", args=[w.evaluation.pk]))
     assert response.status_code == 200
     yield "csv", response.content, [HOSTILE]
 
 
-def open_data(world: World) -> Iterator[tuple[str, bytes, list[str]]]:
-    Region.objects.filter(pk=world.evaluation.region_id).update(full_name=HOSTILE)
-    Province.objects.filter(regions__pk=world.evaluation.region_id).update(name="@SUM(A1:A9)")
-    admin = world.client("admin")
-    cycle = world.evaluation.cycle_id
+def open_data(w: World) -> Iterator[tuple[str, bytes, list[str]]]:
+    Region.objects.filter(pk=w.evaluation.region_id).update(full_name=HOSTILE)
+    Province.objects.filter(regions__pk=w.evaluation.region_id).update(name="@SUM(A1:A9)")
+    admin = w.client("admin")
+    cycle = w.evaluation.cycle_id
     workbook = admin.get(reverse("exports:xlsx", args=[cycle]))
     regions = admin.get(reverse("exports:regions_csv", args=[cycle]))
     items = admin.get(reverse("exports:items_csv", args=[cycle]))
@@ -134,8 +130,8 @@ def open_data(world: World) -> Iterator[tuple[str, bytes, list[str]]]:
     yield "csv", items.content, [HOSTILE]
 
 
-def masterplan_template(world: World) -> Iterator[tuple[str, bytes, list[str]]]:
-    region = world.evaluation.region
+def masterplan_template(w: World) -> Iterator[tuple[str, bytes, list[str]]]:
+    region = w.evaluation.region
     masterplan = Masterplan.objects.create(
         region=region, title=HOSTILE, start_year=2019, end_year=2028, regulation="Perbup 12/2019"
     )
@@ -146,31 +142,31 @@ def masterplan_template(world: World) -> Iterator[tuple[str, bytes, list[str]]]:
         description="-2+3",
         dimension="",
         element="",
-        owner=world.health,
+        owner=w.health,
         budget=Decimal(1000),
         start_year=2020,
         end_year=2021,
     )
-    response = world.client("coordinator").get(reverse("masterplans:template", args=[region.pk]))
+    response = w.client("coordinator").get(reverse("masterplans:template", args=[region.pk]))
     assert response.status_code == 200
     yield "xlsx", response.content, ["=1+1", "-2+3"]
 
 
-def offline_workbook(world: World) -> Iterator[tuple[str, bytes, list[str]]]:
-    item = world.maturity_items()[0]
+def offline_workbook(w: World) -> Iterator[tuple[str, bytes, list[str]]]:
+    item = w.maturity_items()[0]
     ItemValue.objects.filter(pk=item.pk).update(narrative=HOSTILE)
     request_clarification(
-        evaluation=world.evaluation, items=[item], message="Lengkapi.", user=world.people["lead"]
+        evaluation=w.evaluation, items=[item], message="Lengkapi.", user=w.people["lead"]
     )
-    url = reverse("evaluations:workbook_download", args=[world.evaluation.pk])
-    response = world.client("coordinator").get(url)
+    url = reverse("evaluations:workbook_download", args=[w.evaluation.pk])
+    response = w.client("coordinator").get(url)
     assert response.status_code == 200
     yield "xlsx", response.content, [HOSTILE]
 
 
-def score_output(world: World) -> Iterator[tuple[str, bytes, list[str]]]:
+def score_output(w: World) -> Iterator[tuple[str, bytes, list[str]]]:
     folder = Path(settings.MEDIA_ROOT)
-    codes = [item.indicator.code for item in world.maturity_items()[:3]]
+    codes = [item.indicator.code for item in w.maturity_items()[:3]]
     table = folder / "table.csv"
     table.write_text(
         "region," + ",".join(codes) + "\n" + "=1+1,3,2,1\n" + "@SUM(A1),1,2,3\n", encoding="utf-8"
