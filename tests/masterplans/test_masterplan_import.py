@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import io
 import zipfile
-from typing import Any
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from openpyxl import Workbook
@@ -15,6 +15,7 @@ from cityeval.masterplans.models import Masterplan, Program, ProgramYear
 from cityeval.masterplans.services import import_programs
 from cityeval.masterplans.template import template_workbook
 from cityeval.masterplans.upload import MAX_UPLOAD_BYTES, UploadRefused
+from tests.core.officefile_samples import rezip, zip_bomb
 from tests.masterplans.conftest import Opds, People
 from tests.masterplans.helpers import open_bytes, workbook_bytes
 
@@ -298,3 +299,33 @@ def rejected_keeping(masterplan: Masterplan, people: People, content: bytes) -> 
     with pytest.raises(ImportRejected) as caught:
         import_programs(masterplan=masterplan, user=people.coordinator, content=content)
     return caught.value.errors
+
+
+@pytest.mark.parametrize(
+    ("change", "words"),
+    [
+        (lambda xml: xml.replace("</sheetData>", "<row></sheetData>"), "tidak dapat dibaca"),
+        (lambda xml: xml.replace('t="n"><v>', 't="n"><v>abc', 1), "tidak dapat dibaca"),
+        (
+            lambda xml: xml.replace(
+                "</sheetData>", '<row r="5001"><c r="A5001"><v>1</v></c></row></sheetData>'
+            ),
+            "terlalu besar: 5001 baris",
+        ),
+    ],
+    ids=["broken xml", "lazy read error", "too many rows"],
+)
+def test_a_damaged_program_sheet_is_refused_and_nothing_is_stored(
+    masterplan: Masterplan, people: People, opds: Opds, change: Any, words: str
+) -> None:
+    book, sheet = template_sheet(masterplan)
+    sheet.append(VALID_ROW)
+    content = workbook_bytes(book)
+    part = "xl/worksheets/sheet1.xml"  # the Program sheet comes first
+    xml = zipfile.ZipFile(io.BytesIO(content)).read(part).decode()
+    assert words in refused(masterplan, people, rezip(content, {part: change(xml)}))
+    assert not AuditEntry.objects.exists()
+
+
+def test_a_zip_bomb_is_refused_before_it_is_parsed(masterplan: Masterplan, people: People) -> None:
+    assert "(36.0 MB; batasnya 16 MB)" in refused(masterplan, people, zip_bomb(36))
