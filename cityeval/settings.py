@@ -188,8 +188,10 @@ WORKBOOK_MAX_UNPACKED_BYTES = 16 * 1024 * 1024  # all parts together
 WORKBOOK_MAX_PART_BYTES = 12 * 1024 * 1024  # one sheet or the shared strings
 WORKBOOK_MAX_PARTS = 200  # Excel writes ~15; one per sheet, image or comment block
 WORKBOOK_MAX_RATIO = 100  # unpacked / packed of a part over 1 MB (real sheets: under 20)
-WORKBOOK_MAX_ROWS = 5_000  # per sheet, counting the declared <dimension>
-WORKBOOK_MAX_COLUMNS = 64
+# Rows × columns is what costs time: openpyxl reads ~30,000 cells a second on a busy server.
+WORKBOOK_MAX_ROWS = 3_000  # per sheet, counting the declared <dimension>
+WORKBOOK_MAX_COLUMNS = 40  # a 10-year masterplan template has 30
+WORKBOOK_MAX_CELLS = 150_000  # rows × columns summed over the sheets (template: ~70,000)
 # REST API rate limit per token: requests per period (seconds); 0 turns it off (api/throttle.py).
 API_RATE_LIMIT = env_int("API_RATE_LIMIT", 120)
 API_RATE_PERIOD = env_int("API_RATE_PERIOD", 60)

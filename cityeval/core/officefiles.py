@@ -53,6 +53,7 @@ class Limits:
     ratio: int
     rows: int
     columns: int
+    cells: int
 
     @classmethod
     def from_settings(cls) -> Limits:
@@ -63,6 +64,7 @@ class Limits:
             ratio=settings.WORKBOOK_MAX_RATIO,
             rows=settings.WORKBOOK_MAX_ROWS,
             columns=settings.WORKBOOK_MAX_COLUMNS,
+            cells=settings.WORKBOOK_MAX_CELLS,
         )
 
 
@@ -173,11 +175,21 @@ def check_workbook(content: bytes, limits: Limits | None = None) -> None:
             if problem:
                 raise PackageRefused(problem)
             sheets = _sheet_names(archive)
+            cells = 0
             for info in infos:
                 name = info.filename
                 sheet = sheets.get(name) or (name if name.startswith("xl/worksheets/") else None)
                 if name.endswith((".xml", ".rels", ".vml")):
-                    _scan_part(archive, info, sheet, limits)
+                    rows, columns = _scan_part(archive, info, sheet, limits)
+                    cells += rows * columns
+            if cells > limits.cells:
+                raise PackageRefused(
+                    _(
+                        "Buku kerja ini terlalu besar: %(cells)s sel; batasnya %(limit)s. Hapus "
+                        "lembar, baris atau kolom di luar tabel, lalu unggah lagi."
+                    )
+                    % {"cells": cells, "limit": limits.cells}
+                )
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, RuntimeError):
         # RuntimeError: an encrypted part; OSError/EOFError: a damaged stream.
         raise PackageRefused(unreadable_workbook()) from None
@@ -250,12 +262,12 @@ def _sheet_names(archive: zipfile.ZipFile) -> dict[str, str]:
 
 def _scan_part(
     archive: zipfile.ZipFile, info: zipfile.ZipInfo, sheet: str | None, limits: Limits
-) -> None:
-    """Parse one XML part as a stream (well-formedness); for a sheet, measure it."""
+) -> tuple[int, int]:
+    """Parse one XML part as a stream (well-formedness); a sheet's rows and columns."""
     with archive.open(info) as stream:
         if sheet is None:
             _parse(stream, lambda tag, attrs: False)
-            return
+            return 0, 0
         rows, columns = _sheet_size(stream, limits)
     if rows > limits.rows or columns > limits.columns:
         raise PackageRefused(
@@ -272,6 +284,7 @@ def _scan_part(
                 "max_columns": limits.columns,
             }
         )
+    return rows, columns
 
 
 def _sheet_size(stream: IO[bytes], limits: Limits) -> tuple[int, int]:

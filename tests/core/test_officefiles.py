@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -147,3 +148,9 @@ def test_documents_get_the_same_active_content_check(
     with zipfile.ZipFile(io.BytesIO(content)) as archive:
         problem = active_content_problem(archive)
     assert (problem is None) if words is None else (words in str(problem))
+
+
+def test_the_cells_of_all_sheets_together_are_limited() -> None:
+    limits = replace(Limits.from_settings(), cells=100)
+    content = rezip(plain_workbook(), {SHEET: sheet_xml(rows_of(11, 10))})
+    assert "110 sel; batasnya 100" in refusal(content, limits)
