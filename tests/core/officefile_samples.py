@@ -18,8 +18,10 @@ RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
 OFFICE_RELS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 
 
-def plain_workbook(rows: int = 3, columns: int = 3) -> bytes:
+def plain_workbook(rows: int = 3, columns: int = 3, sheets: int = 1) -> bytes:
     book = Workbook()
+    for number in range(1, sheets):
+        book.create_sheet(f"Sheet{number + 1}")
     sheet = book.active
     assert sheet is not None
     for row in range(1, rows + 1):
