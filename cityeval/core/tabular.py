@@ -122,10 +122,11 @@ def _sweep(book: Workbook) -> None:
     if book.write_only:
         return  # its rows are already written, each through excel_row
     for sheet in book.worksheets:
-        for row in sheet.iter_rows():
-            for cell in row:
-                if isinstance(cell, Cell) and cell.data_type == "f":
-                    _as_text(cell)
+        # The cells that exist, not iter_rows(): that would create every empty cell of the
+        # sheet's rectangle, and each would be written out.
+        for cell in list(getattr(sheet, "_cells", {}).values()):
+            if isinstance(cell, Cell) and cell.data_type == "f":
+                _as_text(cell)
 
 
 def workbook_bytes(book: Workbook) -> bytes:

@@ -75,6 +75,13 @@ def test_plain_texts_and_empty_values_pass_unchanged() -> None:
     assert excel_cell(new_workbook(write_only=True).create_sheet("x"), "ok").data_type == "s"
 
 
+def test_saving_through_the_helper_turns_a_stray_formula_into_text() -> None:
+    book = new_workbook()
+    book.active["C5"] = HOSTILE  # type: ignore[index]
+    cell = openpyxl.load_workbook(io.BytesIO(workbook_bytes(book))).active["C5"]  # type: ignore[index]
+    assert (cell.value, cell.data_type) == (HOSTILE, "s")
+
+
 # -- every writer --------------------------------------------------------------------------------
 
 
