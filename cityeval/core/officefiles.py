@@ -20,7 +20,7 @@ import io
 import posixpath
 import re
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import IO
 from xml.parsers import expat
@@ -322,8 +322,3 @@ def _position(ref: str) -> tuple[int, int]:
     for letter in letters.upper():
         column = column * 26 + ord(letter) - 64
     return int(digits), column
-
-
-def iter_sheet_parts(archive: zipfile.ZipFile) -> Iterator[str]:
-    """The worksheet parts of a workbook, for tests and the benchmark."""
-    yield from sorted(_sheet_names(archive))
