@@ -130,32 +130,40 @@ def _has_external_target(archive: zipfile.ZipFile, name: str) -> bool:
             found = not attrs.get("Type", "").endswith(HYPERLINK_TYPE)
         return found
 
-    _parse(io.BytesIO(_read_small(archive, name) or b""), start)
+    _parse(io.BytesIO(_read_small(archive, name) or b""), start, frozenset({"Relationship"}))
     return found
 
 
-def _parse(stream: IO[bytes], start: Callable[[str, dict[str, str]], bool]) -> None:
+def _parse(
+    stream: IO[bytes],
+    start: Callable[[str, dict[str, str]], bool] | None = None,
+    tags: frozenset[str] = frozenset(),
+) -> None:
     """Stream `stream` through expat, calling `start(local name, attributes)` for each element
-    until it returns True. No tree is built, so memory stays flat whatever the part's size. A
-    DOCTYPE (never in OOXML; the door to entity expansion) or malformed XML refuses the file."""
+    named in `tags` until it returns True. No tree is built, so memory stays flat whatever the
+    part's size. A DOCTYPE (never in OOXML; the door to entity expansion) or malformed XML
+    refuses the file."""
     parser = expat.ParserCreate(namespace_separator=" ")
 
     class Stop(Exception):
         pass
 
     def on_start(name: str, attrs: dict[str, str]) -> None:
-        local = {key.rpartition(" ")[2]: value for key, value in attrs.items()}
-        if start(name.rpartition(" ")[2], local):
+        local = name[name.rfind(" ") + 1 :]
+        if local not in tags or start is None:
+            return
+        if start(local, {key[key.rfind(" ") + 1 :]: value for key, value in attrs.items()}):
             raise Stop
 
     def refuse_doctype(*_args: object) -> None:
         raise PackageRefused(unreadable_workbook())
 
-    parser.StartElementHandler = on_start
+    if start is not None:
+        parser.StartElementHandler = on_start
     parser.StartDoctypeDeclHandler = refuse_doctype
     parser.EntityDeclHandler = refuse_doctype
     try:
-        while chunk := stream.read(64 * 1024):
+        while chunk := stream.read(256 * 1024):
             parser.Parse(chunk, False)
         parser.Parse(b"", True)
     except Stop:
@@ -255,8 +263,8 @@ def _sheet_names(archive: zipfile.ZipFile) -> dict[str, str]:
             names[targets[attrs["id"]]] = attrs.get("name", "")
         return False
 
-    _parse(io.BytesIO(rels), relationship)
-    _parse(io.BytesIO(workbook), sheet)
+    _parse(io.BytesIO(rels), relationship, frozenset({"Relationship"}))
+    _parse(io.BytesIO(workbook), sheet, frozenset({"sheet"}))
     return names
 
 
@@ -266,7 +274,7 @@ def _scan_part(
     """Parse one XML part as a stream (well-formedness); a sheet's rows and columns."""
     with archive.open(info) as stream:
         if sheet is None:
-            _parse(stream, lambda tag, attrs: False)
+            _parse(stream)
             return 0, 0
         rows, columns = _sheet_size(stream, limits)
     if rows > limits.rows or columns > limits.columns:
@@ -309,7 +317,7 @@ def _sheet_size(stream: IO[bytes], limits: Limits) -> tuple[int, int]:
             size["columns"] = max(size["columns"], size["column"])
         return size["rows"] > limits.rows or size["columns"] > limits.columns
 
-    _parse(stream, start)
+    _parse(stream, start, frozenset({"dimension", "row", "c"}))
     return size["rows"], size["columns"]
 
 
