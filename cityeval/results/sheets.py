@@ -18,13 +18,19 @@ from xml.etree.ElementTree import ParseError
 import openpyxl
 from openpyxl.utils import get_column_letter
 
-from cityeval.core.officefiles import Limits, PackageRefused, check_workbook
+from cityeval.core.officefiles import (
+    Limits,
+    PackageRefused,
+    check_workbook,
+    unreadable_workbook,
+)
 from scoring.model import Framework, Indicator, IndicatorKind, Node
 
 MAX_SHEET_BYTES = 50 * 1024 * 1024
 # A table of regions × items is wider than the upload workbooks: one column per item of the
 # framework (84 in G100SC 2022) beside the region. The other workbook limits apply as they are.
 MAX_TABLE_COLUMNS = 512
+UNREADABLE = "not a readable Excel (.xlsx) workbook"
 
 
 class SheetError(ValueError):
@@ -83,7 +89,11 @@ def _excel_rows(name: str, raw: bytes) -> list[list[object]]:
         # Size, dimensions, macros, well-formed XML: all before openpyxl reads a cell.
         check_workbook(raw, replace(Limits.from_settings(), columns=MAX_TABLE_COLUMNS))
     except PackageRefused as refused:
-        raise SheetError(name, [str(refused)]) from None
+        # The command speaks English; the limits' messages name numbers worth keeping.
+        problem = str(refused)
+        if problem == unreadable_workbook():
+            problem = UNREADABLE
+        raise SheetError(name, [problem]) from None
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
         try:
@@ -92,7 +102,7 @@ def _excel_rows(name: str, raw: bytes) -> list[list[object]]:
         finally:
             workbook.close()
     except (zipfile.BadZipFile, KeyError, ValueError, TypeError, IndexError, OSError, ParseError):
-        raise SheetError(name, ["not a readable Excel (.xlsx) workbook"]) from None
+        raise SheetError(name, [UNREADABLE]) from None
 
 
 def parse_rows(rows: list[list[object]], framework: Framework, *, filename: str) -> ValueTable:
