@@ -328,4 +328,4 @@ def test_a_damaged_program_sheet_is_refused_and_nothing_is_stored(
 
 
 def test_a_zip_bomb_is_refused_before_it_is_parsed(masterplan: Masterplan, people: People) -> None:
-    assert "(36.0 MB; batasnya 16 MB)" in refused(masterplan, people, zip_bomb(36))
+    assert "(36.0 MB; batasnya 10 MB)" in refused(masterplan, people, zip_bomb(36))
