@@ -219,6 +219,9 @@ def worst_strings() -> bytes:
     count = min(rows * columns, settings.WORKBOOK_MAX_CELLS)
     per = len(f"<si><t>{_text(0)}</t></si>")
     count = min(count, (settings.WORKBOOK_MAX_PART_BYTES - 1000) // per)
+    # The sheet's cells referring to the strings count against the total as well.
+    cell = len('<c r="AN3000" t="s"><v>100000</v></c>') + 2
+    count = min(count, (settings.WORKBOOK_MAX_UNPACKED_BYTES - 64 * 1024) // (per + cell))
     shared = (
         f'<?xml version="1.0" encoding="UTF-8"?><sst {MAIN} count="{count}" '
         f'uniqueCount="{count}">' + "".join(f"<si><t>{_text(n)}</t></si>" for n in range(count))
