@@ -186,6 +186,21 @@ BACKUP_SIGNING_KEY = env_str("BACKUP_SIGNING_KEY", "")
 HEALTHZ_TOKEN = env_str("HEALTHZ_TOKEN", "")
 if HEALTHZ_TOKEN and len(HEALTHZ_TOKEN) < 32:
     raise ConfigError("HEALTHZ_TOKEN must be at least 32 characters long")
+# Workbook uploads (offline self-assessment, masterplan programs, `score` input), checked from the
+# zip directory and a streaming pass before openpyxl reads anything (core/officefiles.py). The
+# largest real workbooks (a 2,000-program masterplan template, the SPBE/G100SC self-assessment
+# with long narratives) unpack to a few MB with at most ~2,300 rows and ~30 columns: the limits
+# leave a wide margin. bench/bench_workbook_limits.py measures the worst accepted file.
+WORKBOOK_MAX_UNPACKED_BYTES = 10 * 1024 * 1024  # all parts together (largest real: 3.6 MB)
+WORKBOOK_MAX_PART_BYTES = 8 * 1024 * 1024  # one sheet or the shared strings
+WORKBOOK_MAX_PARTS = 200  # Excel writes ~15; one per sheet, image or comment block
+WORKBOOK_MAX_RATIO = 100  # unpacked / packed of a part over 1 MB (real ones: 16–17, bench)
+# Rows × columns is what costs time: openpyxl reads ~30,000 cells a second on a busy server.
+WORKBOOK_MAX_ROWS = 3_000  # per sheet, counting the declared <dimension>
+WORKBOOK_MAX_COLUMNS = 40  # a 10-year masterplan template has 30
+WORKBOOK_MAX_CELLS = (
+    150_000  # rows × columns summed over the sheets (2,000-program template: ~60,000)
+)
 # REST API rate limit per token: requests per period (seconds); 0 turns it off (api/throttle.py).
 API_RATE_LIMIT = env_int("API_RATE_LIMIT", 120)
 API_RATE_PERIOD = env_int("API_RATE_PERIOD", 60)

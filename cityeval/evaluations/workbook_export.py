@@ -7,7 +7,6 @@ other columns is a hint for the clerk, not security: the reader checks everythin
 
 from __future__ import annotations
 
-import io
 from collections import defaultdict
 from collections.abc import Iterable
 
@@ -23,6 +22,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from cityeval.accounts.access import AnyUser
+from cityeval.core.tabular import append_row, new_workbook, workbook_bytes
 from cityeval.evaluations import workbook_format as fmt
 from cityeval.evaluations.access import item_lock_reason, items_for
 from cityeval.evaluations.models import Evaluation, ItemValue
@@ -72,7 +72,7 @@ def build_workbook(*, user: AnyUser, evaluation: Evaluation, items: list[ItemVal
             for item in items
         ),
     )
-    book = Workbook()
+    book = new_workbook()
     guide = book.active
     assert guide is not None  # a new workbook always has one sheet
     guide.title = fmt.GUIDE_SHEET
@@ -81,18 +81,17 @@ def build_workbook(*, user: AnyUser, evaluation: Evaluation, items: list[ItemVal
     _write_items(sheet, evaluation, items)
     _write_meta(book, meta)
     book.active = book.index(sheet)
-    output = io.BytesIO()
-    book.save(output)
-    return output.getvalue()
+    return workbook_bytes(book)
 
 
 def _write_items(sheet: Worksheet, evaluation: Evaluation, items: list[ItemValue]) -> None:
     dimensions = dimension_names(evaluation.cycle.framework_version)
     evidence = _evidence_names(items)
-    sheet.append([str(column.header) for column in fmt.COLUMNS])
+    append_row(sheet, [str(column.header) for column in fmt.COLUMNS])
     for item in items:
         indicator = item.indicator
-        sheet.append(
+        append_row(
+            sheet,
             [
                 indicator.code,
                 next((dimensions[t] for t in indicator.tags if t in dimensions), ""),
@@ -105,7 +104,7 @@ def _write_items(sheet: Worksheet, evaluation: Evaluation, items: list[ItemValue
                 _cell_value(indicator, item),
                 _cell_value(indicator, item),
                 _clean(item.narrative),
-            ]
+            ],
         )
     _style(sheet, len(items))
     _validate(sheet, items)
@@ -179,11 +178,6 @@ def _style(sheet: Worksheet, count: int) -> None:
                 cell.protection = Protection(locked=False)
     for row in range(2, count + 2):
         sheet.row_dimensions[row].height = _height(sheet, row)
-        for cell in sheet[row]:
-            if isinstance(cell.value, str) and cell.value.startswith("="):
-                # openpyxl writes such a text as a formula: a narrative "=..." would come back
-                # empty (and run in Excel). Kept as text.
-                cell.data_type = "s"
     sheet.freeze_panes = "B2"
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(fmt.COLUMNS))}{count + 1}"
     # A hint against editing the reference columns; anyone can lift it, the reader re-checks.
@@ -299,7 +293,7 @@ def _write_guide(sheet: Worksheet, evaluation: Evaluation, meta: fmt.Meta, now: 
         _("8. Mengunggah buku kerja yang sama dua kali tidak mengubah apa pun."),
     ]
     for line in lines:
-        sheet.append([line])
+        append_row(sheet, [line])
         sheet.cell(row=sheet.max_row, column=1).alignment = Alignment(wrap_text=True)
     sheet["A1"].font = Font(bold=True, size=13)
     sheet["A5"].font = Font(bold=True)
@@ -322,9 +316,9 @@ def _write_meta(book: Workbook, meta: fmt.Meta) -> None:
         meta.signature(),
     ]
     for key, value in zip(fmt.META_KEYS, values, strict=True):
-        sheet.append([key, value])
-    sheet.append([])
-    sheet.append(list(fmt.META_ROWS_HEADER))
+        append_row(sheet, [key, value])
+    append_row(sheet, [])
+    append_row(sheet, list(fmt.META_ROWS_HEADER))
     for row in meta.rows:
-        sheet.append([row.item_id, row.code, row.version, row.fingerprint])
+        append_row(sheet, [row.item_id, row.code, row.version, row.fingerprint])
     sheet.protection.sheet = True

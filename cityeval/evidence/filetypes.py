@@ -3,7 +3,9 @@
 The list is short (PDF, JPEG, PNG, WebP, OOXML and ODF documents), so hand-written signatures
 are enough and add no dependency. The name's extension must agree with the content: a renamed
 program or archive is refused, and so is an Office file with macros (.docm and friends), whose
-[Content_Types].xml names a different main part.
+[Content_Types].xml names a different main part, or an OOXML file that carries `vbaProject.bin`
+or pulls content from outside itself (`core.officefiles.active_content_problem`, the check the
+workbook imports share).
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ from typing import IO
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
+from cityeval.core.officefiles import PackageRefused, active_content_problem
 
 
 @dataclass(frozen=True)
@@ -86,13 +90,29 @@ def check_file(name: str, stream: IO[bytes], allowed: tuple[FileType, ...]) -> F
             _("“%(name)s”: berkas ini bukan %(declared)s (isinya terbaca sebagai %(found)s).")
             % {"name": name, "declared": declared.label, "found": found}
         )
+    if declared in _OOXML_MAIN_PARTS:
+        problem = _active_content(stream)
+        if problem:
+            raise FileTypeError(_("“%(name)s”: %(problem)s") % {"name": name, "problem": problem})
     return declared
+
+
+def _active_content(stream: IO[bytes]) -> str | None:
+    """Macros or external content, refused as the workbook imports refuse them."""
+    try:
+        with zipfile.ZipFile(stream) as archive:
+            return active_content_problem(archive)
+    except (PackageRefused, zipfile.BadZipFile, OSError, EOFError):
+        return str(_UNREADABLE)
+    finally:
+        stream.seek(0)
 
 
 # Names of content we recognise only to say clearly what a refused file really is.
 _PROGRAM = gettext_lazy("program (EXE/ELF)")
 _ARCHIVE = gettext_lazy("arsip ZIP")
 _UNKNOWN = gettext_lazy("jenis yang tidak dikenal")
+_UNREADABLE = gettext_lazy("berkas ini rusak dan tidak dapat dibaca.")
 
 
 def _detect(head: bytes, stream: IO[bytes]) -> FileType | str:

@@ -13,17 +13,16 @@ Decisions (also stated in each file's README):
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
-import openpyxl
 from django.utils.translation import gettext as _
-from openpyxl.cell import Cell, WriteOnlyCell
+from openpyxl.cell import Cell
 from openpyxl.styles import Font
 
+from cityeval.core.tabular import append_row, csv_writer, excel_cell, new_workbook, workbook_bytes
 from cityeval.evaluations.models import EvaluationStatus, ReviewStatus
 from cityeval.exports.builder import (
     REGIONS_LICENCE,
@@ -176,30 +175,30 @@ def about(export: CycleExport) -> list[tuple[str, str]]:
 def to_xlsx(export: CycleExport) -> bytes:
     # Write-only mode streams rows instead of keeping a cell object per value: a national
     # cycle has tens of thousands of item rows.
-    workbook = openpyxl.Workbook(write_only=True)
-    readme = workbook.create_sheet("README")
-    readme.column_dimensions["A"].width = 24
-    readme.column_dimensions["B"].width = 100
+    workbook = new_workbook(write_only=True)
+    readme_sheet = workbook.create_sheet("README")
+    readme_sheet.column_dimensions["A"].width = 24
+    readme_sheet.column_dimensions["B"].width = 100
     for label, text in about(export):
-        readme.append([label, text])
-    readme.append([])
-    readme.append([_bold(readme, _("Kolom")), _bold(readme, _("Arti"))])
+        append_row(readme_sheet, [label, text])
+    append_row(readme_sheet, [])
+    append_row(readme_sheet, [_bold(readme_sheet, _("Kolom")), _bold(readme_sheet, _("Arti"))])
     for column, meaning in definitions(export):
-        readme.append([column, meaning])
+        append_row(readme_sheet, [column, meaning])
 
     columns = region_columns(export)
     published = {i for i, c in enumerate(columns) if _is_published(c)}
-    regions = workbook.create_sheet("regions")
-    _write_table(regions, columns, (region_values(export, r) for r in export.regions), published)
-    items = workbook.create_sheet("items")
-    _write_table(items, ITEM_COLUMNS, (item_values(r) for r in export.items), set())
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    regions_sheet = workbook.create_sheet("regions")
+    _write_table(
+        regions_sheet, columns, (region_values(export, r) for r in export.regions), published
+    )
+    items_sheet = workbook.create_sheet("items")
+    _write_table(items_sheet, ITEM_COLUMNS, (item_values(r) for r in export.items), set())
+    return workbook_bytes(workbook)
 
 
 def _bold(sheet: Any, value: str) -> Cell:
-    cell = WriteOnlyCell(sheet, value=value)
+    cell = excel_cell(sheet, value)
     cell.font = Font(bold=True)
     return cell
 
@@ -208,18 +207,17 @@ def _write_table(
     sheet: Any, columns: list[str], rows: Iterable[list[Any]], fixed: set[int]
 ) -> None:
     sheet.freeze_panes = "A2"
-    sheet.append([_bold(sheet, column) for column in columns])
+    append_row(sheet, [_bold(sheet, column) for column in columns])
     for values in rows:
         if fixed:
             values = [_fixed(sheet, v) if i in fixed else v for i, v in enumerate(values)]
-        sheet.append(values)
+        append_row(sheet, values)
 
 
 def _fixed(sheet: Any, value: Decimal | None) -> Cell | None:
     if value is None:
         return None
-    cell = WriteOnlyCell(sheet)
-    cell.value = value  # openpyxl writes a Decimal as an exact number cell
+    cell = excel_cell(sheet, value)  # openpyxl writes a Decimal as an exact number cell
     cell.number_format = PUBLISHED_FORMAT
     return cell
 
@@ -239,10 +237,9 @@ def items_csv(export: CycleExport) -> str:
 def _csv(columns: list[str], rows: Iterable[list[Any]]) -> str:
     buffer = io.StringIO()
     buffer.write("\ufeff")
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer = csv_writer(buffer, lineterminator="\r\n")
     writer.writerow(columns)
-    for values in rows:
-        writer.writerow(["" if v is None else _text(v) for v in values])
+    writer.writerows(rows)
     return buffer.getvalue()
 
 

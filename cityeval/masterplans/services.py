@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from cityeval.audit.log import record, snapshot
 from cityeval.masterplans.importing import PROGRAM_FIELDS, YEAR_FIELDS, read_plan
 from cityeval.masterplans.models import Masterplan, Program, ProgramStatus, ProgramYear
-from cityeval.masterplans.upload import open_workbook
+from cityeval.masterplans.upload import opened_workbook
 from cityeval.regions.models import OPD, Region
 
 MASTERPLAN_FIELDS = ["title", "start_year", "end_year", "regulation", "regulation_date", "notes"]
@@ -263,11 +263,8 @@ def import_programs(
         .select_related("region")
         .get(pk=masterplan.pk)
     )
-    workbook = open_workbook(content=content)
-    try:
+    with opened_workbook(content=content) as workbook:
         plan = read_plan(workbook=workbook, masterplan=locked)
-    finally:
-        workbook.close()
     now = timezone.now()
     new = [p for p in plan.programs if p.is_new]
     changed = [p for p in plan.programs if not p.is_new and p.changed]

@@ -6,7 +6,6 @@ round trip that changes only what the person changed.
 
 from __future__ import annotations
 
-import io
 from collections.abc import Sequence
 
 from django.utils.translation import gettext as _
@@ -16,6 +15,7 @@ from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from cityeval.core.tabular import append_row, new_workbook, set_cell, workbook_bytes
 from cityeval.masterplans import sheetformat as fmt
 from cityeval.masterplans.dimensions import smart_axis
 from cityeval.masterplans.models import Masterplan, Program, ProgramStatus, ProgramYear
@@ -32,14 +32,14 @@ def template_workbook(*, masterplan: Masterplan) -> bytes:
     years: dict[tuple[int, int], ProgramYear] = {
         (y.program_id, y.year): y for y in ProgramYear.objects.filter(program__in=programs)
     }
-    book = Workbook()
+    book = new_workbook()
     sheet = book.active
     assert sheet is not None  # a new workbook always has one sheet
     sheet.title = fmt.PROGRAM_SHEET
     headers = [column.header for column in fmt.BASE_COLUMNS]
     for year in masterplan.years:
         headers += [fmt.STATUS_HEADER.format(year=year), fmt.PROGRESS_HEADER.format(year=year)]
-    sheet.append(headers)
+    append_row(sheet, headers)
     owners = {opd.pk: opd for opd in opds}
     for program in programs:
         owner = owners.get(program.owner_id) or program.owner
@@ -62,7 +62,7 @@ def template_workbook(*, masterplan: Masterplan) -> bytes:
                 if item
                 else [None, None]
             )
-        sheet.append(row)
+        append_row(sheet, row)
     _style(sheet, len(headers))
     last_row = len(programs) + 1 + EMPTY_ROWS
     lists = _write_lists(
@@ -70,9 +70,7 @@ def template_workbook(*, masterplan: Masterplan) -> bytes:
     )
     _validate(sheet, masterplan, last_row, lists)
     _write_guide(book, masterplan)
-    output = io.BytesIO()
-    book.save(output)
-    return output.getvalue()
+    return workbook_bytes(book)
 
 
 def _label_of(entry: object, code: str) -> str:
@@ -105,9 +103,9 @@ def _write_lists(
         (("dimension", dimensions), ("element", elements), ("owner", opds)), start=1
     ):
         letter = get_column_letter(col)
-        sheet.cell(row=1, column=col, value=key)
+        set_cell(sheet, row=1, column=col, value=key)
         for row, value in enumerate(values, start=2):
-            sheet.cell(row=row, column=col, value=value)
+            set_cell(sheet, row=row, column=col, value=value)
         end = max(len(values) + 1, 2)
         ranges[key] = f"{quote_sheetname(fmt.LISTS_SHEET)}!${letter}$2:${letter}${end}"
     return ranges
@@ -178,5 +176,5 @@ def _write_guide(book: Workbook, masterplan: Masterplan) -> None:
         ),
     ]
     for line in lines:
-        sheet.append([line])
+        append_row(sheet, [line])
     sheet["A1"].font = Font(bold=True, size=13)

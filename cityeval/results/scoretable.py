@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import re
 from collections.abc import Mapping
@@ -11,8 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-import openpyxl
-
+from cityeval.core.tabular import append_row, csv_document, new_workbook, save_workbook
 from cityeval.results.sheets import ValueTable
 from scoring.batch import BatchScore, score_regions
 from scoring.model import Framework, Node
@@ -78,22 +75,19 @@ def as_text(table: ScoreTable) -> str:
 def write(table: ScoreTable, path: Path) -> None:
     suffix = path.suffix.lower()
     if suffix == ".csv":
-        buffer = io.StringIO()
-        writer = csv.DictWriter(buffer, fieldnames=table.columns)
-        writer.writeheader()
-        writer.writerows(table.rows)
-        path.write_text(buffer.getvalue(), encoding="utf-8")
+        rows = [table.columns, *([row[c] for c in table.columns] for row in table.rows)]
+        path.write_text(csv_document(rows, lineterminator="\r\n"), encoding="utf-8")
     elif suffix == ".json":
         path.write_text(json.dumps(table.rows, indent=2, ensure_ascii=False), encoding="utf-8")
     elif suffix == ".xlsx":
-        workbook = openpyxl.Workbook()
+        workbook = new_workbook()
         sheet = workbook.active
         assert sheet is not None
         sheet.title = "scores"
-        sheet.append(table.columns)
+        append_row(sheet, table.columns)
         for row in table.rows:
             # Figures stay text so that 3.10 keeps its published two decimals.
-            sheet.append([row[c] for c in table.columns])
-        workbook.save(path)
+            append_row(sheet, [row[c] for c in table.columns])
+        save_workbook(workbook, path)
     else:
         raise ValueError(f"cannot write {path.name}: use .csv, .json or .xlsx")

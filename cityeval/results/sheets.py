@@ -10,16 +10,27 @@ import csv
 import io
 import zipfile
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from xml.etree.ElementTree import ParseError
 
 import openpyxl
 from openpyxl.utils import get_column_letter
 
+from cityeval.core.officefiles import (
+    Limits,
+    PackageRefused,
+    check_workbook,
+    unreadable_workbook,
+)
 from scoring.model import Framework, Indicator, IndicatorKind, Node
 
 MAX_SHEET_BYTES = 50 * 1024 * 1024
+# A table of regions × items is wider than the upload workbooks: one column per item of the
+# framework (84 in G100SC 2022) beside the region. The other workbook limits apply as they are.
+MAX_TABLE_COLUMNS = 512
+UNREADABLE = "not a readable Excel (.xlsx) workbook"
 
 
 class SheetError(ValueError):
@@ -75,13 +86,23 @@ def _read_rows(path: Path) -> list[list[object]]:
 
 def _excel_rows(name: str, raw: bytes) -> list[list[object]]:
     try:
+        # Size, dimensions, macros, well-formed XML: all before openpyxl reads a cell.
+        check_workbook(raw, replace(Limits.from_settings(), columns=MAX_TABLE_COLUMNS))
+    except PackageRefused as refused:
+        # The command speaks English; the limits' messages name numbers worth keeping.
+        problem = str(refused)
+        if problem == unreadable_workbook():
+            problem = UNREADABLE
+        raise SheetError(name, [problem]) from None
+    try:
         workbook = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError):
-        raise SheetError(name, ["not a readable Excel (.xlsx) workbook"]) from None
-    sheet = workbook.worksheets[0]
-    rows: list[list[object]] = [list(row) for row in sheet.iter_rows(values_only=True)]
-    workbook.close()
-    return rows
+        try:
+            sheet = workbook.worksheets[0]
+            return [list(row) for row in sheet.iter_rows(values_only=True)]
+        finally:
+            workbook.close()
+    except (zipfile.BadZipFile, KeyError, ValueError, TypeError, IndexError, OSError, ParseError):
+        raise SheetError(name, [UNREADABLE]) from None
 
 
 def parse_rows(rows: list[list[object]], framework: Framework, *, filename: str) -> ValueTable:

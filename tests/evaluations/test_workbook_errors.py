@@ -6,6 +6,8 @@ Each spoiled workbook also carries one valid change, so every case checks all-or
 from __future__ import annotations
 
 import io
+import re
+import zipfile
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -30,6 +32,7 @@ from cityeval.evaluations.models import (
 from cityeval.evaluations.services import Deadlines, open_cycle
 from cityeval.frameworks.models import FrameworkVersion
 from cityeval.masterplans.upload import MAX_UPLOAD_BYTES
+from tests.core.officefile_samples import rezip, zip_bomb
 from tests.evaluations.conftest import World
 from tests.evaluations.workbook_helpers import (
     COLUMN,
@@ -457,3 +460,48 @@ def test_an_unchanged_row_of_a_locked_item_is_not_a_problem(world: World) -> Non
     assert response.context["problems"] == []
     assert response.context["preview"].changes == []
     assert ItemValue.objects.filter(self_value=Decimal(3)).count() == 0
+
+
+def _spoil_items_sheet(content: bytes, change: Callable[[str], str]) -> bytes:
+    part = "xl/worksheets/sheet2.xml"  # the guide, the items, the hidden identity
+    xml = zipfile.ZipFile(io.BytesIO(content)).read(part).decode()
+    assert "<sheetData>" in xml
+    return rezip(content, {part: change(xml)})
+
+
+@pytest.mark.parametrize(
+    ("change", "words"),
+    [
+        # Malformed XML in the sheet openpyxl parses lazily, row by row.
+        (lambda xml: xml.replace("</sheetData>", "<row></sheetData>"), "tidak dapat dibaca"),
+        # Well-formed, but a number cell that is not a number: openpyxl fails while reading rows.
+        (lambda xml: xml.replace('t="n"><v>', 't="n"><v>abc', 1), "tidak dapat dibaca"),
+        # openpyxl would pad every row to the declared size.
+        (
+            lambda xml: re.sub(r'<dimension ref="[^"]*"', '<dimension ref="A1:XFD1048576"', xml),
+            "terlalu besar: 1048576 baris",
+        ),
+    ],
+    ids=["broken xml", "lazy read error", "declared dimension"],
+)
+def test_a_damaged_workbook_gets_a_message_not_a_server_error(
+    world: World, change: Callable[[str], str], words: str
+) -> None:
+    client = client_for(world.people["coordinator"])
+    before = stored(world.evaluation)
+    content = edited(download(client, world.evaluation), fill(first_codes(world, 1)[0], 3))
+    response = upload(client, world.evaluation, _spoil_items_sheet(content, change))
+    assert response.status_code == 200
+    assert any(words in error for error in response.context["form"].errors["file"])
+    assert response.context["preview"] is None
+    assert stored(world.evaluation) == before
+
+
+def test_a_zip_bomb_is_refused_before_it_is_parsed(world: World) -> None:
+    client = client_for(world.people["coordinator"])
+    before = stored(world.evaluation)
+    response = upload(client, world.evaluation, zip_bomb(36))
+    assert response.status_code == 200
+    [error] = response.context["form"].errors["file"]
+    assert "Isi berkas terlalu besar setelah dibuka (36.0 MB; batasnya 10 MB)" in error
+    assert stored(world.evaluation) == before

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from typing import Any
 
 import pytest
 
@@ -12,6 +13,7 @@ from cityeval.evidence.filetypes import (
     FileTypeError,
     check_file,
 )
+from tests.core.officefile_samples import external_relationship, rezip
 from tests.evidence.conftest import (
     DOCX_BYTES,
     EXE_BYTES,
@@ -98,3 +100,44 @@ def test_an_uploaded_name_loses_folders_and_control_characters() -> None:
     long = display_name("a" * 400 + ".docx")
     assert len(long) == 255
     assert long.endswith(".docx")
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "parts", "words"),
+    [
+        ("laporan.docx", DOCX_BYTES, {"word/vbaProject.bin": b"\0macro"}, "berisi makro"),
+        ("anggaran.xlsx", XLSX_BYTES, {"xl/vbaProject.bin": b"\0macro"}, "berisi makro"),
+        ("paparan.pptx", PPTX_BYTES, {"ppt/vbaProject.bin": b"\0macro"}, "berisi makro"),
+        (
+            "anggaran.xlsx",
+            XLSX_BYTES,
+            {"xl/externalLinks/externalLink1.xml": "<externalLink/>"},
+            "dari luar berkas",
+        ),
+        (
+            "laporan.docx",
+            DOCX_BYTES,
+            {"word/_rels/settings.xml.rels": external_relationship("attachedTemplate")},
+            "dari luar berkas",
+        ),
+        (
+            "paparan.pptx",
+            PPTX_BYTES,
+            {"ppt/slides/_rels/slide1.xml.rels": external_relationship("image")},
+            "dari luar berkas",
+        ),
+    ],
+    ids=["docx macros", "xlsx macros", "pptx macros", "xlsx links", "remote template", "image"],
+)
+def test_it_refuses_office_files_with_macros_or_external_content(
+    name: str, content: bytes, parts: dict[str, Any], words: str
+) -> None:
+    with pytest.raises(FileTypeError, match=words) as caught:
+        check_file(name, io.BytesIO(rezip(content, parts)), EVIDENCE_TYPES)
+    assert str(caught.value).startswith(f"“{name}”: ")
+
+
+def test_it_accepts_a_document_with_plain_hyperlinks() -> None:
+    parts = {"word/_rels/document.xml.rels": external_relationship("hyperlink")}
+    content = rezip(DOCX_BYTES, parts)
+    assert check_file("laporan.docx", io.BytesIO(content), EVIDENCE_TYPES).key == "docx"

@@ -3,6 +3,7 @@ from __future__ import annotations
 import io
 import zipfile
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from openpyxl import Workbook
@@ -14,6 +15,7 @@ from cityeval.masterplans.models import Masterplan, Program, ProgramYear
 from cityeval.masterplans.services import import_programs
 from cityeval.masterplans.template import template_workbook
 from cityeval.masterplans.upload import MAX_UPLOAD_BYTES, UploadRefused
+from tests.core.officefile_samples import rezip, zip_bomb
 from tests.masterplans.conftest import Opds, People
 from tests.masterplans.helpers import open_bytes, workbook_bytes
 
@@ -267,13 +269,13 @@ def test_progress_without_a_status_is_reported(
 
 
 def test_a_workbook_that_unpacks_too_large_is_refused(
-    masterplan: Masterplan, people: People, opds: Opds, monkeypatch: pytest.MonkeyPatch
+    masterplan: Masterplan, people: People, opds: Opds, settings: Any
 ) -> None:
-    from cityeval.masterplans import upload
-
-    monkeypatch.setattr(upload, "MAX_UNPACKED_BYTES", 1000)
+    settings.WORKBOOK_MAX_UNPACKED_BYTES = 1000
     content = template_workbook(masterplan=masterplan)
-    assert refused(masterplan, people, content) == "Isi berkas terlalu besar setelah dibuka."
+    assert refused(masterplan, people, content).startswith(
+        "Isi berkas terlalu besar setelah dibuka"
+    )
 
 
 def test_a_program_keeps_an_owner_that_became_inactive_but_no_new_one_gets_it(
@@ -297,3 +299,33 @@ def rejected_keeping(masterplan: Masterplan, people: People, content: bytes) -> 
     with pytest.raises(ImportRejected) as caught:
         import_programs(masterplan=masterplan, user=people.coordinator, content=content)
     return caught.value.errors
+
+
+@pytest.mark.parametrize(
+    ("change", "words"),
+    [
+        (lambda xml: xml.replace("</sheetData>", "<row></sheetData>"), "tidak dapat dibaca"),
+        (lambda xml: xml.replace('t="n"><v>', 't="n"><v>abc', 1), "tidak dapat dibaca"),
+        (
+            lambda xml: xml.replace(
+                "</sheetData>", '<row r="5001"><c r="A5001"><v>1</v></c></row></sheetData>'
+            ),
+            "terlalu besar: 5001 baris",
+        ),
+    ],
+    ids=["broken xml", "lazy read error", "too many rows"],
+)
+def test_a_damaged_program_sheet_is_refused_and_nothing_is_stored(
+    masterplan: Masterplan, people: People, opds: Opds, change: Any, words: str
+) -> None:
+    book, sheet = template_sheet(masterplan)
+    sheet.append(VALID_ROW)
+    content = workbook_bytes(book)
+    part = "xl/worksheets/sheet1.xml"  # the Program sheet comes first
+    xml = zipfile.ZipFile(io.BytesIO(content)).read(part).decode()
+    assert words in refused(masterplan, people, rezip(content, {part: change(xml)}))
+    assert not AuditEntry.objects.exists()
+
+
+def test_a_zip_bomb_is_refused_before_it_is_parsed(masterplan: Masterplan, people: People) -> None:
+    assert "(36.0 MB; batasnya 10 MB)" in refused(masterplan, people, zip_bomb(36))

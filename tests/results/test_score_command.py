@@ -12,6 +12,7 @@ from django.core.management import CommandError, call_command
 
 from cityeval.frameworks.models import FrameworkNode, FrameworkVersion
 from cityeval.frameworks.services import import_shipped
+from tests.core.officefile_samples import zip_bomb
 
 pytestmark = pytest.mark.django_db
 REF = "SPBE@2020"
@@ -134,3 +135,12 @@ def test_it_refuses_an_output_format_it_cannot_write(tmp_path: Path, items: list
     table = write_csv(tmp_path / "v.csv", ["region", items[0]], [["A", "3"]])
     with pytest.raises(CommandError, match=r"use \.csv, \.json or \.xlsx"):
         score(str(table), "--framework", REF, "--output", str(tmp_path / "out.pdf"))
+
+
+def test_it_refuses_a_workbook_over_the_limits_before_parsing_it(
+    tmp_path: Path, items: list[str]
+) -> None:
+    bomb = tmp_path / "v.xlsx"
+    bomb.write_bytes(zip_bomb(36))
+    with pytest.raises(CommandError, match=r"36\.0 MB; batasnya 10 MB"):
+        score(str(bomb), "--framework", REF)

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import csv
-
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from cityeval.core.tabular import csv_writer
 from cityeval.evaluations.access import evaluation_for, items_for
 from cityeval.evaluations.visibility import audit_entries
 
@@ -34,7 +33,7 @@ def evaluation_log(request: HttpRequest, pk: int) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     filename = f"audit-{evaluation.region.code}-{evaluation.cycle.year}.csv"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    writer = csv.writer(response)
+    writer = csv_writer(response)
     writer.writerow(["at", "actor", "action", "target", "before", "after", "note"])
     for entry in audit_entries(request.user, evaluation):
         writer.writerow(

@@ -25,7 +25,7 @@ from cityeval.evaluations.workbook_export import build_workbook, filename_for, w
 from cityeval.evaluations.workbook_import import Preview, WorkbookRejected, read_workbook
 from cityeval.masterplans.forms import ImportForm
 from cityeval.masterplans.importing import RowError
-from cityeval.masterplans.upload import UploadRefused, open_workbook
+from cityeval.masterplans.upload import UploadRefused, opened_workbook
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -63,11 +63,8 @@ def upload(request: HttpRequest, pk: int) -> HttpResponse:
         file = form.cleaned_data["file"]
         filename = file.name or ""
         try:
-            workbook = open_workbook(content=file.read())
-            try:
+            with opened_workbook(content=file.read()) as workbook:
                 preview = read_workbook(workbook=workbook, evaluation=evaluation, user=request.user)
-            finally:
-                workbook.close()
         except UploadRefused as refused:
             form.add_error("file", str(refused))
         except WorkbookRejected as rejected:
