@@ -23,6 +23,8 @@ ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 VENV_PYTHON = VENV / "bin" / "python"
 UV_VERSION = "0.13.9"
+# The locked dependencies (uv.lock) resolve for each of these; CI runs the oldest.
+SUPPORTED_PYTHONS = ((3, 11), (3, 12), (3, 13))
 HOST, PORT = "127.0.0.1", "8000"
 CHROMIUM = Path("/usr/bin/chromium")
 
@@ -38,8 +40,11 @@ def run(*args: str | Path, env: dict[str, str] | None = None) -> None:
 
 
 def ensure_python_environment() -> None:
-    if sys.version_info[:2] != (3, 11):
-        sys.exit("cityeval needs Python 3.11 (Django 5.2 LTS); this is " + sys.version.split()[0])
+    if not SUPPORTED_PYTHONS[0] <= sys.version_info[:2] <= SUPPORTED_PYTHONS[-1]:
+        sys.exit(
+            "cityeval needs Python 3.11, 3.12 or 3.13 (Django 5.2 LTS); this is "
+            + sys.version.split()[0]
+        )
     if not VENV_PYTHON.exists():
         say("creating .venv")
         run(sys.executable, "-m", "venv", VENV)

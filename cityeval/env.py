@@ -18,11 +18,12 @@ _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
 
 
-def env_str(name: str, default: str | None = None) -> str:
+def env_str(name: str, default: str | None = None, *, hint: str = "") -> str:
+    """The variable's text; a missing variable without a default stops with what to set."""
     value = os.environ.get(name)
     if value is None:
         if default is None:
-            raise ConfigError(f"{name} must be set")
+            raise ConfigError(f"{name} must be set" + (f": {hint}" if hint else ""))
         return default
     return value
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import secrets
 from pathlib import Path
 
 import dj_database_url
@@ -15,10 +17,20 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 DEBUG = env_bool("CITYEVAL_DEBUG", default=False)
 
 # No secret has a production default: outside debug the key must come from the environment.
+# Commands that sign nothing (validate or score a file, load regions or demonstration data; the
+# list is `cityeval.cli.SECRETLESS_COMMANDS`) get a random key of their own process, so they work
+# as the README writes them; serving requests always needs the real key.
 if DEBUG:
     SECRET_KEY = env_str("SECRET_KEY", "insecure-development-key-only-for-debug-mode")
+elif "SECRET_KEY" not in os.environ and env_bool("CITYEVAL_SECRETLESS_COMMAND", default=False):
+    SECRET_KEY = secrets.token_urlsafe(48)
 else:
-    SECRET_KEY = env_str("SECRET_KEY")
+    SECRET_KEY = env_str(
+        "SECRET_KEY",
+        hint="a random string of at least 32 characters, e.g. from "
+        "`python3 -c 'import secrets; print(secrets.token_urlsafe(48))'`; "
+        "or CITYEVAL_DEBUG=1 on a development machine",
+    )
     if len(SECRET_KEY) < 32:
         raise ConfigError("SECRET_KEY must be at least 32 characters long")
 
