@@ -177,6 +177,10 @@ class ItemValueQuerySet(models.QuerySet["ItemValue"]):
         """The rows of an item list: indicator and OPD joined, in document order."""
         return self.with_indicator().order_by("indicator__sequence")
 
+    def unsettled(self) -> ItemValueQuerySet:
+        """Items without a final verdict yet (not accepted or adjusted)."""
+        return self.exclude(review_status__in=[ReviewStatus.ACCEPTED, ReviewStatus.ADJUSTED])
+
     def with_evidence_state(self) -> ItemValueQuerySet:
         """Annotate `evidence_count`: the item's current (not removed) files and links."""
         return self.annotate(
