@@ -282,3 +282,11 @@ def test_only_the_regions_coordinator_opens_the_submit_page(
         assert response.status_code == expected, method
     world.evaluation.refresh_from_db()
     assert world.evaluation.status == EvaluationStatus.SELF_ASSESSMENT
+
+
+def test_the_item_page_shows_the_evidence_state(world: World) -> None:
+    items = craft(world)
+    client = client_of(world, "coordinator")
+    for item, state in ((items[0], "complete"), (items[2], "no_evidence"), (items[7], "empty")):
+        response = client.get(f"/evaluations/{world.evaluation.pk}/items/{item.pk}/")
+        assert f'data-state="{state}"' in response.content.decode()
