@@ -118,7 +118,8 @@ def test_the_filters_combine_with_the_opd_and_the_dimension(world: World) -> Non
     tags = {item.pk: item.indicator.tags for item in items}
     code = items[2].indicator.tags[0]
     in_dimension = shown(world, "coordinator", state="no_evidence", dimension=code)
-    assert in_dimension and all(code in tags[pk] for pk in in_dimension)
+    assert in_dimension
+    assert all(code in tags[pk] for pk in in_dimension)
     assert set(in_dimension) <= {pks[i] for i in (2, 3, 4, 5, 10, 11)}
 
 

@@ -50,9 +50,7 @@ def test_bulk_accept_first_confirms_with_counts_and_writes_nothing(in_review: Wo
         assert f'href="{href}" data-item="{skipped.indicator.code}"' in text
     assert "belum diisi daerah" in text
     assert "ditandai untuk klarifikasi" in text
-    assert not ItemValue.objects.filter(
-        pk__in=chosen, review_status=ReviewStatus.ACCEPTED
-    ).exists()
+    assert not ItemValue.objects.filter(pk__in=chosen, review_status=ReviewStatus.ACCEPTED).exists()
 
 
 def test_a_confirmed_bulk_accept_says_which_items_it_skipped_and_why(in_review: World) -> None:
