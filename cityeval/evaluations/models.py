@@ -259,5 +259,5 @@ class ItemValue(models.Model):
             return EvidenceState.EMPTY
         count = getattr(self, "evidence_count", None)
         if count is None:
-            count = self.evidence.filter(removed_at__isnull=True).count()  # type: ignore[attr-defined]
+            count = self.evidence.filter(removed_at__isnull=True).count()
         return EvidenceState.COMPLETE if count else EvidenceState.NO_EVIDENCE

@@ -16,6 +16,7 @@ from cityeval.evaluations.models import (
     EvidenceState,
     ItemValue,
     ReviewStatus,
+    Round,
 )
 from cityeval.evaluations.services import Deadlines, open_cycle
 from cityeval.evidence.models import Evidence, EvidenceKind
@@ -179,7 +180,7 @@ def test_a_framework_without_tags_counts_per_top_level_node(world: World) -> Non
     version = FrameworkVersion.objects.get_by_ref("SPBE@2020")
     cycle = open_cycle(
         year=2025,
-        round=world.cycle.round,
+        round=Round.TAHAP_1,
         framework_version=version,
         regions=[world.evaluation.region],
         deadlines=Deadlines(),
