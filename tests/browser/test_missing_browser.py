@@ -34,8 +34,8 @@ def test_the_coordinator_filters_what_is_missing_and_reads_the_submit_summary(
 
     page = sign_in(browser, base, "koordinator", viewport={"width": 1280, "height": 900})
     page.goto(f"{base}/evaluations/{evaluation.pk}/items/")
-    page.select_option("select[name=state]", "no_evidence")
-    page.select_option("select[name=opd]", str(health.pk))
+    page.select_option("form.filters select[name=state]", "no_evidence")
+    page.select_option("form.filters select[name=opd]", str(health.pk))
     page.click("form.filters button[type=submit]")
     rows = page.locator("table[data-testid=items] tbody tr")
     expect(rows).to_have_count(health_without)
@@ -50,7 +50,7 @@ def test_the_coordinator_filters_what_is_missing_and_reads_the_submit_summary(
     expect(row.locator("[data-count=no_evidence]")).to_have_text(str(health_without))
     screenshot(page, "missing-2-counts")
     row.locator("a").first.click()
-    expect(page.locator("select[name=opd]")).to_have_value(str(health.pk))
+    expect(page.locator("form.filters select[name=opd]")).to_have_value(str(health.pk))
 
     # The submission summary names the numbers; submitting stays the coordinator's call.
     page.goto(f"{base}/evaluations/{evaluation.pk}/")

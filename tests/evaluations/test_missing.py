@@ -292,3 +292,14 @@ def test_the_item_page_shows_the_evidence_state(world: World) -> None:
     for item, state in ((items[0], "complete"), (items[2], "no_evidence"), (items[7], "empty")):
         response = client.get(f"/evaluations/{world.evaluation.pk}/items/{item.pk}/")
         assert f'data-state="{state}"' in response.content.decode()
+
+
+def test_the_submit_confirmation_says_which_empty_items_the_submission_computes(
+    world: World,
+) -> None:
+    computed = ItemValue.objects.filter(
+        evaluation=world.evaluation, indicator__data_source="programs", self_value__isnull=True
+    ).count()
+    assert computed  # G100SC@2022 has items computed from the masterplan registry
+    response = client_of(world, "coordinator").get(f"/evaluations/{world.evaluation.pk}/submit/")
+    assert f"{computed} dihitung dari daftar program masterplan" in response.context["confirmation"]

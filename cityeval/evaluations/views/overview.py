@@ -97,6 +97,10 @@ def submit(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("evaluations:overview", pk=evaluation.pk)
     items = list(visible_items(request.user, evaluation).with_evidence_state())
     summary = completeness.whole(items, set())
+    # Empty items computed from the masterplan registry are filled by the submission itself.
+    computed = sum(
+        item.self_value is None and item.indicator.data_source == "programs" for item in items
+    )
     return render(
         request,
         "evaluations/submit.html",
@@ -104,18 +108,25 @@ def submit(request: HttpRequest, pk: int) -> HttpResponse:
             "evaluation": evaluation,
             "summary": summary,
             "by_opd": completeness.by_opd(items, set()),
-            "confirmation": submit_confirmation(summary),
+            "confirmation": submit_confirmation(summary, computed),
+            "computed": computed,
             "can_submit": evaluation.status == EvaluationStatus.SELF_ASSESSMENT,
         },
     )
 
 
-def submit_confirmation(summary: completeness.Gaps) -> str:
+def submit_confirmation(summary: completeness.Gaps, computed: int) -> str:
     """The question before submitting, naming what is missing."""
-    return _(
+    text = _(
         "Serahkan %(total)d butir kepada asesor? %(empty)d butir belum diisi dan "
         "%(no_evidence)d butir terisi tanpa bukti dukung. Setelah diserahkan, isian terkunci."
     ) % {"total": summary.total, "empty": summary.empty, "no_evidence": summary.no_evidence}
+    if computed:
+        text += " " + _(
+            "Dari butir yang belum diisi, %(count)d dihitung dari daftar program masterplan "
+            "saat diserahkan."
+        ) % {"count": computed}
+    return text
 
 
 @login_required
