@@ -22,6 +22,7 @@ from cityeval.evaluations.models import (
     EvaluationQuerySet,
     EvaluationStatus,
     ItemValue,
+    ItemValueQuerySet,
     ReviewStatus,
 )
 
@@ -133,8 +134,13 @@ def item_lock_reason(user: AnyUser, item: ItemValue, evaluation: Evaluation) -> 
 
 def items_for(user: AnyUser, evaluation: Evaluation) -> list[ItemValue]:
     """The items this person sees: contributors see their OPD's items, others all of them."""
+    return list(visible_items(user, evaluation))
+
+
+def visible_items(user: AnyUser, evaluation: Evaluation) -> ItemValueQuerySet:
+    """`items_for` as a queryset, for pages that annotate more (e.g. the evidence state)."""
     scope = scope_of(user)
-    items = ItemValue.objects.filter(evaluation=evaluation).with_indicator()
+    items = ItemValue.objects.filter(evaluation=evaluation).for_list()
     region = evaluation.region_id
     seeing_all = (
         scope.reads_everything
@@ -144,4 +150,4 @@ def items_for(user: AnyUser, evaluation: Evaluation) -> list[ItemValue]:
     )
     if not seeing_all:
         items = items.for_opds(scope.contributor_opds)
-    return list(items.order_by("indicator__sequence"))
+    return items

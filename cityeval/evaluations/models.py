@@ -161,9 +161,33 @@ class ReviewStatus(models.TextChoices):
     ANSWERED = "answered", _("Klarifikasi dijawab")
 
 
+class EvidenceState(models.TextChoices):
+    """What an item still lacks: a value, or evidence (*bukti dukung*) behind the value."""
+
+    EMPTY = "empty", _("Belum diisi")
+    NO_EVIDENCE = "no_evidence", _("Terisi tanpa bukti dukung")
+    COMPLETE = "complete", _("Terisi dengan bukti dukung")
+
+
 class ItemValueQuerySet(models.QuerySet["ItemValue"]):
     def with_indicator(self) -> ItemValueQuerySet:
         return self.select_related("indicator", "opd")
+
+    def for_list(self) -> ItemValueQuerySet:
+        """The rows of an item list: indicator and OPD joined, in document order."""
+        return self.with_indicator().order_by("indicator__sequence")
+
+    def unsettled(self) -> ItemValueQuerySet:
+        """Items without a final verdict yet (not accepted or adjusted)."""
+        return self.exclude(review_status__in=[ReviewStatus.ACCEPTED, ReviewStatus.ADJUSTED])
+
+    def with_evidence_state(self) -> ItemValueQuerySet:
+        """Annotate `evidence_count`: the item's current (not removed) files and links."""
+        return self.annotate(
+            evidence_count=models.Count(
+                "evidence", filter=models.Q(evidence__removed_at__isnull=True), distinct=True
+            )
+        )
 
     def for_opds(self, opd_ids: Iterable[int]) -> ItemValueQuerySet:
         return self.filter(opd_id__in=list(opd_ids))
@@ -227,3 +251,13 @@ class ItemValue(models.Model):
     @property
     def is_filled(self) -> bool:
         return self.self_value is not None
+
+    @property
+    def evidence_state(self) -> EvidenceState:
+        """Read from `with_evidence_state()`; a row fetched without it counts its evidence."""
+        if self.self_value is None:
+            return EvidenceState.EMPTY
+        count = getattr(self, "evidence_count", None)
+        if count is None:
+            count = self.evidence.filter(removed_at__isnull=True).count()
+        return EvidenceState.COMPLETE if count else EvidenceState.NO_EVIDENCE

@@ -88,6 +88,18 @@ def changes_for(items: Iterable[ItemValue]) -> dict[int, ItemChange]:
     return result
 
 
+def changed_since_review(items: Iterable[ItemValue]) -> set[int]:
+    """Ids of the items the region changed since the assessors asked about them, still undecided.
+
+    The same rule as the review workspace's "changed" rows, for the region's own item list.
+    """
+    return {
+        pk
+        for pk, change in changes_for(items).items()
+        if change.item.review_status in AWAITING and change.changed
+    }
+
+
 def changed_counts(evaluation_ids: Iterable[int]) -> Counter[int]:
     """Per evaluation, how many items awaiting a new verdict differ from their snapshot."""
     items = ItemValue.objects.filter(

@@ -147,3 +147,22 @@ def review_rows(items: list[ItemValue]) -> list[ReviewRow]:
     flagged = flagged_item_ids([item.pk for item in items])
     changes = changes_for(items)
     return [ReviewRow(item, item.pk in flagged, changes.get(item.pk)) for item in items]
+
+
+def items_by_status(
+    items: Iterable[ItemValue], statuses: Iterable[ReviewStatus]
+) -> list[tuple[ReviewStatus, list[ItemValue]]]:
+    """The given items grouped under each of `statuses` (in that order), empty groups left out."""
+    items = list(items)
+    groups = [
+        (status, [item for item in items if item.review_status == status]) for status in statuses
+    ]
+    return [(status, found) for status, found in groups if found]
+
+
+def unreviewed_groups(evaluation: Evaluation) -> list[tuple[ReviewStatus, list[ItemValue]]]:
+    """Items still waiting for a verdict, by review status, in document order (one query)."""
+    items = ItemValue.objects.filter(evaluation=evaluation).unsettled().for_list()
+    return items_by_status(
+        items, (ReviewStatus.CLARIFICATION, ReviewStatus.ANSWERED, ReviewStatus.PENDING)
+    )

@@ -20,7 +20,13 @@ from django.utils.translation import gettext as _
 from cityeval.audit.log import record
 from cityeval.core.notify import notify_answered, notify_clarification
 from cityeval.evaluations.access import Can
-from cityeval.evaluations.models import Evaluation, EvaluationStatus, ItemValue, ReviewStatus
+from cityeval.evaluations.models import (
+    Evaluation,
+    EvaluationStatus,
+    EvidenceState,
+    ItemValue,
+    ReviewStatus,
+)
 from cityeval.evaluations.services import WorkflowError
 from cityeval.evaluations.values import check_value
 from cityeval.evaluations.workflow import move
@@ -37,13 +43,55 @@ from cityeval.reviews.rules import (
     require,
 )
 
-__all__ = ["BulkAcceptResult", "StaleVerdictError", "WorkflowError", "flagged_item_ids"]
+__all__ = [
+    "BulkAcceptPlan",
+    "BulkAcceptResult",
+    "StaleVerdictError",
+    "WorkflowError",
+    "flagged_item_ids",
+]
 
 
 @dataclass
 class BulkAcceptResult:
     accepted: list[str] = field(default_factory=list)  # indicator codes
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (code, why)
+
+
+@dataclass(frozen=True)
+class BulkAcceptPlan:
+    """What a bulk accept of the chosen items would do, read before the assessor confirms."""
+
+    accept: list[ItemValue]  # annotated with `evidence_count`
+    skipped: list[tuple[ItemValue, str]]  # (item, why)
+
+    @property
+    def without_evidence(self) -> int:
+        return sum(item.evidence_state == EvidenceState.NO_EVIDENCE for item in self.accept)
+
+    def skipped_by_reason(self) -> list[tuple[str, list[ItemValue]]]:
+        grouped: dict[str, list[ItemValue]] = {}
+        for item, why in self.skipped:
+            grouped.setdefault(why, []).append(item)
+        return list(grouped.items())
+
+
+def plan_bulk_accept(*, evaluation: Evaluation, items: Iterable[ItemValue]) -> BulkAcceptPlan:
+    """The same choice `bulk_accept` makes, without writing: for the confirmation step."""
+    rows = list(
+        ItemValue.objects.filter(evaluation=evaluation, pk__in={item.pk for item in items})
+        .for_list()
+        .with_evidence_state()
+    )
+    flagged = flagged_item_ids([item.pk for item in rows])
+    plan = BulkAcceptPlan(accept=[], skipped=[])
+    for item in rows:
+        why = _bulk_skip_reason(item, flagged)
+        if why:
+            plan.skipped.append((item, why))
+        else:
+            plan.accept.append(item)
+    return plan
 
 
 @transaction.atomic

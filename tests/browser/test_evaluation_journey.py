@@ -150,6 +150,8 @@ def test_the_whole_evaluation_journey(
     page = sign_in(browser, base, "koordinator")
     page.goto(overview)
     page.click("[data-testid=submit-evaluation]")
+    expect(page.locator("[data-testid=submit-summary]")).to_be_visible()
+    page.click("[data-testid=confirm-submit]")
     expect(page.locator("[data-testid=status]")).to_contain_text("Diserahkan")
     screenshot(page, "journey-2-coordinator-submitted")
 
@@ -199,6 +201,8 @@ def test_the_whole_evaluation_journey(
     for box in page.locator("table[data-testid=review-items] input[name=items]").all():
         box.check()
     page.click("[data-testid=bulk-accept]")
+    expect(page.locator("[data-testid=bulk-confirmation]")).to_contain_text("tanpa bukti dukung")
+    page.click("[data-testid=confirm-bulk-accept]")
     expect(page.locator(".msg-success")).to_be_visible()
     assert (
         not ItemValue.objects.filter(evaluation=evaluation)
@@ -207,6 +211,7 @@ def test_the_whole_evaluation_journey(
     )
     page.goto(overview)
     page.click("[data-testid=start-field-visit]")
+    page.click("[data-testid=confirm-field-visit]")
     page.goto(overview)
     expect(page.locator("[data-testid=status]")).to_contain_text("peninjauan lapangan")
 

@@ -81,6 +81,12 @@ MATRIX: list[tuple[str, Url, str, dict[str, int]]] = [
     ),
     ("log", log, "get", {p: 200 if p in READERS else 404 for p in PERSONAS}),
     (
+        "submit summary",
+        submit,
+        "get",
+        {p: 200 if p == "coordinator" else (404 if p in OUTSIDERS else 403) for p in PERSONAS},
+    ),
+    (
         "submit",
         submit,
         "post",

@@ -63,7 +63,9 @@ def test_the_workspace_filters_by_review_status_and_flag(in_review: World) -> No
     assert [row.item.pk for row in flagged] == [filled[0].pk]
     assert len(everything) == len(in_review.items())
     page = client.get(url).content.decode()
-    assert f'value="{filled[0].pk}" aria-label="{filled[0].indicator.code}" checked' in page
+    # A flagged item is marked but never pre-ticked: a bulk accept must not sweep it up.
+    assert f'value="{filled[0].pk}" aria-label="{filled[0].indicator.code}" data-flagged>' in page
+    assert " checked" not in page.split('data-testid="review-items"')[1]
 
 
 def test_the_workspace_filters_by_smart_dimension(in_review: World) -> None:
@@ -181,20 +183,24 @@ def test_bulk_accept_reports_what_it_skipped(in_review: World) -> None:
     flag_item(item=filled[0], user=in_review.people["lead"], question="SK?")
     response = in_review.client("lead").post(
         reverse("reviews:bulk_accept", args=[in_review.evaluation.pk]),
-        {"items": [filled[0].pk, filled[1].pk]},
+        {"items": [filled[0].pk, filled[1].pk], "confirmed": "1"},
         follow=True,
     )
 
     text = response.content.decode()
     assert "1 butir diterima" in text
-    assert f"{filled[0].indicator.code}: ditandai untuk klarifikasi" in text
+    assert f"1 butir dilewati (ditandai untuk klarifikasi): {filled[0].indicator.code}." in text
     assert in_review.fresh(filled[1]).review_status == ReviewStatus.ACCEPTED
 
 
 def test_bulk_accept_does_not_follow_a_foreign_next_url(in_review: World) -> None:
     response = in_review.client("lead").post(
         reverse("reviews:bulk_accept", args=[in_review.evaluation.pk]),
-        {"items": [in_review.maturity_items()[0].pk], "next": "https://evil.example/"},
+        {
+            "items": [in_review.maturity_items()[0].pk],
+            "next": "https://evil.example/",
+            "confirmed": "1",
+        },
     )
     assert response["Location"] == reverse("reviews:workspace", args=[in_review.evaluation.pk])
 

@@ -54,6 +54,10 @@ PAGES: dict[str, tuple[UrlOf, Callable[[str], int]]] = {
         expected_for_review,
     ),
     "changes": (lambda w: reverse("reviews:changes", args=[w.evaluation.pk]), expected_for_view),
+    "field_visit": (
+        lambda w: reverse("reviews:field_visit", args=[w.evaluation.pk]),
+        expected_for_review,
+    ),
     "clarification": (
         lambda w: reverse("reviews:clarification", args=[w.evaluation.pk]),
         expected_for_view,
@@ -76,7 +80,7 @@ POSTS: dict[str, tuple[UrlOf, Any, str, set[str]]] = {
     "start": (lambda w: reverse("reviews:start", args=[w.evaluation.pk]), {}, "submitted", TEAM),
     "bulk_accept": (
         lambda w: reverse("reviews:bulk_accept", args=[w.evaluation.pk]),
-        lambda w: {"items": [w.maturity_items()[0].pk]},
+        lambda w: {"items": [w.maturity_items()[0].pk], "confirmed": "1"},
         "document_review",
         TEAM,
     ),

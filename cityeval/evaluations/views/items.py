@@ -10,12 +10,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cityeval.core.redirects import safe_next
+from cityeval.evaluations import completeness
 from cityeval.evaluations.access import (
     Can,
     capabilities,
     evaluation_for,
     item_lock_reason,
     items_for,
+    visible_items,
 )
 from cityeval.evaluations.forms import AssignItemsForm, SelfAssessmentForm
 from cityeval.evaluations.models import ItemValue
@@ -25,8 +27,8 @@ from cityeval.evaluations.services import (
     assign_items,
     save_self_assessment,
 )
+from cityeval.evaluations.views.gaps import changed_ids, grouping
 from cityeval.evaluations.visibility import review_note_for, verdict_kinds
-from cityeval.frameworks.tags import dimension_names
 from cityeval.regions.models import OPD
 
 
@@ -34,19 +36,15 @@ from cityeval.regions.models import OPD
 def item_list(request: HttpRequest, pk: int) -> HttpResponse:
     evaluation = evaluation_for(request.user, pk)
     can = capabilities(request.user, evaluation)
-    items = items_for(request.user, evaluation)
-    dimensions = dimension_names(evaluation.cycle.framework_version)
+    visible = list(visible_items(request.user, evaluation).with_evidence_state())
+    groups = grouping(evaluation)
+    changed = changed_ids(visible)
     dimension = request.GET.get("dimension", "")
-    if dimension in dimensions:
-        items = [item for item in items if dimension in item.indicator.tags]
     state = request.GET.get("state", "")
-    if state == "empty":
-        items = [item for item in items if item.self_value is None]
-    elif state == "filled":
-        items = [item for item in items if item.self_value is not None]
     opd = request.GET.get("opd", "")
-    if opd.isdigit():
-        items = [item for item in items if item.opd_id == int(opd)]
+    items = completeness.select(
+        visible, state=state, group=dimension, group_of=groups.group_of, opd=opd, changed=changed
+    )
     return render(
         request,
         "evaluations/item_list.html",
@@ -54,11 +52,18 @@ def item_list(request: HttpRequest, pk: int) -> HttpResponse:
             "evaluation": evaluation,
             "items": items,
             "can": {c.value for c in can},
-            "dimensions": dimensions,
+            "dimensions": groups.names,
+            "group_heading": groups.heading,
             "dimension": dimension,
             "state": state,
+            "states": completeness.FILTER_LABELS.items(),
             "opd": opd,
+            "unassigned": completeness.UNASSIGNED,
             "opds": OPD.objects.filter(region_id=evaluation.region_id, active=True),
+            "whole": completeness.whole(visible, changed),
+            "by_opd": completeness.by_opd(visible, changed),
+            "by_group": completeness.by_group(visible, groups.names, groups.group_of, changed),
+            "changed": changed,
         },
     )
 

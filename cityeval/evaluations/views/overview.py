@@ -9,14 +9,20 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cityeval.evaluations import progress
-from cityeval.evaluations.access import Can, capabilities, entry_lock_reason, evaluation_for
+from cityeval.evaluations import completeness, progress
+from cityeval.evaluations.access import (
+    Can,
+    capabilities,
+    entry_lock_reason,
+    evaluation_for,
+    visible_items,
+)
 from cityeval.evaluations.access import visible_evaluations as visible
 from cityeval.evaluations.models import AssessorAssignment, EvaluationStatus
 from cityeval.evaluations.programs import sync_program_items
 from cityeval.evaluations.services import WorkflowError, submit_evaluation
+from cityeval.evaluations.views.gaps import changed_ids, grouping
 from cityeval.evaluations.workflow import TransitionError
-from cityeval.frameworks.tags import dimension_names
 
 STEPS = [
     EvaluationStatus.SELF_ASSESSMENT,
@@ -50,7 +56,9 @@ def my_evaluations(request: HttpRequest) -> HttpResponse:
 def overview(request: HttpRequest, pk: int) -> HttpResponse:
     evaluation = evaluation_for(request.user, pk)
     can = capabilities(request.user, evaluation)
-    dimensions = dimension_names(evaluation.cycle.framework_version)
+    items = list(visible_items(request.user, evaluation).with_evidence_state())
+    groups = grouping(evaluation)
+    changed = changed_ids(items)
     team = AssessorAssignment.objects.filter(
         cycle_id=evaluation.cycle_id, region_id=evaluation.region_id
     ).select_related("user")
@@ -64,24 +72,61 @@ def overview(request: HttpRequest, pk: int) -> HttpResponse:
             "steps": [(step, i < current, i == current) for i, step in enumerate(STEPS)],
             "lock_reason": entry_lock_reason(evaluation),
             "overall": progress.overall(evaluation),
-            "by_opd": progress.by_opd(evaluation),
-            "by_dimension": progress.by_dimension(evaluation, dimensions),
+            "by_opd": completeness.by_opd(items, changed),
+            "by_group": completeness.by_group(items, groups.names, groups.group_of, changed),
+            "group_heading": groups.heading,
             "team": team,
         },
     )
 
 
 @login_required
-@require_POST
 def submit(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET: what is still missing, and a confirmation that names it. POST: submit anyway.
+
+    Gaps never block: submitting with empty items or without evidence is the coordinator's call.
+    """
     evaluation = evaluation_for(request.user, pk, Can.COORDINATE)
-    try:
-        submit_evaluation(evaluation=evaluation, user=request.user)
-    except (WorkflowError, TransitionError) as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, _("Penilaian mandiri telah diserahkan kepada asesor."))
-    return redirect("evaluations:overview", pk=evaluation.pk)
+    if request.method == "POST":
+        try:
+            submit_evaluation(evaluation=evaluation, user=request.user)
+        except (WorkflowError, TransitionError) as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("Penilaian mandiri telah diserahkan kepada asesor."))
+        return redirect("evaluations:overview", pk=evaluation.pk)
+    items = list(visible_items(request.user, evaluation).with_evidence_state())
+    summary = completeness.whole(items, set())
+    # Empty items computed from the masterplan registry are filled by the submission itself.
+    computed = sum(
+        item.self_value is None and item.indicator.data_source == "programs" for item in items
+    )
+    return render(
+        request,
+        "evaluations/submit.html",
+        {
+            "evaluation": evaluation,
+            "summary": summary,
+            "by_opd": completeness.by_opd(items, set()),
+            "confirmation": submit_confirmation(summary, computed),
+            "computed": computed,
+            "can_submit": evaluation.status == EvaluationStatus.SELF_ASSESSMENT,
+        },
+    )
+
+
+def submit_confirmation(summary: completeness.Gaps, computed: int) -> str:
+    """The question before submitting, naming what is missing."""
+    text = _(
+        "Serahkan %(total)d butir kepada asesor? %(empty)d butir belum diisi dan "
+        "%(no_evidence)d butir terisi tanpa bukti dukung. Setelah diserahkan, isian terkunci."
+    ) % {"total": summary.total, "empty": summary.empty, "no_evidence": summary.no_evidence}
+    if computed:
+        text += " " + _(
+            "Dari butir yang belum diisi, %(count)d dihitung dari daftar program masterplan "
+            "saat diserahkan."
+        ) % {"count": computed}
+    return text
 
 
 @login_required

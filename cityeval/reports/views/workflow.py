@@ -14,13 +14,14 @@ from django.views.decorators.http import require_POST
 
 from cityeval.accounts.access import AnyUser, scope_of
 from cityeval.evaluations.access import Can, evaluation_for
-from cityeval.evaluations.models import Cycle, Evaluation, EvaluationStatus
+from cityeval.evaluations.models import Cycle, Evaluation, EvaluationStatus, ItemValue
 from cityeval.evaluations.services import WorkflowError
 from cityeval.evaluations.workflow import TransitionError
 from cityeval.reports.forms import ReopenForm
 from cityeval.reports.models import AssessorReport
 from cityeval.reports.scores import score_evaluation
 from cityeval.reports.services import (
+    UNSETTLED,
     finalise_evaluation,
     publish_cycle,
     publish_evaluation,
@@ -29,6 +30,7 @@ from cityeval.reports.services import (
 )
 from cityeval.reports.texts import predicate_label
 from cityeval.results.models import ResultSnapshot
+from cityeval.reviews.queries import items_by_status
 from scoring.errors import ScoringError
 
 S = EvaluationStatus
@@ -50,6 +52,9 @@ def finalise(request: HttpRequest, pk: int) -> HttpResponse:
         )
         return redirect("reports:result", pk=evaluation.pk)
     version = evaluation.cycle.framework_version
+    blocking = items_by_status(
+        ItemValue.objects.filter(evaluation=evaluation).unsettled().for_list(), UNSETTLED
+    )
     preview, preview_error = None, ""
     try:
         preview = score_evaluation(evaluation).score
@@ -61,6 +66,8 @@ def finalise(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "evaluation": evaluation,
             "problem": unsettled_problem(evaluation),
+            "blocking": blocking,
+            "blocking_count": sum(len(items) for _status, items in blocking),
             "preview": preview,
             "preview_error": preview_error,
             "predicate": predicate_label(version, preview.predicate)

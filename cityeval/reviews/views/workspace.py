@@ -14,15 +14,21 @@ from django.views.decorators.http import require_POST
 from cityeval.accounts.access import scope_of
 from cityeval.core.redirects import safe_next
 from cityeval.evaluations.access import Can, capabilities, evaluation_for, items_for
-from cityeval.evaluations.models import ReviewStatus
+from cityeval.evaluations.models import EvaluationStatus, ReviewStatus
 from cityeval.evaluations.services import WorkflowError
 from cityeval.evaluations.workflow import TransitionError
 from cityeval.frameworks.tags import dimension_names
 from cityeval.reviews.forms import ItemChoiceForm
-from cityeval.reviews.queries import review_queue, review_rows, status_counts
+from cityeval.reviews.queries import (
+    review_queue,
+    review_rows,
+    status_counts,
+    unreviewed_groups,
+)
 from cityeval.reviews.rules import REVIEWABLE
 from cityeval.reviews.services import (
     bulk_accept,
+    plan_bulk_accept,
     request_clarification,
     start_field_visit,
     start_review,
@@ -89,11 +95,24 @@ def _first_error(form: ItemChoiceForm) -> str:
 @login_required
 @require_POST
 def bulk(request: HttpRequest, pk: int) -> HttpResponse:
+    """Accept the ticked items: first a confirmation naming the counts, then the verdicts."""
     evaluation = evaluation_for(request.user, pk, Can.REVIEW)
     form = ItemChoiceForm(request.POST, evaluation_id=evaluation.pk)
     if not form.is_valid():
         messages.error(request, _first_error(form))
         return redirect(safe_next(request, _workspace_url(evaluation.pk)))
+    if request.POST.get("confirmed") != "1":
+        plan = plan_bulk_accept(evaluation=evaluation, items=form.cleaned_data["items"])
+        return render(
+            request,
+            "reviews/bulk_confirm.html",
+            {
+                "evaluation": evaluation,
+                "plan": plan,
+                "skipped": plan.skipped_by_reason(),
+                "back": safe_next(request, _workspace_url(evaluation.pk)),
+            },
+        )
     try:
         result = bulk_accept(
             evaluation=evaluation, items=form.cleaned_data["items"], user=request.user
@@ -102,14 +121,21 @@ def bulk(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, str(error))
     else:
         messages.success(request, _("%(count)d butir diterima.") % {"count": len(result.accepted)})
-        if result.skipped:
-            skipped = "; ".join(f"{code}: {why}" for code, why in result.skipped)
+        for why, codes in _grouped(result.skipped):
             messages.warning(
                 request,
-                _("%(count)d butir dilewati — %(list)s")
-                % {"count": len(result.skipped), "list": skipped},
+                _("%(count)d butir dilewati (%(why)s): %(codes)s.")
+                % {"count": len(codes), "why": why, "codes": ", ".join(codes)},
             )
     return redirect(safe_next(request, _workspace_url(evaluation.pk)))
+
+
+def _grouped(skipped: list[tuple[str, str]]) -> list[tuple[str, list[str]]]:
+    """(code, why) pairs as one list of codes per reason, reasons in first-seen order."""
+    grouped: dict[str, list[str]] = {}
+    for code, why in skipped:
+        grouped.setdefault(why, []).append(code)
+    return list(grouped.items())
 
 
 @login_required
@@ -152,13 +178,28 @@ def start(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
 def field_visit(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET: the items still without a verdict, each linked. POST: move to the field visit."""
     evaluation = evaluation_for(request.user, pk, Can.REVIEW)
-    try:
-        start_field_visit(evaluation=evaluation, user=request.user)
-    except (WorkflowError, TransitionError) as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, _("Tahap wawancara dan peninjauan lapangan dimulai."))
-    return redirect("evaluations:overview", pk=evaluation.pk)
+    if request.method == "POST":
+        try:
+            start_field_visit(evaluation=evaluation, user=request.user)
+        except (WorkflowError, TransitionError) as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("Tahap wawancara dan peninjauan lapangan dimulai."))
+        return redirect("evaluations:overview", pk=evaluation.pk)
+    groups = unreviewed_groups(evaluation)
+    return render(
+        request,
+        "reviews/field_visit_confirm.html",
+        {
+            "evaluation": evaluation,
+            "groups": groups,
+            "unreviewed": sum(len(items) for _status, items in groups),
+            "waiting": sum(
+                len(items) for status, items in groups if status == ReviewStatus.CLARIFICATION
+            ),
+            "can_move": evaluation.status == EvaluationStatus.DOCUMENT_REVIEW,
+        },
+    )

@@ -1,0 +1,39 @@
+"""The groups and the "changed since review" set that the item list and the overview count by.
+
+Views sit above the reviews and reports apps, so they gather these and hand them to
+`evaluations.completeness`, which stays below both.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+
+from cityeval.evaluations.models import Evaluation, ItemValue
+from cityeval.frameworks.tags import dimension_names
+from cityeval.reports.dimensions import item_dimensions, report_dimensions
+from cityeval.reviews.changes import changed_since_review
+
+
+@dataclass(frozen=True)
+class Grouping:
+    heading: str  # "Per smart dimension", or the tree's top level where there are no tags
+    names: dict[str, str]  # group code -> name, in the framework's order
+    group_of: dict[int, str]  # indicator id -> group code
+
+
+def grouping(evaluation: Evaluation) -> Grouping:
+    """Smart dimensions where the framework has a tag axis (G100SC), else its top-level nodes."""
+    version = evaluation.cycle.framework_version
+    tagged = bool(dimension_names(version))
+    return Grouping(
+        heading=_("Per dimensi smart city") if tagged else _("Per domain (tingkat teratas)"),
+        names=report_dimensions(version),
+        group_of=item_dimensions(version),
+    )
+
+
+def changed_ids(items: Iterable[ItemValue]) -> set[int]:
+    return changed_since_review(items)
