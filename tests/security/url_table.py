@@ -231,7 +231,10 @@ TABLE |= {
     "evaluations:mine": Row(at=no_kwargs, get=SIGNED_IN, post=SIGNED_IN),
     "evaluations:overview": Row(at=_running, get=A_READS, post=A_READS),
     "evaluations:items": Row(at=_running, get=A_READS, post=A_READS),
-    "evaluations:submit": Row(at=_running, get=NOT_THIS_METHOD, post=A_COORDINATES),
+    # GET: the completeness summary to confirm; POST submits.
+    "evaluations:submit": Row(
+        at=_running, get=A_COORDINATES.but(coordinator_a=200), post=A_COORDINATES
+    ),
     "evaluations:refresh_programs": Row(at=_running, get=NOT_THIS_METHOD, post=A_COORDINATES),
     "evaluations:assign": Row(at=_running, get=NOT_THIS_METHOD, post=A_COORDINATES),
     # A contributor sees only the items of their own OPD.
@@ -321,7 +324,8 @@ TABLE |= {
     "reviews:start": Row(at=_reviewing, get=NOT_THIS_METHOD, post=A_TEAM_ACTS),
     "reviews:bulk_accept": Row(at=_reviewing, get=NOT_THIS_METHOD, post=A_TEAM_ACTS),
     "reviews:request_clarification": Row(at=_reviewing, get=NOT_THIS_METHOD, post=A_TEAM_ACTS),
-    "reviews:field_visit": Row(at=_reviewing, get=NOT_THIS_METHOD, post=A_TEAM_ACTS),
+    # GET: the unreviewed items to confirm the move; POST moves the stage.
+    "reviews:field_visit": Row(at=_reviewing, get=A_TEAM, post=A_TEAM_ACTS),
     # An empty verdict is a bad request for the team.
     "reviews:item": Row(
         at=lambda w: {"pk": w.reviewing.pk, "item_pk": w.review_item.pk},
