@@ -74,6 +74,8 @@ INSTALLED_APPS = [
     "cityeval.exports",
     "cityeval.dashboard",
     "cityeval.api",
+    "cityeval.workbooks",
+    "cityeval.operations",
     "ninja",  # its swagger-ui static files, served locally (no CDN)
 ]
 

@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from cityeval.audit.log import record
-from cityeval.core.notify import notify_submitted
+from cityeval.evaluations.notify import notify_submitted
 from cityeval.evaluations.access import item_lock_reason
 from cityeval.evaluations.models import (
     AssessorAssignment,

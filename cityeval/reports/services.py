@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from cityeval.accounts.access import scope_of
-from cityeval.core.notify import notify_finalised, notify_published, notify_reopened
+from cityeval.evaluations.notify import notify_finalised, notify_published, notify_reopened
 from cityeval.evaluations.access import Can, capabilities
 from cityeval.evaluations.models import (
     Cycle,

@@ -23,7 +23,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from cityeval.accounts.access import AnyUser
-from cityeval.evaluations import workbook_format as fmt
+from cityeval.workbooks import workbook_format as fmt
 from cityeval.evaluations.access import item_lock_reason, items_for
 from cityeval.evaluations.models import Evaluation, ItemValue
 from cityeval.evidence.models import Evidence, EvidenceKind

@@ -28,7 +28,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.workbook.workbook import Workbook
 
 from cityeval.accounts.access import AnyUser
-from cityeval.evaluations import workbook_format as fmt
+from cityeval.workbooks import workbook_format as fmt
 from cityeval.evaluations.access import entry_lock_reason, item_lock_reason
 from cityeval.evaluations.models import Evaluation, ItemValue
 from cityeval.evaluations.values import check_value

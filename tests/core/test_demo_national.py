@@ -11,7 +11,7 @@ from django.core.management import CommandError, call_command
 from django.db import transaction
 
 from cityeval.audit.models import AuditEntry
-from cityeval.core.demo.national import NATIONAL_YEARS, build_national
+from cityeval.operations.demo.national import NATIONAL_YEARS, build_national
 from cityeval.evaluations.models import (
     AssessorAssignment,
     Cycle,

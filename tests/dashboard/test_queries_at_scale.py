@@ -14,8 +14,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from cityeval.accounts.models import User
-from cityeval.core.demo.national import build_national
-from cityeval.core.demo.people import KUKAR
+from cityeval.operations.demo.national import build_national
+from cityeval.operations.demo.people import KUKAR
 from cityeval.evaluations.models import Evaluation
 
 SMALL, LARGE = 6, 40

@@ -18,7 +18,7 @@ from openpyxl import load_workbook
 from openpyxl.workbook.workbook import Workbook
 
 from cityeval.audit.models import AuditEntry
-from cityeval.evaluations import workbook_format as fmt
+from cityeval.workbooks import workbook_format as fmt
 from cityeval.evaluations.models import (
     Cycle,
     Evaluation,

@@ -12,7 +12,7 @@ from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from cityeval.accounts.models import User
-from cityeval.evaluations import workbook_format as fmt
+from cityeval.workbooks import workbook_format as fmt
 from cityeval.evaluations.models import Evaluation
 from tests.evaluations.conftest import PASSWORD
 

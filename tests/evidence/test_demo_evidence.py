@@ -10,7 +10,7 @@ from pathlib import Path
 from django.db import transaction
 
 from cityeval.accounts.models import Role, RoleGrant, User
-from cityeval.core.demo.evidence_demo import create_demo_evidence
+from cityeval.operations.demo.evidence_demo import create_demo_evidence
 from cityeval.evaluations.models import Evaluation, EvaluationStatus, ItemValue, Round
 from cityeval.evaluations.services import Deadlines, assign_assessor, open_cycle
 from cityeval.evidence.models import Evidence, FieldVisit, FieldVisitPhoto

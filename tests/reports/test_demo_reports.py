@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 
-from cityeval.core.demo.reports_demo import PER_DIMENSION, create_demo_reports
+from cityeval.operations.demo.reports_demo import PER_DIMENSION, create_demo_reports
 from cityeval.evaluations.models import Evaluation
 from cityeval.reports.models import (
     AssessorReport,
