@@ -3,8 +3,9 @@
 Every `import` in `cityeval/` and `scoring/` counts, wherever it stands: at the top of a module,
 inside a function (a lazy import is still a dependency) or under `TYPE_CHECKING`. Apps of the same
 layer may import each other one way; two apps that reach each other (directly or round a longer
-circle) are reported as a circle, and so are two modules that import each other. The project modules (`settings`, `urls`, `env`, `cli`, `wsgi`,
-`pytest_env`) mount everything and stand outside the layers.
+circle) are reported as a circle, and so are two modules that import each other. The project
+modules (`settings`, `urls`, `env`, `cli`, `wsgi`, `pytest_env`) mount everything and stand
+outside the layers.
 """
 
 from __future__ import annotations

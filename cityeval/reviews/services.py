@@ -18,9 +18,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cityeval.audit.log import record
-from cityeval.evaluations.notify import notify_answered, notify_clarification
 from cityeval.evaluations.access import Can
 from cityeval.evaluations.models import Evaluation, EvaluationStatus, ItemValue, ReviewStatus
+from cityeval.evaluations.notify import notify_answered, notify_clarification
 from cityeval.evaluations.services import WorkflowError
 from cityeval.evaluations.values import check_value
 from cityeval.evaluations.workflow import move

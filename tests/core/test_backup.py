@@ -20,15 +20,15 @@ from pytest_django.fixtures import Settings
 
 from cityeval.accounts.models import Role, RoleGrant, User
 from cityeval.audit.verify import verify_chain
-from cityeval.operations.backup import BackupError
-from cityeval.operations.backup.archive import create_backup, inspect_archive, restore_backup
-from cityeval.operations.backup.database import _m2m_columns, backed_up_models
 from cityeval.evaluations.models import Evaluation, ItemValue, Round
 from cityeval.evaluations.services import Deadlines, open_cycle
 from cityeval.evidence.samples import tiny_pdf, tiny_png
 from cityeval.evidence.services import add_file_evidence
 from cityeval.frameworks.models import FrameworkVersion
 from cityeval.frameworks.services import import_framework
+from cityeval.operations.backup import BackupError
+from cityeval.operations.backup.archive import create_backup, inspect_archive, restore_backup
+from cityeval.operations.backup.database import _m2m_columns, backed_up_models
 from cityeval.regions.models import OPD, PeerGroup, Region
 from cityeval.regions.services import load_regions
 
