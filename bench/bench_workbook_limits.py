@@ -143,10 +143,10 @@ def offline() -> bytes:
     from cityeval.accounts.models import User
     from cityeval.evaluations.models import Evaluation, ItemValue, Round
     from cityeval.evaluations.services import Deadlines, open_cycle
-    from cityeval.evaluations.workbook_export import build_workbook
     from cityeval.frameworks.models import FrameworkVersion
     from cityeval.frameworks.services import import_shipped
     from cityeval.regions.models import Region
+    from cityeval.workbooks.workbook_export import build_workbook
 
     import_shipped()
     user = User.objects.create_user("bench")

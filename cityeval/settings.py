@@ -86,6 +86,8 @@ INSTALLED_APPS = [
     "cityeval.exports",
     "cityeval.dashboard",
     "cityeval.api",
+    "cityeval.workbooks",
+    "cityeval.operations",
     "ninja",  # its swagger-ui static files, served locally (no CDN)
 ]
 
@@ -125,7 +127,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "cityeval.core.context_processors.navigation",
+                "cityeval.accounts.context_processors.navigation",
             ],
         },
     },

@@ -3,6 +3,10 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from cityeval.dashboard import home
+from cityeval.evaluations import urls as evaluation_urls
+from cityeval.workbooks import urls as workbook_urls
+
 # A database error outside a view (e.g. saving the session) still gets the 503 page.
 handler500 = "cityeval.core.database_errors.server_error"
 
@@ -13,7 +17,11 @@ urlpatterns = [
     path("accounts/", include("cityeval.accounts.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("masterplan/", include("cityeval.masterplans.urls")),
-    path("evaluations/", include("cityeval.evaluations.urls")),
+    # The offline workbook lives in its own app (above evidence) but keeps its URL names.
+    path(
+        "evaluations/",
+        include((evaluation_urls.urlpatterns + workbook_urls.urlpatterns, "evaluations")),
+    ),
     path("evidence/", include("cityeval.evidence.urls")),
     path("review/", include("cityeval.reviews.urls")),
     path("reports/", include("cityeval.reports.urls")),
@@ -21,5 +29,5 @@ urlpatterns = [
     path("data/", include("cityeval.exports.urls")),
     path("dashboard/", include("cityeval.dashboard.urls")),
     path("api/v1/", include("cityeval.api.urls")),
-    path("", include("cityeval.core.urls")),
+    path("", home.home, name="home"),
 ]

@@ -15,14 +15,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
-
-from django.utils import timezone
-
-if TYPE_CHECKING:
-    from cityeval.audit.models import AuditChainHead, AuditEntry
+from typing import Any
 
 # The previous hash of the first entry.
 GENESIS = ""
@@ -65,53 +59,8 @@ def canonical(
     return text.encode("utf-8")
 
 
-def hash_of(entry: AuditEntry) -> str:
-    """The hash `entry` should carry, given its fields and its previous hash."""
-    return hash_fields(
-        position=entry.position or 0,
-        at=entry.at,
-        actor_id=entry.actor_id,
-        action=entry.action,
-        target_type=entry.target_type,
-        target_id=entry.target_id,
-        evaluation_id=entry.evaluation_id,
-        region_id=entry.region_id,
-        before=entry.before,
-        after=entry.after,
-        note=entry.note,
-        previous_hash=entry.previous_hash,
-    )
-
-
 def hash_fields(**fields: Any) -> str:
     return hashlib.sha256(canonical(**fields)).hexdigest()
-
-
-def link(entries: Sequence[AuditEntry]) -> None:
-    """Give new entries their position and hashes, moving the head along.
-
-    Call inside the transaction that inserts the entries: the head row stays locked until it
-    commits, so the next writer links to these entries.
-    """
-    head = locked_head()
-    for entry in entries:
-        if entry.at is None:
-            entry.at = timezone.now()
-        head.length += 1
-        entry.position = head.length
-        entry.previous_hash = head.last_hash
-        entry.entry_hash = hash_of(entry)
-        head.last_hash = entry.entry_hash
-    head.save(update_fields=["length", "last_hash"])
-
-
-def locked_head() -> AuditChainHead:
-    from cityeval.audit.models import AuditChainHead
-
-    head, _created = AuditChainHead.objects.select_for_update().get_or_create(
-        pk=HEAD_ID, defaults={"length": 0, "last_hash": GENESIS}
-    )
-    return head
 
 
 def _as_stored(value: Any) -> Any:

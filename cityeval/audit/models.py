@@ -5,7 +5,7 @@ Entries are chained by hashes (see `chain.py`): each carries the hash of the one
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.conf import settings
@@ -33,7 +33,7 @@ class AuditQuerySet(models.QuerySet["AuditEntry"]):
         entries = list(objs)
         # No savepoint: a failed audit insert must fail the writer's whole transaction anyway.
         with transaction.atomic(using=self.db, savepoint=False):
-            chain.link(entries)
+            AuditChainHead.objects.link(entries)
             return super().bulk_create(entries, *args, **kwargs)
 
     def for_target(self, target: models.Model) -> AuditQuerySet:
@@ -92,11 +92,54 @@ class AuditEntry(models.Model):
         if self.pk is not None:
             raise AppendOnlyError("audit entries are append-only")
         with transaction.atomic(using=kwargs.get("using"), savepoint=False):
-            chain.link([self])
+            AuditChainHead.objects.link([self])
             super().save(*args, **kwargs)
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise AppendOnlyError("audit entries are append-only")
+
+    def chain_hash(self) -> str:
+        """The hash this entry should carry, given its fields and its previous hash."""
+        return chain.hash_fields(
+            position=self.position or 0,
+            at=self.at,
+            actor_id=self.actor_id,
+            action=self.action,
+            target_type=self.target_type,
+            target_id=self.target_id,
+            evaluation_id=self.evaluation_id,
+            region_id=self.region_id,
+            before=self.before,
+            after=self.after,
+            note=self.note,
+            previous_hash=self.previous_hash,
+        )
+
+
+class AuditChainHeadManager(models.Manager["AuditChainHead"]):
+    def locked(self) -> AuditChainHead:
+        """The head row, created on first use, locked until the writer's transaction ends."""
+        head, _created = self.select_for_update().get_or_create(
+            pk=chain.HEAD_ID, defaults={"length": 0, "last_hash": chain.GENESIS}
+        )
+        return head
+
+    def link(self, entries: Sequence[AuditEntry]) -> None:
+        """Give new entries their position and hashes, moving the locked head along.
+
+        Call inside the transaction that inserts the entries: the head row stays locked until it
+        commits, so the next writer links to these entries.
+        """
+        head = self.locked()
+        for entry in entries:
+            if entry.at is None:
+                entry.at = timezone.now()
+            head.length += 1
+            entry.position = head.length
+            entry.previous_hash = head.last_hash
+            entry.entry_hash = entry.chain_hash()
+            head.last_hash = entry.entry_hash
+        head.save(update_fields=["length", "last_hash"])
 
 
 class AuditChainHead(models.Model):
@@ -104,6 +147,8 @@ class AuditChainHead(models.Model):
 
     length = models.PositiveBigIntegerField(default=0)
     last_hash = models.CharField(max_length=64, blank=True)
+
+    objects = AuditChainHeadManager()
 
     class Meta:
         verbose_name = _("ujung rantai audit")

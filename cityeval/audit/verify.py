@@ -9,7 +9,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from cityeval.audit.chain import GENESIS, HEAD_ID, hash_of
+from cityeval.audit.chain import GENESIS, HEAD_ID
 from cityeval.audit.models import AuditChainHead, AuditEntry
 
 CHUNK = 2000
@@ -97,7 +97,7 @@ def _problem(
             "actual": _short(previous_hash),
             "after": after,
         }
-    if hash_of(entry) != entry.entry_hash:
+    if entry.chain_hash() != entry.entry_hash:
         return _(
             "isinya tidak lagi cocok dengan hash-nya: salah satu kolom (waktu, pelaku, "
             "tindakan, objek, sebelum, sesudah, catatan) diubah setelah ditulis."

@@ -16,7 +16,6 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from cityeval.audit.log import record
-from cityeval.core.notify import notify_submitted
 from cityeval.evaluations.access import item_lock_reason
 from cityeval.evaluations.models import (
     AssessorAssignment,
@@ -26,6 +25,7 @@ from cityeval.evaluations.models import (
     ItemValue,
     Round,
 )
+from cityeval.evaluations.notify import notify_submitted
 from cityeval.evaluations.programs import sync_program_items
 from cityeval.evaluations.values import check_value
 from cityeval.evaluations.workflow import move

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cityeval.evaluations.views import cycles, history, items, overview, workbook
+from cityeval.evaluations.views import cycles, history, items, overview
 
 app_name = "evaluations"
 
@@ -13,9 +13,6 @@ urlpatterns = [
     path("<int:pk>/items/assign/", items.assign, name="assign"),
     path("<int:pk>/items/<int:item_pk>/", items.item_detail, name="item"),
     path("<int:pk>/items/<int:item_pk>/history/", history.item_history, name="item_history"),
-    path("<int:pk>/workbook/", workbook.upload, name="workbook"),
-    path("<int:pk>/workbook.xlsx", workbook.download, name="workbook_download"),
-    path("<int:pk>/workbook/confirm/", workbook.confirm, name="workbook_confirm"),
     path("<int:pk>/log.csv", history.evaluation_log, name="log"),
     path("<int:pk>/entry-exception/", cycles.entry_exception, name="entry_exception"),
     path("cycles/", cycles.cycle_list, name="cycles"),

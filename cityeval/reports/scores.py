@@ -8,12 +8,12 @@ was scored then.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
 from cityeval.evaluations.models import Evaluation, ItemValue, cycle_order
 from cityeval.frameworks.convert import to_scoring
+from cityeval.results.inputs import decimals
 from cityeval.results.models import ResultSnapshot
 from scoring.engine import RegionScore, score_region
 from scoring.model import Framework, MissingPolicy
@@ -81,8 +81,3 @@ def score_evaluation(evaluation: Evaluation, values: Values | None = None) -> Sc
 
 def as_text(value: Decimal | None) -> str | None:
     return None if value is None else str(value)
-
-
-def decimals(inputs: Mapping[str, object] | None) -> Values:
-    """Stored JSON inputs (numbers or strings) as exact Decimals; None stays None."""
-    return {code: None if v is None else Decimal(str(v)) for code, v in (inputs or {}).items()}

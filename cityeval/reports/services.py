@@ -17,7 +17,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from cityeval.accounts.access import scope_of
-from cityeval.core.notify import notify_finalised, notify_published, notify_reopened
 from cityeval.evaluations.access import Can, capabilities
 from cityeval.evaluations.models import (
     Cycle,
@@ -26,6 +25,7 @@ from cityeval.evaluations.models import (
     ItemValue,
     ReviewStatus,
 )
+from cityeval.evaluations.notify import notify_finalised, notify_published, notify_reopened
 from cityeval.evaluations.services import WorkflowError
 from cityeval.evaluations.workflow import TransitionError, can_move, move
 from cityeval.reports.scores import Scored, as_text, score_evaluation

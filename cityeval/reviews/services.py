@@ -18,7 +18,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cityeval.audit.log import record
-from cityeval.core.notify import notify_answered, notify_clarification
 from cityeval.evaluations.access import Can
 from cityeval.evaluations.models import (
     Evaluation,
@@ -27,6 +26,7 @@ from cityeval.evaluations.models import (
     ItemValue,
     ReviewStatus,
 )
+from cityeval.evaluations.notify import notify_answered, notify_clarification
 from cityeval.evaluations.services import WorkflowError
 from cityeval.evaluations.values import check_value
 from cityeval.evaluations.workflow import move

@@ -11,7 +11,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection, transaction
 
 from cityeval.accounts.models import User
-from cityeval.audit.chain import GENESIS, hash_of
+from cityeval.audit.chain import GENESIS
 from cityeval.audit.log import record
 from cityeval.audit.models import AuditChainHead, AuditEntry
 from cityeval.audit.verify import verify_chain
@@ -47,7 +47,7 @@ def test_entries_are_linked_in_order(entries: list[AuditEntry]) -> None:
 
 def test_a_stored_entry_hashes_to_its_recorded_hash(entries: list[AuditEntry]) -> None:
     # Read back from the database: JSON and time survive the round trip unchanged.
-    assert all(hash_of(entry) == entry.entry_hash for entry in entries)
+    assert all(entry.chain_hash() == entry.entry_hash for entry in entries)
 
 
 def test_bulk_create_links_entries_too(author: User) -> None:
@@ -90,7 +90,7 @@ def test_an_edited_json_value_names_the_entry(entries: list[AuditEntry]) -> None
 def test_an_edit_with_a_recomputed_hash_breaks_the_next_link(entries: list[AuditEntry]) -> None:
     forged = entries[1]
     forged.note = "ditulis ulang"
-    new_hash = hash_of(forged)
+    new_hash = forged.chain_hash()
     raw().filter(pk=forged.pk).update(note=forged.note, entry_hash=new_hash)  # type: ignore[attr-defined]
     broken = verify_chain().broken
     assert broken is not None
@@ -129,7 +129,7 @@ def test_an_inserted_entry_breaks_the_link_after_it(entries: list[AuditEntry]) -
         target_id="1",
         previous_hash=entries[1].entry_hash,
     )
-    forged.entry_hash = hash_of(forged)
+    forged.entry_hash = forged.chain_hash()
     raw().bulk_create([forged])  # type: ignore[attr-defined]
     broken = verify_chain().broken
     assert broken is not None

@@ -15,13 +15,13 @@ from openpyxl import load_workbook
 from playwright.sync_api import Browser, Page, expect
 
 from cityeval.accounts.models import Role, RoleGrant, User
-from cityeval.evaluations import workbook_format as fmt
 from cityeval.evaluations.models import Evaluation, ItemValue, Round
 from cityeval.evaluations.services import Deadlines, open_cycle, save_self_assessment
 from cityeval.frameworks.models import FrameworkVersion
 from cityeval.frameworks.services import import_shipped
 from cityeval.regions.models import Region
 from cityeval.regions.services import load_regions
+from cityeval.workbooks import workbook_format as fmt
 from tests.browser.conftest import screenshot
 
 pytestmark = pytest.mark.browser

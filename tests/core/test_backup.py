@@ -20,15 +20,15 @@ from pytest_django.fixtures import Settings
 
 from cityeval.accounts.models import Role, RoleGrant, User
 from cityeval.audit.verify import verify_chain
-from cityeval.core.backup import BackupError
-from cityeval.core.backup.archive import create_backup, inspect_archive, restore_backup
-from cityeval.core.backup.database import _m2m_columns, backed_up_models
 from cityeval.evaluations.models import Evaluation, ItemValue, Round
 from cityeval.evaluations.services import Deadlines, open_cycle
 from cityeval.evidence.samples import tiny_pdf, tiny_png
 from cityeval.evidence.services import add_file_evidence
 from cityeval.frameworks.models import FrameworkVersion
 from cityeval.frameworks.services import import_framework
+from cityeval.operations.backup import BackupError
+from cityeval.operations.backup.archive import create_backup, inspect_archive, restore_backup
+from cityeval.operations.backup.database import _m2m_columns, backed_up_models
 from cityeval.regions.models import OPD, PeerGroup, Region
 from cityeval.regions.services import load_regions
 
@@ -100,7 +100,7 @@ def every_file() -> dict[str, bytes]:
 
 
 def wipe() -> None:
-    from cityeval.core.backup.database import erase
+    from cityeval.operations.backup.database import erase
 
     erase()
     for path in Path(settings.MEDIA_ROOT).rglob("*"):
@@ -333,7 +333,7 @@ def test_restore_replaces_the_evidence_folder_contents_in_place(archive: Path) -
 def test_a_swap_that_fails_half_way_puts_the_old_files_back(
     archive: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from cityeval.core.backup import archive as archive_module
+    from cityeval.operations.backup import archive as archive_module
 
     real_move = archive_module._move
     calls = []

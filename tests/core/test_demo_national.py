@@ -11,7 +11,6 @@ from django.core.management import CommandError, call_command
 from django.db import transaction
 
 from cityeval.audit.models import AuditEntry
-from cityeval.core.demo.national import NATIONAL_YEARS, build_national
 from cityeval.evaluations.models import (
     AssessorAssignment,
     Cycle,
@@ -20,6 +19,7 @@ from cityeval.evaluations.models import (
     ItemValue,
     ReviewStatus,
 )
+from cityeval.operations.demo.national import NATIONAL_YEARS, build_national
 from cityeval.regions.models import PeerGroup, Region
 from cityeval.reports.scores import score_evaluation
 from cityeval.results.models import ResultSnapshot

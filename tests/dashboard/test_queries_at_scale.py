@@ -14,9 +14,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from cityeval.accounts.models import User
-from cityeval.core.demo.national import build_national
-from cityeval.core.demo.people import KUKAR
 from cityeval.evaluations.models import Evaluation
+from cityeval.operations.demo.national import build_national
+from cityeval.operations.demo.people import KUKAR
 
 SMALL, LARGE = 6, 40
 

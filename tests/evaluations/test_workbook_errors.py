@@ -20,7 +20,6 @@ from openpyxl import load_workbook
 from openpyxl.workbook.workbook import Workbook
 
 from cityeval.audit.models import AuditEntry
-from cityeval.evaluations import workbook_format as fmt
 from cityeval.evaluations.models import (
     Cycle,
     Evaluation,
@@ -32,6 +31,7 @@ from cityeval.evaluations.models import (
 from cityeval.evaluations.services import Deadlines, open_cycle
 from cityeval.frameworks.models import FrameworkVersion
 from cityeval.masterplans.upload import MAX_UPLOAD_BYTES
+from cityeval.workbooks import workbook_format as fmt
 from tests.core.officefile_samples import rezip, zip_bomb
 from tests.evaluations.conftest import World
 from tests.evaluations.workbook_helpers import (

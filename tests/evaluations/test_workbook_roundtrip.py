@@ -10,12 +10,12 @@ from openpyxl import load_workbook
 from openpyxl.workbook.workbook import Workbook
 
 from cityeval.audit.models import AuditEntry
-from cityeval.evaluations import workbook_format as fmt
 from cityeval.evaluations.models import Evaluation, ItemValue
 from cityeval.evaluations.services import (
     assign_items,
     save_self_assessment,
 )
+from cityeval.workbooks import workbook_format as fmt
 from tests.evaluations.conftest import World
 from tests.evaluations.workbook_helpers import (
     COLUMN,

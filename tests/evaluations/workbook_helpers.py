@@ -12,8 +12,8 @@ from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from cityeval.accounts.models import User
-from cityeval.evaluations import workbook_format as fmt
 from cityeval.evaluations.models import Evaluation
+from cityeval.workbooks import workbook_format as fmt
 from tests.evaluations.conftest import PASSWORD
 
 COLUMN = {key: index + 1 for key, index in fmt.INDEX.items()}  # 1-based, as openpyxl counts

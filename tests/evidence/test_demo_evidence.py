@@ -10,12 +10,12 @@ from pathlib import Path
 from django.db import transaction
 
 from cityeval.accounts.models import Role, RoleGrant, User
-from cityeval.core.demo.evidence_demo import create_demo_evidence
 from cityeval.evaluations.models import Evaluation, EvaluationStatus, ItemValue, Round
 from cityeval.evaluations.services import Deadlines, assign_assessor, open_cycle
 from cityeval.evidence.models import Evidence, FieldVisit, FieldVisitPhoto
 from cityeval.evidence.storage import absolute
 from cityeval.frameworks.models import FrameworkVersion
+from cityeval.operations.demo.evidence_demo import create_demo_evidence
 from cityeval.regions.models import Region
 from tests.evidence.conftest import World
 

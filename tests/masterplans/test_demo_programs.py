@@ -5,10 +5,10 @@ from collections import Counter
 
 import pytest
 
-from cityeval.core.demo.opds import create_typical_opds
-from cityeval.core.demo.programs import create_demo_masterplans
 from cityeval.masterplans.models import Masterplan, Program, ProgramYear
 from cityeval.masterplans.shares import program_shares
+from cityeval.operations.demo.opds import create_typical_opds
+from cityeval.operations.demo.programs import create_demo_masterplans
 from cityeval.regions.models import Cohort, Region
 
 pytestmark = pytest.mark.django_db

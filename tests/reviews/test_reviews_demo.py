@@ -8,8 +8,8 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from cityeval.core.demo import reviews_demo
 from cityeval.evaluations.models import Evaluation, EvaluationStatus, ItemValue, ReviewStatus
+from cityeval.operations.demo import reviews_demo
 from cityeval.reviews.models import ClarificationItem, ClarificationRequest, Verdict, VerdictKind
 from tests.reviews.conftest import World
 

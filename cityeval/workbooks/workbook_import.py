@@ -28,13 +28,13 @@ from openpyxl.utils import get_column_letter
 from openpyxl.workbook.workbook import Workbook
 
 from cityeval.accounts.access import AnyUser
-from cityeval.evaluations import workbook_format as fmt
 from cityeval.evaluations.access import entry_lock_reason, item_lock_reason
 from cityeval.evaluations.models import Evaluation, ItemValue
 from cityeval.evaluations.values import check_value
 from cityeval.frameworks.models import NodeKind
 from cityeval.masterplans.importing import RowError
 from cityeval.masterplans.sheetformat import parse_decimal, text_of
+from cityeval.workbooks import workbook_format as fmt
 
 DECIMAL_PLACES = 4  # ItemValue.self_value
 LARGEST = Decimal(10) ** 10  # max_digits 14 with 4 decimal places

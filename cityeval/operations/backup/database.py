@@ -23,7 +23,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import DatabaseError, connection, models
 from django.utils.translation import gettext as _
 
-from cityeval.core.backup import BackupError
+from cityeval.operations.backup import BackupError
 
 CHUNK = 2000
 # Sessions are not restored: everybody signs in again after a restore.

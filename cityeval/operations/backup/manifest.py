@@ -12,7 +12,7 @@ from django.db import connection
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils.translation import gettext as _
 
-from cityeval.core.backup import BackupError
+from cityeval.operations.backup import BackupError
 
 FORMAT = "cityeval-backup"
 FORMAT_VERSION = 1

@@ -24,7 +24,10 @@ from django.db import transaction
 from django.test.utils import override_settings
 
 from cityeval.accounts.models import Role, RoleGrant, User
-from cityeval.core.demo.build import (
+from cityeval.evaluations.models import AssessorAssignment, Cycle, EvaluationStatus
+from cityeval.frameworks.models import FrameworkNode, FrameworkVersion
+from cityeval.frameworks.services import import_shipped
+from cityeval.operations.demo.build import (
     FRAMEWORK_REF,
     create_cycle,
     fill_cycle,
@@ -32,13 +35,10 @@ from cityeval.core.demo.build import (
     moment_in,
     team_regions,
 )
-from cityeval.core.demo.opds import TYPICAL_OPDS
-from cityeval.core.demo.people import DEMO_PASSWORD, KUKAR, SECOND_REGION, create_demo_people
-from cityeval.core.demo.programs import create_demo_masterplans
-from cityeval.core.demo.values import RegionTrajectory, item_difficulty
-from cityeval.evaluations.models import AssessorAssignment, Cycle, EvaluationStatus
-from cityeval.frameworks.models import FrameworkNode, FrameworkVersion
-from cityeval.frameworks.services import import_shipped
+from cityeval.operations.demo.opds import TYPICAL_OPDS
+from cityeval.operations.demo.people import DEMO_PASSWORD, KUKAR, SECOND_REGION, create_demo_people
+from cityeval.operations.demo.programs import create_demo_masterplans
+from cityeval.operations.demo.values import RegionTrajectory, item_difficulty
 from cityeval.regions.models import OPD, Region
 from cityeval.regions.peers import rebuild_automatic_peer_groups
 from cityeval.regions.services import assign_cohort, load_regions

@@ -21,11 +21,11 @@ from django.views.decorators.http import require_POST
 
 from cityeval.evaluations.access import Can, capabilities, entry_lock_reason, evaluation_for
 from cityeval.evaluations.services import WorkbookRow, WorkflowError, save_workbook_rows
-from cityeval.evaluations.workbook_export import build_workbook, filename_for, workbook_items
-from cityeval.evaluations.workbook_import import Preview, WorkbookRejected, read_workbook
 from cityeval.masterplans.forms import ImportForm
 from cityeval.masterplans.importing import RowError
 from cityeval.masterplans.upload import UploadRefused, opened_workbook
+from cityeval.workbooks.workbook_export import build_workbook, filename_for, workbook_items
+from cityeval.workbooks.workbook_import import Preview, WorkbookRejected, read_workbook
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -76,7 +76,7 @@ def upload(request: HttpRequest, pk: int) -> HttpResponse:
         filename = getattr(request.FILES.get("file"), "name", "") or ""
     return render(
         request,
-        "evaluations/workbook.html",
+        "workbooks/workbook.html",
         {
             "evaluation": evaluation,
             "can": {c.value for c in capabilities(request.user, evaluation)},

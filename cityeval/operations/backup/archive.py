@@ -18,8 +18,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import DatabaseError, connection, transaction
 from django.utils.translation import gettext as _
 
-from cityeval.core.backup import BackupError, database
-from cityeval.core.backup.manifest import (
+from cityeval.operations.backup import BackupError, database
+from cityeval.operations.backup.manifest import (
     DATABASE,
     MANIFEST,
     MEDIA_PREFIX,
@@ -30,7 +30,7 @@ from cityeval.core.backup.manifest import (
     check_migrations,
     new_manifest,
 )
-from cityeval.core.backup.reader import read_archive, signature_of, signing_key
+from cityeval.operations.backup.reader import read_archive, signature_of, signing_key
 
 # Backups hold password and token hashes: readable by the owner only, like the database.
 ARCHIVE_MODE = 0o600

@@ -9,10 +9,10 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from cityeval.audit.verify import verify_chain
-from cityeval.core.backup import BackupError
-from cityeval.core.backup.archive import inspect_archive, restore_backup
-from cityeval.core.backup.manifest import manifest_summary
 from cityeval.core.management.progress import StageProgress
+from cityeval.operations.backup import BackupError
+from cityeval.operations.backup.archive import inspect_archive, restore_backup
+from cityeval.operations.backup.manifest import manifest_summary
 
 
 class Command(BaseCommand):

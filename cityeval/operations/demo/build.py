@@ -12,13 +12,6 @@ from django.conf import settings
 from django.db import transaction
 
 from cityeval.accounts.models import User
-from cityeval.core.demo.evidence_demo import create_demo_evidence
-from cityeval.core.demo.opds import OPDS_BY_DIMENSION, create_typical_opds
-from cityeval.core.demo.people import KUKAR, SECOND_REGION, create_demo_people
-from cityeval.core.demo.programs import create_demo_masterplans
-from cityeval.core.demo.reports_demo import create_demo_reports
-from cityeval.core.demo.reviews_demo import create_demo_reviews
-from cityeval.core.demo.values import ItemPair, RegionTrajectory, draw_item, item_difficulty
 from cityeval.evaluations.models import (
     AssessorAssignment,
     Cycle,
@@ -32,6 +25,13 @@ from cityeval.frameworks.models import FrameworkNode, FrameworkVersion
 from cityeval.frameworks.services import import_shipped
 from cityeval.masterplans.models import Masterplan
 from cityeval.masterplans.shares import program_shares
+from cityeval.operations.demo.evidence_demo import create_demo_evidence
+from cityeval.operations.demo.opds import OPDS_BY_DIMENSION, create_typical_opds
+from cityeval.operations.demo.people import KUKAR, SECOND_REGION, create_demo_people
+from cityeval.operations.demo.programs import create_demo_masterplans
+from cityeval.operations.demo.reports_demo import create_demo_reports
+from cityeval.operations.demo.reviews_demo import create_demo_reviews
+from cityeval.operations.demo.values import ItemPair, RegionTrajectory, draw_item, item_difficulty
 from cityeval.regions.models import OPD, Region
 from cityeval.regions.peers import rebuild_automatic_peer_groups
 from cityeval.regions.services import assign_cohort, load_regions

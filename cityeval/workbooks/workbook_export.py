@@ -23,12 +23,12 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from cityeval.accounts.access import AnyUser
 from cityeval.core.tabular import append_row, new_workbook, workbook_bytes
-from cityeval.evaluations import workbook_format as fmt
 from cityeval.evaluations.access import item_lock_reason, items_for
 from cityeval.evaluations.models import Evaluation, ItemValue
 from cityeval.evidence.models import Evidence, EvidenceKind
 from cityeval.frameworks.models import FrameworkNode, NodeKind
 from cityeval.frameworks.tags import dimension_names
+from cityeval.workbooks import workbook_format as fmt
 
 HEADER_FILL = PatternFill("solid", fgColor="DCE6F2")
 FILL_FILL = PatternFill("solid", fgColor="FFF8DC")  # the cells to fill, in a light yellow

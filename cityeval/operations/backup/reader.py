@@ -23,8 +23,8 @@ from typing import IO, Any
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from cityeval.core.backup import BackupError
-from cityeval.core.backup.manifest import (
+from cityeval.operations.backup import BackupError
+from cityeval.operations.backup.manifest import (
     DATABASE,
     MANIFEST,
     MANIFEST_MAX_BYTES,

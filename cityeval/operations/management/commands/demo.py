@@ -7,8 +7,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 from tqdm import tqdm
 
-from cityeval.core.demo.build import DEMO_YEARS, build_demo
 from cityeval.evaluations.models import Cycle
+from cityeval.operations.demo.build import DEMO_YEARS, build_demo
 
 
 class Command(BaseCommand):

@@ -8,8 +8,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
-from cityeval.core.demo.national import NationalDataExists, build_national, steps_of
 from cityeval.evaluations.models import Cycle
+from cityeval.operations.demo.national import NationalDataExists, build_national, steps_of
 
 
 class Command(BaseCommand):

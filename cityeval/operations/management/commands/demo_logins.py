@@ -7,7 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 from cityeval.accounts.models import User
-from cityeval.core.demo.people import DEMO_PASSWORD, DEMO_PEOPLE
+from cityeval.operations.demo.people import DEMO_PASSWORD, DEMO_PEOPLE
 
 
 class Command(BaseCommand):

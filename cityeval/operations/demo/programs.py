@@ -25,7 +25,7 @@ FALLBACK_OPD = "KOMINFO"
 class Idea:
     name: str  # "{head}" becomes Bupati or Wali Kota
     element: str
-    owner: str  # an OPD code of cityeval.core.demo.opds
+    owner: str  # an OPD code of cityeval.operations.demo.opds
     quick_win: bool = False  # a fast, visible program that a region may pick as its quick win
 
 

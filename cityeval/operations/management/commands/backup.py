@@ -11,9 +11,9 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
-from cityeval.core.backup import BackupError
-from cityeval.core.backup.archive import create_backup
 from cityeval.core.management.progress import StageProgress
+from cityeval.operations.backup import BackupError
+from cityeval.operations.backup.archive import create_backup
 
 
 class Command(BaseCommand):

@@ -1,7 +1,0 @@
-from django.urls import path
-
-from cityeval.core import views
-
-urlpatterns = [
-    path("", views.home, name="home"),
-]

@@ -1,0 +1,11 @@
+"""Routes of the offline workbook, mounted under /evaluations/ in the `evaluations` namespace."""
+
+from django.urls import path
+
+from cityeval.workbooks import views
+
+urlpatterns = [
+    path("<int:pk>/workbook/", views.upload, name="workbook"),
+    path("<int:pk>/workbook.xlsx", views.download, name="workbook_download"),
+    path("<int:pk>/workbook/confirm/", views.confirm, name="workbook_confirm"),
+]
