@@ -10,7 +10,7 @@ set of item ids (this module stays below the review layer).
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
@@ -149,3 +149,21 @@ def select(
 
 def _by_label(row: Gaps) -> str:
     return row.label.casefold()
+
+
+ChangedRule = Callable[[Iterable[ItemValue]], set[int]]
+_changed_rule: list[ChangedRule] = []
+
+
+def register_changed_rule(rule: ChangedRule) -> None:
+    """Set the rule that says which items changed since the assessors' review.
+
+    The rule lives in `reviews` (it compares an item with its clarification snapshot), an app
+    that imports this one; `ReviewsConfig.ready` hands it over so the dependency runs one way.
+    """
+    _changed_rule[:] = [rule]
+
+
+def changed_since_review(items: Iterable[ItemValue]) -> set[int]:
+    """The ids of `items` changed since review; none while no review rule is installed."""
+    return _changed_rule[0](items) if _changed_rule else set()

@@ -143,10 +143,9 @@ def _in_item_scope(
 
 
 def _evidence_items(ids: Iterable[str]) -> dict[str, str]:
-    from cityeval.evidence.models import Evidence  # evidence sits beside evaluations
-
-    rows = Evidence.objects.filter(pk__in=[int(pk) for pk in ids if pk.isdigit()])
-    return {str(pk): str(item_id) for pk, item_id in rows.values_list("pk", "item_id")}
+    # Through the reverse relation of Evidence.item: evidence imports evaluations, not back.
+    rows = ItemValue.objects.filter(evidence__pk__in=[int(pk) for pk in ids if pk.isdigit()])
+    return {str(pk): str(item_id) for item_id, pk in rows.values_list("pk", "evidence__pk")}
 
 
 def _readable(action: str, kinds: frozenset[str], *, results: bool) -> bool:

@@ -18,8 +18,8 @@ from cityeval.audit.log import record
 from cityeval.evaluations.access import Can, capabilities
 from cityeval.evaluations.models import Evaluation, ItemValue
 from cityeval.evaluations.services import WorkflowError
+from cityeval.frameworks.dimensions import report_dimensions
 from cityeval.reports.access import edit_lock_reason
-from cityeval.reports.dimensions import report_dimensions
 from cityeval.reports.models import AssessorReport, Finding, FindingKind, Priority, Recommendation
 from cityeval.reports.proposals import PER_DIMENSION, proposals_for
 from cityeval.reports.texts import proposal_text

@@ -9,8 +9,8 @@ from django.shortcuts import render
 
 from cityeval.evaluations.access import Can, capabilities
 from cityeval.evaluations.models import Evaluation
+from cityeval.frameworks.dimensions import report_dimensions
 from cityeval.reports.access import edit_lock_reason
-from cityeval.reports.dimensions import report_dimensions
 from cityeval.reports.editing import finding_texts
 from cityeval.reports.followups import follow_up_rows, previous_published
 from cityeval.reports.forms import RecommendationForm, ReportForm

@@ -18,7 +18,7 @@ from cityeval.audit.log import record
 from cityeval.evaluations.access import Can, capabilities, entry_lock_reason
 from cityeval.evaluations.models import Evaluation, EvaluationStatus
 from cityeval.evaluations.services import WorkflowError
-from cityeval.reports.dimensions import report_dimensions
+from cityeval.frameworks.dimensions import report_dimensions
 from cityeval.reports.models import FollowUpStatus, Recommendation, RecommendationFollowUp
 from cityeval.reports.scores import earlier_evaluations
 

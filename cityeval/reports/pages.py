@@ -6,9 +6,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from cityeval.evaluations.models import Evaluation, ItemValue
+from cityeval.frameworks.dimensions import item_dimensions, report_dimensions
 from cityeval.frameworks.models import FrameworkNode
 from cityeval.frameworks.tags import dimension_names
-from cityeval.reports.dimensions import item_dimensions, report_dimensions
 from cityeval.reports.models import AssessorReport, FindingKind, Recommendation
 from cityeval.reports.texts import predicate_label
 from cityeval.results.models import ResultSnapshot

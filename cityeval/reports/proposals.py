@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from cityeval.evaluations.models import Evaluation, ItemValue
 from cityeval.frameworks.convert import to_scoring
-from cityeval.reports.dimensions import item_dimensions
+from cityeval.frameworks.dimensions import item_dimensions
 from cityeval.reports.models import Priority, Recommendation
 from cityeval.reports.scores import previous_values, working_values
 from scoring.improve import StepGain, gains_per_step

@@ -7,11 +7,11 @@ import functools
 import pytest
 from django.conf import settings
 
+from cityeval.frameworks.dimensions import item_dimensions, report_dimensions
 from cityeval.frameworks.loader import load_framework_file
 from cityeval.frameworks.models import FrameworkNode, FrameworkVersion
 from cityeval.frameworks.schema import FrameworkDocument
 from cityeval.frameworks.services import store_document
-from cityeval.reports.dimensions import item_dimensions, report_dimensions
 from tests.reports.conftest import g100sc_2022
 
 pytestmark = pytest.mark.django_db

@@ -1,7 +1,8 @@
 """The groups and the "changed since review" set that the item list and the overview count by.
 
-Views sit above the reviews and reports apps, so they gather these and hand them to
-`evaluations.completeness`, which stays below both.
+"Changed since review" is the reviews app's rule; reviews imports evaluations, so evaluations
+may not import it back: the reviews app registers it when it is ready
+(`completeness.register_changed_rule`).
 """
 
 from __future__ import annotations
@@ -11,10 +12,10 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
+from cityeval.evaluations import completeness
 from cityeval.evaluations.models import Evaluation, ItemValue
+from cityeval.frameworks.dimensions import item_dimensions, report_dimensions
 from cityeval.frameworks.tags import dimension_names
-from cityeval.reports.dimensions import item_dimensions, report_dimensions
-from cityeval.reviews.changes import changed_since_review
 
 
 @dataclass(frozen=True)
@@ -36,4 +37,4 @@ def grouping(evaluation: Evaluation) -> Grouping:
 
 
 def changed_ids(items: Iterable[ItemValue]) -> set[int]:
-    return changed_since_review(items)
+    return completeness.changed_since_review(items)

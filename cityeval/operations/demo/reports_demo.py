@@ -28,8 +28,8 @@ from cityeval.evaluations.models import (
     ItemValue,
 )
 from cityeval.frameworks.convert import to_scoring
+from cityeval.frameworks.dimensions import item_dimensions, report_dimensions
 from cityeval.frameworks.models import FrameworkNode, FrameworkVersion
-from cityeval.reports.dimensions import item_dimensions, report_dimensions
 from cityeval.reports.models import (
     AssessorReport,
     Finding,

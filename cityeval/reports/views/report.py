@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 from cityeval.evaluations.access import Can, capabilities, evaluation_for
 from cityeval.evaluations.models import AssessorAssignment, Evaluation
 from cityeval.evaluations.services import WorkflowError
+from cityeval.frameworks.dimensions import report_dimensions
 from cityeval.reports.access import edit_lock_reason, report_for
-from cityeval.reports.dimensions import report_dimensions
 from cityeval.reports.editing import StaleReportError, save_report
 from cityeval.reports.editor import render_editor
 from cityeval.reports.forms import ReportForm
