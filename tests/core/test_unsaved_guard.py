@@ -61,7 +61,8 @@ class Forms(HTMLParser):
             self.open = None
 
     def unguarded(self) -> list[dict[str, str | None]]:
-        return [self.forms[i] for i in sorted(self.with_text) if "data-unsaved" not in self.forms[i]]
+        forms = [self.forms[i] for i in sorted(self.with_text)]
+        return [form for form in forms if "data-unsaved" not in form]
 
 
 def crawl(client: Client) -> tuple[dict[str, list[str]], int]:

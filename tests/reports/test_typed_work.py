@@ -136,7 +136,8 @@ def test_a_stale_report_draft_comes_back_with_the_conflict(editable: World, acti
     html = client.get(url(editable, "edit")).content.decode()
     assert 'data-testid="conflict"' in html
     assert "Dari anggota." in html
-    assert SUMMARY in html and STRENGTH in html
+    assert SUMMARY in html
+    assert STRENGTH in html
     assert 'name="version" value="1"' in html
     assert 'data-unsaved="pending"' in html
 
