@@ -1,4 +1,4 @@
-"""The summary and findings a recommendation action carries along (see `cityeval/core/drafts.py`)."""
+"""The summary and findings a recommendation action carries along (`cityeval/core/drafts.py`)."""
 
 from __future__ import annotations
 
