@@ -13,6 +13,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_POST
 
 from cityeval.evaluations.access import Can, capabilities
+from cityeval.evaluations.drafts import save_carried_self_assessment
 from cityeval.evaluations.models import Evaluation, ItemValue
 from cityeval.evaluations.services import WorkflowError
 from cityeval.evidence.access import evidence_for, item_for
@@ -51,6 +52,7 @@ def add_files(request: HttpRequest, item_pk: int) -> HttpResponse:
 def _add_files(request: HttpRequest, item_pk: int, too_large: list[str]) -> HttpResponse:
     evaluation, item = _fillable_item(request, item_pk)
     form = EvidenceFilesForm(request.POST, request.FILES)  # reading the body fills too_large
+    save_carried_self_assessment(request, item)
     for name in too_large:
         messages.error(request, f"“{name}”: {too_large_message(max_bytes())}")
     if not form.is_valid():
@@ -86,6 +88,7 @@ def _add_files(request: HttpRequest, item_pk: int, too_large: list[str]) -> Http
 @require_POST
 def add_link(request: HttpRequest, item_pk: int) -> HttpResponse:
     evaluation, item = _fillable_item(request, item_pk)
+    save_carried_self_assessment(request, item)
     form = EvidenceLinkForm(request.POST)
     if not form.is_valid():
         for errors in form.errors.values():
@@ -111,6 +114,7 @@ def add_link(request: HttpRequest, item_pk: int) -> HttpResponse:
 def remove(request: HttpRequest, pk: int) -> HttpResponse:
     evidence = evidence_for(request.user, pk)
     evaluation, item = _fillable_item(request, evidence.item_id)
+    save_carried_self_assessment(request, item)
     try:
         remove_evidence(evidence=evidence, user=request.user)
     except WorkflowError as error:

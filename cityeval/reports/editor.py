@@ -11,6 +11,7 @@ from cityeval.evaluations.access import Can, capabilities
 from cityeval.evaluations.models import Evaluation
 from cityeval.frameworks.dimensions import report_dimensions
 from cityeval.reports.access import edit_lock_reason
+from cityeval.reports.drafts import kept_report
 from cityeval.reports.editing import finding_texts
 from cityeval.reports.followups import follow_up_rows, previous_published
 from cityeval.reports.forms import RecommendationForm, ReportForm
@@ -47,6 +48,9 @@ def render_editor(
 ) -> HttpResponse:
     saved = AssessorReport.objects.filter(evaluation=evaluation).first()
     dimensions = report_dimensions(evaluation.cycle.framework_version)
+    if report_form is None and (kept := kept_report(request, evaluation, saved)):
+        # A recommendation action could not save what was typed here: show it again, unsaved.
+        report_form, conflict = kept
     if report_form is None:
         report_form = ReportForm(
             initial=ReportForm.initial_for(

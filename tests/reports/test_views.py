@@ -208,7 +208,7 @@ def test_assessors_read_the_follow_ups_but_cannot_change_them(
     )
     assert 'data-testid="follow-ups"' in html
     assert "Integrasikan layanan." in html
-    assert '<form method="post" class="stacked">' not in html
+    assert '<form method="post" class="stacked"' not in html
 
 
 @pytest.mark.parametrize(

@@ -19,6 +19,7 @@ from cityeval.evaluations.access import (
     items_for,
     visible_items,
 )
+from cityeval.evaluations.drafts import kept_self_assessment
 from cityeval.evaluations.forms import AssignItemsForm, SelfAssessmentForm
 from cityeval.evaluations.models import ItemValue
 from cityeval.evaluations.services import (
@@ -137,6 +138,9 @@ def item_detail(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
             else:
                 messages.success(request, _("Butir disimpan."))
                 return redirect("evaluations:item", pk=evaluation.pk, item_pk=item.pk)
+    elif kept := kept_self_assessment(request, item):
+        # An evidence action could not save what was typed here: show it again, unsaved.
+        form, conflict = kept
     else:
         form = SelfAssessmentForm(
             initial=SelfAssessmentForm.initial_for(item), indicator=item.indicator

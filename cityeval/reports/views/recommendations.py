@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from cityeval.evaluations.access import Can, evaluation_for
 from cityeval.evaluations.models import Evaluation
 from cityeval.evaluations.services import WorkflowError
+from cityeval.reports.drafts import save_carried_report
 from cityeval.reports.editing import (
     StaleRecommendationError,
     add_recommendation,
@@ -32,6 +33,7 @@ from cityeval.reports.pages import item_choices
 @require_POST
 def add(request: HttpRequest, pk: int) -> HttpResponse:
     evaluation = evaluation_for(request.user, pk, Can.REVIEW)
+    save_carried_report(request, evaluation)
     dimension = request.POST.get("dimension", "")
     choices, items = item_choices(evaluation)
     form = RecommendationForm(
@@ -59,6 +61,7 @@ def add(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def change(request: HttpRequest, pk: int, rec_pk: int) -> HttpResponse:
     evaluation = evaluation_for(request.user, pk, Can.REVIEW)
+    save_carried_report(request, evaluation)
     recommendation = _recommendation(evaluation, rec_pk)
     choices, items = item_choices(evaluation)
     dimension_choices = choices.get(recommendation.dimension, [])
@@ -93,6 +96,7 @@ def change(request: HttpRequest, pk: int, rec_pk: int) -> HttpResponse:
 @require_POST
 def delete(request: HttpRequest, pk: int, rec_pk: int) -> HttpResponse:
     evaluation = evaluation_for(request.user, pk, Can.REVIEW)
+    save_carried_report(request, evaluation)
     recommendation = _recommendation(evaluation, rec_pk)
     version = request.POST.get("version", "")
     try:
@@ -112,6 +116,7 @@ def delete(request: HttpRequest, pk: int, rec_pk: int) -> HttpResponse:
 @require_POST
 def move(request: HttpRequest, pk: int, rec_pk: int) -> HttpResponse:
     evaluation = evaluation_for(request.user, pk, Can.REVIEW)
+    save_carried_report(request, evaluation)
     recommendation = _recommendation(evaluation, rec_pk)
     try:
         move_recommendation(
@@ -128,6 +133,7 @@ def move(request: HttpRequest, pk: int, rec_pk: int) -> HttpResponse:
 @require_POST
 def propose(request: HttpRequest, pk: int) -> HttpResponse:
     evaluation = evaluation_for(request.user, pk, Can.REVIEW)
+    save_carried_report(request, evaluation)
     try:
         created = propose_recommendations(evaluation=evaluation, user=request.user)
     except WorkflowError as error:

@@ -3,8 +3,53 @@
 //   <form data-confirm="Question?">  asks before submitting
 //   <select data-autosubmit>          submits its form when the choice changes
 //   <button data-print>               opens the print dialog
+//   <form data-unsaved>               warns before the page is left while the form holds typed
+//                                     work not yet submitted (data-unsaved="pending": the page
+//                                     shows typed work the server has not saved, e.g. a conflict)
+//   <form data-carry="ID">            when submitted, carries the changed fields of form ID along
+//                                     as hidden "carried-NAME" copies, so that another action on
+//                                     the page (an upload, a new recommendation) saves them too
 (function () {
   "use strict";
+  var leaving = false;
+
+  function changed(form) {
+    if (form.getAttribute("data-unsaved") === "pending") { return true; }
+    var fields = form.elements;
+    for (var i = 0; i < fields.length; i++) {
+      var field = fields[i];
+      if (!field.name || field.disabled) { continue; }
+      if (field.type === "checkbox" || field.type === "radio") {
+        if (field.checked !== field.defaultChecked) { return true; }
+      } else if (field.type === "file") {
+        if (field.files && field.files.length) { return true; }
+      } else if (field instanceof HTMLSelectElement) {
+        for (var j = 0; j < field.options.length; j++) {
+          if (field.options[j].selected !== field.options[j].defaultSelected) { return true; }
+        }
+      } else if ("defaultValue" in field && field.type !== "hidden" && field.value !== field.defaultValue) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  function carry(form) {
+    var old = form.querySelectorAll("input[data-carried]");
+    for (var i = 0; i < old.length; i++) { old[i].remove(); }
+    var source = document.getElementById(form.getAttribute("data-carry") || "");
+    if (!(source instanceof HTMLFormElement) || source === form || !changed(source)) { return; }
+    new FormData(source).forEach(function (value, name) {
+      if (typeof value !== "string" || name === "csrfmiddlewaretoken") { return; }
+      var copy = document.createElement("input");
+      copy.type = "hidden";
+      copy.name = "carried-" + name;
+      copy.value = value;
+      copy.setAttribute("data-carried", "");
+      form.appendChild(copy);
+    });
+  }
+
   document.addEventListener("submit", function (event) {
     var form = event.target;
     if (!(form instanceof HTMLFormElement)) { return; }
@@ -14,6 +59,25 @@
       event.stopImmediatePropagation();
     }
   }, true);
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!(form instanceof HTMLFormElement) || event.defaultPrevented) { return; }
+    if (form.hasAttribute("data-carry")) { carry(form); }
+    leaving = true;
+  });
+  // Back to a page kept in memory (back button): its forms hold what they held; guard again.
+  window.addEventListener("pageshow", function () { leaving = false; });
+  window.addEventListener("beforeunload", function (event) {
+    if (leaving) { return; }
+    var forms = document.querySelectorAll("form[data-unsaved]");
+    for (var i = 0; i < forms.length; i++) {
+      if (changed(forms[i])) {
+        event.preventDefault();
+        event.returnValue = "";
+        return;
+      }
+    }
+  });
   document.addEventListener("change", function (event) {
     var field = event.target;
     if (field instanceof HTMLElement && field.hasAttribute("data-autosubmit") && field.form) {
