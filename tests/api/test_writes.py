@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from cityeval.audit.models import AuditEntry
 from cityeval.api.models import TokenScope
+from cityeval.audit.models import AuditEntry
 from cityeval.evaluations.models import Evaluation, EvaluationStatus, ItemValue, ReviewStatus
 from cityeval.evidence.models import Evidence
 from tests.api.conftest import World

@@ -20,8 +20,8 @@ from cityeval.api.auth import write_auth
 from cityeval.api.errors import ApiError, documented
 from cityeval.api.schemas import (
     MAX_ID,
-    EvidenceLinkIn,
     EvaluationOut,
+    EvidenceLinkIn,
     EvidenceOut,
     ItemOut,
     SelfAssessmentIn,
