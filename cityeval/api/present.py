@@ -13,7 +13,10 @@ from cityeval.evaluations.access import Can, capabilities, item_lock_reason
 from cityeval.evaluations.models import Cycle, Evaluation, ItemValue
 from cityeval.evaluations.visibility import review_note_for, verified_value_for
 from cityeval.evidence.models import Evidence
-from cityeval.frameworks.models import FrameworkNode, FrameworkVersion
+from cityeval.frameworks.fields import canonical_decimal, canonical_weight
+from cityeval.frameworks.models import FrameworkNode, FrameworkVersion, pick_language
+from cityeval.frameworks.parts import LocalText
+from cityeval.frameworks.schema import RootNode, walk
 from cityeval.regions.models import Region
 
 
@@ -28,7 +31,58 @@ def framework_version(version: FrameworkVersion) -> dict[str, Any]:
     }
 
 
-def node(row: FrameworkNode, parent_codes: dict[int, str]) -> dict[str, Any]:
+def framework_detail(version: FrameworkVersion) -> dict[str, Any]:
+    """A version with its scale, predicate bands and tree, exact as the stored document has them.
+
+    The rows' `weight` column is a 12-place display copy; the document holds the exact weight
+    (`8/11`), which is what a client must compute with.
+    """
+    document = version.parsed()
+    labels = document.scale.labels
+    level_names = {level: _local(text) for level, text in labels.items()}
+    exact = {
+        found.code: canonical_weight(found.weight)
+        for found, _ in walk(document.tree)
+        if not isinstance(found, RootNode)
+    }
+    rows = list(FrameworkNode.objects.filter(version=version).order_by("sequence", "pk"))
+    codes = {row.pk: row.code for row in rows}
+    bands = document.predicates.bands if document.predicates else ()
+    return {
+        **framework_version(version),
+        "scale": {
+            "minimum": document.scale.minimum,
+            "maximum": document.scale.maximum,
+            "levels": [
+                {"level": level, "name": level_names.get(level, "")}
+                for level in range(document.scale.minimum, document.scale.maximum + 1)
+            ],
+        },
+        "rounding_places": document.rounding.places,
+        "predicates": [
+            {
+                "code": band.code,
+                "name": _local(band.label),
+                "minimum": canonical_decimal(band.minimum),
+            }
+            for band in bands
+        ],
+        "nodes": [node(row, codes, exact.get(row.code), level_names) for row in rows],
+    }
+
+
+def _local(text: LocalText) -> str:
+    return pick_language(text.id, text.en)
+
+
+def node(
+    row: FrameworkNode,
+    parent_codes: dict[int, str],
+    exact_weight: str | None = None,
+    level_names: dict[int, str] | None = None,
+) -> dict[str, Any]:
+    display = format(row.weight.normalize(), "f")
+    names = level_names or {}
     return {
         "code": row.code,
         "parent": parent_codes.get(row.parent_id) if row.parent_id else None,
@@ -37,7 +91,8 @@ def node(row: FrameworkNode, parent_codes: dict[int, str]) -> dict[str, Any]:
         "order": row.order,
         "sequence": row.sequence,
         "name": row.name,
-        "weight": format(row.weight.normalize(), "f"),
+        "weight": exact_weight or display,
+        "weight_decimal": format(row.weight, "f"),
         "question": row.question,
         "guidance": row.guidance,
         "tags": [str(tag) for tag in row.tags],
@@ -45,7 +100,12 @@ def node(row: FrameworkNode, parent_codes: dict[int, str]) -> dict[str, Any]:
         "data_source": row.data_source,
         "dimension": row.dimension,
         "levels": [
-            {"level": level, "rubric": row.rubric(level), "evidence": row.evidence(level)}
+            {
+                "level": level,
+                "name": names.get(level, ""),
+                "rubric": row.rubric(level),
+                "evidence": row.evidence(level),
+            }
             for level in sorted(int(key) for key in row.levels)
         ],
     }

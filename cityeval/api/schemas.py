@@ -59,6 +59,7 @@ class FrameworkPage(Page):
 
 class LevelOut(Schema):
     level: int
+    name: str = Field(description="Nama tingkat pada skala kerangka (kosong bila tidak bernama).")
     rubric: str
     evidence: str
 
@@ -71,7 +72,15 @@ class NodeOut(Schema):
     order: int
     sequence: int
     name: str
-    weight: str
+    weight: str = Field(
+        description=(
+            "Bobot terhadap induk, persis seperti dokumen kerangka: desimal yang berakhir "
+            "(`0.25`) atau rasio tersederhana (`8/11`)."
+        )
+    )
+    weight_decimal: str = Field(
+        description="Bobot sebagai desimal 12 angka di belakang koma, hanya untuk tampilan."
+    )
     question: str
     guidance: str
     tags: list[str]
@@ -81,7 +90,27 @@ class NodeOut(Schema):
     levels: list[LevelOut]
 
 
+class ScaleLevelOut(Schema):
+    level: int
+    name: str
+
+
+class ScaleOut(Schema):
+    minimum: int
+    maximum: int
+    levels: list[ScaleLevelOut]
+
+
+class BandOut(Schema):
+    code: str
+    name: str
+    minimum: str = Field(description="Batas bawah (inklusif) predikat, persis seperti dokumen.")
+
+
 class FrameworkDetailOut(FrameworkVersionOut):
+    scale: ScaleOut
+    rounding_places: int
+    predicates: list[BandOut]
     nodes: list[NodeOut]
 
 
@@ -273,6 +302,14 @@ class VerdictIn(_Input):
 # ----- published results -----
 
 
+class NodeIndexOut(Schema):
+    code: str
+    name: str
+    level: int = Field(description="Kedalaman simpul: 0 akar, 1 domain/dimensi, 2 aspek, ...")
+    parent: str | None
+    index: str | None
+
+
 class ResultOut(Schema):
     evaluation_id: int
     region: RegionBrief
@@ -280,7 +317,12 @@ class ResultOut(Schema):
     rank: int | None
     index: str | None
     predicate: str
-    dimensions: dict[str, str | None]
+    dimensions: dict[str, str | None] = Field(
+        description="Indeks per dimensi smart (sumbu tag); kosong bila kerangka tanpa tag."
+    )
+    nodes: list[NodeIndexOut] = Field(
+        description="Indeks setiap simpul pohon kerangka (urutan dokumen), untuk setiap kerangka."
+    )
 
 
 class ResultPage(Page):

@@ -29,6 +29,10 @@ from scoring.model import Rounding
 from scoring.rank import competition_ranks, group_ranks
 from scoring.rounding import quantize
 
+# Programs whose regions join in cohorts (`Region.cohort` records the year a region joined G100SC);
+# another program's export has no cohort column, since the region's G100SC year says nothing there.
+COHORT_PROGRAMS = frozenset({"G100SC"})
+
 RESULTS_LICENCE = "CC BY 4.0"
 RESULTS_LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/"
 REGIONS_LICENCE = "ODbL 1.0 (idn-area-data)"
@@ -74,9 +78,14 @@ class CycleExport:
     cycle: Cycle
     framework_ref: str
     places: int
-    evaluation_dimensions: dict[str, str]  # top-level node code -> name
+    # Node code -> name: the top-level nodes, and the second level too when the framework has no
+    # tag axis (SPBE: 4 domains, then 8 aspects), so that a plain tree is not reduced to 4 figures.
+    evaluation_dimensions: dict[str, str]
     smart_dimensions: dict[str, str]  # top-level tag code -> name
     regions: list[RegionRow]
+    has_cohorts: bool = True  # the program's regions join in cohorts (COHORT_PROGRAMS)
+    node_levels: dict[str, int] = field(default_factory=dict)  # code -> depth of each node above
+    node_parents: dict[str, str] = field(default_factory=dict)  # code -> parent code (level 2)
     items: list[ItemRow] = field(default_factory=list)
     generated_at: datetime = field(default_factory=timezone.now)
 
@@ -98,8 +107,14 @@ def build_export(
     version = cycle.framework_version
     places = rounding_places(version)
     nodes = list(FrameworkNode.objects.filter(version=version).order_by("sequence"))
-    top = {node.code: node.name for node in nodes if node.depth == 1}
     smart = dimension_names(version)
+    deepest = 1 if smart else 2
+    shown_nodes = sorted(
+        (node for node in nodes if 1 <= node.depth <= deepest),
+        key=lambda node: (node.depth, node.sequence),
+    )
+    top = {node.code: node.name for node in shown_nodes}
+    codes = {node.pk: node.code for node in nodes}
     export = CycleExport(
         cycle=cycle,
         framework_ref=version.ref,
@@ -107,6 +122,13 @@ def build_export(
         evaluation_dimensions=top,
         smart_dimensions=smart,
         regions=_region_rows(version, evaluations, shown, places, list(top), list(smart)),
+        has_cohorts=cycle.program in COHORT_PROGRAMS,
+        node_levels={node.code: node.depth for node in shown_nodes},
+        node_parents={
+            node.code: codes[node.parent_id]
+            for node in shown_nodes
+            if node.depth > 1 and node.parent_id is not None
+        },
     )
     if items is not None:
         export.items = _item_rows(evaluations, shown, items, nodes, smart)

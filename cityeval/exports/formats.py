@@ -65,7 +65,7 @@ PUBLISHED_COLUMNS = {"index"}  # plus every dimension column
 
 def region_columns(export: CycleExport) -> list[str]:
     return (
-        REGION_BASE
+        [column for column in REGION_BASE if column != "cohort" or export.has_cohorts]
         + [f"eval_{code}" for code in export.evaluation_dimensions]
         + [f"smart_{code}" for code in export.smart_dimensions]
     )
@@ -78,7 +78,7 @@ def region_values(export: CycleExport, row: RegionRow) -> list[Any]:
         row.province_code,
         row.province,
         row.kind,
-        row.cohort,
+        *([row.cohort] if export.has_cohorts else []),
         row.status,
         row.index,
         row.predicate,
@@ -90,13 +90,18 @@ def region_values(export: CycleExport, row: RegionRow) -> list[Any]:
     ]
 
 
-def item_values(row: ItemRow) -> list[Any]:
+def item_columns(export: CycleExport) -> list[str]:
+    """The item table's columns; a framework without a tag axis has no smart dimension column."""
+    return [c for c in ITEM_COLUMNS if c != "smart_dimension" or export.smart_dimensions]
+
+
+def item_values(export: CycleExport, row: ItemRow) -> list[Any]:
     return [
         row.region_code,
         row.region_name,
         row.indicator_code,
         row.indicator_name,
-        row.smart_dimension,
+        *([row.smart_dimension] if export.smart_dimensions else []),
         row.self_value,
         row.verified_value,
         row.review_status,
@@ -113,7 +118,11 @@ def definitions(export: CycleExport) -> list[tuple[str, str]]:
         ("province_code", _("Kode Kemendagri provinsi (NN).")),
         ("province", _("Nama provinsi.")),
         ("kind", _("Jenis daerah: kabupaten atau kota.")),
-        ("cohort", _("Tahun angkatan daerah bergabung dalam program.")),
+        *(
+            [("cohort", _("Tahun angkatan daerah bergabung dalam program."))]
+            if export.has_cohorts
+            else []
+        ),
         ("status", _("Status evaluasi: %(codes)s.") % {"codes": statuses}),
         ("index", _("Indeks akhir, dibulatkan setengah ke atas seperti yang dipublikasikan.")),
         ("predicate", _("Kode predikat indeks.")),
@@ -128,13 +137,23 @@ def definitions(export: CycleExport) -> list[tuple[str, str]]:
         ("rank_province", _("Peringkat di dalam provinsi, dengan aturan yang sama.")),
     ]
     for code, name in export.evaluation_dimensions.items():
-        rows.append((f"eval_{code}", _("Indeks dimensi evaluasi: %(name)s.") % {"name": name}))
+        parent = export.node_parents.get(code)
+        meaning = (
+            _("Indeks bagian dari %(parent)s: %(name)s.") % {"parent": parent, "name": name}
+            if parent
+            else _("Indeks dimensi evaluasi: %(name)s.") % {"name": name}
+        )
+        rows.append((f"eval_{code}", meaning))
     for code, name in export.smart_dimensions.items():
         rows.append((f"smart_{code}", _("Indeks dimensi smart: %(name)s.") % {"name": name}))
     rows += [
         ("indicator_code", _("Kode butir instrumen.")),
         ("indicator_name", _("Nama butir instrumen.")),
-        ("smart_dimension", _("Kode dimensi smart butir ini.")),
+        *(
+            [("smart_dimension", _("Kode dimensi smart butir ini."))]
+            if export.smart_dimensions
+            else []
+        ),
         ("self_value", _("Nilai penilaian mandiri daerah.")),
         ("verified_value", _("Nilai hasil verifikasi asesor (dasar indeks).")),
         ("review_status", _("Status reviu butir: %(codes)s.") % {"codes": reviews}),
@@ -193,7 +212,9 @@ def to_xlsx(export: CycleExport) -> bytes:
         regions_sheet, columns, (region_values(export, r) for r in export.regions), published
     )
     items_sheet = workbook.create_sheet("items")
-    _write_table(items_sheet, ITEM_COLUMNS, (item_values(r) for r in export.items), set())
+    _write_table(
+        items_sheet, item_columns(export), (item_values(export, r) for r in export.items), set()
+    )
     return workbook_bytes(workbook)
 
 
@@ -231,7 +252,7 @@ def regions_csv(export: CycleExport) -> str:
 
 
 def items_csv(export: CycleExport) -> str:
-    return _csv(ITEM_COLUMNS, (item_values(r) for r in export.items))
+    return _csv(item_columns(export), (item_values(export, r) for r in export.items))
 
 
 def _csv(columns: list[str], rows: Iterable[list[Any]]) -> str:
@@ -270,14 +291,20 @@ def to_json(export: CycleExport) -> dict[str, Any]:
         },
         "decimals": {"places": export.places, "encoding": "string"},
         "evaluation_dimensions": [
-            {"code": c, "name": n} for c, n in export.evaluation_dimensions.items()
+            {
+                "code": c,
+                "name": n,
+                "level": export.node_levels.get(c, 1),
+                "parent": export.node_parents.get(c),
+            }
+            for c, n in export.evaluation_dimensions.items()
         ],
         "smart_dimensions": [{"code": c, "name": n} for c, n in export.smart_dimensions.items()],
-        "regions": [_region_json(row) for row in export.regions],
+        "regions": [_region_json(export, row) for row in export.regions],
     }
 
 
-def _region_json(row: RegionRow) -> dict[str, Any]:
+def _region_json(export: CycleExport, row: RegionRow) -> dict[str, Any]:
     result = None
     if row.index is not None:
         result = {
@@ -294,7 +321,7 @@ def _region_json(row: RegionRow) -> dict[str, Any]:
         "name": row.name,
         "province": {"code": row.province_code, "name": row.province},
         "kind": row.kind,
-        "cohort": row.cohort,
+        **({"cohort": row.cohort} if export.has_cohorts else {}),
         "status": row.status,
         "published": row.published,
         "result": result,

@@ -6,6 +6,7 @@ import pytest
 
 from cityeval.accounts.models import Role
 from cityeval.evaluations.models import ItemValue
+from cityeval.frameworks.models import FrameworkVersion
 from cityeval.regions.models import Cohort, Region
 from tests.api.conftest import ApiClient, World, person, token_for
 
@@ -26,6 +27,44 @@ def test_frameworks_list_and_tree(world: World) -> None:
     maturity = next(node for node in tree["nodes"] if node["kind"] == "maturity")
     assert [level["level"] for level in maturity["levels"]] == [1, 2, 3, 4, 5]
     assert maturity["levels"][0]["rubric"]
+
+
+def test_the_framework_gives_weights_bands_and_level_names_exactly(world: World) -> None:
+    spbe = FrameworkVersion.objects.get_by_ref("SPBE@2020")
+    body = world.api("contributor").get(f"/frameworks/{spbe.pk}").json()
+    nodes = {node["code"]: node for node in body["nodes"]}
+    # 12/16.5 in the file: the reduced ratio, not 0.727272727273; a terminating one as decimal.
+    assert nodes["A5"]["weight"] == "8/11"
+    assert nodes["A6"]["weight"] == "3/11"
+    assert nodes["A5"]["weight_decimal"] == "0.727272727273"
+    assert "0.13" in {node["weight"] for node in body["nodes"]}
+    assert body["scale"] == {
+        "minimum": 1,
+        "maximum": 5,
+        "levels": [
+            {"level": 1, "name": "Rintisan"},
+            {"level": 2, "name": "Terkelola"},
+            {"level": 3, "name": "Terstandardisasi"},
+            {"level": 4, "name": "Terintegrasi dan Terukur"},
+            {"level": 5, "name": "Optimum"},
+        ],
+    }
+    bands = [(band["code"], band["minimum"]) for band in body["predicates"]]
+    assert bands[:3] == [("KURANG", "1"), ("CUKUP", "1.8"), ("BAIK", "2.6")]
+    assert body["predicates"][0]["name"] == "Kurang"
+    maturity = next(node for node in body["nodes"] if node["kind"] == "maturity")
+    assert maturity["levels"][0]["name"] == "Rintisan"
+
+
+def test_a_framework_without_level_names_or_bands_says_so(world: World) -> None:
+    g100sc = FrameworkVersion.objects.get_by_ref("G100SC@2022")
+    body = world.api("contributor").get(f"/frameworks/{g100sc.pk}").json()
+    document = g100sc.parsed()
+    assert body["rounding_places"] == document.rounding.places
+    assert len(body["predicates"]) == (len(document.predicates.bands) if document.predicates else 0)
+    assert [level["level"] for level in body["scale"]["levels"]] == list(
+        range(document.scale.minimum, document.scale.maximum + 1)
+    )
 
 
 def test_an_unknown_framework_is_404(world: World) -> None:

@@ -7,8 +7,9 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from cityeval.api.models import TokenScope
 from cityeval.audit.models import AuditEntry
-from cityeval.evaluations.models import EvaluationStatus, ItemValue, ReviewStatus
+from cityeval.evaluations.models import Evaluation, EvaluationStatus, ItemValue, ReviewStatus
 from cityeval.evidence.models import Evidence
 from tests.api.conftest import World
 
@@ -288,3 +289,70 @@ def test_an_api_verdict_and_a_ui_verdict_leave_the_same_audit_entry(in_review: W
     ui_entry = AuditEntry.objects.for_target(by_ui).get(action="item.review.adjust")
     fields = ["actor_id", "action", "before", "after", "evaluation_id", "region_id", "note"]
     assert [getattr(api_entry, f) for f in fields] == [getattr(ui_entry, f) for f in fields]
+
+
+# ----- submitting the self-assessment -----
+
+
+def _submit(world: World, persona: str, scope: TokenScope = TokenScope.READ_WRITE) -> Any:
+    return world.api(persona, scope).post(f"/evaluations/{world.evaluation.pk}/submit")
+
+
+def test_the_coordinator_submits_through_the_pages_service(world: World) -> None:
+    response = _submit(world, "coordinator")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["id"] == world.evaluation.pk
+    assert body["status"] == EvaluationStatus.SUBMITTED
+    assert body["submitted_at"] is not None
+    world.evaluation.refresh_from_db()
+    assert world.evaluation.status == EvaluationStatus.SUBMITTED
+    entry = AuditEntry.objects.get(
+        evaluation=world.evaluation, action="evaluation.status.submitted"
+    )
+    assert entry.actor == world.people["coordinator"]
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [
+        ("contributor", 403),
+        ("viewer", 403),
+        ("lead", 403),
+        ("admin", 403),
+        ("other_coordinator", 404),
+        ("other_contributor", 404),
+        ("stranger_assessor", 404),
+        ("anonymous", 401),
+    ],
+)
+def test_only_the_regions_coordinator_may_submit(world: World, persona: str, status: int) -> None:
+    response = _submit(world, persona)
+    assert response.status_code == status
+    assert response.json()["error"]["code"]
+    world.evaluation.refresh_from_db()
+    assert world.evaluation.status == EvaluationStatus.SELF_ASSESSMENT
+
+
+def test_a_read_only_token_may_not_submit(world: World) -> None:
+    response = _submit(world, "coordinator", TokenScope.READ)
+    assert response.status_code == 403
+    assert response.json()["error"]["code"] == "insufficient_scope"
+    world.evaluation.refresh_from_db()
+    assert world.evaluation.status == EvaluationStatus.SELF_ASSESSMENT
+
+
+def test_submitting_twice_is_a_refused_transition(world: World) -> None:
+    assert _submit(world, "coordinator").status_code == 200
+    submitted_at = Evaluation.objects.get(pk=world.evaluation.pk).submitted_at
+    response = _submit(world, "coordinator")
+    assert response.status_code == 409
+    error = response.json()["error"]
+    assert error["code"] == "workflow_refused"
+    assert error["message"]
+    assert Evaluation.objects.get(pk=world.evaluation.pk).submitted_at == submitted_at
+
+
+def test_submit_takes_post_only(world: World) -> None:
+    response = world.api("coordinator").get(f"/evaluations/{world.evaluation.pk}/submit")
+    assert response.status_code == 405

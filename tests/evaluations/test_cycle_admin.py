@@ -4,6 +4,7 @@ from datetime import date, timedelta
 
 import pytest
 from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from cityeval.audit.models import AuditEntry
@@ -110,3 +111,21 @@ def test_the_cycle_page_counts_overdue_regions(client: Client, world: World) -> 
     client.force_login(world.people["admin"])
     response = client.get(f"/evaluations/cycles/{world.cycle.pk}/")
     assert len(response.context["overdue"]) == 2
+
+
+def test_the_cycle_page_links_the_cycle_wide_publish_page(client: Client, world: World) -> None:
+    client.force_login(world.people["admin"])
+    page = client.get(f"/evaluations/cycles/{world.cycle.pk}/")
+    target = reverse("reports:publish", kwargs={"cycle_pk": world.cycle.pk})
+    assert f'href="{target}"' in page.content.decode()
+    assert client.get(target).status_code == 200  # the link leads to a page the admin may use
+
+
+@pytest.mark.parametrize("persona", ["coordinator", "lead", "national_viewer", "contributor"])
+def test_nobody_else_sees_the_cycle_page_or_its_publish_link(
+    client: Client, world: World, persona: str
+) -> None:
+    client.force_login(world.people[persona])
+    page = client.get(f"/evaluations/cycles/{world.cycle.pk}/")
+    assert page.status_code == 403
+    assert b"cycle-publish" not in page.content

@@ -120,11 +120,13 @@ def finish(evaluation: Evaluation, status: EvaluationStatus, seed: int) -> Resul
     return snapshot
 
 
-def open_test_cycle(year: int, regions: list[Region], admin: User) -> Cycle:
+def open_test_cycle(
+    year: int, regions: list[Region], admin: User, ref: str = "G100SC@2022"
+) -> Cycle:
     return open_cycle(
         year=year,
         round=Round.ANNUAL,
-        framework_version=FrameworkVersion.objects.get_by_ref("G100SC@2022"),
+        framework_version=FrameworkVersion.objects.get_by_ref(ref),
         regions=regions,
         deadlines=Deadlines(self_assessment=timezone.localdate() + timedelta(days=30)),
         user=admin,

@@ -275,6 +275,7 @@ NO_RESULTS: dict[str, str] = {
     "api/v1/cycles": "cycles (names and dates)",
     "api/v1/items/<item_id>/": "writes (PUT/POST/DELETE) answering with the caller's own item",
     "api/v1/evidence/<evidence_id>": "DELETE only",
+    "api/v1/evaluations/<evaluation_id>/submit": "POST only, answering with the status",
     "api/v1/": "the API's index and its 404 for unknown paths",
 }
 

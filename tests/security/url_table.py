@@ -439,6 +439,14 @@ TABLE |= {
         post=NOBODY,
         api=True,
     ),
+    # The page's submit, through the same service: only A's coordinator; the matrix's request
+    # is rolled back, so every cell sees A still in self-assessment.
+    "api:post_submit": Row(
+        at=lambda w: {"evaluation_id": w.running.pk},
+        get=NOBODY,
+        post=cells(403, anonymous=401, coordinator_a=200, **FOREIGN_TO_A),
+        api=True,
+    ),
     "api:put_self_assessment": Row(
         at=lambda w: {"item_id": w.item.pk},
         get=NOBODY,

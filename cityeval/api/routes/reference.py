@@ -25,7 +25,7 @@ from cityeval.api.schemas import (
 )
 from cityeval.evaluations.access import visible_evaluations
 from cityeval.evaluations.models import Cycle, Evaluation, EvaluationStatus
-from cityeval.frameworks.models import FrameworkNode, FrameworkVersion
+from cityeval.frameworks.models import FrameworkVersion
 from cityeval.regions.models import Region
 
 router = Router(auth=read_auth, tags=["referensi"])
@@ -48,16 +48,12 @@ def list_frameworks(request: HttpRequest, paging: Query[Paging]) -> dict[str, ob
     response={200: FrameworkDetailOut, **documented(404, 422)},
 )
 def get_framework(request: HttpRequest, version_id: Id) -> dict[str, object]:
-    """Satu versi kerangka dengan semua simpulnya (urutan dokumen; `parent` menunjuk induk)."""
+    """Satu versi kerangka: skala dan nama tingkat, predikat, dan semua simpulnya (urutan
+    dokumen; `parent` menunjuk induk; bobot persis seperti dokumen)."""
     version = FrameworkVersion.objects.filter(pk=version_id).first()
     if version is None:
         raise Http404
-    nodes = list(FrameworkNode.objects.filter(version=version).order_by("sequence", "pk"))
-    codes = {row.pk: row.code for row in nodes}
-    return {
-        **present.framework_version(version),
-        "nodes": [present.node(row, codes) for row in nodes],
-    }
+    return present.framework_detail(version)
 
 
 @router.get(

@@ -16,6 +16,7 @@ from cityeval.api.errors import documented
 from cityeval.api.schemas import MAX_ID, Paging, ResultPage
 from cityeval.evaluations.models import Cycle
 from cityeval.exports.builder import published_figure, rounding_places
+from cityeval.frameworks.models import FrameworkNode
 from cityeval.frameworks.tags import dimension_names
 from cityeval.results.models import ResultSnapshot
 from scoring.rank import competition_ranks
@@ -45,6 +46,7 @@ def list_results(request: HttpRequest, cycle_id: Id, paging: Query[Paging]) -> d
     )
     if not snapshots:
         raise Http404  # nothing published: the cycle's results do not exist for the public
+    tree = list(FrameworkNode.objects.filter(version=version).order_by("sequence", "pk"))
     figures = {s.pk: published_figure(s.index, places) for s in snapshots}
     ranks = competition_ranks(figures)
     ordered = sorted(
@@ -71,10 +73,25 @@ def list_results(request: HttpRequest, cycle_id: Id, paging: Query[Paging]) -> d
                 "dimensions": {
                     code: _text(published_figure(s.tag_indices.get(code), places)) for code in smart
                 },
+                "nodes": _nodes(tree, s.node_indices, places),
             }
             for s in chosen
         ],
     }
+
+
+def _nodes(tree: list[FrameworkNode], stored: dict[str, Any], places: int) -> list[dict[str, Any]]:
+    codes = {row.pk: row.code for row in tree}
+    return [
+        {
+            "code": row.code,
+            "name": row.name,
+            "level": row.depth,
+            "parent": codes.get(row.parent_id) if row.parent_id else None,
+            "index": _text(published_figure(stored.get(row.code), places)),
+        }
+        for row in tree
+    ]
 
 
 def _text(value: object) -> str | None:

@@ -20,15 +20,16 @@ from cityeval.api.auth import write_auth
 from cityeval.api.errors import ApiError, documented
 from cityeval.api.schemas import (
     MAX_ID,
+    EvaluationOut,
     EvidenceLinkIn,
     EvidenceOut,
     ItemOut,
     SelfAssessmentIn,
     VerdictIn,
 )
-from cityeval.evaluations.access import Can, capabilities
+from cityeval.evaluations.access import Can, capabilities, evaluation_for
 from cityeval.evaluations.models import Evaluation, ItemValue
-from cityeval.evaluations.services import save_self_assessment
+from cityeval.evaluations.services import save_self_assessment, submit_evaluation
 from cityeval.evaluations.values import check_value
 from cityeval.evidence.access import evidence_for, item_for
 from cityeval.evidence.services import add_link_evidence, remove_evidence, url_validator
@@ -66,6 +67,22 @@ def _check_value(indicator: FrameworkNode, field: str, value: Decimal | None) ->
 def _fresh(request: HttpRequest, item_id: int) -> dict[str, Any]:
     evaluation, item = item_for(request.user, item_id)
     return present.items(request.user, evaluation, [item])[0]
+
+
+@router.post(
+    "/evaluations/{evaluation_id}/submit",
+    summary="Serahkan penilaian mandiri",
+    response={200: EvaluationOut, **WRITE_ERRORS},
+)
+def post_submit(request: HttpRequest, evaluation_id: Id) -> dict[str, Any]:
+    """Koordinator daerah menyerahkan penilaian mandiri kepada asesor; pengisian terkunci.
+
+    Sama dengan tombol “Serahkan” di halaman evaluasi: evaluasi yang sudah diserahkan (atau
+    tahap lain yang tidak mengizinkannya) dijawab 409 `workflow_refused`.
+    """
+    evaluation = evaluation_for(request.user, evaluation_id, Can.COORDINATE)
+    submitted = submit_evaluation(evaluation=evaluation, user=request.user)
+    return present.evaluation(evaluation_for(request.user, submitted.pk))
 
 
 @router.put(
