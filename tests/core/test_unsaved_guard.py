@@ -16,11 +16,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from cityeval.core.demo.people import DEMO_PEOPLE
 from django.core.management import call_command
 from django.test import Client
 
 from cityeval.accounts.models import User
+from cityeval.operations.demo.people import DEMO_PEOPLE
 
 SKIP = re.compile(
     r"^/(static|admin|api|accounts/logout|logout|i18n)/|[.](pdf|csv|xlsx|json|svg|png|jpg)$|/download"
