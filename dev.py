@@ -131,6 +131,14 @@ def test(args: argparse.Namespace) -> None:
     py = str(VENV_PYTHON)
     env = {**os.environ, "CITYEVAL_DEBUG": "0", "SECRET_KEY": "x" * 50, "SECURE_COOKIES": "0"}
     manage("compiletranslations", env=env)
+    database = os.environ.get("DATABASE_URL", "SQLite")
+    if args.database_tests_only:
+        # A second database after a full run: lint, types, migrations and the tests that never
+        # open a connection gave their answer already (see cityeval/pytest_env.py).
+        env["CITYEVAL_DATABASE_TESTS_ONLY"] = "1"
+        say(f"tests that use the database, on {database.split('@')[-1]}")
+        run(py, "-m", "pytest", "-n", args.workers, "-q", *args.pytest_args, env=env)
+        return
     say("lint (ruff) and format check")
     run(py, "-m", "ruff", "check", ".")
     run(py, "-m", "ruff", "format", "--check", ".")
@@ -138,7 +146,6 @@ def test(args: argparse.Namespace) -> None:
     run(py, "-m", "mypy", "cityeval", "scoring", "tests", "bench", env=env)
     say("migrations are up to date")
     manage("makemigrations", "--check", "--dry-run", env=env)
-    database = os.environ.get("DATABASE_URL", "SQLite")
     say(f"test suite on {database.split('@')[-1]}")
     run(py, "-m", "pytest", "-n", args.workers, "-q", *args.pytest_args, env=env)
 
@@ -153,6 +160,12 @@ def main() -> None:
     start_parser.set_defaults(func=start)
     test_parser = sub.add_parser("test", help="run lint, types and the whole test suite")
     test_parser.add_argument("--workers", default="auto", help="pytest-xdist workers")
+    test_parser.add_argument(
+        "--database-tests-only",
+        action="store_true",
+        help="only the tests that use the database, no lint or type checks "
+        "(CI's second run, on PostgreSQL, after a full run on SQLite)",
+    )
     test_parser.add_argument("pytest_args", nargs="*", help="extra arguments for pytest")
     test_parser.set_defaults(func=test)
     args = parser.parse_args()

@@ -12,3 +12,32 @@ os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
 # Playwright's sync API runs an event loop in the test thread; Django would otherwise refuse ORM
 # calls made from the same test.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+# Fixtures through which a test reaches the database (pytest-django's, and ours built on them).
+DATABASE_FIXTURES = frozenset(
+    {"db", "transactional_db", "django_db_setup", "live_server", "django_db_reset_sequences"}
+)
+
+
+def uses_database(item: object) -> bool:
+    marker = getattr(item, "get_closest_marker", lambda name: None)("django_db")
+    fixtures = set(getattr(item, "fixturenames", ()))
+    return marker is not None or bool(fixtures & DATABASE_FIXTURES)
+
+
+def pytest_collection_modifyitems(config: object, items: list[object]) -> None:
+    """`CITYEVAL_DATABASE_TESTS_ONLY=1`: run only the tests that touch the database.
+
+    CI runs the whole suite on SQLite, then again on PostgreSQL; a test that never opens a
+    connection (the scoring engine, framework files, templates, file checks) gives the same
+    answer on both, so the second run leaves it out instead of spending minutes repeating it.
+    """
+    if os.environ.get("CITYEVAL_DATABASE_TESTS_ONLY") != "1":
+        return
+    kept = [item for item in items if uses_database(item)]
+    left_out = [item for item in items if not uses_database(item)]
+    if left_out:
+        hook = config.hook  # type: ignore[attr-defined]
+        hook.pytest_deselected(items=left_out)
+        items[:] = kept
