@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from cityeval.accounts.models import Role, User
 from cityeval.evaluations.models import Cycle
@@ -25,6 +25,7 @@ def _user(request: HttpRequest) -> User:
 
 
 @login_required
+@require_GET
 def centre(request: HttpRequest) -> HttpResponse:
     """Stages and roles, and the index of the framework a cycle pins (?siklus=, else the latest)."""
     cycles = list(Cycle.objects.select_related("framework_version").order_by("-year", "-round"))
@@ -46,17 +47,20 @@ def centre(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_GET
 def framework(request: HttpRequest, pk: int) -> HttpResponse:
     version = get_object_or_404(FrameworkVersion, pk=pk)
     return render(request, "help/framework.html", {"guide": index_guide(version)})
 
 
 @login_required
+@require_GET
 def glossary(request: HttpRequest) -> HttpResponse:
     return render(request, "help/glossary.html", {"terms": glossary_terms()})
 
 
 @login_required
+@require_GET
 def faq(request: HttpRequest) -> HttpResponse:
     form = FaqSearchForm(request.GET)
     entries = FaqEntry.objects.all()
@@ -71,6 +75,7 @@ def faq(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_GET
 def questions(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     return render(
