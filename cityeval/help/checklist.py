@@ -16,15 +16,31 @@ from cityeval.help.sections import SECTIONS
 # role -> steps: (text, URL name where it is done, help section that explains it)
 STEPS: dict[str, tuple[tuple[Promise, str, str], ...]] = {
     Role.PROGRAM_ADMIN: (
-        (_("Buka siklus: tahun, tahap, versi instrumen dan batas waktu"), "evaluations:cycles", "cycles"),
+        (
+            _("Buka siklus: tahun, tahap, versi instrumen dan batas waktu"),
+            "evaluations:cycles",
+            "cycles",
+        ),
         (_("Undang tim asesor dan koordinator daerah"), "people", "roles"),
         (_("Periksa cara indeks dihitung untuk instrumen siklus"), "help:centre", "index"),
         (_("Pantau kemajuan di dasbor nasional"), "dashboard:national", "dashboard"),
     ),
     Role.ASSESSOR: (
-        (_("Buka antrean reviu: daerah yang ditugaskan kepada tim Anda"), "reviews:queue", "review"),
-        (_("Pahami tahapan: reviu dokumen, klarifikasi, kunjungan, finalisasi"), "help:centre", "stages"),
-        (_("Jawab pertanyaan daerah; tandai yang umum agar terbit di FAQ"), "help:questions", "faq"),
+        (
+            _("Buka antrean reviu: daerah yang ditugaskan kepada tim Anda"),
+            "reviews:queue",
+            "review",
+        ),
+        (
+            _("Pahami tahapan: reviu dokumen, klarifikasi, kunjungan, finalisasi"),
+            "help:centre",
+            "stages",
+        ),
+        (
+            _("Jawab pertanyaan daerah; tandai yang umum agar terbit di FAQ"),
+            "help:questions",
+            "faq",
+        ),
     ),
     Role.COORDINATOR: (
         (_("Buka evaluasi daerah Anda dan bagi butir ke OPD"), "evaluations:mine", "items"),

@@ -1,4 +1,4 @@
-""""How the index is computed" for one framework version, read from its validated document:
+""" "How the index is computed" for one framework version, read from its validated document:
 the tree and its exact weights, the scale and its level names, rounding, the treatment of
 missing items, aggregation and the predicate bands. Nothing here is typed by hand, so a new
 framework version explains itself.
@@ -78,9 +78,7 @@ class IndexGuide:
 
 
 def _indicator_count(node: RootNode | GroupNode) -> int:
-    return sum(
-        1 for found, _parent in walk(node) if not isinstance(found, GroupNode | RootNode)
-    )
+    return sum(1 for found, _parent in walk(node) if not isinstance(found, GroupNode | RootNode))
 
 
 def _groups(document: FrameworkDocument) -> list[GroupRow]:

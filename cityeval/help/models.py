@@ -27,9 +27,7 @@ class Question(models.Model):
         "evaluations.Evaluation", on_delete=models.CASCADE, related_name="questions"
     )
     # Copies of the evaluation's region and program: the FAQ and the lists filter on them.
-    region = models.ForeignKey(
-        "regions.Region", on_delete=models.CASCADE, related_name="questions"
-    )
+    region = models.ForeignKey("regions.Region", on_delete=models.CASCADE, related_name="questions")
     program = models.CharField(_("program"), max_length=20)
     source = models.CharField(
         _("asal"), max_length=10, choices=QuestionSource.choices, default=QuestionSource.REGION
@@ -111,3 +109,6 @@ class ChecklistDismissal(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["user", "role"], name="one_dismissal_per_role")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} · {self.role}"

@@ -99,7 +99,9 @@ def answer_question(
 def dismiss_checklist(*, user: User, role: str) -> ChecklistDismissal:
     dismissal, created = ChecklistDismissal.objects.get_or_create(user=user, role=role)
     if created:
-        record(actor=user, action="help.checklist.dismissed", target=dismissal, after={"role": role})
+        record(
+            actor=user, action="help.checklist.dismissed", target=dismissal, after={"role": role}
+        )
     return dismissal
 
 

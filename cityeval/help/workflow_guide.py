@@ -1,7 +1,8 @@
 """How an evaluation runs, read from the workflow itself: the stages are `EvaluationStatus` in
 order, what may follow each comes from `workflow.ALLOWED`, the deadline of each stage is the
 cycle's field, and the roles are `Role`. Only the explanations are written here, keyed by the
-enum values, so a new stage or role without an explanation fails `test_every_stage_and_role_is_explained`.
+enum values, so a new stage or role without an explanation fails
+`test_every_stage_and_role_is_explained`.
 """
 
 from __future__ import annotations
@@ -80,7 +81,8 @@ ROLE_TEXT: dict[str, Promise] = {
         "menyerahkan penilaian mandiri, menjawab klarifikasi dan menindaklanjuti rekomendasi."
     ),
     Role.CONTRIBUTOR: _(
-        "Staf OPD: mengisi butir yang ditugaskan dengan tingkat atau nilai, narasi dan bukti dukung."
+        "Staf OPD: mengisi butir yang ditugaskan dengan tingkat atau nilai, narasi dan "
+        "bukti dukung."
     ),
     Role.VIEWER: _(
         "Bupati/wali kota, Dewan Smart City atau kementerian lain: membaca hasil satu daerah "
@@ -105,7 +107,7 @@ def stages(cycle: Cycle | None = None) -> list[Stage]:
     found = []
     for status in EvaluationStatus:
         field = STAGE_DEADLINE.get(status.value, "")
-        label = str(Cycle._meta.get_field(field).verbose_name) if field else ""
+        label = str(getattr(Cycle._meta.get_field(field), "verbose_name", "")) if field else ""
         found.append(
             Stage(
                 code=status.value,

@@ -8,8 +8,8 @@ import pytest
 from django.core.management import call_command
 
 from cityeval.accounts.models import Role, RoleGrant, User
-from cityeval.help.models import FaqEntry, Question
 from cityeval.evaluations.models import Cycle, Evaluation, EvaluationStatus, ItemValue
+from cityeval.help.models import FaqEntry, Question
 from cityeval.regions.models import OPD, Region
 from cityeval.results.models import RankAnalysis, RankInterval, RankScope, ResultSnapshot
 

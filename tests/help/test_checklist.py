@@ -33,8 +33,13 @@ def _rendered(w: World, persona: str) -> str:
 
 @pytest.mark.parametrize(
     ("persona", "role"),
-    [("admin", "program_admin"), ("lead_a", "assessor"), ("coordinator_a", "coordinator"),
-     ("contributor_a", "contributor"), ("viewer_b", "viewer")],
+    [
+        ("admin", "program_admin"),
+        ("lead_a", "assessor"),
+        ("coordinator_a", "coordinator"),
+        ("contributor_a", "contributor"),
+        ("viewer_b", "viewer"),
+    ],
 )
 def test_each_role_sees_its_checklist(shared_world: World, persona: str, role: str) -> None:
     html = _rendered(shared_world, persona)
@@ -57,7 +62,9 @@ def test_dismiss_takes_only_post_and_a_known_role(shared_world: World) -> None:
     assert client.get(reverse("help:dismiss")).status_code == 405
     client.post(reverse("help:dismiss"), {"role": "emperor"})
     assert not ChecklistDismissal.objects.exists()
-    assert w.client("anonymous").post(reverse("help:dismiss"), {"role": "viewer"}).status_code == 302
+    assert (
+        w.client("anonymous").post(reverse("help:dismiss"), {"role": "viewer"}).status_code == 302
+    )
     assert not ChecklistDismissal.objects.exists()
 
 

@@ -32,7 +32,9 @@ def test_region_asks_through_the_page(shared_world: World) -> None:
     question = Question.objects.get(text="Apakah foto cukup sebagai bukti?")
     assert response.status_code == 302
     assert (question.region, question.program, question.source) == (
-        w.region_a, w.running_cycle.program, QuestionSource.REGION
+        w.region_a,
+        w.running_cycle.program,
+        QuestionSource.REGION,
     )
     assert AuditEntry.objects.filter(action="help.question.asked", target_id=str(question.pk))
 
@@ -56,8 +58,11 @@ def test_wrong_hands_cannot_ask(shared_world: World, persona: str, status: int) 
 
 def test_an_empty_question_is_refused(shared_world: World) -> None:
     w = shared_world
-    response = w.client("coordinator_a").post(reverse("help:ask", args=[w.running.pk]), {"text": " "})
-    assert response.status_code == 200 and not Question.objects.exists()
+    response = w.client("coordinator_a").post(
+        reverse("help:ask", args=[w.running.pk]), {"text": " "}
+    )
+    assert response.status_code == 200
+    assert not Question.objects.exists()
     with pytest.raises(ValidationError):
         _asked(w, "   ")
 
@@ -68,7 +73,10 @@ def test_another_region_never_sees_a_question(shared_world: World, persona: str)
     question = _asked(w)
     client = w.client(persona)
     assert client.get(reverse("help:question", args=[question.pk])).status_code == 404
-    assert client.post(reverse("help:question", args=[question.pk]), {"answer": "a"}).status_code == 404
+    assert (
+        client.post(reverse("help:question", args=[question.pk]), {"answer": "a"}).status_code
+        == 404
+    )
     assert question.text not in client.get(reverse("help:questions")).content.decode()
 
 
@@ -94,11 +102,18 @@ def test_team_answers_and_a_general_answer_is_published_anonymised(shared_world:
     )
     assert response.status_code == 302
     entry = FaqEntry.objects.get(source=question)
-    for name in ("Kutai Kartanegara", w.health.name, "coordinator_a", str(w.region_a.province.name)):
+    for name in (
+        "Kutai Kartanegara",
+        w.health.name,
+        "coordinator_a",
+        str(w.region_a.province.name),
+    ):
         assert name.casefold() not in (entry.question + entry.answer).casefold()
     assert entry.program == w.running_cycle.program
     audit = AuditEntry.objects.get(action="help.question.answered", target_id=str(question.pk))
-    assert audit.actor == w.people["member_a"] and audit.after["is_general"] is True
+    assert audit.actor == w.people["member_a"]
+    assert audit.after is not None
+    assert audit.after["is_general"] is True
     # Every region of the program reads it, without the region's name.
     page = w.client("contributor_b").get(reverse("help:faq")).content.decode()
     assert "apakah SK bupati cukup?" in page
@@ -109,9 +124,13 @@ def test_a_question_no_longer_general_leaves_the_faq(shared_world: World) -> Non
     w = shared_world
     question = _asked(w)
     lead = w.people["lead_a"]
-    answer_question(question=question, answer="a", is_general=True, faq_question="", faq_answer="", user=lead)
+    answer_question(
+        question=question, answer="a", is_general=True, faq_question="", faq_answer="", user=lead
+    )
     assert FaqEntry.objects.filter(source=question).exists()
-    answer_question(question=question, answer="a", is_general=False, faq_question="", faq_answer="", user=lead)
+    answer_question(
+        question=question, answer="a", is_general=False, faq_question="", faq_answer="", user=lead
+    )
     assert not FaqEntry.objects.filter(source=question).exists()
 
 
@@ -119,28 +138,54 @@ def test_a_private_answer_stays_in_the_region(shared_world: World) -> None:
     w = shared_world
     question = _asked(w, "Pertanyaan khusus daerah")
     answer_question(
-        question=question, answer="b", is_general=False, faq_question="", faq_answer="", user=w.people["lead_a"]
+        question=question,
+        answer="b",
+        is_general=False,
+        faq_question="",
+        faq_answer="",
+        user=w.people["lead_a"],
     )
-    assert "Pertanyaan khusus daerah" not in w.client("coordinator_b").get(reverse("help:faq")).content.decode()
-    assert "Pertanyaan khusus daerah" in w.client("viewer_a").get(reverse("help:questions")).content.decode()
+    assert (
+        "Pertanyaan khusus daerah"
+        not in w.client("coordinator_b").get(reverse("help:faq")).content.decode()
+    )
+    assert (
+        "Pertanyaan khusus daerah"
+        in w.client("viewer_a").get(reverse("help:questions")).content.decode()
+    )
 
 
 def test_faq_search_finds_words_in_question_or_answer(shared_world: World) -> None:
     w = shared_world
     admin = w.people["admin"]
-    publish_faq_entry(program="G100SC", question="Kapan batas penilaian mandiri?", answer="Lihat siklus.", user=admin)
-    publish_faq_entry(program="G100SC", question="Siapa yang mengisi butir?", answer="Kontributor OPD.", user=admin)
-    publish_faq_entry(program="SPBE", question="Apa itu predikat?", answer="Pita indeks.", user=admin)
+    publish_faq_entry(
+        program="G100SC",
+        question="Kapan batas penilaian mandiri?",
+        answer="Lihat siklus.",
+        user=admin,
+    )
+    publish_faq_entry(
+        program="G100SC",
+        question="Siapa yang mengisi butir?",
+        answer="Kontributor OPD.",
+        user=admin,
+    )
+    publish_faq_entry(
+        program="SPBE", question="Apa itu predikat?", answer="Pita indeks.", user=admin
+    )
     client = w.client("contributor_a")
 
     def found(**params: str) -> str:
         return client.get(reverse("help:faq"), params).content.decode()
 
     page = found(q="kontributor")
-    assert "Siapa yang mengisi butir?" in page and "Kapan batas" not in page
+    assert "Siapa yang mengisi butir?" in page
+    assert "Kapan batas" not in page
     page = found(q="batas mandiri")
-    assert "Kapan batas" in page and "Siapa yang" not in page
+    assert "Kapan batas" in page
+    assert "Siapa yang" not in page
     page = found(q="", program="SPBE")
-    assert "Apa itu predikat?" in page and "Siapa yang" not in page
+    assert "Apa itu predikat?" in page
+    assert "Siapa yang" not in page
     assert "Tidak ada entri FAQ" in found(q="zzzz-tidak-ada")
     assert AuditEntry.objects.filter(action="help.faq.published").count() == 3

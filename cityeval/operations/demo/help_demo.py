@@ -20,27 +20,27 @@ FAQ: tuple[tuple[str, str], ...] = (
     (
         "Siapa yang mengisi butir penilaian mandiri?",
         "Koordinator daerah membagi butir ke OPD; kontributor OPD mengisi tingkat, narasi "
-            "dan bukti dukung butir yang ditugaskan kepada OPD-nya.",
+        "dan bukti dukung butir yang ditugaskan kepada OPD-nya.",
     ),
     (
         "Apakah bukti dukung harus berupa berkas PDF?",
         "Tidak. Berkas PDF, gambar, dokumen Office atau tautan ke laman resmi diterima; "
-            "yang penting bukti menunjukkan tingkat yang dipilih menurut rubrik.",
+        "yang penting bukti menunjukkan tingkat yang dipilih menurut rubrik.",
     ),
     (
         "Bagaimana jika batas waktu penilaian mandiri terlewat?",
         "Isian terkunci setelah batas waktu. Admin program dapat memberi pengecualian "
-            "batas waktu untuk satu daerah bila ada alasan yang dapat diterima.",
+        "batas waktu untuk satu daerah bila ada alasan yang dapat diterima.",
     ),
     (
         "Bagaimana indeks dihitung?",
         "Indeks adalah rata-rata tertimbang nilai terverifikasi menurut bobot instrumen, "
-            "dibulatkan setengah ke atas menjadi dua desimal. Rinciannya ada di pusat bantuan.",
+        "dibulatkan setengah ke atas menjadi dua desimal. Rinciannya ada di pusat bantuan.",
     ),
 )
 
-# (question by the region, answer by the lead assessor, published to the FAQ), asked by the demo
-# regions that have both a coordinator and an assessor team in the running cycle (Kutai Kartanegara).
+# (question by the region, answer by the lead assessor, published to the FAQ), asked by the
+# demo regions with a coordinator and an assessor team in the running cycle (Kutai Kartanegara).
 QUESTIONS: tuple[tuple[str, str, bool], ...] = (
     (
         "Apakah Perbup masterplan smart city Kutai Kartanegara yang masih draf boleh diunggah "
@@ -67,8 +67,8 @@ def create_demo_help() -> int:
     """FAQ entries and answered questions; the number of rows created."""
     admin = User.objects.get(username="admin")
     created = 0
-    for question, answer in FAQ:
-        publish_faq_entry(program=PROGRAM, question=question, answer=answer, user=admin)
+    for asked, answer in FAQ:
+        publish_faq_entry(program=PROGRAM, question=asked, answer=answer, user=admin)
         created += 1
     evaluations = list(
         Evaluation.objects.filter(cycle__program=PROGRAM, cycle__year=YEAR)
