@@ -32,7 +32,15 @@ urlpatterns = [
     path("api/v1/", include("cityeval.api.urls")),
     path("bantuan/", include("cityeval.help.urls")),
     # The English and the short addresses lead to the Indonesian canonical ones.
-    path("help/", RedirectView.as_view(pattern_name="help:centre"), name="help_redirect"),
-    path("faq/", RedirectView.as_view(pattern_name="help:faq"), name="faq_redirect"),
+    path(
+        "help/",
+        RedirectView.as_view(pattern_name="help:centre", query_string=True),
+        name="help_redirect",
+    ),
+    path(
+        "faq/",
+        RedirectView.as_view(pattern_name="help:faq", query_string=True),
+        name="faq_redirect",
+    ),
     path("", home.home, name="home"),
 ]

@@ -106,10 +106,12 @@ def question(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     found = access.question_for(user, pk, answering=request.method == "POST")
     may_answer = access.may_answer(user, found.evaluation)
+    entry = getattr(found, "faq_entry", None)
     initial = {
         "answer": found.answer,
         "is_general": found.is_general,
-        "faq_question": getattr(getattr(found, "faq_entry", None), "question", ""),
+        "faq_question": getattr(entry, "question", ""),
+        "faq_answer": getattr(entry, "answer", ""),
     }
     form = AnswerForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
