@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "cityeval.dashboard",
     "cityeval.api",
     "cityeval.workbooks",
+    "cityeval.help",
     "cityeval.operations",
     "ninja",  # its swagger-ui static files, served locally (no CDN)
 ]

@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from cityeval.dashboard import home
 from cityeval.evaluations import urls as evaluation_urls
@@ -29,5 +30,17 @@ urlpatterns = [
     path("data/", include("cityeval.exports.urls")),
     path("dashboard/", include("cityeval.dashboard.urls")),
     path("api/v1/", include("cityeval.api.urls")),
+    path("bantuan/", include("cityeval.help.urls")),
+    # The English and the short addresses lead to the Indonesian canonical ones.
+    path(
+        "help/",
+        RedirectView.as_view(pattern_name="help:centre", query_string=True),
+        name="help_redirect",
+    ),
+    path(
+        "faq/",
+        RedirectView.as_view(pattern_name="help:faq", query_string=True),
+        name="faq_redirect",
+    ),
     path("", home.home, name="home"),
 ]

@@ -9,6 +9,7 @@ from django.core.management import call_command
 
 from cityeval.accounts.models import Role, RoleGrant, User
 from cityeval.evaluations.models import Cycle, Evaluation, EvaluationStatus, ItemValue
+from cityeval.help.models import FaqEntry, Question
 from cityeval.regions.models import OPD, Region
 from cityeval.results.models import RankAnalysis, RankInterval, RankScope, ResultSnapshot
 
@@ -78,6 +79,16 @@ def regions_improve_unevenly() -> None:
     assert any(change < 0 for change in changes)  # but not every one
 
 
+def it_has_an_faq_and_answered_questions() -> None:
+    # The program team's entries and the general answers of the demo regions' questions,
+    # anonymised: no FAQ entry names the region that asked.
+    entries = list(FaqEntry.objects.filter(program="G100SC").values_list("question", "answer"))
+    assert len(entries) >= 5
+    assert not any("Kutai" in question + answer for question, answer in entries)
+    assert Question.objects.filter(region__code="64.02").exclude(answer="").exists()
+    assert Question.objects.filter(is_general=False).exclude(answer="").exists()
+
+
 def fingerprint() -> list[tuple[str, int, str, str]]:
     values = list(
         ItemValue.objects.order_by(
@@ -130,5 +141,6 @@ def test_the_demo_is_a_living_program(demo: str) -> None:
     published_cycles_have_rank_intervals()
     regions_improve_unevenly()
     it_creates_a_person_for_every_role()
+    it_has_an_faq_and_answered_questions()
     it_does_nothing_when_asked_to_fill_only_an_empty_database()
     the_login_list_names_every_demo_person()

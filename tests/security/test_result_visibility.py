@@ -277,6 +277,9 @@ NO_RESULTS: dict[str, str] = {
     "api/v1/evidence/<evidence_id>": "DELETE only",
     "api/v1/evaluations/<evaluation_id>/submit": "POST only, answering with the status",
     "api/v1/": "the API's index and its 404 for unknown paths",
+    "bantuan/": "help centre, glossary, FAQ (anonymised) and questions: no result or verdict",
+    "help/": "redirect to bantuan/",
+    "faq/": "redirect to bantuan/faq/",
 }
 
 

@@ -35,6 +35,7 @@ from cityeval.accounts.invitations import invitation_tokens
 from cityeval.accounts.models import User
 from cityeval.api.models import PersonalAccessToken
 from cityeval.evaluations.models import ItemValue
+from cityeval.help.models import Question
 from cityeval.regions.models import Region
 from tests.security.matrix import Hole, Row, cells, no_kwargs
 from tests.world import World
@@ -149,12 +150,47 @@ def _published_cycle(w: World) -> dict[str, Any]:
     return {"cycle_id": w.published_cycle.pk}
 
 
+def _question_of_a(w: World) -> dict[str, Any]:
+    asked = w.people["coordinator_a"]
+    question, _created = Question.objects.get_or_create(
+        evaluation=w.running,
+        region=w.region_a,
+        program=w.running_cycle.program,
+        text="Bagaimana mengunggah bukti dukung?",
+        asked_by=asked,
+    )
+    return {"pk": question.pk}
+
+
 def _nan_target(w: World) -> dict[str, Any]:
     code = w.item.indicator.code
     return {f"target-{code}": "NaN"}
 
 
+# Help: pages for everyone signed in; a question of A exists for those who read A's evaluation,
+# the region asks (its assessor team records visit questions), the team or the admin answers.
+HELP_ASK = cells(403, anonymous=302, coordinator_a=200, contributor_a=200, contributor_a2=200,
+                 lead_a=200, member_a=200, **FOREIGN_TO_A)  # fmt: skip
+HELP_ANSWER = A_READS.but(
+    national_viewer=403, coordinator_a=403, contributor_a=403, contributor_a2=403, viewer_a=403
+)
+
 TABLE: dict[str, Row] = {
+    # Help centre, FAQ, questions (cityeval/help)
+    "help:centre": Row(at=no_kwargs, get=SIGNED_IN, post=NOT_THIS_METHOD),
+    "help:framework": Row(
+        at=lambda w: {"pk": w.running_cycle.framework_version_id},
+        get=SIGNED_IN,
+        post=NOT_THIS_METHOD,
+    ),
+    "help:glossary": Row(at=no_kwargs, get=SIGNED_IN, post=NOT_THIS_METHOD),
+    "help:faq": Row(at=no_kwargs, get=SIGNED_IN, post=NOT_THIS_METHOD),
+    "help:questions": Row(at=no_kwargs, get=SIGNED_IN, post=NOT_THIS_METHOD),
+    "help:ask": Row(at=lambda w: {"evaluation_pk": w.running.pk}, get=HELP_ASK, post=HELP_ASK),
+    "help:question": Row(at=_question_of_a, get=A_READS, post=HELP_ANSWER),
+    "help:dismiss": Row(at=no_kwargs, get=NOT_THIS_METHOD, post=cells(302)),
+    "help_redirect": Row(at=no_kwargs, get=cells(302), post=cells(302)),
+    "faq_redirect": Row(at=no_kwargs, get=cells(302), post=cells(302)),
     # Accounts and tokens
     "set_language": Row(at=no_kwargs, get=cells(302), post=cells(302)),
     "login": Row(at=no_kwargs, get=cells(302, anonymous=200), post=cells(302, anonymous=200)),

@@ -1,0 +1,26 @@
+"""The sections of the help centre that pages link to with `{% help_link "section" %}`.
+
+Each key is an anchor on the help centre page (or the FAQ/glossary pages) and names a part that
+page renders; `tests/help/test_context_help.py` collects every `help_link` in the templates and
+checks that each section exists and renders.
+"""
+
+from __future__ import annotations
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+# section -> (URL name of the page that holds it, title)
+SECTIONS: dict[str, tuple[str, Promise]] = {
+    "stages": ("help:centre", _("Tahapan evaluasi")),
+    "roles": ("help:centre", _("Peran")),
+    "index": ("help:centre", _("Cara indeks dihitung")),
+    "items": ("help:centre", _("Mengisi butir")),
+    "review": ("help:centre", _("Reviu asesor")),
+    "report": ("help:centre", _("Laporan asesor")),
+    "scorecard": ("help:centre", _("Membaca kartu skor")),
+    "dashboard": ("help:centre", _("Dasbor")),
+    "cycles": ("help:centre", _("Siklus dan batas waktu")),
+    "glossary": ("help:glossary", _("Glosarium")),
+    "faq": ("help:faq", _("Pertanyaan yang sering diajukan")),
+}
