@@ -121,7 +121,7 @@ def result_axes(version: FrameworkVersion) -> list[Axis]:
     levels = tree_levels(version)
     if has_tags(version):
         return [*levels[:1], comparison_axis(version)]
-    return levels
+    return levels or [comparison_axis(version)]  # the comparison axis is always among them
 
 
 def item_members(version: FrameworkVersion, axis: Axis) -> dict[str, str]:
@@ -131,8 +131,37 @@ def item_members(version: FrameworkVersion, axis: Axis) -> dict[str, str]:
     item's ancestor at that level.
     """
     nodes = list(FrameworkNode.objects.filter(version=version).order_by("sequence"))
+    code_of = {node.pk: node.code for node in nodes}
+    return {code_of[pk]: member for pk, member in _members(nodes, axis).items()}
+
+
+@dataclass(frozen=True)
+class ItemFilter:
+    """What an item list can be narrowed to: the comparison axis where there are tags (G100SC:
+    smart dimensions), else every level of the tree (SPBE: domains and aspects)."""
+
+    axes: list[Axis]
+    members: dict[str, dict[int, str]]  # axis key -> indicator id -> member code
+
+    def axis_of(self, code: str) -> Axis | None:
+        return next((axis for axis in self.axes if code in axis.names), None)
+
+    def group_of(self, code: str) -> dict[int, str]:
+        """Indicator id -> member code on the axis `code` belongs to ({} for an unknown code)."""
+        axis = self.axis_of(code)
+        return self.members[axis.key] if axis is not None else {}
+
+
+def item_filter(version: FrameworkVersion) -> ItemFilter:
+    axes = [comparison_axis(version)] if has_tags(version) else result_axes(version)
+    nodes = list(FrameworkNode.objects.filter(version=version).order_by("sequence"))
+    return ItemFilter(axes, {axis.key: _members(nodes, axis) for axis in axes})
+
+
+def _members(nodes: list[FrameworkNode], axis: Axis) -> dict[int, str]:
+    """Indicator id -> the member of `axis` it counts under."""
     by_pk = {node.pk: node for node in nodes}
-    found: dict[str, str] = {}
+    found: dict[int, str] = {}
     for node in nodes:
         if not node.is_indicator:
             continue
@@ -144,8 +173,29 @@ def item_members(version: FrameworkVersion, axis: Axis) -> dict[str, str]:
                 ancestor = by_pk.get(ancestor.parent_id) if ancestor.parent_id else None
             member = ancestor.code if ancestor is not None else None
         if member is not None:
-            found[node.code] = member
+            found[node.pk] = member
     return found
+
+
+def scale_labels(version: FrameworkVersion) -> dict[int, str]:
+    """The program's name of each level of its scale (SPBE: 1 Rintisan ... 5 Optimum), if any."""
+    labels = (version.document.get("scale") or {}).get("labels") or {}
+    return {
+        int(level): pick_language(str(names.get("id", "")), str(names.get("en", "")))
+        for level, names in labels.items()
+    }
+
+
+def item_place(indicator: FrameworkNode) -> list[tuple[str, str]]:
+    """(level title, name) of each group above an indicator, from the top (SPBE: its domain
+    and its aspect). One query per level, for one item page."""
+    path: list[FrameworkNode] = []
+    node = indicator.parent
+    while node is not None and node.depth >= 1:
+        path.append(node)
+        node = node.parent
+    version = indicator.version
+    return [(level_title(version, n.depth), n.name) for n in reversed(path)]
 
 
 def figures(
