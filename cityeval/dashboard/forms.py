@@ -45,9 +45,9 @@ class DashboardForm(forms.Form):
         if not asked and data is not None:
             # A link to a cycle alone (older links, the open-data pages) shows that cycle.
             asked = next((c.program for c in cycles if str(c.pk) == data.get("cycle")), None)
-        self.program = asked if asked in self.programs else default_program(cycles)
-        mine = [c for c in cycles if c.program == self.program]
-        others = {str(c.pk) for c in cycles if c.program != self.program}
+        self.program_code = asked if asked in self.programs else default_program(cycles)
+        mine = [c for c in cycles if c.program == self.program_code]
+        others = {str(c.pk) for c in cycles if c.program != self.program_code}
         if data is not None and data.get("cycle") in others:
             # A cycle of another program (the reader switched programs): the program's own
             # default instead, never one program's results under another's name.
@@ -55,8 +55,8 @@ class DashboardForm(forms.Form):
             data.pop("cycle", None)
         super().__init__(data)
         self.cycles = {cycle.pk: cycle for cycle in mine}
-        newest = newest_cycle(mine, self.program)
-        self.initial = {"program": self.program, "cycle": newest.pk if newest else None}
+        newest = newest_cycle(mine, self.program_code)
+        self.initial = {"program": self.program_code, "cycle": newest.pk if newest else None}
         every = [("", _("Semua"))]
         self._choices("program", list(self.programs.items()))
         self._choices("cycle", [(c.pk, str(c)) for c in mine])
@@ -78,7 +78,7 @@ class DashboardForm(forms.Form):
         pk = self.cleaned_data.get("cycle") if self.is_valid() else None
         if pk and pk in self.cycles:
             return self.cycles[pk]
-        return newest_cycle(list(self.cycles.values()), self.program)
+        return newest_cycle(list(self.cycles.values()), self.program_code)
 
     def filters(self) -> Filters:
         if not self.is_valid():
