@@ -17,7 +17,7 @@ from cityeval.evaluations.access import Can, capabilities, evaluation_for, items
 from cityeval.evaluations.models import EvaluationStatus, ReviewStatus
 from cityeval.evaluations.services import WorkflowError
 from cityeval.evaluations.workflow import TransitionError
-from cityeval.frameworks.axes import item_filter
+from cityeval.frameworks.axes import comparison_axis, item_filter
 from cityeval.reviews.forms import ItemChoiceForm
 from cityeval.reviews.queries import (
     review_queue,
@@ -81,6 +81,7 @@ def workspace(request: HttpRequest, pk: int) -> HttpResponse:
             "flagged_count": sum(row.flagged for row in rows),
             "changed_count": sum(row.changed for row in rows),
             "filter_axes": narrowing.axes,
+            "dimensions": comparison_axis(evaluation.cycle.framework_version).names,
             "dimension": dimension,
             "statuses": ReviewStatus.choices,
             "status": status,
