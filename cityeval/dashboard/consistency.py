@@ -26,7 +26,7 @@ from typing import Any
 from django.db.models import Count, DecimalField, ExpressionWrapper, F, Q, Sum
 
 from cityeval.evaluations.models import AssessorAssignment, Cycle, ItemValue, ReviewStatus
-from cityeval.frameworks.tags import dimension_names
+from cityeval.frameworks.axes import comparison_axis, item_members
 
 SHOWN = 5  # regions listed as over- and under-claimers
 SETTLED = (ReviewStatus.ACCEPTED, ReviewStatus.ADJUSTED)
@@ -102,7 +102,8 @@ def consistency(cycle: Cycle, regions: Mapping[int, tuple[int, str]]) -> Consist
     per_item = _tallies(settled.values("indicator__code"), "indicator__code")
     per_evaluation = _tallies(settled.values("evaluation_id"), "evaluation_id")
 
-    dimension_of = _dimensions_of_items(cycle)
+    axis = comparison_axis(cycle.framework_version)
+    dimension_of = item_members(cycle.framework_version, axis)
     by_dimension: dict[str, Tally] = defaultdict(Tally)
     for code, tally in per_item.items():
         dimension = dimension_of.get(str(code))
@@ -110,7 +111,7 @@ def consistency(cycle: Cycle, regions: Mapping[int, tuple[int, str]]) -> Consist
             by_dimension[dimension] += tally
     dimensions = [
         DimensionLine(code, name, by_dimension[code])
-        for code, name in dimension_names(cycle.framework_version).items()
+        for code, name in axis.names.items()
         if code in by_dimension
     ]
 
@@ -157,24 +158,6 @@ def _tallies(rows: Any, key: str) -> dict[Any, Tally]:
         )
         for row in grouped
     }
-
-
-def _dimensions_of_items(cycle: Cycle) -> dict[str, str]:
-    """Item code -> its smart dimension (the first top-level tag it carries), from the document."""
-    dimensions = set(dimension_names(cycle.framework_version))
-    found: dict[str, str] = {}
-
-    def walk(node: Mapping[str, Any]) -> None:
-        for child in node.get("children") or []:
-            if child.get("kind") and child.get("kind") != "group":
-                tag = next((t for t in child.get("tags") or [] if t in dimensions), "")
-                if tag:
-                    found[str(child["code"])] = tag
-            if child.get("children"):
-                walk(child)
-
-    walk(cycle.framework_version.document.get("tree") or {})
-    return found
 
 
 def _teams(

@@ -36,6 +36,7 @@ from cityeval.evaluations.models import (
     cycle_order,
 )
 from cityeval.exports.builder import published_figure, rounding_places
+from cityeval.frameworks.axes import comparison_axis
 from cityeval.frameworks.models import FrameworkNode
 from cityeval.frameworks.tags import dimension_names
 from cityeval.reports.texts import predicate_label
@@ -247,10 +248,20 @@ def distribution(cycle: Cycle, rows: list[Row]) -> list[Band]:
 def dimension_means(
     cycle: Cycle, snapshots: list[tuple[Any, ...]], places: int
 ) -> list[DimensionMean]:
-    """The mean of the published figures of each smart dimension (so a reader can redo it)."""
+    """The mean of the published figures of each member of the comparison axis (G100SC: smart
+    dimension, SPBE: domain), so a reader can redo it."""
+    axis = comparison_axis(cycle.framework_version)
+    if axis.source == "tags":
+        rows = [tags for *_rest, tags in snapshots]
+    else:  # one query: the tree's indices of the rows shown
+        rows = list(
+            ResultSnapshot.objects.for_cycle(cycle.pk)
+            .filter(evaluation_id__in=[s[0] for s in snapshots])
+            .values_list("node_indices", flat=True)
+        )
     found = []
-    for code, name in dimension_names(cycle.framework_version).items():
-        figures = [published_figure(tags.get(code), places) for *_rest, tags in snapshots]
+    for code, name in axis.names.items():
+        figures = [published_figure(row.get(code), places) for row in rows]
         present = [f for f in figures if f is not None]
         mean = sum(present, Decimal(0)) / len(present) if present else None
         found.append(DimensionMean(code, name, published_figure(mean, places), len(present)))

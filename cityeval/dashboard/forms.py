@@ -12,6 +12,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from cityeval.dashboard.programs import default_program, newest_cycle, programs_of
 from cityeval.evaluations.models import Cycle
 from cityeval.regions.models import Cohort, PeerGroup, Province, Region
 
@@ -29,6 +30,7 @@ class Filters:
 
 
 class DashboardForm(forms.Form):
+    program = forms.ChoiceField(label=_("Program"), required=False)
     cycle = forms.TypedChoiceField(label=_("Siklus"), coerce=int, required=False)
     cohort = forms.TypedChoiceField(
         label=_("Angkatan"), coerce=int, required=False, empty_value=None
@@ -38,10 +40,26 @@ class DashboardForm(forms.Form):
     peer_group = forms.ChoiceField(label=_("Kelompok pembanding"), required=False)
 
     def __init__(self, data: Any, *, cycles: list[Cycle]) -> None:
+        self.programs = programs_of(cycles)
+        asked = data.get("program") if data is not None else None
+        if not asked and data is not None:
+            # A link to a cycle alone (older links, the open-data pages) shows that cycle.
+            asked = next((c.program for c in cycles if str(c.pk) == data.get("cycle")), None)
+        self.program_code = asked if asked in self.programs else default_program(cycles)
+        mine = [c for c in cycles if c.program == self.program_code]
+        others = {str(c.pk) for c in cycles if c.program != self.program_code}
+        if data is not None and data.get("cycle") in others:
+            # A cycle of another program (the reader switched programs): the program's own
+            # default instead, never one program's results under another's name.
+            data = data.copy()
+            data.pop("cycle", None)
         super().__init__(data)
-        self.cycles = {cycle.pk: cycle for cycle in cycles}
+        self.cycles = {cycle.pk: cycle for cycle in mine}
+        newest = newest_cycle(mine, self.program_code)
+        self.initial = {"program": self.program_code, "cycle": newest.pk if newest else None}
         every = [("", _("Semua"))]
-        self._choices("cycle", [(c.pk, str(c)) for c in cycles])
+        self._choices("program", list(self.programs.items()))
+        self._choices("cycle", [(c.pk, str(c)) for c in mine])
         self._choices("cohort", every + [(c.year, c.name) for c in Cohort.objects.order_by("year")])
         self._choices(
             "province", every + [(p.code, p.name) for p in Province.objects.order_by("name")]
@@ -56,11 +74,11 @@ class DashboardForm(forms.Form):
         field.choices = choices
 
     def chosen_cycle(self) -> Cycle | None:
-        """The chosen cycle, or the latest one when none (or an unknown one) is chosen."""
+        """The chosen cycle of the chosen program, else that program's newest one."""
         pk = self.cleaned_data.get("cycle") if self.is_valid() else None
         if pk and pk in self.cycles:
             return self.cycles[pk]
-        return next(iter(self.cycles.values()), None)
+        return newest_cycle(list(self.cycles.values()), self.program_code)
 
     def filters(self) -> Filters:
         if not self.is_valid():

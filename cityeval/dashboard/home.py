@@ -6,8 +6,10 @@ from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from cityeval.dashboard.programs import newest_cycle, programs_of
 from cityeval.evaluations.access import visible_evaluations
 from cityeval.evaluations.models import Cycle, EvaluationStatus
+from cityeval.exports.access import public_cycles
 from cityeval.frameworks.models import FrameworkVersion
 from cityeval.regions.models import Cohort, Province, Region, RegionSource
 
@@ -37,8 +39,15 @@ def home(request: HttpRequest) -> HttpResponse:
             .exclude(status=EvaluationStatus.PUBLISHED)
             .order_by("-cycle__year", "-cycle__round", "region__code")[:8]
         )
+    published = public_cycles()
     context = {
         "mine": mine,
+        # Each program's published results apart (its newest published cycle), never one
+        # program's newer cycle in place of another's.
+        "programs": [
+            (code, label, newest_cycle(published, code))
+            for code, label in programs_of(published).items()
+        ],
         "frameworks": frameworks,
         "regions": regions,
         "provinces": Province.objects.count(),

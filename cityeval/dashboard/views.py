@@ -17,10 +17,12 @@ from django.template.loader import render_to_string
 from cityeval.accounts.access import scope_of
 from cityeval.dashboard.cache import cached_board
 from cityeval.dashboard.charts import consistency_chart, distribution_chart
-from cityeval.dashboard.data import dashboard
+from cityeval.dashboard.data import QUICK_WIN_GROUP, dashboard
 from cityeval.dashboard.forms import DashboardForm, Filters
 from cityeval.evaluations.models import Cycle
 from cityeval.exports.access import public_cycles
+from cityeval.frameworks.axes import comparison_axis
+from cityeval.frameworks.models import FrameworkNode
 
 
 def national(request: HttpRequest) -> HttpResponse:
@@ -61,9 +63,16 @@ def _board_context(
 ) -> dict[str, object]:
     board = dashboard(cycle, cycles, filters, public=public)
     found = board.consistency
+    version = cycle.framework_version
     return {
         "board": board,
         "public": public,
+        # The program's own words: the axis it compares by, a quick-win panel only where the
+        # instrument has quick-win items (G100SC).
+        "axis": comparison_axis(version),
+        "has_quick_wins": FrameworkNode.objects.filter(
+            version=version, code=QUICK_WIN_GROUP
+        ).exists(),
         "chart": distribution_chart(board.bins),
         "consistency_chart": consistency_chart(found.dimensions)
         if found and not found.empty

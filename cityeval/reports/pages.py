@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from cityeval.evaluations.models import Evaluation, ItemValue
+from cityeval.frameworks.axes import AxisFigures, figures, result_axes
 from cityeval.frameworks.dimensions import item_dimensions, report_dimensions
 from cityeval.frameworks.models import FrameworkNode
 from cityeval.frameworks.tags import dimension_names
@@ -37,6 +38,9 @@ class Result:
     predicate: str
     evaluation_dimensions: list[Figure]
     smart_dimensions: list[Figure]
+    # Every axis the result is shown by (`frameworks.axes.result_axes`): G100SC the evaluation
+    # dimensions and the smart dimensions, SPBE its domains and its aspects.
+    axes: list[AxisFigures]
 
 
 def current_snapshot(evaluation: Evaluation) -> ResultSnapshot | None:
@@ -66,6 +70,7 @@ def result_of(evaluation: Evaluation) -> Result | None:
             Figure(code, name, _decimal(snapshot.tag_indices.get(code)))
             for code, name in tagged.items()
         ],
+        axes=figures(result_axes(version), snapshot.node_indices, snapshot.tag_indices),
     )
 
 

@@ -14,6 +14,7 @@ from decimal import Decimal
 from django.db.models import Q
 
 from cityeval.evaluations.models import Evaluation, EvaluationStatus, ItemValue, cycle_order
+from cityeval.frameworks.axes import Axis, comparison_axis
 from cityeval.frameworks.convert import to_scoring
 from cityeval.frameworks.models import FrameworkNode
 from cityeval.reports.followups import FollowUpRow, follow_up_rows
@@ -45,7 +46,8 @@ class TrendPoint:
 
 @dataclass(frozen=True)
 class Claim:
-    """One smart dimension scored from the region's own values and from the verified ones."""
+    """One member of the comparison axis (G100SC: a smart dimension, SPBE: a domain) scored
+    from the region's own values and from the verified ones."""
 
     code: str
     name: str
@@ -75,6 +77,7 @@ class Scorecard:
     evaluation: Evaluation
     result: Result
     framework: Framework
+    axis: Axis  # what the charts and the self-versus-verified table compare (`comparison_axis`)
     index: Decimal
     previous: TrendPoint | None
     improvement: Decimal | None
@@ -133,10 +136,12 @@ def scorecard(evaluation: Evaluation) -> Scorecard | None:
         if g.code in nodes
     ]
     report = AssessorReport.objects.filter(evaluation=evaluation).first()
+    axis = comparison_axis(snapshot.framework_version)
     return Scorecard(
         evaluation=evaluation,
         result=result,
         framework=framework,
+        axis=axis,
         index=index,
         previous=previous,
         improvement=improvement(index, previous.index, rounding) if previous else None,
@@ -144,7 +149,7 @@ def scorecard(evaluation: Evaluation) -> Scorecard | None:
             ranks_of(evaluation, index, entries), evaluation_intervals(evaluation)
         ),
         trend=trend,
-        claims=_claims(evaluation, framework, result, entries, earlier),
+        claims=_claims(evaluation, framework, axis, snapshot, entries, earlier),
         steps=steps[:STEPS_SHOWN],
         simulator_items=steps,
         sections=report_sections(evaluation, report, result),
@@ -182,28 +187,38 @@ def _history(evaluation: Evaluation, snapshot: ResultSnapshot) -> list[ResultSna
 def _claims(
     evaluation: Evaluation,
     framework: Framework,
-    result: Result,
+    axis: Axis,
+    snapshot: ResultSnapshot,
     entries: list[Entry],
     earlier: Values | None,
 ) -> list[Claim]:
     own: Values = dict(
         ItemValue.objects.filter(evaluation=evaluation).values_list("indicator__code", "self_value")
     )
-    claimed = score_region(framework, own, previous=earlier).tags
+    scored = score_region(framework, own, previous=earlier)
+    claimed = scored.tags if axis.source == "tags" else scored.nodes
+    verified = axis.value(snapshot.node_indices, snapshot.tag_indices)
+    others = (
+        [e.tags for e in entries]
+        if axis.source == "tags"
+        else _cycle_node_indices(evaluation, {e.evaluation_id for e in entries})
+    )
     claims = []
-    for figure in result.smart_dimensions:
-        present = [
-            Decimal(str(e.tags[figure.code]))
-            for e in entries
-            if e.tags.get(figure.code) is not None
-        ]
+    for code, name in axis.names.items():
+        present = [Decimal(str(row[code])) for row in others if row.get(code) is not None]
         mean = (
             quantize(sum(present, Decimal(0)) / len(present), framework.rounding)
             if present
             else None
         )
-        claims.append(Claim(figure.code, figure.name, claimed.get(figure.code), figure.value, mean))
+        claims.append(Claim(code, name, claimed.get(code), _decimal(verified.get(code)), mean))
     return claims
+
+
+def _cycle_node_indices(evaluation: Evaluation, among: set[int]) -> list[dict[str, str]]:
+    """The node indices of the cycle's results the ranks read (`entries`), in one query."""
+    rows = ResultSnapshot.objects.for_cycle(evaluation.cycle_id).filter(evaluation_id__in=among)
+    return [dict(row) for row in rows.values_list("node_indices", flat=True)]
 
 
 def _order(evaluation: Evaluation) -> tuple[int, int]:

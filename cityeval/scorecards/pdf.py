@@ -24,6 +24,7 @@ from django.utils.text import slugify
 
 from cityeval.evaluations.models import Evaluation, EvaluationStatus, Round
 from cityeval.exports.builder import RESULTS_LICENCE, RESULTS_LICENCE_URL
+from cityeval.frameworks.axes import scorecard_title
 from cityeval.scorecards import charts
 from cityeval.scorecards.data import Scorecard, scorecard
 from cityeval.scorecards.printing import html_to_pdf
@@ -126,6 +127,7 @@ def _context(card: Scorecard, language: str, generated: datetime) -> dict[str, A
     return {
         "card": card,
         "evaluation": evaluation,
+        "title": scorecard_title(card.result.snapshot.framework_version),
         "draft": evaluation.status != EvaluationStatus.PUBLISHED,
         "charts": chart_svgs(card, language),
         "generated": generated,

@@ -26,8 +26,8 @@ from cityeval.core.tabular import append_row, new_workbook, workbook_bytes
 from cityeval.evaluations.access import item_lock_reason, items_for
 from cityeval.evaluations.models import Evaluation, ItemValue
 from cityeval.evidence.models import Evidence, EvidenceKind
+from cityeval.frameworks.axes import comparison_axis, item_members, scale_labels
 from cityeval.frameworks.models import FrameworkNode, NodeKind
-from cityeval.frameworks.tags import dimension_names
 from cityeval.workbooks import workbook_format as fmt
 
 HEADER_FILL = PatternFill("solid", fgColor="DCE6F2")
@@ -85,7 +85,12 @@ def build_workbook(*, user: AnyUser, evaluation: Evaluation, items: list[ItemVal
 
 
 def _write_items(sheet: Worksheet, evaluation: Evaluation, items: list[ItemValue]) -> None:
-    dimensions = dimension_names(evaluation.cycle.framework_version)
+    version = evaluation.cycle.framework_version
+    # The item's group on the framework's comparison axis: G100SC its smart dimension, SPBE its
+    # domain (frameworks.axes).
+    axis = comparison_axis(version)
+    member_of = item_members(version, axis)
+    level_names = scale_labels(version)
     evidence = _evidence_names(items)
     append_row(sheet, [str(column.header) for column in fmt.COLUMNS])
     for item in items:
@@ -94,10 +99,10 @@ def _write_items(sheet: Worksheet, evaluation: Evaluation, items: list[ItemValue
             sheet,
             [
                 indicator.code,
-                next((dimensions[t] for t in indicator.tags if t in dimensions), ""),
+                axis.names.get(member_of.get(indicator.code, ""), ""),
                 _item_text(indicator),
                 capfirst(str(NodeKind(indicator.kind).label)),
-                _rubric(indicator),
+                _rubric(indicator, level_names),
                 str(item.opd) if item.opd else "",
                 "\n".join(evidence.get(item.pk, [])),
                 item.version,
@@ -115,10 +120,18 @@ def _item_text(indicator: FrameworkNode) -> str:
     return _clean("\n\n".join(part for part in parts if part))
 
 
-def _rubric(indicator: FrameworkNode) -> str:
+def _named(name: str | None) -> str:
+    return f"{name}: " if name else ""
+
+
+def _rubric(indicator: FrameworkNode, names: dict[int, str]) -> str:
     if indicator.kind == NodeKind.MATURITY:
         levels = sorted(int(level) for level in indicator.levels)
-        return _clean("\n".join(f"{level} — {indicator.rubric(level)}" for level in levels))
+        return _clean(
+            "\n".join(
+                f"{level} — {_named(names.get(level))}{indicator.rubric(level)}" for level in levels
+            )
+        )
     if indicator.kind == NodeKind.PERCENTAGE:
         return _("Persentase, 0 sampai 100.")
     lines = [_("Angka.")]

@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 
 from cityeval.evaluations import completeness
 from cityeval.evaluations.models import Evaluation, ItemValue
+from cityeval.frameworks.axes import comparison_axis
 from cityeval.frameworks.dimensions import item_dimensions, report_dimensions
-from cityeval.frameworks.tags import dimension_names
 
 
 @dataclass(frozen=True)
@@ -28,9 +28,8 @@ class Grouping:
 def grouping(evaluation: Evaluation) -> Grouping:
     """Smart dimensions where the framework has a tag axis (G100SC), else its top-level nodes."""
     version = evaluation.cycle.framework_version
-    tagged = bool(dimension_names(version))
     return Grouping(
-        heading=_("Per dimensi smart city") if tagged else _("Per domain (tingkat teratas)"),
+        heading=_("Per %(axis)s") % {"axis": comparison_axis(version).title.lower()},
         names=report_dimensions(version),
         group_of=item_dimensions(version),
     )

@@ -30,6 +30,7 @@ from cityeval.evaluations.services import (
 )
 from cityeval.evaluations.views.gaps import changed_ids, grouping
 from cityeval.evaluations.visibility import review_note_for, verdict_kinds
+from cityeval.frameworks.axes import item_filter, item_place, scale_labels
 from cityeval.regions.models import OPD
 
 
@@ -39,12 +40,18 @@ def item_list(request: HttpRequest, pk: int) -> HttpResponse:
     can = capabilities(request.user, evaluation)
     visible = list(visible_items(request.user, evaluation).with_evidence_state())
     groups = grouping(evaluation)
+    narrowing = item_filter(evaluation.cycle.framework_version)
     changed = changed_ids(visible)
     dimension = request.GET.get("dimension", "")
     state = request.GET.get("state", "")
     opd = request.GET.get("opd", "")
     items = completeness.select(
-        visible, state=state, group=dimension, group_of=groups.group_of, opd=opd, changed=changed
+        visible,
+        state=state,
+        group=dimension,
+        group_of=narrowing.group_of(dimension) if dimension else groups.group_of,
+        opd=opd,
+        changed=changed,
     )
     return render(
         request,
@@ -54,6 +61,7 @@ def item_list(request: HttpRequest, pk: int) -> HttpResponse:
             "items": items,
             "can": {c.value for c in can},
             "dimensions": groups.names,
+            "filter_axes": narrowing.axes,
             "group_heading": groups.heading,
             "dimension": dimension,
             "state": state,
@@ -145,8 +153,9 @@ def item_detail(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
         form = SelfAssessmentForm(
             initial=SelfAssessmentForm.initial_for(item), indicator=item.indicator
         )
+    names = scale_labels(evaluation.cycle.framework_version)
     levels = [
-        (level, item.indicator.rubric(level), item.indicator.evidence(level))
+        (level, names.get(level, ""), item.indicator.rubric(level), item.indicator.evidence(level))
         for level in sorted(int(key) for key in item.indicator.levels)
     ]
     siblings = [i.pk for i in visible]
@@ -159,6 +168,7 @@ def item_detail(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
             "item": item,
             "form": form,
             "levels": levels,
+            "place": item_place(item.indicator),
             "can_fill": can_fill,
             "lock_reason": lock_reason,
             "conflict": conflict,

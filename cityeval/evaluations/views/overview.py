@@ -23,6 +23,7 @@ from cityeval.evaluations.programs import sync_program_items
 from cityeval.evaluations.services import WorkflowError, submit_evaluation
 from cityeval.evaluations.views.gaps import changed_ids, grouping
 from cityeval.evaluations.workflow import TransitionError
+from cityeval.frameworks.axes import uses_masterplan
 
 STEPS = [
     EvaluationStatus.SELF_ASSESSMENT,
@@ -76,6 +77,7 @@ def overview(request: HttpRequest, pk: int) -> HttpResponse:
             "by_group": completeness.by_group(items, groups.names, groups.group_of, changed),
             "group_heading": groups.heading,
             "team": team,
+            "uses_masterplan": uses_masterplan(evaluation.cycle.framework_version),
         },
     )
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from cityeval.evaluations.access import Can, capabilities, evaluation_for, items_for
 from cityeval.evaluations.models import Evaluation, ItemValue, ReviewStatus
 from cityeval.evaluations.services import WorkflowError
+from cityeval.frameworks.axes import item_place, scale_labels
 from cityeval.reviews.changes import changes_for
 from cityeval.reviews.evidence import current_evidence
 from cityeval.reviews.forms import AcceptForm, AdjustForm, FlagForm
@@ -118,9 +119,11 @@ def _context(
     verified = (
         int(item.verified_value) if indicator.kind == "maturity" and item.verified_value else None
     )
+    names = scale_labels(evaluation.cycle.framework_version)
     levels = [
         {
             "level": level,
+            "name": names.get(level, ""),
             "rubric": indicator.rubric(level),
             "evidence": indicator.evidence(level),
             "claimed": level == claimed,
@@ -133,6 +136,7 @@ def _context(
         "evaluation": evaluation,
         "item": item,
         "levels": levels,
+        "place": item_place(indicator),
         "evidence": current_evidence(item),
         "previous": previous_verified(item, evaluation),
         "verdicts": item.verdicts.select_related("created_by").order_by("-created_at", "-pk"),

@@ -17,7 +17,7 @@ from cityeval.evaluations.access import Can, capabilities, evaluation_for, items
 from cityeval.evaluations.models import EvaluationStatus, ReviewStatus
 from cityeval.evaluations.services import WorkflowError
 from cityeval.evaluations.workflow import TransitionError
-from cityeval.frameworks.tags import dimension_names
+from cityeval.frameworks.axes import comparison_axis, item_filter
 from cityeval.reviews.forms import ItemChoiceForm
 from cityeval.reviews.queries import (
     review_queue,
@@ -48,11 +48,18 @@ def queue(request: HttpRequest) -> HttpResponse:
 def workspace(request: HttpRequest, pk: int) -> HttpResponse:
     evaluation = evaluation_for(request.user, pk, Can.REVIEW)
     rows = review_rows(items_for(request.user, evaluation))
-    dimensions = dimension_names(evaluation.cycle.framework_version)
+    narrowing = item_filter(evaluation.cycle.framework_version)
     shown = rows
     dimension = request.GET.get("dimension", "")
-    if dimension in dimensions:
-        shown = [row for row in shown if dimension in row.item.indicator.tags]
+    if narrowing.axis_of(dimension) is not None:
+        group_of = narrowing.group_of(dimension)
+        shown = [
+            row
+            for row in shown
+            # Under a tag axis an item shows under every dimension it is tagged with.
+            if dimension in row.item.indicator.tags
+            or group_of.get(row.item.indicator_id) == dimension
+        ]
     status = request.GET.get("status", "")
     if status == FLAGGED:
         shown = [row for row in shown if row.flagged]
@@ -73,7 +80,8 @@ def workspace(request: HttpRequest, pk: int) -> HttpResponse:
             "status_rows": [(value, label, counts[value]) for value, label in ReviewStatus.choices],
             "flagged_count": sum(row.flagged for row in rows),
             "changed_count": sum(row.changed for row in rows),
-            "dimensions": dimensions,
+            "filter_axes": narrowing.axes,
+            "dimensions": comparison_axis(evaluation.cycle.framework_version).names,
             "dimension": dimension,
             "statuses": ReviewStatus.choices,
             "status": status,
