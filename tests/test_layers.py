@@ -28,7 +28,7 @@ LAYERS: tuple[tuple[str, frozenset[str]], ...] = (
     ),
     (
         "results and presentation",
-        frozenset({"scorecards", "dashboard", "exports", "api", "workbooks"}),
+        frozenset({"scorecards", "dashboard", "exports", "api", "workbooks", "mentoring"}),
     ),
     ("operations", frozenset({"operations"})),
 )
