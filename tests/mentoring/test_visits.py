@@ -4,6 +4,7 @@ materials, field visits, and the berita acara PDF."""
 from __future__ import annotations
 
 import io
+import re
 from datetime import date
 from typing import Any
 
@@ -276,3 +277,56 @@ def test_the_berita_acara_names_region_attendees_points_and_actions(
     ):
         assert expected in text
     assert ("Printed" in text) == (language == "en")
+
+
+def archival_facts(pdf: bytes) -> dict[str, Any]:
+    """What a reader of archives checks: structure tags, marked content, the PDF/A claim."""
+    reader = pypdf.PdfReader(io.BytesIO(pdf))
+    root = reader.trailer["/Root"]
+    stream = root.get("/Metadata")
+    metadata = stream.get_object().get_data().decode() if stream else ""
+    mark_info = root.get("/MarkInfo")
+    return {
+        "tagged": "/StructTreeRoot" in root,
+        "marked": bool(mark_info and mark_info.get_object().get("/Marked")),
+        "pdfa_part": "<pdfaid:part>3</pdfaid:part>" in metadata or 'pdfaid:part="3"' in metadata,
+        "pdfa_level": "<pdfaid:conformance>A</pdfaid:conformance>" in metadata
+        or 'pdfaid:conformance="A"' in metadata,
+        "language": str(root.get("/Lang", "")),
+    }
+
+
+@pytest.mark.parametrize("document", ["scorecard", "berita_acara"])
+def test_every_official_pdf_is_archival_and_tagged(shared_world: World, document: str) -> None:
+    # Both documents print through `scorecards.printing.html_to_pdf`; `test_layers`-style, the
+    # next test holds every other module away from WeasyPrint, so no PDF can skip PDF/A.
+    w = shared_world
+    if document == "scorecard":
+        pdf = w.client("admin").get(reverse("scorecards:pdf", args=[w.published.pk]) + "?lang=id")
+    else:
+        visit = health_visit(w)
+        pdf = w.client("coordinator_a").get(
+            reverse("mentoring:berita_acara", args=[visit.pk]) + "?lang=id"
+        )
+    assert pdf.status_code == 200
+    assert archival_facts(pdf.content) == {
+        "tagged": True,
+        "marked": True,
+        "pdfa_part": True,
+        "pdfa_level": True,
+        "language": "id",
+    }
+
+
+def test_only_the_printer_module_calls_weasyprint() -> None:
+    from pathlib import Path
+
+    import cityeval
+
+    package = Path(cityeval.__file__).parent
+    users = sorted(
+        str(path.relative_to(package))
+        for path in package.rglob("*.py")
+        if re.search(r"^\s*(from|import) weasyprint\b", path.read_text(encoding="utf-8"), re.M)
+    )
+    assert users == ["scorecards/printing.py"]
