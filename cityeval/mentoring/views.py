@@ -164,7 +164,7 @@ def point_add(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Pokok pembahasan dicatat."))
             return redirect(visit)
     context = _detail_context(request, visit, point_form=form)
-    return render(request, "mentoring/visit_detail.html", context, status=400)
+    return render(request, "mentoring/visit_detail.html", context)
 
 
 @login_required
@@ -181,7 +181,7 @@ def action_add(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Tindak lanjut dicatat."))
             return redirect(visit)
     context = _detail_context(request, visit, action_form=form)
-    return render(request, "mentoring/visit_detail.html", context, status=400)
+    return render(request, "mentoring/visit_detail.html", context)
 
 
 @login_required
@@ -200,7 +200,7 @@ def field_visit_attach(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Peninjauan lapangan dilampirkan."))
             return redirect(visit)
     context = _detail_context(request, visit, attach_form=form)
-    return render(request, "mentoring/visit_detail.html", context, status=400)
+    return render(request, "mentoring/visit_detail.html", context)
 
 
 # The size limit is installed before the body is read, so before the CSRF check (evidence/views).

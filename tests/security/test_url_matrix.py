@@ -17,6 +17,7 @@ from pytest_django import DjangoDbBlocker
 
 from cityeval.scorecards import pdf_views
 from tests.security.matrix import Hole, Outcome, Requester, Row, check, named_routes
+from cityeval.mentoring import views as mentoring_views
 from tests.security.url_table import TABLE, holes, row_for, variants
 from tests.world import PERSONAS, World
 
@@ -41,6 +42,7 @@ def test_every_url_answers_every_persona_as_the_table_says(
     # Who may have the PDF is decided before it is printed; printing it 26 times would take
     # most of the run (tests/scorecards cover the printing).
     monkeypatch.setattr(pdf_views, "render_scorecard_pdf", lambda evaluation, language: b"%PDF")
+    monkeypatch.setattr(mentoring_views, "render_berita_acara_pdf", lambda visit, language: b"%PDF")
     started = time.perf_counter()
     with django_db_blocker.unblock():
         missing, wrong, checked = check(
