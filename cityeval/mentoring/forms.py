@@ -173,7 +173,8 @@ class WalkinForm(forms.Form):
 
 class MaterialForm(forms.Form):
     upload = forms.FileField(
-        label=_("Bahan"), widget=forms.ClearableFileInput(attrs={"accept": accept_attribute(EVIDENCE_TYPES)})
+        label=_("Bahan"),
+        widget=forms.ClearableFileInput(attrs={"accept": accept_attribute(EVIDENCE_TYPES)}),
     )
 
 

@@ -101,9 +101,7 @@ class Attendance(models.Model):
     name = models.CharField(_("nama"), max_length=150)
     position = models.CharField(_("jabatan"), max_length=150, blank=True)
     # Empty: the person attends for the region as a whole (e.g. the coordinator) or the ministry.
-    opd = models.ForeignKey(
-        OPD, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    opd = models.ForeignKey(OPD, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

@@ -50,10 +50,14 @@ def _context(visit: Visit, language: str, generated: datetime) -> dict[str, Any]
         "visit": visit,
         "evaluation": evaluation,
         "agenda": list(visit.agenda.all()),
-        "invited": [inv.opd for inv in visit.invitations.select_related("opd").order_by("opd__name")],
+        "invited": [
+            inv.opd for inv in visit.invitations.select_related("opd").order_by("opd__name")
+        ],
         "attendance": attendance_by_opd(visit),
         "points": points,
         "actions": list(visit.actions.select_related("opd")),
-        "field_visits": [link.field_visit for link in visit.field_links.select_related("field_visit")],
+        "field_visits": [
+            link.field_visit for link in visit.field_links.select_related("field_visit")
+        ],
         "signers": [visit.planned_by],
     }

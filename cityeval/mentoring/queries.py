@@ -61,8 +61,10 @@ class OPDAttendance:
 def attendance_by_opd(visit: Visit) -> list[OPDAttendance]:
     """Who was present, grouped per OPD (the region's own people first)."""
     groups: dict[int | None, OPDAttendance] = {}
-    for row in Attendance.objects.filter(visit=visit).select_related("opd").order_by(
-        "opd__name", "name", "pk"
+    for row in (
+        Attendance.objects.filter(visit=visit)
+        .select_related("opd")
+        .order_by("opd__name", "name", "pk")
     ):
         groups.setdefault(row.opd_id, OPDAttendance(row.opd, [])).people.append(row)
     return sorted(groups.values(), key=lambda g: (g.opd is not None, g.opd.name if g.opd else ""))

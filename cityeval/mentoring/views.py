@@ -102,7 +102,9 @@ def _detail_context(request: HttpRequest, visit: Visit, **forms: Any) -> dict[st
         "points": points,
         "actions": visit.actions.select_related("opd", "point"),
         "materials": visit.materials.filter(removed_at__isnull=True).order_by("uploaded_at"),
-        "field_visits": [link.field_visit for link in visit.field_links.select_related("field_visit")],
+        "field_visits": [
+            link.field_visit for link in visit.field_links.select_related("field_visit")
+        ],
     }
     if can_write:
         context |= {
@@ -249,7 +251,9 @@ def berita_acara(request: HttpRequest, pk: int) -> HttpResponse:
             _("Bahasa %(language)s tidak tersedia; pilih salah satu: %(choices)s.")
             % {"language": language, "choices": ", ".join(languages)}
         )
-    response = HttpResponse(render_berita_acara_pdf(visit, language), content_type="application/pdf")
+    response = HttpResponse(
+        render_berita_acara_pdf(visit, language), content_type="application/pdf"
+    )
     response["Content-Disposition"] = f'attachment; filename="{pdf_filename(visit)}"'
     response["Content-Language"] = language
     response["Cache-Control"] = "private, no-store"

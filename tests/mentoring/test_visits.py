@@ -94,7 +94,9 @@ def test_plan_refuses_bad_input_and_writes_nothing(
 ) -> None:
     w = shared_world
     with pytest.raises(WorkflowError, match=message):
-        services.plan_visit(evaluation=w.reviewing, user=w.people["lead_a"], plan=plan(w, **changes))
+        services.plan_visit(
+            evaluation=w.reviewing, user=w.people["lead_a"], plan=plan(w, **changes)
+        )
     assert not Visit.objects.exists()
 
 
@@ -180,7 +182,9 @@ def test_attendance_ticks_invitees_and_adds_people_without_an_account(shared_wor
     client.post(url, {"name": "Tamu", "opd": w.opd_b.pk})
     names = set(Attendance.objects.filter(visit=visit).values_list("name", flat=True))
     assert names == {"Ibu Sari Wulandari"}
-    assert AuditEntry.objects.filter(action="mentoring.attend", target_id=str(visit.pk)).count() == 2
+    assert (
+        AuditEntry.objects.filter(action="mentoring.attend", target_id=str(visit.pk)).count() == 2
+    )
 
 
 def test_agreed_actions_reach_the_home_of_their_opd(shared_world: World) -> None:
@@ -212,9 +216,7 @@ def test_agreed_actions_reach_the_home_of_their_opd(shared_world: World) -> None
             visit=visit, user=lead, data=services.ActionData("x", w.opd_b, date(2024, 8, 1))
         )
     with pytest.raises(WorkflowError):
-        services.add_point(
-            visit=visit, user=lead, data=services.PointData("x", item=w.item_b)
-        )
+        services.add_point(visit=visit, user=lead, data=services.PointData("x", item=w.item_b))
 
 
 def test_materials_pass_the_evidence_checks_and_are_served_under_the_visit_rules(

@@ -25,6 +25,7 @@ from cityeval.frameworks.models import FrameworkNode, FrameworkVersion
 from cityeval.frameworks.services import import_shipped
 from cityeval.masterplans.models import Masterplan
 from cityeval.masterplans.shares import program_shares
+from cityeval.operations.demo.mentoring_demo import create_demo_visit
 from cityeval.operations.demo.evidence_demo import create_demo_evidence
 from cityeval.operations.demo.opds import OPDS_BY_DIMENSION, create_typical_opds
 from cityeval.operations.demo.people import KUKAR, SECOND_REGION, create_demo_people
@@ -123,7 +124,8 @@ def build_demo(*, seed: int = 2017, progress: Progress | None = None) -> DemoSum
         create_demo_reviews(rng=rng)
         create_demo_reports(rng=rng)
         create_demo_evidence(rng=rng)
-        step("reviews, reports and evidence", 1)
+        create_demo_visit()
+        step("reviews, reports, evidence and the Kutai Kartanegara visit", 1)
     return DemoSummary(
         regions=Region.objects.count(),
         program_regions=len(members),
