@@ -27,6 +27,16 @@ def _region_opds(evaluation: Evaluation) -> Any:
     return OPD.objects.of_region(evaluation.region).active().order_by("name")
 
 
+class ItemChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.indicator.code} {obj.indicator.name}"[:120]
+
+
+class PointChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.sequence}. {obj.discussion}"[:100]
+
+
 class VisitPlanForm(forms.Form):
     title = forms.CharField(label=_("Judul"), max_length=200)
     venue = forms.CharField(label=_("Tempat"), max_length=200)
@@ -94,9 +104,7 @@ class VisitPlanForm(forms.Form):
 
 class PointForm(forms.Form):
     dimension = forms.ChoiceField(label=_("Dimensi smart city"), required=False)
-    item = forms.ModelChoiceField(
-        label=_("Butir"), queryset=ItemValue.objects.none(), required=False
-    )
+    item = ItemChoiceField(label=_("Butir"), queryset=ItemValue.objects.none(), required=False)
     discussion = forms.CharField(label=_("Pembahasan"), widget=forms.Textarea)
     question = forms.CharField(label=_("Pertanyaan"), widget=forms.Textarea, required=False)
     answer = forms.CharField(label=_("Jawaban"), widget=forms.Textarea, required=False)
@@ -115,7 +123,6 @@ class PointForm(forms.Form):
             .select_related("indicator")
             .order_by("indicator__sequence")
         )
-        item.label_from_instance = lambda i: f"{i.indicator.code} {i.indicator.name}"[:120]
 
     def data_(self) -> PointData:
         data = self.cleaned_data
@@ -132,7 +139,7 @@ class ActionForm(forms.Form):
     text = forms.CharField(label=_("Tindak lanjut"), widget=forms.Textarea)
     opd = forms.ModelChoiceField(label=_("Penanggung jawab"), queryset=OPD.objects.none())
     due_on = _date_field(_("Batas waktu"))
-    point = forms.ModelChoiceField(
+    point = PointChoiceField(
         label=_("Pokok bahasan"), queryset=MinutePoint.objects.none(), required=False
     )
 
@@ -144,7 +151,6 @@ class ActionForm(forms.Form):
         point = self.fields["point"]
         assert isinstance(point, forms.ModelChoiceField)
         point.queryset = visit.points.all()
-        point.label_from_instance = lambda p: f"{p.sequence}. {p.discussion}"[:100]
 
     def data_(self) -> ActionData:
         data = self.cleaned_data

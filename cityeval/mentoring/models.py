@@ -90,6 +90,9 @@ class VisitInvitation(models.Model):
             models.UniqueConstraint(fields=["visit", "opd"], name="mentoring_invitation_once")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.visit_id}: {self.opd_id}"
+
 
 class Attendance(models.Model):
     """One person present; `user` is empty for someone not (yet) registered in the app."""
@@ -196,3 +199,6 @@ class AttachedFieldVisit(models.Model):
     field_visit = models.OneToOneField(
         FieldVisit, on_delete=models.PROTECT, related_name="mentoring_link"
     )
+
+    def __str__(self) -> str:
+        return f"{self.visit_id}: {self.field_visit_id}"

@@ -131,7 +131,9 @@ def it_holds_the_kutai_kartanegara_visit_with_every_opd_invited() -> None:
     assert (visit.starts_on, visit.ends_on) == (date(2020, 2, 25), date(2020, 2, 26))
     invited = set(visit.invitations.values_list("opd_id", flat=True))
     assert invited == set(OPD.objects.filter(region__code="64.02").values_list("pk", flat=True))
-    assert visit.attendances.exists() and visit.points.exists() and visit.actions.exists()
+    assert visit.attendances.exists()
+    assert visit.points.exists()
+    assert visit.actions.exists()
 
 
 def test_the_demo_is_a_living_program(demo: str) -> None:

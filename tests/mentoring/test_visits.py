@@ -284,13 +284,16 @@ def test_the_berita_acara_names_region_attendees_points_and_actions(
 def archival_facts(pdf: bytes) -> dict[str, Any]:
     """What a reader of archives checks: structure tags, marked content, the PDF/A claim."""
     reader = pypdf.PdfReader(io.BytesIO(pdf))
-    root = reader.trailer["/Root"]
+    root = reader.trailer["/Root"].get_object()
+    assert isinstance(root, pypdf.generic.DictionaryObject)
     stream = root.get("/Metadata")
     metadata = stream.get_object().get_data().decode() if stream else ""
     mark_info = root.get("/MarkInfo")
+    mark_info = mark_info.get_object() if mark_info is not None else None
+    assert mark_info is None or isinstance(mark_info, pypdf.generic.DictionaryObject)
     return {
         "tagged": "/StructTreeRoot" in root,
-        "marked": bool(mark_info and mark_info.get_object().get("/Marked")),
+        "marked": bool(mark_info and mark_info.get("/Marked")),
         "pdfa_part": "<pdfaid:part>3</pdfaid:part>" in metadata or 'pdfaid:part="3"' in metadata,
         "pdfa_level": "<pdfaid:conformance>A</pdfaid:conformance>" in metadata
         or 'pdfaid:conformance="A"' in metadata,

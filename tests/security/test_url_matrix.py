@@ -15,9 +15,9 @@ import pytest
 from django.urls import reverse
 from pytest_django import DjangoDbBlocker
 
+from cityeval.mentoring import views as mentoring_views
 from cityeval.scorecards import pdf_views
 from tests.security.matrix import Hole, Outcome, Requester, Row, check, named_routes
-from cityeval.mentoring import views as mentoring_views
 from tests.security.url_table import TABLE, holes, row_for, variants
 from tests.world import PERSONAS, World
 

@@ -25,8 +25,8 @@ from cityeval.frameworks.models import FrameworkNode, FrameworkVersion
 from cityeval.frameworks.services import import_shipped
 from cityeval.masterplans.models import Masterplan
 from cityeval.masterplans.shares import program_shares
-from cityeval.operations.demo.mentoring_demo import create_demo_visit
 from cityeval.operations.demo.evidence_demo import create_demo_evidence
+from cityeval.operations.demo.mentoring_demo import create_demo_visit
 from cityeval.operations.demo.opds import OPDS_BY_DIMENSION, create_typical_opds
 from cityeval.operations.demo.people import KUKAR, SECOND_REGION, create_demo_people
 from cityeval.operations.demo.programs import create_demo_masterplans
