@@ -158,6 +158,8 @@ def test_a_contributor_lists_only_the_visits_that_invite_their_opd(shared_world:
     w = shared_world
     visit = health_visit(w)
     url = reverse("mentoring:visits", args=[w.reviewing.pk])
+    overview = reverse("evaluations:overview", args=[w.reviewing.pk])
+    assert url in w.client("contributor_a").get(overview).content.decode()
     assert visit.title in w.client("contributor_a").get(url).content.decode()
     assert visit.title not in w.client("contributor_a2").get(url).content.decode()
     assert w.client("contributor_b").get(url).status_code == 404
