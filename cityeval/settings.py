@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "cityeval.evidence",
     "cityeval.reviews",
     "cityeval.reports",
+    "cityeval.mentoring",
     "cityeval.scorecards",
     "cityeval.exports",
     "cityeval.dashboard",

@@ -26,6 +26,7 @@ urlpatterns = [
     path("evidence/", include("cityeval.evidence.urls")),
     path("review/", include("cityeval.reviews.urls")),
     path("reports/", include("cityeval.reports.urls")),
+    path("mentoring/", include("cityeval.mentoring.urls")),
     path("scorecard/", include("cityeval.scorecards.urls")),
     path("data/", include("cityeval.exports.urls")),
     path("dashboard/", include("cityeval.dashboard.urls")),

@@ -28,7 +28,9 @@ LAYERS: tuple[tuple[str, frozenset[str]], ...] = (
     ),
     (
         "results and presentation",
-        frozenset({"scorecards", "dashboard", "exports", "api", "workbooks", "help"}),
+        frozenset(
+            {"scorecards", "dashboard", "exports", "api", "workbooks", "help", "mentoring"}
+        ),
     ),
     ("operations", frozenset({"operations"})),
 )

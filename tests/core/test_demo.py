@@ -133,6 +133,20 @@ def the_login_list_names_every_demo_person() -> None:
     assert "kota-cerdas-2026" in out.getvalue()
 
 
+def it_holds_the_kutai_kartanegara_visit_with_every_opd_invited() -> None:
+    from datetime import date
+
+    from cityeval.mentoring.models import Visit
+
+    visit = Visit.objects.get(evaluation__region__code="64.02", evaluation__cycle__year=2020)
+    assert (visit.starts_on, visit.ends_on) == (date(2020, 2, 25), date(2020, 2, 26))
+    invited = set(visit.invitations.values_list("opd_id", flat=True))
+    assert invited == set(OPD.objects.filter(region__code="64.02").values_list("pk", flat=True))
+    assert visit.attendances.exists()
+    assert visit.points.exists()
+    assert visit.actions.exists()
+
+
 def test_the_demo_is_a_living_program(demo: str) -> None:
     """One demo build (several seconds) serves every check of its content."""
     it_builds_the_three_cohorts_with_kutai_kartanegara_in_2018()
@@ -144,3 +158,4 @@ def test_the_demo_is_a_living_program(demo: str) -> None:
     it_has_an_faq_and_answered_questions()
     it_does_nothing_when_asked_to_fill_only_an_empty_database()
     the_login_list_names_every_demo_person()
+    it_holds_the_kutai_kartanegara_visit_with_every_opd_invited()

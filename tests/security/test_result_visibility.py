@@ -258,6 +258,10 @@ NO_RESULTS: dict[str, str] = {
     "evaluations/cycles/new/": "form to open a cycle",
     "evaluations/cycles/<int:pk>/assessors/": "POST only",
     "evidence/": "evidence files, links, visits and photos: the region's own material",
+    "mentoring/": (
+        "evaluation visits: plan, attendance, minutes and agreed actions, said in front of "
+        "the region; no figure, rank or verified value"
+    ),
     "review/": "the assessor's queue: regions and counts of items by review status",
     "review/<int:pk>/start/": "POST only",
     "review/<int:pk>/accept/": "POST only",

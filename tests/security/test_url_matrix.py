@@ -15,6 +15,7 @@ import pytest
 from django.urls import reverse
 from pytest_django import DjangoDbBlocker
 
+from cityeval.mentoring import views as mentoring_views
 from cityeval.scorecards import pdf_views
 from tests.security.matrix import Hole, Outcome, Requester, Row, check, named_routes
 from tests.security.url_table import TABLE, holes, row_for, variants
@@ -41,6 +42,7 @@ def test_every_url_answers_every_persona_as_the_table_says(
     # Who may have the PDF is decided before it is printed; printing it 26 times would take
     # most of the run (tests/scorecards cover the printing).
     monkeypatch.setattr(pdf_views, "render_scorecard_pdf", lambda evaluation, language: b"%PDF")
+    monkeypatch.setattr(mentoring_views, "render_berita_acara_pdf", lambda visit, language: b"%PDF")
     started = time.perf_counter()
     with django_db_blocker.unblock():
         missing, wrong, checked = check(

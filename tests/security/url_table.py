@@ -99,6 +99,13 @@ VISIT_READS = A_READS.but(contributor_a=404, contributor_a2=404)
 VISIT_WRITES = VISIT_READS.but(
     national_viewer=403, coordinator_a=403, viewer_a=403, admin=200, lead_a=200, member_a=200
 )
+# Evaluation visits (mentoring) of A's review inviting Dinkes: the field visits' readers plus
+# the invited OPD's contributors read; the team and the program admin write.
+MENTORING_READS = VISIT_READS.but(contributor_a=200)
+MENTORING_WRITES = MENTORING_READS.but(
+    national_viewer=403, coordinator_a=403, viewer_a=403, contributor_a=403
+)
+MENTORING_ACTS = MENTORING_WRITES.but(admin=302, lead_a=302, member_a=302)
 # People pages: program admin and coordinators; a coordinator of B does not see A's people.
 PEOPLE = cells(403, anonymous=302, admin=200, coordinator_a=200, coordinator_b=200)
 PERSON_OF_A_ACTS = PEOPLE.but(admin=302, coordinator_a=302, coordinator_b=404)
@@ -124,6 +131,37 @@ def _running(w: World) -> dict[str, Any]:
 
 def _reviewing(w: World) -> dict[str, Any]:
     return {"pk": w.reviewing.pk}
+
+
+def _mentoring_visit(w: World) -> dict[str, Any]:
+    """A visit of A's review inviting only Dinkes (made inside the request's savepoint)."""
+    from datetime import date
+
+    from cityeval.mentoring.models import Visit
+    from cityeval.mentoring.services import VisitPlan, plan_visit
+
+    visit = Visit.objects.filter(evaluation=w.reviewing).first() or plan_visit(
+        evaluation=w.reviewing,
+        user=w.people["lead_a"],
+        plan=VisitPlan("Bimtek", "Aula", date(2024, 6, 10), date(2024, 6, 11), [], [w.health]),
+    )
+    return {"pk": visit.pk}
+
+
+def _mentoring_material(w: World) -> dict[str, Any]:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from cityeval.evidence.samples import tiny_pdf
+    from cityeval.mentoring.models import Visit, VisitMaterial
+    from cityeval.mentoring.services import add_material
+
+    visit = Visit.objects.get(pk=_mentoring_visit(w)["pk"])
+    material = VisitMaterial.objects.filter(visit=visit).first() or add_material(
+        visit=visit,
+        user=w.people["lead_a"],
+        upload=SimpleUploadedFile("bahan.pdf", tiny_pdf(["Bahan"]), "application/pdf"),
+    )
+    return {"pk": material.pk}
 
 
 def _item(w: World) -> dict[str, Any]:
@@ -332,6 +370,23 @@ TABLE |= {
         get=A_READS.but(contributor_a2=404),
         post=NOT_THIS_METHOD,
     ),
+    # Evaluation visits (mentoring) of A's review
+    "mentoring:visits": Row(at=_reviewing, get=A_READS, post=NOT_THIS_METHOD),
+    "mentoring:visit_new": Row(
+        at=_reviewing,
+        get=MENTORING_WRITES.but(contributor_a2=403),
+        post=MENTORING_WRITES.but(contributor_a2=403),
+    ),
+    "mentoring:visit": Row(at=_mentoring_visit, get=MENTORING_READS, post=NOT_THIS_METHOD),
+    "mentoring:attendance": Row(at=_mentoring_visit, get=MENTORING_WRITES, post=MENTORING_WRITES),
+    "mentoring:point_add": Row(at=_mentoring_visit, get=NOT_THIS_METHOD, post=MENTORING_WRITES),
+    "mentoring:action_add": Row(at=_mentoring_visit, get=NOT_THIS_METHOD, post=MENTORING_WRITES),
+    "mentoring:field_visit_attach": Row(
+        at=_mentoring_visit, get=NOT_THIS_METHOD, post=MENTORING_WRITES
+    ),
+    "mentoring:material_add": Row(at=_mentoring_visit, get=NOT_THIS_METHOD, post=MENTORING_ACTS),
+    "mentoring:berita_acara": Row(at=_mentoring_visit, get=MENTORING_READS, post=NOT_THIS_METHOD),
+    "mentoring:material": Row(at=_mentoring_material, get=MENTORING_READS, post=NOT_THIS_METHOD),
     # Field visits of A's review
     "evidence:visits": Row(at=_reviewing, get=VISIT_READS, post=NOT_THIS_METHOD),
     "evidence:visit_new": Row(at=_reviewing, get=VISIT_WRITES, post=VISIT_WRITES),

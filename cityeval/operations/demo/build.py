@@ -27,6 +27,7 @@ from cityeval.masterplans.models import Masterplan
 from cityeval.masterplans.shares import program_shares
 from cityeval.operations.demo.evidence_demo import create_demo_evidence
 from cityeval.operations.demo.help_demo import create_demo_help
+from cityeval.operations.demo.mentoring_demo import create_demo_visit
 from cityeval.operations.demo.opds import OPDS_BY_DIMENSION, create_typical_opds
 from cityeval.operations.demo.people import KUKAR, SECOND_REGION, create_demo_people
 from cityeval.operations.demo.programs import create_demo_masterplans
@@ -125,7 +126,8 @@ def build_demo(*, seed: int = 2017, progress: Progress | None = None) -> DemoSum
         create_demo_reports(rng=rng)
         create_demo_evidence(rng=rng)
         create_demo_help()
-        step("reviews, reports, evidence and help", 1)
+        create_demo_visit()
+        step("reviews, reports, evidence, help and the Kutai Kartanegara visit", 1)
     return DemoSummary(
         regions=Region.objects.count(),
         program_regions=len(members),

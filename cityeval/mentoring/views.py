@@ -1,0 +1,264 @@
+"""Pages of the evaluation visit: list, plan, detail (minutes, actions, materials), attendance,
+the berita acara PDF. Thin: access helper → form → one service → redirect."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseBase
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_GET, require_POST
+
+from cityeval.accounts.models import User
+from cityeval.evaluations.services import WorkflowError
+from cityeval.evidence.access import visit_rights
+from cityeval.evidence.storage import too_large_message
+from cityeval.evidence.uploads import limit_uploads, max_bytes
+from cityeval.evidence.views import file_response
+from cityeval.frameworks.tags import dimension_names
+from cityeval.mentoring import services
+from cityeval.mentoring.access import (
+    material_for,
+    rights_on,
+    visible_visits,
+    visit_for,
+    visits_evaluation_for,
+)
+from cityeval.mentoring.forms import (
+    ActionForm,
+    AttachFieldVisitForm,
+    MaterialForm,
+    PointForm,
+    VisitPlanForm,
+    WalkinForm,
+)
+from cityeval.mentoring.models import Visit
+from cityeval.mentoring.pdf import pdf_filename, render_berita_acara_pdf
+from cityeval.mentoring.queries import attendance_by_opd, expected_people
+
+
+@login_required
+@require_GET
+def visit_list(request: HttpRequest, pk: int) -> HttpResponse:
+    evaluation = visits_evaluation_for(request.user, pk)
+    return render(
+        request,
+        "mentoring/visit_list.html",
+        {
+            "evaluation": evaluation,
+            "visits": visible_visits(request.user, evaluation),
+            "can_write": visit_rights(request.user, evaluation).write,
+        },
+    )
+
+
+@login_required
+def visit_new(request: HttpRequest, pk: int) -> HttpResponse:
+    evaluation = visits_evaluation_for(request.user, pk, write=True)
+    form = VisitPlanForm(request.POST or None, evaluation=evaluation)
+    if request.method == "POST" and form.is_valid():
+        try:
+            visit = services.plan_visit(
+                evaluation=evaluation,
+                user=request.user,
+                plan=form.plan(),
+                site_url=request.build_absolute_uri("/"),
+            )
+        except WorkflowError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Kunjungan direncanakan; undangan dikirim."))
+            return redirect(visit)
+    return render(request, "mentoring/visit_form.html", {"evaluation": evaluation, "form": form})
+
+
+@login_required
+@require_GET
+def visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    visit = visit_for(request.user, pk)
+    return render(request, "mentoring/visit_detail.html", _detail_context(request, visit))
+
+
+def _detail_context(request: HttpRequest, visit: Visit, **forms: Any) -> dict[str, Any]:
+    evaluation = visit.evaluation
+    can_write = rights_on(request.user, visit).write
+    names = dimension_names(evaluation.cycle.framework_version)
+    points = list(visit.points.select_related("item__indicator"))
+    for point in points:
+        point.dimension_name = names.get(point.dimension, "")  # type: ignore[attr-defined]
+    context: dict[str, Any] = {
+        "evaluation": evaluation,
+        "visit": visit,
+        "can_write": can_write,
+        "agenda": visit.agenda.all(),
+        "invited": visit.invitations.select_related("opd").order_by("opd__name"),
+        "attendance": attendance_by_opd(visit),
+        "points": points,
+        "actions": visit.actions.select_related("opd", "point"),
+        "materials": visit.materials.filter(removed_at__isnull=True).order_by("uploaded_at"),
+        "field_visits": [
+            link.field_visit for link in visit.field_links.select_related("field_visit")
+        ],
+    }
+    if can_write:
+        context |= {
+            "point_form": forms.get("point_form") or PointForm(visit=visit),
+            "action_form": forms.get("action_form") or ActionForm(visit=visit),
+            "material_form": MaterialForm(),
+            "attach_form": forms.get("attach_form") or AttachFieldVisitForm(visit=visit),
+        }
+    return context
+
+
+@login_required
+def attendance(request: HttpRequest, pk: int) -> HttpResponse:
+    """The list to tick on a phone during the session, and a walk-in form."""
+    visit = visit_for(request.user, pk, write=True)
+    walkin = WalkinForm(visit=visit)
+    if request.method == "POST":
+        try:
+            if "person" in request.POST:
+                person = get_object_or_404(User, pk=_int(request.POST["person"]))
+                services.mark_present(
+                    visit=visit,
+                    user=request.user,
+                    person=person,
+                    present=request.POST.get("present") == "1",
+                )
+                return redirect(f"{request.path}#person-{person.pk}")
+            walkin = WalkinForm(request.POST, visit=visit)
+            if walkin.is_valid():
+                added = services.add_walkin(visit=visit, user=request.user, walkin=walkin.data_())
+                messages.success(request, _("%(name)s dicatat hadir.") % {"name": added.name})
+                return redirect(request.path)
+        except WorkflowError as error:
+            messages.error(request, str(error))
+    return render(
+        request,
+        "mentoring/attendance.html",
+        {
+            "evaluation": visit.evaluation,
+            "visit": visit,
+            "expected": expected_people(visit),
+            "walkins": [a for g in attendance_by_opd(visit) for a in g.people if a.user_id is None],
+            "walkin_form": walkin,
+        },
+    )
+
+
+@login_required
+@require_POST
+def point_add(request: HttpRequest, pk: int) -> HttpResponse:
+    visit = visit_for(request.user, pk, write=True)
+    form = PointForm(request.POST, visit=visit)
+    if form.is_valid():
+        try:
+            services.add_point(visit=visit, user=request.user, data=form.data_())
+        except WorkflowError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Pokok pembahasan dicatat."))
+            return redirect(visit)
+    context = _detail_context(request, visit, point_form=form)
+    return render(request, "mentoring/visit_detail.html", context)
+
+
+@login_required
+@require_POST
+def action_add(request: HttpRequest, pk: int) -> HttpResponse:
+    visit = visit_for(request.user, pk, write=True)
+    form = ActionForm(request.POST, visit=visit)
+    if form.is_valid():
+        try:
+            services.agree_action(visit=visit, user=request.user, data=form.data_())
+        except WorkflowError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Tindak lanjut dicatat."))
+            return redirect(visit)
+    context = _detail_context(request, visit, action_form=form)
+    return render(request, "mentoring/visit_detail.html", context)
+
+
+@login_required
+@require_POST
+def field_visit_attach(request: HttpRequest, pk: int) -> HttpResponse:
+    visit = visit_for(request.user, pk, write=True)
+    form = AttachFieldVisitForm(request.POST, visit=visit)
+    if form.is_valid():
+        try:
+            services.attach_field_visit(
+                visit=visit, user=request.user, field_visit=form.cleaned_data["field_visit"]
+            )
+        except WorkflowError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Peninjauan lapangan dilampirkan."))
+            return redirect(visit)
+    context = _detail_context(request, visit, attach_form=form)
+    return render(request, "mentoring/visit_detail.html", context)
+
+
+# The size limit is installed before the body is read, so before the CSRF check (evidence/views).
+@csrf_exempt
+@login_required
+@require_POST
+def material_add(request: HttpRequest, pk: int) -> HttpResponse:
+    too_large = limit_uploads(request).too_large
+    return _material_add(request, pk, too_large)
+
+
+@csrf_protect
+def _material_add(request: HttpRequest, pk: int, too_large: list[str]) -> HttpResponse:
+    visit = visit_for(request.user, pk, write=True)
+    for name in too_large:
+        messages.error(request, f"“{name}”: {too_large_message(max_bytes())}")
+    upload = request.FILES.get("upload")
+    if upload is None:
+        if not too_large:
+            messages.error(request, _("Pilih berkas bahan yang akan diunggah."))
+        return redirect(visit)
+    try:
+        services.add_material(visit=visit, user=request.user, upload=upload)
+    except WorkflowError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Bahan diunggah."))
+    return redirect(visit)
+
+
+@login_required
+@require_GET
+def material(request: HttpRequest, pk: int) -> HttpResponseBase:
+    return file_response(material_for(request.user, pk))
+
+
+@login_required
+@require_GET
+def berita_acara(request: HttpRequest, pk: int) -> HttpResponse:
+    """The berita acara PDF in `?lang=` (id or en), else in the reader's language."""
+    visit = visit_for(request.user, pk)
+    languages = [code for code, _name in settings.LANGUAGES]
+    language = request.GET.get("lang") or translation.get_language() or settings.LANGUAGE_CODE
+    if language not in languages:
+        return HttpResponseBadRequest(
+            _("Bahasa %(language)s tidak tersedia; pilih salah satu: %(choices)s.")
+            % {"language": language, "choices": ", ".join(languages)}
+        )
+    response = HttpResponse(
+        render_berita_acara_pdf(visit, language), content_type="application/pdf"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{pdf_filename(visit)}"'
+    response["Content-Language"] = language
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _int(value: str) -> int:
+    return int(value) if value.isdigit() else 0

@@ -1,0 +1,339 @@
+"""The evaluation visit: plan and invite, who reads and writes, attendance, minutes, actions,
+materials, field visits, and the berita acara PDF."""
+
+from __future__ import annotations
+
+import io
+import re
+from datetime import date
+from typing import Any
+
+import pypdf
+import pytest
+from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from cityeval.audit.models import AuditEntry
+from cityeval.evaluations.services import WorkflowError
+from cityeval.evidence.samples import tiny_pdf
+from cityeval.mentoring import services
+from cityeval.mentoring.models import AgendaKind, Attendance, Visit, VisitMaterial
+from cityeval.mentoring.pdf import render_berita_acara_pdf
+from cityeval.mentoring.queries import expected_people, open_actions_for
+from cityeval.regions.models import OPD
+from tests.world import World
+
+pytestmark = pytest.mark.django_db
+
+DAY1, DAY2 = date(2024, 6, 10), date(2024, 6, 11)
+
+
+def plan(w: World, opds: list[OPD] | None = None, **changes: Any) -> services.VisitPlan:
+    values: dict[str, Any] = {
+        "title": "Pembahasan evaluasi dan bimbingan teknis",
+        "venue": "Ruang serbaguna kantor bupati",
+        "starts_on": DAY1,
+        "ends_on": DAY2,
+        "agenda": [
+            services.AgendaEntry(DAY1, AgendaKind.DISCUSSION, "Pembahasan hasil evaluasi"),
+            services.AgendaEntry(DAY1, AgendaKind.GUIDANCE, "Bimbingan teknis"),
+            services.AgendaEntry(DAY2, AgendaKind.FIELD_REVIEW, "Peninjauan lapangan"),
+        ],
+        "opds": opds,
+    }
+    return services.VisitPlan(**(values | changes))
+
+
+def health_visit(w: World) -> Visit:
+    """A visit of A's review that invites only the health office (Dinkes)."""
+    return services.plan_visit(
+        evaluation=w.reviewing, user=w.people["lead_a"], plan=plan(w, [w.health])
+    )
+
+
+def test_plan_invites_every_opd_by_default_and_mails_the_invitees(
+    shared_world: World, django_capture_on_commit_callbacks: Any
+) -> None:
+    w = shared_world
+    with django_capture_on_commit_callbacks(execute=True):
+        visit = services.plan_visit(
+            evaluation=w.reviewing,
+            user=w.people["lead_a"],
+            plan=plan(w),
+            site_url="https://cityeval.example",
+        )
+    invited = set(visit.invitations.values_list("opd_id", flat=True))
+    assert invited == set(OPD.objects.filter(region=w.region_a).values_list("pk", flat=True))
+    recipients = {address for message in mail.outbox for address in message.to}
+    # The region's coordinators and every invited OPD's contributors, an invited person who has
+    # not yet set a password included (they reach the visit once they do).
+    people = [w.people[p] for p in ("coordinator_a", "contributor_a", "contributor_a2")]
+    assert recipients == {person.email for person in [*people, w.invited]}
+    body = mail.outbox[0].body
+    assert f"https://cityeval.example/mentoring/visits/{visit.pk}/" in body
+    assert "Bimbingan teknis" in body
+    entry = AuditEntry.objects.get(action="mentoring.plan", target_id=str(visit.pk))
+    assert entry.actor == w.people["lead_a"]
+    assert entry.region_id == w.region_a.pk
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"ends_on": date(2024, 6, 9)}, "Tanggal selesai"),
+        ({"venue": "  "}, "tempat"),
+        (
+            {"agenda": [services.AgendaEntry(date(2024, 7, 1), AgendaKind.OTHER, "Nanti")]},
+            "di luar tanggal",
+        ),
+    ],
+)
+def test_plan_refuses_bad_input_and_writes_nothing(
+    shared_world: World, changes: dict[str, Any], message: str
+) -> None:
+    w = shared_world
+    with pytest.raises(WorkflowError, match=message):
+        services.plan_visit(
+            evaluation=w.reviewing, user=w.people["lead_a"], plan=plan(w, **changes)
+        )
+    assert not Visit.objects.exists()
+
+
+def test_plan_refuses_an_opd_of_another_region(shared_world: World) -> None:
+    w = shared_world
+    with pytest.raises(WorkflowError, match="bukan bagian"):
+        services.plan_visit(
+            evaluation=w.reviewing, user=w.people["lead_a"], plan=plan(w, [w.health, w.opd_b])
+        )
+    assert not Visit.objects.exists()
+
+
+READ = {
+    "anonymous": 302,
+    "admin": 200,
+    "national_viewer": 200,
+    "lead_a": 200,
+    "member_a": 200,
+    "assessor_b": 404,
+    "coordinator_a": 200,
+    "contributor_a": 200,  # Dinkes is invited
+    "contributor_a2": 404,  # PUPR is not
+    "viewer_a": 200,
+    "coordinator_b": 404,
+    "contributor_b": 404,
+    "viewer_b": 404,
+}
+WRITE = READ | {
+    "national_viewer": 403,
+    "coordinator_a": 403,
+    "contributor_a": 403,
+    "viewer_a": 403,
+}
+
+
+@pytest.mark.parametrize("persona", sorted(READ))
+def test_who_reads_a_visit_and_its_berita_acara(shared_world: World, persona: str) -> None:
+    w = shared_world
+    visit = health_visit(w)
+    client = w.client(persona)
+    assert client.get(reverse("mentoring:visit", args=[visit.pk])).status_code == READ[persona]
+    if READ[persona] != 200:
+        pdf = client.get(reverse("mentoring:berita_acara", args=[visit.pk]))
+        assert pdf.status_code == READ[persona]
+
+
+@pytest.mark.parametrize("persona", sorted(WRITE))
+def test_who_writes_the_minutes(shared_world: World, persona: str) -> None:
+    w = shared_world
+    visit = health_visit(w)
+    response = w.client(persona).post(
+        reverse("mentoring:point_add", args=[visit.pk]), {"discussion": "Kebijakan data"}
+    )
+    assert response.status_code == (302 if WRITE[persona] == 200 else WRITE[persona])
+    assert visit.points.exists() == (WRITE[persona] == 200)
+
+
+def test_a_contributor_lists_only_the_visits_that_invite_their_opd(shared_world: World) -> None:
+    w = shared_world
+    visit = health_visit(w)
+    url = reverse("mentoring:visits", args=[w.reviewing.pk])
+    overview = reverse("evaluations:overview", args=[w.reviewing.pk])
+    assert url in w.client("contributor_a").get(overview).content.decode()
+    assert visit.title in w.client("contributor_a").get(url).content.decode()
+    assert visit.title not in w.client("contributor_a2").get(url).content.decode()
+    assert w.client("contributor_b").get(url).status_code == 404
+
+
+def test_attendance_ticks_invitees_and_adds_people_without_an_account(shared_world: World) -> None:
+    w = shared_world
+    visit = health_visit(w)
+    expected = {row.user.username for row in expected_people(visit)}
+    assert expected == {"coordinator_a", "contributor_a", w.invited.username}
+    client = w.client("member_a")
+    url = reverse("mentoring:attendance", args=[visit.pk])
+    assert client.get(url).status_code == 200
+    client.post(url, {"person": w.people["contributor_a"].pk, "present": "1"})
+    client.post(url, {"name": "Ibu Sari  Wulandari", "position": "Kabid", "opd": w.health.pk})
+    names = set(Attendance.objects.filter(visit=visit).values_list("name", flat=True))
+    assert names == {str(w.people["contributor_a"]), "Ibu Sari Wulandari"}
+    # Unticking removes the person; a person not invited (PUPR, region B) cannot be ticked.
+    client.post(url, {"person": w.people["contributor_a"].pk, "present": "0"})
+    client.post(url, {"person": w.people["contributor_a2"].pk, "present": "1"})
+    client.post(url, {"person": w.people["contributor_b"].pk, "present": "1"})
+    client.post(url, {"name": "Tamu", "opd": w.opd_b.pk})
+    names = set(Attendance.objects.filter(visit=visit).values_list("name", flat=True))
+    assert names == {"Ibu Sari Wulandari"}
+    assert (
+        AuditEntry.objects.filter(action="mentoring.attend", target_id=str(visit.pk)).count() == 2
+    )
+
+
+def test_agreed_actions_reach_the_home_of_their_opd(shared_world: World) -> None:
+    w = shared_world
+    visit = health_visit(w)
+    lead = w.people["lead_a"]
+    point = services.add_point(
+        visit=visit,
+        user=lead,
+        data=services.PointData(
+            discussion="SOP layanan kesehatan daring",
+            dimension="living",
+            item=w.review_item,
+            question="Apakah SOP sudah ditetapkan?",
+            answer="Belum; rancangan ada.",
+        ),
+    )
+    action = services.agree_action(
+        visit=visit,
+        user=lead,
+        data=services.ActionData("Tetapkan SOP", w.health, date(2024, 8, 1), point),
+    )
+    assert open_actions_for(w.people["contributor_a"]) == [action]
+    assert open_actions_for(w.people["coordinator_a"]) == [action]
+    assert open_actions_for(w.people["contributor_a2"]) == []
+    assert open_actions_for(w.people["coordinator_b"]) == []
+    with pytest.raises(WorkflowError):
+        services.agree_action(
+            visit=visit, user=lead, data=services.ActionData("x", w.opd_b, date(2024, 8, 1))
+        )
+    with pytest.raises(WorkflowError):
+        services.add_point(visit=visit, user=lead, data=services.PointData("x", item=w.item_b))
+
+
+def test_materials_pass_the_evidence_checks_and_are_served_under_the_visit_rules(
+    shared_world: World,
+) -> None:
+    w = shared_world
+    visit = health_visit(w)
+    url = reverse("mentoring:material_add", args=[visit.pk])
+    client = w.client("lead_a")
+    good = SimpleUploadedFile("bahan.pdf", tiny_pdf(["Bahan bimtek"]), "application/pdf")
+    renamed = SimpleUploadedFile("bahan.pdf", b"MZ\x90\x00" + b"\x00" * 200, "application/pdf")
+    client.post(url, {"upload": good})
+    client.post(url, {"upload": renamed})
+    material = VisitMaterial.objects.get(visit=visit)
+    assert material.original_name == "bahan.pdf"
+    download = reverse("mentoring:material", args=[material.pk])
+    assert w.client("contributor_a").get(download).status_code == 200
+    assert w.client("contributor_a2").get(download).status_code == 404
+    assert w.client("coordinator_b").get(download).status_code == 404
+    assert w.client("coordinator_a").post(url, {"upload": good}).status_code == 403
+
+
+def test_field_visits_of_the_evaluation_attach_once(shared_world: World) -> None:
+    w = shared_world
+    visit = health_visit(w)
+    services.attach_field_visit(visit=visit, user=w.people["lead_a"], field_visit=w.visit)
+    assert [link.field_visit for link in visit.field_links.all()] == [w.visit]
+    other = services.plan_visit(evaluation=w.reviewing, user=w.people["lead_a"], plan=plan(w))
+    with pytest.raises(WorkflowError, match="sudah terlampir"):
+        services.attach_field_visit(visit=other, user=w.people["lead_a"], field_visit=w.visit)
+    foreign = services.plan_visit(
+        evaluation=w.reviewing_b, user=w.people["assessor_b"], plan=plan(w)
+    )
+    with pytest.raises(WorkflowError, match="bukan bagian"):
+        services.attach_field_visit(visit=foreign, user=w.people["assessor_b"], field_visit=w.visit)
+
+
+@pytest.mark.parametrize("language", ["id", "en"])
+def test_the_berita_acara_names_region_attendees_points_and_actions(
+    shared_world: World, language: str
+) -> None:
+    w = shared_world
+    visit = health_visit(w)
+    lead = w.people["lead_a"]
+    services.add_walkin(
+        visit=visit, user=lead, walkin=services.Walkin("Ibu Sari Wulandari", w.health, "Kabid")
+    )
+    services.add_point(visit=visit, user=lead, data=services.PointData("SOP layanan daring"))
+    services.agree_action(
+        visit=visit, user=lead, data=services.ActionData("Tetapkan SOP", w.health, DAY2)
+    )
+    reader = pypdf.PdfReader(io.BytesIO(render_berita_acara_pdf(visit, language)))
+    text = " ".join(page.extract_text() for page in reader.pages)
+    for expected in (
+        w.region_a.name,
+        "Ibu Sari Wulandari",
+        "SOP layanan daring",
+        "Tetapkan SOP",
+        w.health.name,
+    ):
+        assert expected in text
+    assert ("Printed" in text) == (language == "en")
+
+
+def archival_facts(pdf: bytes) -> dict[str, Any]:
+    """What a reader of archives checks: structure tags, marked content, the PDF/A claim."""
+    reader = pypdf.PdfReader(io.BytesIO(pdf))
+    root = reader.trailer["/Root"].get_object()
+    assert isinstance(root, pypdf.generic.DictionaryObject)
+    stream = root.get("/Metadata")
+    metadata = stream.get_object().get_data().decode() if stream else ""
+    mark_info = root.get("/MarkInfo")
+    mark_info = mark_info.get_object() if mark_info is not None else None
+    assert mark_info is None or isinstance(mark_info, pypdf.generic.DictionaryObject)
+    return {
+        "tagged": "/StructTreeRoot" in root,
+        "marked": bool(mark_info and mark_info.get("/Marked")),
+        "pdfa_part": "<pdfaid:part>3</pdfaid:part>" in metadata or 'pdfaid:part="3"' in metadata,
+        "pdfa_level": "<pdfaid:conformance>A</pdfaid:conformance>" in metadata
+        or 'pdfaid:conformance="A"' in metadata,
+        "language": str(root.get("/Lang", "")),
+    }
+
+
+@pytest.mark.parametrize("document", ["scorecard", "berita_acara"])
+def test_every_official_pdf_is_archival_and_tagged(shared_world: World, document: str) -> None:
+    # Both documents print through `scorecards.printing.html_to_pdf`; `test_layers`-style, the
+    # next test holds every other module away from WeasyPrint, so no PDF can skip PDF/A.
+    w = shared_world
+    if document == "scorecard":
+        pdf = w.client("admin").get(reverse("scorecards:pdf", args=[w.published.pk]) + "?lang=id")
+    else:
+        visit = health_visit(w)
+        pdf = w.client("coordinator_a").get(
+            reverse("mentoring:berita_acara", args=[visit.pk]) + "?lang=id"
+        )
+    assert pdf.status_code == 200
+    assert archival_facts(pdf.content) == {
+        "tagged": True,
+        "marked": True,
+        "pdfa_part": True,
+        "pdfa_level": True,
+        "language": "id",
+    }
+
+
+def test_only_the_printer_module_calls_weasyprint() -> None:
+    from pathlib import Path
+
+    import cityeval
+
+    package = Path(cityeval.__file__).parent
+    users = sorted(
+        str(path.relative_to(package))
+        for path in package.rglob("*.py")
+        if re.search(r"^\s*(from|import) weasyprint\b", path.read_text(encoding="utf-8"), re.M)
+    )
+    assert users == ["scorecards/printing.py"]
