@@ -9,8 +9,9 @@ clarification question it must answer.
 The surfaces come from the URL conf: every route is either in RESULTS (called for every persona
 in every state, its content searched for distinctive figures) or in NO_RESULTS (with why); a
 route in neither fails `test_every_route_is_classified`, so a new page or export cannot be
-forgotten. One world is built per state through the real services (submit, review with a
-clarification and two adjusted values, field visit, finalise, publish, reopen).
+forgotten. The world of each state is built through the real services (submit, review with a
+clarification and two adjusted values, field visit, finalise, publish, reopen): the review once
+per module, the steps after it in each test's savepoint.
 """
 
 from __future__ import annotations
@@ -28,9 +29,11 @@ from typing import Any
 import openpyxl
 import pytest
 from django.conf import settings
+from django.db import connection, transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
+from pytest_django import DjangoDbBlocker
 
 from cityeval.accounts.models import Role, RoleGrant, User
 from cityeval.api.models import TokenScope
@@ -321,7 +324,8 @@ def person(username: str, *grants: tuple[Role, Region | None, OPD | None]) -> Us
     return user
 
 
-def build(state: str) -> World:
+def build_reviewed() -> World:
+    """Everything up to the end of the review (clarification answered, every item settled)."""
     load_regions(source_dir=settings.NODE_MODULES / "idn-area-data" / "data")
     store_document(document=g100sc_2022())
     kukar, semarang = Region.objects.get(code="64.02"), Region.objects.get(code="33.74")
@@ -404,6 +408,18 @@ def build(state: str) -> World:
             reason="Tanpa data.",
             expected_version=item.version,
         )
+    tokens = {
+        name: create_token(user=user, name="t", scope=TokenScope.READ, expires_at=None)[1]
+        for name, user in people.items()
+    }
+    evaluation.refresh_from_db()
+    return World("review", evaluation, item_a, item_b, people, tokens, {})
+
+
+def advance(reviewed: World, state: str) -> World:
+    """The reviewed world moved on to `state` (inside the test's savepoint), read afresh."""
+    evaluation = Evaluation.objects.get(pk=reviewed.evaluation.pk)
+    lead, admin = reviewed.people["lead"], reviewed.people["admin"]
     if state != "review":
         start_field_visit(evaluation=evaluation, user=lead)
         finalise_evaluation(evaluation=evaluation, user=lead)
@@ -422,11 +438,33 @@ def build(state: str) -> World:
     if snapshot is not None:
         index = snapshot.index.quantize(Decimal("0.01"))
         needles["index"] = (str(index), str(index).replace(".", ","))
-    tokens = {
-        name: create_token(user=user, name="t", scope=TokenScope.READ, expires_at=None)[1]
-        for name, user in people.items()
-    }
-    return World(state, evaluation, item_a, item_b, people, tokens, needles)
+    return World(
+        state,
+        evaluation,
+        ItemValue.objects.get(pk=reviewed.item_a.pk),
+        ItemValue.objects.get(pk=reviewed.item_b.pk),
+        reviewed.people,
+        reviewed.tokens,
+        needles,
+    )
+
+
+@pytest.fixture(scope="module")
+def reviewed(django_db_setup: None, django_db_blocker: DjangoDbBlocker) -> Iterator[World]:
+    """The reviewed world, built once for the module and rolled back after its last test.
+
+    Each test (`django_db`) runs in a savepoint inside it and moves it to its own state there.
+    """
+    name = str(connection.settings_dict["NAME"])
+    assert "test" in name or "memory" in name, f"not a test database: {name}"
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield build_reviewed()
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def build(reviewed: World, db: None) -> Callable[[str], World]:
+    return functools.partial(advance, reviewed)
 
 
 def needles_in(world: World, text: str | None) -> set[str]:
@@ -443,7 +481,7 @@ def needles_in(world: World, text: str | None) -> set[str]:
 @pytest.mark.django_db
 @pytest.mark.parametrize("state", STATES)
 def test_each_persona_sees_results_and_verdicts_only_as_the_policy_says(
-    state: str, monkeypatch: pytest.MonkeyPatch
+    state: str, build: Callable[[str], World], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Who gets the PDF is decided before it is drawn, and it draws the scorecard page's content
     # (a surface of its own in the table): a stand-in keeps 48 WeasyPrint runs out of it.
@@ -479,7 +517,9 @@ def test_each_persona_sees_results_and_verdicts_only_as_the_policy_says(
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("state", ["review", "published"])
-def test_the_region_reads_the_clarification_question_of_its_items(state: str) -> None:
+def test_the_region_reads_the_clarification_question_of_its_items(
+    state: str, build: Callable[[str], World]
+) -> None:
     world = build(state)
     item_page = RESULTS["evaluations/<int:pk>/items/<int:item_pk>/"].fetch
     history = RESULTS["evaluations/<int:pk>/items/<int:item_pk>/history/"].fetch
@@ -490,7 +530,9 @@ def test_the_region_reads_the_clarification_question_of_its_items(state: str) ->
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("state", ["review", "published"])
-def test_a_contributor_reads_no_entry_of_another_opds_item(state: str) -> None:
+def test_a_contributor_reads_no_entry_of_another_opds_item(
+    state: str, build: Callable[[str], World]
+) -> None:
     world = build(state)
     log = world.client("contributor").get(f"/evaluations/{world.evaluation.pk}/log.csv")
     assert log.status_code == 200
