@@ -9,9 +9,8 @@ clarification question it must answer.
 The surfaces come from the URL conf: every route is either in RESULTS (called for every persona
 in every state, its content searched for distinctive figures) or in NO_RESULTS (with why); a
 route in neither fails `test_every_route_is_classified`, so a new page or export cannot be
-forgotten. The world of each state is built through the real services (submit, review with a
-clarification and two adjusted values, field visit, finalise, publish, reopen): the review once
-per module, the steps after it in each test's savepoint.
+forgotten. One world is built per state through the real services (submit, review with a
+clarification and two adjusted values, field visit, finalise, publish, reopen).
 """
 
 from __future__ import annotations
@@ -28,13 +27,12 @@ from typing import Any
 
 import openpyxl
 import pytest
-from django.db import connection, transaction
+from django.conf import settings
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
-from pytest_django import DjangoDbBlocker
 
-from cityeval.accounts.models import Role, User
+from cityeval.accounts.models import Role, RoleGrant, User
 from cityeval.api.models import TokenScope
 from cityeval.api.services import create_token
 from cityeval.evaluations.models import Evaluation, ItemValue, ReviewStatus, Round
@@ -45,9 +43,12 @@ from cityeval.evaluations.services import (
     open_cycle,
     submit_evaluation,
 )
+from cityeval.frameworks.loader import load_framework_file
 from cityeval.frameworks.models import FrameworkVersion
+from cityeval.frameworks.schema import FrameworkDocument
 from cityeval.frameworks.services import store_document
 from cityeval.regions.models import OPD, Region
+from cityeval.regions.services import load_regions
 from cityeval.reports.services import (
     finalise_evaluation,
     publish_evaluation,
@@ -62,7 +63,6 @@ from cityeval.reviews.services import (
     start_field_visit,
     start_review,
 )
-from tests.world import g100sc_2022, load_test_regions, person
 
 STATES = ["review", "finalised", "published", "reopened"]
 PERSONAS = [
@@ -309,9 +309,20 @@ def test_every_route_is_classified() -> None:
 # ----- the world -----
 
 
-def build_reviewed() -> World:
-    """Everything up to the end of the review (clarification answered, every item settled)."""
-    load_test_regions()
+@functools.cache
+def g100sc_2022() -> FrameworkDocument:
+    return load_framework_file(settings.FRAMEWORKS_DIR / "g100sc-2022.yaml")
+
+
+def person(username: str, *grants: tuple[Role, Region | None, OPD | None]) -> User:
+    user = User.objects.create_user(username, email=f"{username}@example.id")
+    for role, region, opd in grants:
+        RoleGrant.objects.create(user=user, role=role, region=region, opd=opd)
+    return user
+
+
+def build(state: str) -> World:
+    load_regions(source_dir=settings.NODE_MODULES / "idn-area-data" / "data")
     store_document(document=g100sc_2022())
     kukar, semarang = Region.objects.get(code="64.02"), Region.objects.get(code="33.74")
     dinkes = OPD.objects.create(region=kukar, code="DINKES", name="Dinas Kesehatan")
@@ -393,18 +404,6 @@ def build_reviewed() -> World:
             reason="Tanpa data.",
             expected_version=item.version,
         )
-    tokens = {
-        name: create_token(user=user, name="t", scope=TokenScope.READ, expires_at=None)[1]
-        for name, user in people.items()
-    }
-    evaluation.refresh_from_db()
-    return World("review", evaluation, item_a, item_b, people, tokens, {})
-
-
-def advance(reviewed: World, state: str) -> World:
-    """The reviewed world moved on to `state` (inside the test's savepoint), read afresh."""
-    evaluation = Evaluation.objects.get(pk=reviewed.evaluation.pk)
-    lead, admin = reviewed.people["lead"], reviewed.people["admin"]
     if state != "review":
         start_field_visit(evaluation=evaluation, user=lead)
         finalise_evaluation(evaluation=evaluation, user=lead)
@@ -423,33 +422,11 @@ def advance(reviewed: World, state: str) -> World:
     if snapshot is not None:
         index = snapshot.index.quantize(Decimal("0.01"))
         needles["index"] = (str(index), str(index).replace(".", ","))
-    return World(
-        state,
-        evaluation,
-        ItemValue.objects.get(pk=reviewed.item_a.pk),
-        ItemValue.objects.get(pk=reviewed.item_b.pk),
-        reviewed.people,
-        reviewed.tokens,
-        needles,
-    )
-
-
-@pytest.fixture(scope="module")
-def reviewed(django_db_setup: None, django_db_blocker: DjangoDbBlocker) -> Iterator[World]:
-    """The reviewed world, built once for the module and rolled back after its last test.
-
-    Each test (`django_db`) runs in a savepoint inside it and moves it to its own state there.
-    """
-    name = str(connection.settings_dict["NAME"])
-    assert "test" in name or "memory" in name, f"not a test database: {name}"
-    with django_db_blocker.unblock(), transaction.atomic():
-        yield build_reviewed()
-        transaction.set_rollback(True)
-
-
-@pytest.fixture
-def build(reviewed: World, db: None) -> Callable[[str], World]:
-    return functools.partial(advance, reviewed)
+    tokens = {
+        name: create_token(user=user, name="t", scope=TokenScope.READ, expires_at=None)[1]
+        for name, user in people.items()
+    }
+    return World(state, evaluation, item_a, item_b, people, tokens, needles)
 
 
 def needles_in(world: World, text: str | None) -> set[str]:
@@ -466,7 +443,7 @@ def needles_in(world: World, text: str | None) -> set[str]:
 @pytest.mark.django_db
 @pytest.mark.parametrize("state", STATES)
 def test_each_persona_sees_results_and_verdicts_only_as_the_policy_says(
-    state: str, build: Callable[[str], World], monkeypatch: pytest.MonkeyPatch
+    state: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Who gets the PDF is decided before it is drawn, and it draws the scorecard page's content
     # (a surface of its own in the table): a stand-in keeps 48 WeasyPrint runs out of it.
@@ -502,9 +479,7 @@ def test_each_persona_sees_results_and_verdicts_only_as_the_policy_says(
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("state", ["review", "published"])
-def test_the_region_reads_the_clarification_question_of_its_items(
-    state: str, build: Callable[[str], World]
-) -> None:
+def test_the_region_reads_the_clarification_question_of_its_items(state: str) -> None:
     world = build(state)
     item_page = RESULTS["evaluations/<int:pk>/items/<int:item_pk>/"].fetch
     history = RESULTS["evaluations/<int:pk>/items/<int:item_pk>/history/"].fetch
@@ -515,9 +490,7 @@ def test_the_region_reads_the_clarification_question_of_its_items(
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("state", ["review", "published"])
-def test_a_contributor_reads_no_entry_of_another_opds_item(
-    state: str, build: Callable[[str], World]
-) -> None:
+def test_a_contributor_reads_no_entry_of_another_opds_item(state: str) -> None:
     world = build(state)
     log = world.client("contributor").get(f"/evaluations/{world.evaluation.pk}/log.csv")
     assert log.status_code == 200
