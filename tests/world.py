@@ -46,6 +46,7 @@ verified values); every workflow step goes through its service.
 from __future__ import annotations
 
 import functools
+import random
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -60,7 +61,14 @@ from cityeval.accounts.models import Role, RoleGrant, User
 from cityeval.accounts.services import invite_user
 from cityeval.api.models import TokenScope
 from cityeval.api.services import create_token
-from cityeval.evaluations.models import Cycle, Evaluation, ItemValue, Round
+from cityeval.evaluations.models import (
+    Cycle,
+    Evaluation,
+    EvaluationStatus,
+    ItemValue,
+    ReviewStatus,
+    Round,
+)
 from cityeval.evaluations.services import Deadlines, assign_assessor, open_cycle, submit_evaluation
 from cityeval.evidence.models import Evidence, FieldVisit, FieldVisitPhoto, VisitKind
 from cityeval.evidence.samples import tiny_pdf, tiny_png
@@ -81,7 +89,9 @@ from cityeval.regions.models import OPD, Region
 from cityeval.regions.services import load_regions
 from cityeval.reports.editing import add_recommendation
 from cityeval.reports.models import Priority, Recommendation
+from cityeval.reports.scores import as_text, score_evaluation
 from cityeval.reports.services import finalise_evaluation, publish_evaluation
+from cityeval.results.models import ResultSnapshot
 from cityeval.reviews.models import ClarificationRequest
 from cityeval.reviews.services import (
     bulk_accept,
@@ -164,12 +174,77 @@ def g100sc_2022() -> FrameworkDocument:
     return load_framework_file(settings.FRAMEWORKS_DIR / "g100sc-2022.yaml")
 
 
-def person(username: str, *grants: tuple[Role, Region | None, OPD | None]) -> User:
-    # No password: tests sign in with force_login, and hashing a dozen passwords would dominate.
-    user = User.objects.create_user(username, email=f"{username}@example.id")
+def load_test_regions() -> None:
+    """The real region list (idn-area-data), as production loads it."""
+    load_regions(source_dir=settings.NODE_MODULES / "idn-area-data" / "data")
+
+
+def person(
+    username: str, *grants: tuple[Role, Region | None, OPD | None], password: str | None = None
+) -> User:
+    """A user with role grants (role, region, OPD). No password unless a test signs in with
+    one: the others use force_login."""
+    user = User.objects.create_user(username, email=f"{username}@example.id", password=password)
     for role, region, opd in grants:
         RoleGrant.objects.create(user=user, role=role, region=region, opd=opd)
     return user
+
+
+def open_test_cycle(
+    year: int,
+    regions: list[Region],
+    admin: User,
+    ref: str = FRAMEWORK_REF,
+    *,
+    round: Round = Round.ANNUAL,
+    version: FrameworkVersion | None = None,
+) -> Cycle:
+    """A cycle of `regions` (framework `version`, else `ref`), self-assessment due in 30 days."""
+    return open_cycle(
+        year=year,
+        round=round,
+        framework_version=version or FrameworkVersion.objects.get_by_ref(ref),
+        regions=regions,
+        deadlines=Deadlines(self_assessment=timezone.localdate() + timedelta(days=30)),
+        user=admin,
+    )
+
+
+def fill(evaluation: Evaluation, seed: int, *, verify: bool) -> None:
+    """Give every item a deterministic self value (and the same verified value when `verify`)."""
+    rng = random.Random(seed)
+    items = list(
+        ItemValue.objects.filter(evaluation=evaluation)
+        .select_related("indicator")
+        .order_by("indicator__sequence")
+    )
+    for item in items:
+        high = 5 if item.indicator.kind == "maturity" else 100
+        item.self_value = Decimal(rng.randint(1, high)) + Decimal(rng.choice(["0", "0.5", "0.25"]))
+        item.self_value = min(item.self_value, Decimal(high))
+        if verify:
+            item.verified_value = item.self_value
+            item.review_status = ReviewStatus.ACCEPTED
+    ItemValue.objects.bulk_update(items, ["self_value", "verified_value", "review_status"])
+
+
+def finish(evaluation: Evaluation, status: EvaluationStatus, seed: int) -> ResultSnapshot:
+    """Verify, score with the real engine, store the snapshot and set the status (set-up for
+    tests of what reads results; the workflow's own tests go through its services)."""
+    fill(evaluation, seed, verify=True)
+    scored = score_evaluation(evaluation)
+    snapshot = ResultSnapshot.objects.create(
+        evaluation=evaluation,
+        framework_version=evaluation.cycle.framework_version,
+        index=scored.score.index or Decimal(0),
+        predicate=scored.score.predicate or "",
+        node_indices={c: as_text(v) for c, v in scored.score.nodes.items()},
+        tag_indices={c: as_text(v) for c, v in scored.score.tags.items()},
+        missing=list(scored.score.missing),
+        inputs={c: as_text(v) for c, v in scored.values.items()},
+    )
+    Evaluation.objects.filter(pk=evaluation.pk).update(status=status)
+    return snapshot
 
 
 def _people(a: Region, b: Region, health: OPD, roads: OPD, opd_b: OPD) -> dict[str, User]:
@@ -197,14 +272,7 @@ def _cycle(
     people: dict[str, User],
 ) -> Cycle:
     admin = people["admin"]
-    cycle = open_cycle(
-        year=year,
-        round=round,
-        framework_version=version,
-        regions=regions,
-        deadlines=Deadlines(self_assessment=timezone.localdate() + timedelta(days=30)),
-        user=admin,
-    )
+    cycle = open_test_cycle(year, regions, admin, round=round, version=version)
     a, b = regions
     assign_assessor(cycle=cycle, region=a, assessor=people["lead_a"], is_lead=True, user=admin)
     assign_assessor(cycle=cycle, region=a, assessor=people["member_a"], is_lead=False, user=admin)
@@ -249,7 +317,7 @@ def _items(evaluation: Evaluation) -> list[ItemValue]:
 
 
 def build_world() -> World:
-    load_regions(source_dir=settings.NODE_MODULES / "idn-area-data" / "data")
+    load_test_regions()
     store_document(document=g100sc_2022())
     version = FrameworkVersion.objects.get_by_ref(FRAMEWORK_REF)
     a = Region.objects.get(code=REGION_A)

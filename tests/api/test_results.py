@@ -8,7 +8,7 @@ from cityeval.evaluations.models import EvaluationStatus
 from cityeval.frameworks.models import FrameworkNode
 from cityeval.regions.models import Region
 from tests.api.conftest import World
-from tests.exports.conftest import finish, open_test_cycle
+from tests.world import finish, open_test_cycle
 
 
 def test_only_published_results_appear_with_official_ranks(world: World) -> None:

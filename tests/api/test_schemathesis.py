@@ -32,7 +32,7 @@ from schemathesis.specs.openapi.checks import (
 from cityeval.evaluations.models import EvaluationStatus
 from cityeval.regions.models import Region
 from tests.api.conftest import World, token_for
-from tests.exports.conftest import finish, open_test_cycle
+from tests.world import finish, open_test_cycle
 
 CHECKS = [
     not_a_server_error,

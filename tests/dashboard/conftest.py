@@ -18,7 +18,6 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.conf import settings
 from django.test import Client
 from django.utils import timezone
 
@@ -26,9 +25,8 @@ from cityeval.accounts.models import Role, User
 from cityeval.evaluations.models import Cycle, Evaluation, EvaluationStatus, ItemValue
 from cityeval.frameworks.services import store_document
 from cityeval.regions.models import Cohort, PeerGroup, Region
-from cityeval.regions.services import load_regions
 from cityeval.results.models import ResultSnapshot
-from tests.exports.conftest import g100sc_2022, open_test_cycle, person
+from tests.world import g100sc_2022, load_test_regions, open_test_cycle, person
 
 KUKAR, SEMARANG, SURABAYA, JAKPUS = "64.02", "33.74", "35.78", "31.71"
 BANDUNG, DENPASAR, YOGYA = "32.73", "51.71", "34.71"
@@ -78,7 +76,7 @@ def result(
 
 @pytest.fixture
 def world(db: None) -> World:
-    load_regions(source_dir=settings.NODE_MODULES / "idn-area-data" / "data")
+    load_test_regions()
     store_document(document=g100sc_2022())
     codes = [KUKAR, SEMARANG, SURABAYA, JAKPUS, BANDUNG, DENPASAR, YOGYA]
     regions = {r.code: r for r in Region.objects.filter(code__in=codes)}

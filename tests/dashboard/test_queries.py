@@ -11,7 +11,7 @@ from cityeval.evaluations.models import Cycle, Evaluation, EvaluationStatus
 from cityeval.regions.models import Region
 from cityeval.results.uncertainty import refresh_rank_intervals
 from tests.dashboard.conftest import World, result
-from tests.exports.conftest import open_test_cycle
+from tests.world import open_test_cycle
 
 
 def published_cycle(world: World, year: int, size: int) -> Cycle:

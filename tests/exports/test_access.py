@@ -12,7 +12,8 @@ import pytest
 from django.urls import reverse
 
 from cityeval.evaluations.models import Cycle
-from tests.exports.conftest import FINALISED, PERSONAS, PUBLISHED, RUNNING, World, open_test_cycle
+from tests.exports.conftest import FINALISED, PERSONAS, PUBLISHED, RUNNING, World
+from tests.world import open_test_cycle
 
 FORMATS = ["exports:xlsx", "exports:regions_csv", "exports:items_csv", "exports:json"]
 

@@ -10,7 +10,8 @@ from django.urls import reverse
 from cityeval.evaluations.models import Cycle, EvaluationStatus
 from cityeval.evaluations.services import assign_assessor
 from cityeval.regions.models import Region
-from tests.exports.conftest import PUBLISHED, World, finish, open_test_cycle
+from tests.exports.conftest import PUBLISHED, World
+from tests.world import finish, open_test_cycle
 
 FORMATS = ["exports:xlsx", "exports:regions_csv", "exports:items_csv", "exports:json"]
 BIGGER = ["31.71", "31.72", "31.73", "32.73", "33.71", "34.71", "35.73", "51.71"]

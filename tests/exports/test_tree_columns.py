@@ -20,7 +20,8 @@ from cityeval.frameworks.models import FrameworkNode
 from cityeval.frameworks.services import store_document
 from cityeval.regions.models import Region
 from cityeval.regions.services import assign_cohort
-from tests.exports.conftest import FINALISED, PUBLISHED, World, finish, open_test_cycle
+from tests.exports.conftest import FINALISED, PUBLISHED, World
+from tests.world import finish, open_test_cycle
 
 TWO = Decimal("0.01")
 

@@ -7,18 +7,14 @@ evaluation into a review state and verify its items directly (`World.verify`, `W
 
 from __future__ import annotations
 
-import functools
 import random
 from dataclasses import dataclass
-from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.conf import settings
 from django.test import Client
-from django.utils import timezone
 
-from cityeval.accounts.models import Role, RoleGrant, User
+from cityeval.accounts.models import Role, User
 from cityeval.evaluations.models import (
     Cycle,
     Evaluation,
@@ -27,13 +23,11 @@ from cityeval.evaluations.models import (
     ReviewStatus,
     Round,
 )
-from cityeval.evaluations.services import Deadlines, assign_assessor, open_cycle
-from cityeval.frameworks.loader import load_framework_file
+from cityeval.evaluations.services import assign_assessor
 from cityeval.frameworks.models import FrameworkVersion
-from cityeval.frameworks.schema import FrameworkDocument
 from cityeval.frameworks.services import store_document
 from cityeval.regions.models import OPD, Region
-from cityeval.regions.services import load_regions
+from tests.world import g100sc_2022, load_test_regions, open_test_cycle, person
 
 PERSONAS = [
     "admin",
@@ -94,37 +88,9 @@ class World:
         return client
 
 
-@functools.cache
-def g100sc_2022() -> FrameworkDocument:
-    """The shipped framework, parsed once per session (parsing is most of a fixture's time)."""
-    return load_framework_file(settings.FRAMEWORKS_DIR / "g100sc-2022.yaml")
-
-
-def person(username: str, *grants: tuple[Role, Region | None, OPD | None]) -> User:
-    # No password: tests log in with force_login, and hashing ten passwords would dominate.
-    user = User.objects.create_user(username, email=f"{username}@example.id")
-    for role, region, opd in grants:
-        RoleGrant.objects.create(user=user, role=role, region=region, opd=opd)
-    return user
-
-
-def open_test_cycle(
-    *, year: int, round: Round, version: FrameworkVersion, regions: list[Region], admin: User
-) -> Cycle:
-    today = timezone.localdate()
-    return open_cycle(
-        year=year,
-        round=round,
-        framework_version=version,
-        regions=regions,
-        deadlines=Deadlines(self_assessment=today + timedelta(days=30)),
-        user=admin,
-    )
-
-
 @pytest.fixture
 def world(db: None) -> World:
-    load_regions(source_dir=settings.NODE_MODULES / "idn-area-data" / "data")
+    load_test_regions()
     store_document(document=g100sc_2022())
     kukar = Region.objects.get(code="64.02")
     semarang = Region.objects.get(code="33.74")

@@ -12,7 +12,7 @@ from cityeval.frameworks.loader import load_framework_file
 from cityeval.frameworks.models import FrameworkNode, FrameworkVersion
 from cityeval.frameworks.schema import FrameworkDocument
 from cityeval.frameworks.services import store_document
-from tests.reports.conftest import g100sc_2022
+from tests.world import g100sc_2022
 
 pytestmark = pytest.mark.django_db
 

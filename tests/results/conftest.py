@@ -15,7 +15,8 @@ from cityeval.evaluations.models import Cycle, Evaluation, EvaluationStatus, Rou
 from cityeval.evaluations.services import assign_assessor
 from cityeval.regions.models import PeerGroup, Region
 from cityeval.reports.services import finalise_evaluation
-from tests.reports.conftest import World, open_test_cycle, world  # noqa: F401 (fixtures)
+from tests.reports.conftest import World, world  # noqa: F401 (fixtures)
+from tests.world import open_test_cycle
 
 CODES = ["64.02", "64.71", "64.72", "33.74", "33.71", "33.72"]
 PEERS = ["64.02", "64.72", "33.71"]

@@ -3,31 +3,24 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.test import Client
-from django.utils import timezone
 from pytest_django.fixtures import Settings
 
-from cityeval.accounts.models import Role, RoleGrant, User
+from cityeval.accounts.models import Role, User
 from cityeval.evaluations.models import Cycle, Evaluation, EvaluationStatus, ItemValue, Round
 from cityeval.evaluations.services import (
-    Deadlines,
     assign_assessor,
-    open_cycle,
     submit_evaluation,
 )
-from cityeval.frameworks.models import FrameworkVersion
-from cityeval.frameworks.services import import_shipped
+from cityeval.frameworks.services import store_document
 from cityeval.regions.models import OPD, Region
-from cityeval.regions.services import load_regions
 from cityeval.reviews.services import start_review
+from tests.world import g100sc_2022, load_test_regions, open_test_cycle, person
 
-PASSWORD = "a-long-test-password-1"
 PERSONAS = [
     "admin",
     "lead",
@@ -76,13 +69,6 @@ class World:
         return client
 
 
-def person(username: str, *grants: tuple[Role, Region | None, OPD | None]) -> User:
-    user = User.objects.create_user(username, email=f"{username}@example.id", password=PASSWORD)
-    for role, region, opd in grants:
-        RoleGrant.objects.create(user=user, role=role, region=region, opd=opd)
-    return user
-
-
 @pytest.fixture
 def media(settings: Settings, tmp_path: Path) -> Path:
     root = tmp_path / "media"
@@ -93,8 +79,10 @@ def media(settings: Settings, tmp_path: Path) -> Path:
 
 @pytest.fixture
 def world(db: None, media: Path) -> World:
-    load_regions(source_dir=settings.NODE_MODULES / "idn-area-data" / "data")
-    import_shipped()
+    load_test_regions()
+    # Only the instrument the cycle uses (parsed once per process): importing every shipped
+    # one takes seconds a test.
+    store_document(document=g100sc_2022())
     kukar = Region.objects.get(code="64.02")
     semarang = Region.objects.get(code="33.74")
     health = OPD.objects.create(region=kukar, code="DINKES", name="Dinas Kesehatan")
@@ -111,14 +99,7 @@ def world(db: None, media: Path) -> World:
         "viewer": person("viewer", (Role.VIEWER, kukar, None)),
     }
     admin = people["admin"]
-    cycle = open_cycle(
-        year=2024,
-        round=Round.TAHAP_1,
-        framework_version=FrameworkVersion.objects.get_by_ref("G100SC@2022"),
-        regions=[kukar, semarang],
-        deadlines=Deadlines(self_assessment=timezone.localdate() + timedelta(days=30)),
-        user=admin,
-    )
+    cycle = open_test_cycle(2024, [kukar, semarang], admin, round=Round.TAHAP_1)
     assign_assessor(cycle=cycle, region=kukar, assessor=people["lead"], is_lead=True, user=admin)
     assign_assessor(cycle=cycle, region=kukar, assessor=people["member"], is_lead=False, user=admin)
     assign_assessor(
