@@ -29,5 +29,6 @@ urlpatterns = [
     path("data/", include("cityeval.exports.urls")),
     path("dashboard/", include("cityeval.dashboard.urls")),
     path("api/v1/", include("cityeval.api.urls")),
+    path("notifications/", include("cityeval.notifications.urls")),
     path("", home.home, name="home"),
 ]
