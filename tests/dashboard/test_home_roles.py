@@ -38,7 +38,8 @@ def test_the_contributor_sees_the_opds_items_what_is_missing_and_the_deadline(
 ) -> None:
     w = shared_world
     html = section(w, "contributor_a", "home-contributor")
-    assert w.region_a.full_name in html and str(w.running_cycle) in html
+    assert w.region_a.full_name in html
+    assert str(w.running_cycle) in html
     row = re.search(r'data-testid="contributor-row">(.*?)</tr>', html, re.S)
     assert row is not None
     cells = re.findall(r'<td class="num">(?:<a [^>]*>)?(\d+)', row.group(1))
@@ -63,17 +64,21 @@ def test_the_coordinator_sees_progress_per_opd_and_open_clarifications_with_due_
 ) -> None:
     w = shared_world
     html = section(w, "coordinator_a", "home-coordinator")
-    assert "Dinkes" in html and "PUPR" in html and "(belum ditugaskan)" in html
+    assert "Dinkes" in html
+    assert "PUPR" in html
+    assert "(belum ditugaskan)" in html
     clarifications = re.search(r'data-testid="open-clarifications">(.*?)</table>', html, re.S)
     assert clarifications is not None
     assert str(w.review_cycle) in clarifications.group(1)
     due = w.clarification.due_date
-    assert due is not None and due > timezone.localdate()
+    assert due is not None
+    assert due > timezone.localdate()
     assert 'data-testid="clarification-due">' in clarifications.group(1)
     assert "Tidak ada klarifikasi" not in clarifications.group(1)
     # The other region's coordinator: none of A's evaluations or clarifications.
     other = section(w, "coordinator_b", "home-coordinator")
-    assert w.region_a.full_name not in other and w.region_b.full_name in other
+    assert w.region_a.full_name not in other
+    assert w.region_b.full_name in other
     assert "Tidak ada klarifikasi yang terbuka" in other
 
 
@@ -115,7 +120,9 @@ def _big_cycle(w: World, year: int, size: int) -> Cycle:
         user=admin,
     )
     for region in [*before_a, w.region_a]:
-        assign_assessor(cycle=cycle, region=region, assessor=w.people["lead_a"], is_lead=True, user=admin)
+        assign_assessor(
+            cycle=cycle, region=region, assessor=w.people["lead_a"], is_lead=True, user=admin
+        )
     Evaluation.objects.filter(cycle=cycle).exclude(region=w.region_a).update(
         status=EvaluationStatus.DOCUMENT_REVIEW,
         submitted_at=timezone.now() - timedelta(days=3),

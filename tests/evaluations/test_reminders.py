@@ -48,7 +48,8 @@ def test_people_with_empty_items_are_reminded(
         "contributor_a2",
         "calon_a",
     }
-    assert sent.people == 5 and sent.evaluations == 2
+    assert sent.people == 5
+    assert sent.evaluations == 2
     contributor = Notification.objects.get(kind="reminder", recipient__username="contributor_a")
     assert contributor.params["count"] == 10  # Dinkes's items only
     assert f"opd={shared_world.health.pk}" in contributor.url
@@ -65,7 +66,8 @@ def test_a_second_run_on_the_same_day_sends_nothing(
     first = (Notification.objects.count(), len(mail.outbox), ReminderSent.objects.count())
     with django_capture_on_commit_callbacks(execute=True):
         again = remind_deadlines(days=DAYS_LEFT)
-    assert again.people == 0 and again.skipped == 5
+    assert again.people == 0
+    assert again.skipped == 5
     assert (Notification.objects.count(), len(mail.outbox), ReminderSent.objects.count()) == first
     # The next day they are reminded again.
     tomorrow = timezone.localdate() + timedelta(days=1)

@@ -60,11 +60,13 @@ def test_every_email_has_its_in_app_twin_and_an_absolute_link(
     assert set(mailed) == set(notified)
     for address, message in mailed.items():
         notification = notified[address]
-        assert notification.kind == kind and notification.read_at is None
+        assert notification.kind == kind
+        assert notification.read_at is None
         assert notification.url.startswith("/")
         # The e-mail links to the very page the notification opens, under SITE_URL.
         assert f"{SITE}{notification.url}" in message.body, message.body
-        assert notification.text and "%(" not in notification.text
+        assert notification.text
+        assert "%(" not in notification.text
 
 
 def test_the_text_is_rendered_in_the_readers_language_when_shown(shared_world: World) -> None:
@@ -105,7 +107,10 @@ def test_the_top_bar_shows_the_unread_count_with_one_query(shared_world: World) 
     assert len(counting) == 1
     assert re.search(r'data-testid="unread-count"[^>]*>2<', page), page
     # Nothing unread: no badge at all.
-    assert 'data-testid="unread-count"' not in w.client("viewer_b").get(reverse("home")).content.decode()
+    assert (
+        'data-testid="unread-count"'
+        not in w.client("viewer_b").get(reverse("home")).content.decode()
+    )
 
 
 def test_the_list_shows_only_the_persons_own_notifications(shared_world: World) -> None:
@@ -133,7 +138,8 @@ def test_marking_one_read_touches_only_ones_own(shared_world: World) -> None:
     theirs.refresh_from_db()
     assert theirs.read_at is None
     response = w.client("coordinator_a").post(url, {"open": "1"})
-    assert response.status_code == 302 and response["Location"] == theirs.url
+    assert response.status_code == 302
+    assert response["Location"] == theirs.url
     theirs.refresh_from_db()
     assert theirs.read_at is not None
 
