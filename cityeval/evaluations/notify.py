@@ -45,14 +45,26 @@ def notify_submitted(evaluation: Evaluation) -> None:
 
 
 def notify_clarification(
-    evaluation: Evaluation, item_codes: Iterable[str], message: str, due: date | None = None
+    evaluation: Evaluation,
+    item_codes: Iterable[str],
+    message: str,
+    due: date | None = None,
+    *,
+    opd_ids: Iterable[int] = (),
 ) -> None:
+    """The coordinators, and the contributors of the OPDs that hold the flagged items."""
     codes = list(item_codes)
+    contributors = _active(
+        User.objects.filter(grants__role=Role.CONTRIBUTOR, grants__opd_id__in=list(opd_ids))
+        .exclude(pk__in=[user.pk for user in coordinators_of(evaluation)])
+        .distinct()
+    )
     _send(
         evaluation,
         "clarification",
-        coordinators_of(evaluation),
+        coordinators_of(evaluation) + contributors,
         {"item_codes": codes, "count": len(codes), "due": due.isoformat() if due else ""},
+        url=reverse("evaluations:items", args=[evaluation.pk]) + "?state=flagged",
         quoted={"message": message},
     )
 

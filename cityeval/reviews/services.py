@@ -312,7 +312,9 @@ def request_clarification(
             reason=question or message,
         )
     ClarificationItem.objects.bulk_create(snapshots)
-    notify_clarification(evaluation, codes, message, due_date)
+    notify_clarification(
+        evaluation, codes, message, due_date, opd_ids={i.opd_id for i in locked if i.opd_id}
+    )
     return request
 
 

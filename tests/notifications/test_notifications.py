@@ -91,7 +91,8 @@ def test_assigning_items_notifies_the_contributors_of_that_opd_only(shared_world
     )
     # Dinkes of A: its contributor and the person invited to it; not PUPR, not region B.
     assert recipients == {"contributor_a", "calon_a"}
-    assert Notification.objects.get(kind="assigned").params["count"] == 2
+    mine = Notification.objects.get(kind="assigned", recipient=w.people["contributor_a"])
+    assert mine.params["count"] == 2
 
 
 def test_the_top_bar_shows_the_unread_count_with_one_query(shared_world: World) -> None:
@@ -166,3 +167,17 @@ def test_marking_read_needs_the_csrf_token(shared_world: World) -> None:
 def test_an_unknown_kind_is_refused_and_an_odd_row_still_renders() -> None:
     assert render_text("gone", {}) == "gone"
     assert render_text("submitted", {})  # parameters missing: a sentence, no error
+
+
+def test_a_clarification_reaches_the_contributors_of_the_flagged_items_only(
+    shared_world: World,
+) -> None:
+    w = shared_world
+    _fresh(w)
+    events.notify_clarification(w.running, ["A1"], "Mohon.", None, opd_ids=[w.roads.pk])
+    recipients = set(
+        Notification.objects.filter(kind="clarification").values_list(
+            "recipient__username", flat=True
+        )
+    )
+    assert recipients == {"coordinator_a", "contributor_a2"}
