@@ -26,6 +26,7 @@ SECRETLESS_COMMANDS = frozenset(
         "help",
         "import_programs",
         "loadregions",
+        "remind_deadlines",
         "migrate",
         "restore",
         "score",

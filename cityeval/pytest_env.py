@@ -12,6 +12,8 @@ os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
 # Playwright's sync API runs an event loop in the test thread; Django would otherwise refuse ORM
 # calls made from the same test.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+# E-mails link to pages under this address (tests check the links are absolute).
+os.environ.setdefault("SITE_URL", "https://cityeval.example.id")
 
 
 # Fixtures through which a test reaches the database (pytest-django's, and ours built on them).

@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "cityeval.evaluations",
     "cityeval.results",
     "cityeval.audit",
+    "cityeval.notifications",
     "cityeval.masterplans",
     "cityeval.evidence",
     "cityeval.reviews",
@@ -130,6 +131,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "cityeval.accounts.context_processors.navigation",
+                "cityeval.notifications.context_processors.unread",
             ],
         },
     },
@@ -230,6 +232,11 @@ FRAMEWORKS_DIR = BASE_DIR / "frameworks"
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "cityeval@localhost")
+# The address people reach cityeval at: e-mails link to pages under it. No production default
+# (a wrong host in every link would go unnoticed); a development machine uses the runserver's.
+SITE_URL = env_str("SITE_URL", "http://localhost:8000" if DEBUG else "")
+# Days a region gets to answer a clarification request (the assessor may set another date).
+CLARIFICATION_ANSWER_DAYS = env_int("CLARIFICATION_ANSWER_DAYS", 14)
 
 # HTTPS and security headers (docs/operations.md). Behind a load balancer that ends TLS, set
 # TRUST_X_FORWARDED_PROTO=1 only if the balancer overwrites that header on every request.

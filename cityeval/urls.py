@@ -43,5 +43,6 @@ urlpatterns = [
         RedirectView.as_view(pattern_name="help:faq", query_string=True),
         name="faq_redirect",
     ),
+    path("notifications/", include("cityeval.notifications.urls")),
     path("", home.home, name="home"),
 ]

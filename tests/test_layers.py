@@ -21,7 +21,10 @@ import scoring
 # Lowest first. A new app needs a row here (test_every_app_has_a_layer).
 LAYERS: tuple[tuple[str, frozenset[str]], ...] = (
     ("engine", frozenset({"scoring"})),
-    ("ground", frozenset({"core", "regions", "frameworks", "accounts", "audit"})),
+    (
+        "ground",
+        frozenset({"core", "regions", "frameworks", "accounts", "audit", "notifications"}),
+    ),
     (
         "workflow",
         frozenset({"masterplans", "evaluations", "evidence", "reviews", "reports", "results"}),

@@ -5,13 +5,38 @@ from __future__ import annotations
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 
+from cityeval.accounts.access import scope_of
+from cityeval.accounts.models import User
+from cityeval.dashboard import roles
 from cityeval.dashboard.programs import newest_cycle, programs_of
 from cityeval.evaluations.access import visible_evaluations
 from cityeval.evaluations.models import Cycle, EvaluationStatus
 from cityeval.exports.access import public_cycles
 from cityeval.frameworks.models import FrameworkVersion
 from cityeval.regions.models import Cohort, Province, Region, RegionSource
+
+MINE = 8
+
+
+def _role_sections(request: HttpRequest) -> dict[str, object]:
+    """The work of each of the person's roles (a person may hold several)."""
+    user = request.user
+    assert isinstance(user, User)
+    scope = scope_of(user)
+    today = timezone.localdate()
+    sections: dict[str, object] = {}
+    if scope.contributor_opds:
+        sections["contributor_work"] = roles.contributor_work(user, scope, today)
+    if scope.coordinator_regions:
+        sections["coordinator_work"] = roles.coordinator_work(scope, today)
+        sections["clarifications"] = roles.open_clarifications(scope)
+    if scope.assessor:
+        sections["assessor_queue"] = roles.assessor_queue(user, scope)
+    if scope.admin:
+        sections["cycle_status"] = roles.cycle_status()
+    return sections
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -32,15 +57,20 @@ def home(request: HttpRequest) -> HttpResponse:
         participants=Count("evaluations"),
         published=Count("evaluations", filter=Q(evaluations__status=EvaluationStatus.PUBLISHED)),
     )
-    mine = []
+    sections: dict[str, object] = {}
+    mine: list[object] = []
     if request.user.is_authenticated:
-        mine = list(
-            visible_evaluations(request.user)
-            .exclude(status=EvaluationStatus.PUBLISHED)
-            .order_by("-cycle__year", "-cycle__round", "region__code")[:8]
-        )
+        sections = _role_sections(request)
+        if not sections:
+            # A viewer of a region: its evaluations under way, latest change first.
+            mine = list(
+                visible_evaluations(request.user)
+                .exclude(status=EvaluationStatus.PUBLISHED)
+                .order_by("-updated_at")[:MINE]
+            )
     published = public_cycles()
     context = {
+        **sections,
         "mine": mine,
         # Each program's published results apart (its newest published cycle), never one
         # program's newer cycle in place of another's.

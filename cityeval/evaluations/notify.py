@@ -1,27 +1,18 @@
-"""E-mail notifications of workflow events.
-
-Mail is sent after the transaction commits (a rolled-back change must not announce itself) and a
-mail server failure never undoes the change: it is logged instead. The backend is Django's
-(console by default, SMTP by settings). Bodies are composed by `core/mail.py` from plain,
-neutralised values.
+"""Workflow events and who hears of them: each goes through `notifications.notify`, which writes
+the in-app notification and sends its e-mail twin (with an absolute link) after the commit.
 """
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterable
+from datetime import date
 
-from django.conf import settings
-from django.core.mail import send_mass_mail
-from django.db import transaction
-from django.utils import translation
-from django.utils.translation import gettext as _
+from django.urls import reverse
 
 from cityeval.accounts.models import Role, User
-from cityeval.core import mail
 from cityeval.evaluations.models import Evaluation
-
-logger = logging.getLogger(__name__)
+from cityeval.notifications.services import notify
+from cityeval.regions.models import OPD
 
 
 def coordinators_of(evaluation: Evaluation) -> list[User]:
@@ -45,21 +36,41 @@ def program_admins() -> list[User]:
     return _active(User.objects.filter(grants__role=Role.PROGRAM_ADMIN).distinct())
 
 
+def contributors_of(opd: OPD) -> list[User]:
+    return _active(User.objects.filter(grants__role=Role.CONTRIBUTOR, grants__opd=opd).distinct())
+
+
 def notify_submitted(evaluation: Evaluation) -> None:
     _send(evaluation, "submitted", assessors_of(evaluation) + program_admins())
 
 
-def notify_clarification(evaluation: Evaluation, item_codes: Iterable[str], message: str) -> None:
+def notify_clarification(
+    evaluation: Evaluation,
+    item_codes: Iterable[str],
+    message: str,
+    due: date | None = None,
+    *,
+    opd_ids: Iterable[int] = (),
+) -> None:
+    """The coordinators, and the contributors of the OPDs that hold the flagged items."""
+    codes = list(item_codes)
+    contributors = _active(
+        User.objects.filter(grants__role=Role.CONTRIBUTOR, grants__opd_id__in=list(opd_ids))
+        .exclude(pk__in=[user.pk for user in coordinators_of(evaluation)])
+        .distinct()
+    )
     _send(
         evaluation,
         "clarification",
-        coordinators_of(evaluation),
-        {"item_codes": list(item_codes), "message": mail.Quoted(message)},
+        coordinators_of(evaluation) + contributors,
+        {"item_codes": codes, "count": len(codes), "due": due.isoformat() if due else ""},
+        url=reverse("evaluations:items", args=[evaluation.pk]) + "?state=flagged",
+        quoted={"message": message},
     )
 
 
 def notify_answered(evaluation: Evaluation) -> None:
-    _send(evaluation, "answered", assessors_of(evaluation))
+    _send(evaluation, "answered", assessors_of(evaluation), url=_review(evaluation))
 
 
 def notify_finalised(evaluation: Evaluation) -> None:
@@ -71,7 +82,7 @@ def notify_reopened(evaluation: Evaluation, reason: str) -> None:
         evaluation,
         "reopened",
         coordinators_of(evaluation) + assessors_of(evaluation),
-        {"reason": mail.Quoted(reason)},
+        quoted={"reason": reason},
     )
 
 
@@ -79,46 +90,41 @@ def notify_published(evaluation: Evaluation) -> None:
     _send(evaluation, "published", coordinators_of(evaluation) + assessors_of(evaluation))
 
 
-SUBJECTS = {
-    "submitted": _("[cityeval] Penilaian mandiri %(region)s diserahkan"),
-    "clarification": _("[cityeval] Permintaan klarifikasi untuk %(region)s"),
-    "answered": _("[cityeval] %(region)s menjawab klarifikasi"),
-    "finalised": _("[cityeval] Hasil evaluasi %(region)s telah difinalkan"),
-    "published": _("[cityeval] Hasil evaluasi %(region)s dipublikasikan"),
-    "reopened": _("[cityeval] Evaluasi %(region)s dibuka kembali"),
-}
+def notify_assigned(evaluation: Evaluation, opd: OPD, count: int) -> None:
+    """The OPD's contributors learn that items of the evaluation were given to their office."""
+    _send(
+        evaluation,
+        "assigned",
+        contributors_of(opd),
+        {"opd": opd.short_name or opd.name, "count": count},
+        url=reverse("evaluations:items", args=[evaluation.pk]) + f"?opd={opd.pk}",
+    )
+
+
+def _review(evaluation: Evaluation) -> str:
+    return reverse("reviews:workspace", args=[evaluation.pk])
 
 
 def _send(
     evaluation: Evaluation,
-    event: str,
+    kind: str,
     recipients: list[User],
-    extra: dict[str, mail.MailValue] | None = None,
+    params: dict[str, str | int | list[str]] | None = None,
+    *,
+    url: str = "",
+    quoted: dict[str, str] | None = None,
 ) -> None:
-    unique = {user.pk: user for user in recipients if user.email}
-    if not unique:
-        return
-
-    def deliver() -> None:
-        messages = []
-        for user in unique.values():
-            # Each person reads mail in their own language (Indonesian unless they chose English).
-            with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
-                context: dict[str, mail.MailValue] = {
-                    "name": str(user),
-                    "region": evaluation.region.full_name,
-                    "cycle": str(evaluation.cycle),
-                    **(extra or {}),
-                }
-                subject = mail.subject(str(SUBJECTS[event]) % {"region": context["region"]})
-                body = mail.render(f"notifications/{event}.txt", context)
-            messages.append((subject, body, settings.DEFAULT_FROM_EMAIL, [user.email]))
-        try:
-            send_mass_mail(messages, fail_silently=False)
-        except OSError:
-            logger.exception("could not send %s mail for evaluation %s", event, evaluation.pk)
-
-    transaction.on_commit(deliver)
+    notify(
+        kind=kind,
+        recipients=recipients,
+        params={
+            "region": evaluation.region.full_name,
+            "cycle": str(evaluation.cycle),
+            **(params or {}),
+        },
+        url=url or reverse("evaluations:overview", args=[evaluation.pk]),
+        quoted=quoted,
+    )
 
 
 def _active(users: Iterable[User]) -> list[User]:

@@ -25,7 +25,7 @@ from cityeval.evaluations.models import (
     ItemValue,
     Round,
 )
-from cityeval.evaluations.notify import notify_submitted
+from cityeval.evaluations.notify import notify_assigned, notify_submitted
 from cityeval.evaluations.programs import sync_program_items
 from cityeval.evaluations.values import check_value
 from cityeval.evaluations.workflow import move
@@ -143,6 +143,8 @@ def assign_items(
             region_id=evaluation.region_id,
         )
         changed += 1
+    if opd is not None and changed:
+        notify_assigned(evaluation, opd, changed)
     return changed
 
 

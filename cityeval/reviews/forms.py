@@ -68,6 +68,8 @@ class ItemChoiceForm(forms.Form):
         error_messages={"required": _("Pilih setidaknya satu butir.")},
     )
     message = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    # Empty: the default answer period (CLARIFICATION_ANSWER_DAYS).
+    due_date = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, *args: Any, evaluation_id: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

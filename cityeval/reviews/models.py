@@ -79,6 +79,8 @@ class ClarificationRequest(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
     requested_at = models.DateTimeField(_("diminta pada"))
+    # The date the region is asked to answer by (shown to it; the coordinator's home lists it).
+    due_date = models.DateField(_("batas jawaban"), null=True, blank=True)
     answer = models.TextField(_("jawaban daerah"), blank=True)
     answered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

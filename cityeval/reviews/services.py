@@ -10,9 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -238,9 +240,17 @@ def _bulk_skip_reason(item: ItemValue, flagged: set[int]) -> str:
 
 @transaction.atomic
 def request_clarification(
-    *, evaluation: Evaluation, items: Iterable[ItemValue], message: str, user: Any
+    *,
+    evaluation: Evaluation,
+    items: Iterable[ItemValue],
+    message: str,
+    user: Any,
+    due_date: date | None = None,
 ) -> ClarificationRequest:
-    """Ask the region about some items: only those reopen for editing until it answers."""
+    """Ask the region about some items: only those reopen for editing until it answers.
+
+    The region answers by `due_date`; without one, `CLARIFICATION_ANSWER_DAYS` from today.
+    """
     require(user, evaluation, Can.REVIEW)
     message = message.strip()
     if not message:
@@ -267,8 +277,16 @@ def request_clarification(
     )
     latest = Verdict.objects.latest_per_item([item.pk for item in locked])
     evidence = evidence_by_item(locked)
+    if due_date is None:
+        due_date = timezone.localdate() + timedelta(days=settings.CLARIFICATION_ANSWER_DAYS)
+    elif due_date < timezone.localdate():
+        raise WorkflowError(_("Batas jawaban klarifikasi tidak boleh sebelum hari ini."))
     request = ClarificationRequest.objects.create(
-        evaluation=evaluation, message=message, requested_by=user, requested_at=timezone.now()
+        evaluation=evaluation,
+        message=message,
+        requested_by=user,
+        requested_at=timezone.now(),
+        due_date=due_date,
     )
     snapshots = []
     for item in locked:
@@ -294,7 +312,9 @@ def request_clarification(
             reason=question or message,
         )
     ClarificationItem.objects.bulk_create(snapshots)
-    notify_clarification(evaluation, codes, message)
+    notify_clarification(
+        evaluation, codes, message, due_date, opd_ids={i.opd_id for i in locked if i.opd_id}
+    )
     return request
 
 

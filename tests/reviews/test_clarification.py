@@ -78,9 +78,15 @@ def test_the_coordinator_is_mailed_the_request_after_commit(
     with django_capture_on_commit_callbacks(execute=True):
         ask(in_review, [item], message="Mohon lampirkan SK Bupati.")
 
-    assert [m.to for m in mail.outbox] == [["coordinator@example.id"]]
-    assert item.indicator.code in mail.outbox[0].body
-    assert "Mohon lampirkan SK Bupati." in mail.outbox[0].body
+    # The coordinator, and the contributor of the OPD that holds the flagged item.
+    assert item.opd_id is not None
+    assert sorted(m.to[0] for m in mail.outbox) == [
+        "contributor@example.id",
+        "coordinator@example.id",
+    ]
+    for message in mail.outbox:
+        assert item.indicator.code in message.body
+        assert "Mohon lampirkan SK Bupati." in message.body
 
 
 def test_the_region_may_revise_a_flagged_item_but_no_other(in_review: World) -> None:

@@ -272,6 +272,7 @@ NO_RESULTS: dict[str, str] = {
     "reports/<int:pk>/publish/": "POST only",
     "reports/<int:pk>/reopen/": "POST only",
     "reports/cycles/<int:cycle_pk>/publish/": "POST only",
+    "notifications/": "ones own notifications: event, region and cycle, no figure or verdict",
     "api/v1/openapi.json": "the API's schema",
     "api/v1/docs": "the API's documentation page",
     "api/v1/frameworks": "framework versions (public reference data)",

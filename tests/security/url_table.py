@@ -36,6 +36,7 @@ from cityeval.accounts.models import User
 from cityeval.api.models import PersonalAccessToken
 from cityeval.evaluations.models import ItemValue
 from cityeval.help.models import Question
+from cityeval.notifications.models import Notification
 from cityeval.regions.models import Region
 from tests.security.matrix import Hole, Row, cells, no_kwargs
 from tests.world import World
@@ -168,6 +169,12 @@ def _item(w: World) -> dict[str, Any]:
     return {"item_pk": w.item.pk}
 
 
+def _notification_of_coordinator_a(w: World) -> dict[str, Any]:
+    notification = Notification.objects.filter(recipient=w.people["coordinator_a"]).first()
+    assert notification is not None, "the world's clarification request notifies coordinator A"
+    return {"pk": notification.pk}
+
+
 def _region_a(w: World) -> dict[str, Any]:
     return {"region_id": w.region_a.pk}
 
@@ -251,6 +258,16 @@ TABLE: dict[str, Row] = {
         post=cells(302),
     ),
     "profile": Row(at=no_kwargs, get=SIGNED_IN, post=SIGNED_IN),
+    "notifications:list": Row(at=no_kwargs, get=SIGNED_IN, post=SIGNED_IN),
+    "notifications:read_all": Row(
+        at=no_kwargs, get=NOT_THIS_METHOD, post=cells(302, anonymous=302)
+    ),
+    # A notification of coordinator A: nobody else's to read (404, never 403).
+    "notifications:read": Row(
+        at=_notification_of_coordinator_a,
+        get=NOT_THIS_METHOD,
+        post=cells(404, anonymous=302, coordinator_a=302),
+    ),
     "api_tokens": Row(at=no_kwargs, get=SIGNED_IN, post=SIGNED_IN),
     # Someone else's token does not exist for the person.
     "api_token_revoke": Row(

@@ -160,6 +160,7 @@ def clarify(request: HttpRequest, pk: int) -> HttpResponse:
             items=form.cleaned_data["items"],
             message=form.cleaned_data["message"],
             user=request.user,
+            due_date=form.cleaned_data["due_date"],
         )
     except (WorkflowError, TransitionError) as error:
         messages.error(request, str(error))
