@@ -31,9 +31,7 @@ LAYERS: tuple[tuple[str, frozenset[str]], ...] = (
     ),
     (
         "results and presentation",
-        frozenset(
-            {"scorecards", "dashboard", "exports", "api", "workbooks", "help", "mentoring"}
-        ),
+        frozenset({"scorecards", "dashboard", "exports", "api", "workbooks", "help", "mentoring"}),
     ),
     ("operations", frozenset({"operations"})),
 )

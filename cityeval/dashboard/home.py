@@ -15,6 +15,7 @@ from cityeval.evaluations.access import visible_evaluations
 from cityeval.evaluations.models import Cycle, EvaluationStatus
 from cityeval.exports.access import public_cycles
 from cityeval.frameworks.models import FrameworkVersion
+from cityeval.mentoring.queries import open_actions_for
 from cityeval.regions.models import Cohort, Province, Region, RegionSource
 
 MINE = 8
@@ -32,6 +33,9 @@ def _role_sections(request: HttpRequest) -> dict[str, object]:
     if scope.coordinator_regions:
         sections["coordinator_work"] = roles.coordinator_work(scope, today)
         sections["clarifications"] = roles.open_clarifications(scope)
+    if scope.contributor_opds or scope.coordinator_regions:
+        # What the OPDs agreed to do at an evaluation visit, the nearest due date first.
+        sections["visit_actions"] = open_actions_for(user)
     if scope.assessor:
         sections["assessor_queue"] = roles.assessor_queue(user, scope)
     if scope.admin:

@@ -83,7 +83,7 @@ class Walkin:
 
 
 @transaction.atomic
-def plan_visit(*, evaluation: Evaluation, user: Any, plan: VisitPlan, site_url: str = "") -> Visit:
+def plan_visit(*, evaluation: Evaluation, user: Any, plan: VisitPlan) -> Visit:
     """Plan a visit, invite its OPDs and (after commit) notify the invitees."""
     region_opds = OPD.objects.of_region(evaluation.region).active()
     opds = list(region_opds) if plan.opds is None else list(plan.opds)
@@ -126,7 +126,7 @@ def plan_visit(*, evaluation: Evaluation, user: Any, plan: VisitPlan, site_url: 
             "opds": sorted(opd.pk for opd in opds),
         },
     )
-    transaction.on_commit(lambda: notify_visit_invited(visit, site_url=site_url))
+    notify_visit_invited(visit)
     return visit
 
 

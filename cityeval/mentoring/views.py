@@ -68,7 +68,6 @@ def visit_new(request: HttpRequest, pk: int) -> HttpResponse:
                 evaluation=evaluation,
                 user=request.user,
                 plan=form.plan(),
-                site_url=request.build_absolute_uri("/"),
             )
         except WorkflowError as error:
             form.add_error(None, str(error))

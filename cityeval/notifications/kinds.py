@@ -16,7 +16,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 Param = str | int | list[str]
-DATES = frozenset({"due", "deadline"})
+DATES = frozenset({"due", "deadline", "starts", "ends"})
 
 
 @dataclass(frozen=True)
@@ -53,6 +53,10 @@ KINDS: dict[str, Kind] = {
     "assigned": Kind(
         _("[cityeval] Butir baru untuk %(opd)s"),
         _("%(count)s butir %(region)s (%(cycle)s) ditugaskan kepada %(opd)s."),
+    ),
+    "visit_invited": Kind(
+        _("[cityeval] Undangan kunjungan evaluasi: %(title)s"),
+        _("Undangan kunjungan evaluasi “%(title)s” di %(region)s, %(starts)s–%(ends)s."),
     ),
     "reminder": Kind(
         _("[cityeval] Pengingat batas waktu %(region)s"),

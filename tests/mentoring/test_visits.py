@@ -12,6 +12,7 @@ import pypdf
 import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
 
 from cityeval.audit.models import AuditEntry
@@ -61,7 +62,6 @@ def test_plan_invites_every_opd_by_default_and_mails_the_invitees(
             evaluation=w.reviewing,
             user=w.people["lead_a"],
             plan=plan(w),
-            site_url="https://cityeval.example",
         )
     invited = set(visit.invitations.values_list("opd_id", flat=True))
     assert invited == set(OPD.objects.filter(region=w.region_a).values_list("pk", flat=True))
@@ -71,7 +71,7 @@ def test_plan_invites_every_opd_by_default_and_mails_the_invitees(
     people = [w.people[p] for p in ("coordinator_a", "contributor_a", "contributor_a2")]
     assert recipients == {person.email for person in [*people, w.invited]}
     body = mail.outbox[0].body
-    assert f"https://cityeval.example/mentoring/visits/{visit.pk}/" in body
+    assert f"https://cityeval.example.id/mentoring/visits/{visit.pk}/" in body
     assert "Bimbingan teknis" in body
     entry = AuditEntry.objects.get(action="mentoring.plan", target_id=str(visit.pk))
     assert entry.actor == w.people["lead_a"]
@@ -213,6 +213,17 @@ def test_agreed_actions_reach_the_home_of_their_opd(shared_world: World) -> None
     assert open_actions_for(w.people["coordinator_a"]) == [action]
     assert open_actions_for(w.people["contributor_a2"]) == []
     assert open_actions_for(w.people["coordinator_b"]) == []
+    # ... and on their home pages, never on another OPD's or region's.
+    for name, shown in [
+        ("contributor_a", True),
+        ("coordinator_a", True),
+        ("contributor_a2", False),
+        ("coordinator_b", False),
+    ]:
+        client = Client()
+        client.force_login(w.people[name])
+        page = client.get(reverse("home")).content.decode()
+        assert ("Tetapkan SOP" in page) is shown, name
     with pytest.raises(WorkflowError):
         services.agree_action(
             visit=visit, user=lead, data=services.ActionData("x", w.opd_b, date(2024, 8, 1))

@@ -16,6 +16,8 @@ from django.utils import translation
 
 from cityeval.evaluations import notify as events
 from cityeval.evaluations.services import assign_items
+from cityeval.mentoring.models import AgendaKind
+from cityeval.mentoring.services import AgendaEntry, VisitPlan, plan_visit
 from cityeval.notifications.kinds import KINDS, render_text
 from cityeval.notifications.models import Notification
 from tests.world import World
@@ -39,7 +41,24 @@ EVENTS: dict[str, Callable[[World], None]] = {
     "published": lambda w: events.notify_published(w.running),
     "reopened": lambda w: events.notify_reopened(w.running, "Salah hitung."),
     "assigned": lambda w: events.notify_assigned(w.running, w.health, 3),
+    "visit_invited": lambda w: _plan_a_visit(w),
 }
+
+
+def _plan_a_visit(w: World) -> None:
+    day = date(2031, 2, 25)
+    plan_visit(
+        evaluation=w.reviewing,
+        user=w.people["lead_a"],
+        plan=VisitPlan(
+            title="Pembahasan evaluasi",
+            venue="Kantor bupati",
+            starts_on=day,
+            ends_on=day,
+            agenda=[AgendaEntry(day, AgendaKind.DISCUSSION, "Pembahasan")],
+            opds=None,
+        ),
+    )
 
 
 def test_every_kind_has_an_event_under_test() -> None:
