@@ -64,6 +64,13 @@ def scope_of(user: AnyUser) -> Scope:
     return scope
 
 
+def require_admin(user: AnyUser, refusal: Exception | None = None) -> None:
+    """Refuse anyone but a program admin: 403 (PermissionDenied), or `refusal` for a service
+    whose callers expect a workflow error with its own message."""
+    if not scope_of(user).admin:
+        raise refusal if refusal is not None else PermissionDenied
+
+
 def region_for_reading(user: AnyUser, region_id: int) -> Region:
     """A region whose own (non-public) data the person may read; 404 otherwise."""
     scope = scope_of(user)

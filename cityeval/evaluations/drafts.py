@@ -7,9 +7,10 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from cityeval.core.drafts import carried, keep_draft, take_draft
+from cityeval.evaluations.errors import StaleEditError, WorkflowError
 from cityeval.evaluations.forms import SelfAssessmentForm
 from cityeval.evaluations.models import ItemValue
-from cityeval.evaluations.services import StaleEditError, WorkflowError, save_self_assessment
+from cityeval.evaluations.services import save_self_assessment
 
 
 def _name(item: ItemValue) -> str:

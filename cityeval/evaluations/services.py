@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from cityeval.audit.log import record
 from cityeval.evaluations.access import item_lock_reason
+from cityeval.evaluations.errors import StaleEditError, WorkflowError
 from cityeval.evaluations.models import (
     AssessorAssignment,
     Cycle,
@@ -31,24 +32,6 @@ from cityeval.evaluations.values import check_value
 from cityeval.evaluations.workflow import move
 from cityeval.frameworks.models import FrameworkNode, FrameworkVersion
 from cityeval.regions.models import OPD, Region
-
-
-class WorkflowError(Exception):
-    """A request the workflow refuses; the message is shown to the person as it is."""
-
-
-class StaleEditError(WorkflowError):
-    """Someone saved the item after this person opened it; nothing was overwritten."""
-
-    def __init__(self, item: ItemValue) -> None:
-        self.current = item
-        super().__init__(
-            _(
-                "Butir ini sudah diubah oleh %(who)s sejak Anda membukanya. Isian Anda belum "
-                "disimpan: periksa nilai terbaru di bawah, lalu simpan lagi."
-            )
-            % {"who": item.updated_by or _("orang lain")}
-        )
 
 
 @dataclass(frozen=True)

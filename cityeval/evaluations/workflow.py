@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cityeval.audit.log import record
+from cityeval.evaluations.errors import TransitionError
 from cityeval.evaluations.models import Evaluation, EvaluationStatus
 
 S = EvaluationStatus
@@ -35,10 +36,6 @@ ALLOWED: Mapping[EvaluationStatus, frozenset[EvaluationStatus]] = {
     S.FINALISED: frozenset({S.PUBLISHED, S.DOCUMENT_REVIEW}),
     S.PUBLISHED: frozenset({S.DOCUMENT_REVIEW}),
 }
-
-
-class TransitionError(Exception):
-    """A status change the workflow does not allow from the current state."""
 
 
 def can_move(evaluation: Evaluation, to: EvaluationStatus) -> bool:

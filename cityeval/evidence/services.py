@@ -19,8 +19,8 @@ from django.utils.translation import gettext as _
 
 from cityeval.audit.log import record
 from cityeval.evaluations.access import item_lock_reason
+from cityeval.evaluations.errors import WorkflowError
 from cityeval.evaluations.models import ItemValue
-from cityeval.evaluations.services import WorkflowError
 from cityeval.evidence.filetypes import EVIDENCE_TYPES
 from cityeval.evidence.models import Evidence, EvidenceKind
 from cityeval.evidence.uploads import NAME_LIMIT, display_name, stage_upload

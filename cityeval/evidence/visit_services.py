@@ -19,8 +19,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cityeval.audit.log import record
+from cityeval.evaluations.errors import WorkflowError
 from cityeval.evaluations.models import Evaluation, EvaluationStatus, ItemValue
-from cityeval.evaluations.services import WorkflowError
 from cityeval.evidence.filetypes import IMAGE_TYPES
 from cityeval.evidence.models import FieldVisit, FieldVisitPhoto, VisitKind
 from cityeval.evidence.uploads import display_name, stage_upload

@@ -7,8 +7,8 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from cityeval.core.drafts import carried, keep_draft, take_draft
+from cityeval.evaluations.errors import WorkflowError
 from cityeval.evaluations.models import Evaluation
-from cityeval.evaluations.services import WorkflowError
 from cityeval.frameworks.dimensions import report_dimensions
 from cityeval.reports.editing import StaleReportError, save_report
 from cityeval.reports.forms import ReportForm

@@ -16,8 +16,8 @@ from django.utils.translation import gettext as _
 
 from cityeval.audit.log import record
 from cityeval.evaluations.access import Can, capabilities, entry_lock_reason
+from cityeval.evaluations.errors import WorkflowError
 from cityeval.evaluations.models import Evaluation, EvaluationStatus
-from cityeval.evaluations.services import WorkflowError
 from cityeval.frameworks.dimensions import report_dimensions
 from cityeval.reports.models import FollowUpStatus, Recommendation, RecommendationFollowUp
 from cityeval.reports.scores import earlier_evaluations

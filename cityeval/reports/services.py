@@ -16,8 +16,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from cityeval.accounts.access import scope_of
+from cityeval.accounts.access import require_admin
 from cityeval.evaluations.access import Can, capabilities
+from cityeval.evaluations.errors import TransitionError, WorkflowError
 from cityeval.evaluations.models import (
     Cycle,
     Evaluation,
@@ -26,8 +27,7 @@ from cityeval.evaluations.models import (
     ReviewStatus,
 )
 from cityeval.evaluations.notify import notify_finalised, notify_published, notify_reopened
-from cityeval.evaluations.services import WorkflowError
-from cityeval.evaluations.workflow import TransitionError, can_move, move
+from cityeval.evaluations.workflow import can_move, move
 from cityeval.reports.scores import Scored, as_text, score_evaluation
 from cityeval.results.models import ResultSnapshot
 from cityeval.results.uncertainty import refresh_rank_intervals
@@ -80,7 +80,9 @@ def finalise_evaluation(*, evaluation: Evaluation, user: Any) -> ResultSnapshot:
 
 @transaction.atomic
 def publish_evaluation(*, evaluation: Evaluation, user: Any) -> Evaluation:
-    _require_admin(user, _("Hanya admin program yang dapat mempublikasikan hasil evaluasi."))
+    require_admin(
+        user, WorkflowError(_("Hanya admin program yang dapat mempublikasikan hasil evaluasi."))
+    )
     published = _publish(evaluation, user)
     refresh_rank_intervals(cycle=published.cycle, user=user)
     return published
@@ -89,7 +91,9 @@ def publish_evaluation(*, evaluation: Evaluation, user: Any) -> Evaluation:
 @transaction.atomic
 def publish_cycle(*, cycle: Cycle, user: Any) -> int:
     """Publish every finalised evaluation of the cycle at once; returns how many."""
-    _require_admin(user, _("Hanya admin program yang dapat mempublikasikan hasil evaluasi."))
+    require_admin(
+        user, WorkflowError(_("Hanya admin program yang dapat mempublikasikan hasil evaluasi."))
+    )
     # The whole cycle is locked and its current results read once: a national cycle publishes
     # some 500 results in one request, so each evaluation costs only its status change (with
     # its audit entry) and its notification, not two more reads of its own.
@@ -129,7 +133,9 @@ def publish_cycle(*, cycle: Cycle, user: Any) -> int:
 @transaction.atomic
 def reopen_evaluation(*, evaluation: Evaluation, user: Any, reason: str) -> Evaluation:
     """Send a finalised or published evaluation back to document review; the result retires."""
-    _require_admin(user, _("Hanya admin program yang dapat membuka kembali evaluasi."))
+    require_admin(
+        user, WorkflowError(_("Hanya admin program yang dapat membuka kembali evaluasi."))
+    )
     reason = reason.strip()
     if not reason:
         raise WorkflowError(_("Tuliskan alasan membuka kembali evaluasi ini."))
@@ -204,11 +210,6 @@ def _refuse_move(evaluation: Evaluation, to: EvaluationStatus) -> None:
             _("Status tidak dapat diubah dari “%(current)s” menjadi “%(to)s”.")
             % {"current": S(evaluation.status).label, "to": to.label}
         )
-
-
-def _require_admin(user: Any, message: str) -> None:
-    if not scope_of(user).admin:
-        raise WorkflowError(message)
 
 
 def _retire_current(evaluation: Evaluation) -> int | None:

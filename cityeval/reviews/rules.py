@@ -11,9 +11,8 @@ from django.utils.translation import gettext as _
 
 from cityeval.audit.log import record
 from cityeval.evaluations.access import Can, capabilities
+from cityeval.evaluations.errors import StaleEditError, TransitionError, WorkflowError
 from cityeval.evaluations.models import Evaluation, EvaluationStatus, ItemValue, ReviewStatus
-from cityeval.evaluations.services import StaleEditError, WorkflowError
-from cityeval.evaluations.workflow import TransitionError
 from cityeval.reviews.models import Verdict, VerdictKind
 
 # Verdicts are given during the document review, and adjusted after the field visit.

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from cityeval.audit.log import record
 from cityeval.evaluations.access import Can
+from cityeval.evaluations.errors import WorkflowError
 from cityeval.evaluations.models import (
     Evaluation,
     EvaluationStatus,
@@ -27,7 +28,6 @@ from cityeval.evaluations.models import (
     ReviewStatus,
 )
 from cityeval.evaluations.notify import notify_answered, notify_clarification
-from cityeval.evaluations.services import WorkflowError
 from cityeval.evaluations.values import check_value
 from cityeval.evaluations.workflow import move
 from cityeval.reviews.evidence import evidence_by_item

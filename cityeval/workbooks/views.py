@@ -20,7 +20,8 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from cityeval.evaluations.access import Can, capabilities, entry_lock_reason, evaluation_for
-from cityeval.evaluations.services import WorkbookRow, WorkflowError, save_workbook_rows
+from cityeval.evaluations.errors import WorkflowError
+from cityeval.evaluations.services import WorkbookRow, save_workbook_rows
 from cityeval.masterplans.forms import ImportForm
 from cityeval.masterplans.importing import RowError
 from cityeval.masterplans.upload import UploadRefused, opened_workbook

@@ -20,14 +20,10 @@ from cityeval.evaluations.access import (
     visible_items,
 )
 from cityeval.evaluations.drafts import kept_self_assessment
+from cityeval.evaluations.errors import StaleEditError, WorkflowError
 from cityeval.evaluations.forms import AssignItemsForm, SelfAssessmentForm
 from cityeval.evaluations.models import ItemValue
-from cityeval.evaluations.services import (
-    StaleEditError,
-    WorkflowError,
-    assign_items,
-    save_self_assessment,
-)
+from cityeval.evaluations.services import assign_items, save_self_assessment
 from cityeval.evaluations.views.gaps import changed_ids, grouping
 from cityeval.evaluations.visibility import review_note_for, verdict_kinds
 from cityeval.regions.models import OPD

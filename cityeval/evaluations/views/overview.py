@@ -18,11 +18,11 @@ from cityeval.evaluations.access import (
     visible_items,
 )
 from cityeval.evaluations.access import visible_evaluations as visible
+from cityeval.evaluations.errors import TransitionError, WorkflowError
 from cityeval.evaluations.models import AssessorAssignment, EvaluationStatus
 from cityeval.evaluations.programs import sync_program_items
-from cityeval.evaluations.services import WorkflowError, submit_evaluation
+from cityeval.evaluations.services import submit_evaluation
 from cityeval.evaluations.views.gaps import changed_ids, grouping
-from cityeval.evaluations.workflow import TransitionError
 
 STEPS = [
     EvaluationStatus.SELF_ASSESSMENT,

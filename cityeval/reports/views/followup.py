@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from cityeval.evaluations.access import Can, capabilities, entry_lock_reason, evaluation_for
-from cityeval.evaluations.services import WorkflowError
+from cityeval.evaluations.errors import WorkflowError
 from cityeval.reports.followups import (
     StaleFollowUpError,
     follow_up_rows,

@@ -12,8 +12,8 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from cityeval.evaluations.access import Can, evaluation_for
+from cityeval.evaluations.errors import WorkflowError
 from cityeval.evaluations.models import Evaluation
-from cityeval.evaluations.services import WorkflowError
 from cityeval.reports.drafts import save_carried_report
 from cityeval.reports.editing import (
     StaleRecommendationError,

@@ -9,8 +9,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from cityeval.evaluations.access import Can, capabilities, evaluation_for
+from cityeval.evaluations.errors import WorkflowError
 from cityeval.evaluations.models import AssessorAssignment, Evaluation
-from cityeval.evaluations.services import WorkflowError
 from cityeval.frameworks.dimensions import report_dimensions
 from cityeval.reports.access import edit_lock_reason, report_for
 from cityeval.reports.editing import StaleReportError, save_report

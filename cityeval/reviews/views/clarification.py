@@ -11,9 +11,8 @@ from django.utils.translation import gettext as _
 
 from cityeval.evaluations.access import Can, capabilities, evaluation_for, item_lock_reason
 from cityeval.evaluations.access import items_for as visible_items
+from cityeval.evaluations.errors import TransitionError, WorkflowError
 from cityeval.evaluations.models import EvaluationStatus
-from cityeval.evaluations.services import WorkflowError
-from cityeval.evaluations.workflow import TransitionError
 from cityeval.reviews.changes import AWAITING, changes_for
 from cityeval.reviews.forms import AnswerForm
 from cityeval.reviews.models import ClarificationRequest

@@ -14,9 +14,8 @@ from django.views.decorators.http import require_POST
 from cityeval.accounts.access import scope_of
 from cityeval.core.redirects import safe_next
 from cityeval.evaluations.access import Can, capabilities, evaluation_for, items_for
+from cityeval.evaluations.errors import TransitionError, WorkflowError
 from cityeval.evaluations.models import EvaluationStatus, ReviewStatus
-from cityeval.evaluations.services import WorkflowError
-from cityeval.evaluations.workflow import TransitionError
 from cityeval.frameworks.tags import dimension_names
 from cityeval.reviews.forms import ItemChoiceForm
 from cityeval.reviews.queries import (
