@@ -18,7 +18,7 @@ from django.utils.translation import ngettext
 
 from cityeval.accounts.access import require_admin
 from cityeval.evaluations.access import Can, capabilities
-from cityeval.evaluations.errors import TransitionError, WorkflowError
+from cityeval.evaluations.errors import WorkflowError
 from cityeval.evaluations.models import (
     Cycle,
     Evaluation,
@@ -27,7 +27,7 @@ from cityeval.evaluations.models import (
     ReviewStatus,
 )
 from cityeval.evaluations.notify import notify_finalised, notify_published, notify_reopened
-from cityeval.evaluations.workflow import can_move, move
+from cityeval.evaluations.workflow import apply_move, lock_for_move, move
 from cityeval.reports.scores import Scored, as_text, score_evaluation
 from cityeval.results.models import ResultSnapshot
 from cityeval.results.uncertainty import refresh_rank_intervals
@@ -45,11 +45,7 @@ def finalise_evaluation(*, evaluation: Evaluation, user: Any) -> ResultSnapshot:
     """The lead assessor closes the review: score the verified values and keep the result."""
     if Can.LEAD not in capabilities(user, evaluation):
         raise WorkflowError(_("Hanya ketua tim asesor daerah ini yang dapat memfinalkan evaluasi."))
-    rows = Evaluation.objects.select_for_update(of=("self",)).select_related(
-        "cycle__framework_version"
-    )
-    current = rows.get(pk=evaluation.pk)
-    _refuse_move(current, S.FINALISED)
+    current = lock_for_move(evaluation, S.FINALISED, related=("cycle__framework_version",))
     problem = unsettled_problem(current)
     if problem:
         raise WorkflowError(problem)
@@ -62,11 +58,12 @@ def finalise_evaluation(*, evaluation: Evaluation, user: Any) -> ResultSnapshot:
         ) from error
     retired = _retire_current(current)
     snapshot = _store_snapshot(current, scored, user)
-    moved = move(
-        evaluation=evaluation,
-        to=S.FINALISED,
-        user=user,
-        extra={
+    moved = _apply(
+        evaluation,
+        current,
+        S.FINALISED,
+        user,
+        {
             "index": snapshot.index,
             "predicate": snapshot.predicate,
             "snapshot": snapshot.pk,
@@ -187,29 +184,30 @@ def unsettled_problem(evaluation: Evaluation) -> str:
 
 
 def _publish(evaluation: Evaluation, user: Any) -> Evaluation:
-    current = Evaluation.objects.select_for_update(of=("self",)).get(pk=evaluation.pk)
-    _refuse_move(current, S.PUBLISHED)
+    current = lock_for_move(evaluation, S.PUBLISHED)
     snapshot = ResultSnapshot.objects.filter(evaluation=current, is_current=True).first()
     if snapshot is None:
         raise WorkflowError(_("Evaluasi ini belum memiliki hasil final untuk dipublikasikan."))
-    moved = move(
-        evaluation=evaluation,
-        to=S.PUBLISHED,
-        user=user,
-        extra={"index": snapshot.index, "snapshot": snapshot.pk},
+    moved = _apply(
+        evaluation, current, S.PUBLISHED, user, {"index": snapshot.index, "snapshot": snapshot.pk}
     )
     notify_published(moved)
     return moved
 
 
-def _refuse_move(evaluation: Evaluation, to: EvaluationStatus) -> None:
-    # Checked before any work so that the person hears about the state first; `move` checks
-    # again under its lock.
-    if not can_move(evaluation, to):
-        raise TransitionError(
-            _("Status tidak dapat diubah dari “%(current)s” menjadi “%(to)s”.")
-            % {"current": S(evaluation.status).label, "to": to.label}
-        )
+def _apply(
+    evaluation: Evaluation,
+    locked: Evaluation,
+    to: EvaluationStatus,
+    user: Any,
+    extra: dict[str, Any],
+) -> Evaluation:
+    """Move the locked row and bring the caller's instance up to date without reading again."""
+    fields = apply_move(locked=locked, to=to, user=user, extra=extra)
+    if evaluation is not locked:
+        for field in fields:
+            setattr(evaluation, field, getattr(locked, field))
+    return locked
 
 
 def _retire_current(evaluation: Evaluation) -> int | None:
