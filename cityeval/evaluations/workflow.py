@@ -21,6 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cityeval.accounts.access import Actor
 from cityeval.audit.log import record
 from cityeval.evaluations.errors import TransitionError
 from cityeval.evaluations.models import Evaluation, EvaluationStatus
@@ -68,7 +69,7 @@ def apply_move(
     *,
     locked: Evaluation,
     to: EvaluationStatus,
-    user: Any,
+    user: Actor,
     note: str = "",
     extra: Mapping[str, Any] | None = None,
 ) -> list[str]:
@@ -111,7 +112,7 @@ def move(
     *,
     evaluation: Evaluation,
     to: EvaluationStatus,
-    user: Any,
+    user: Actor,
     note: str = "",
     extra: Mapping[str, Any] | None = None,
 ) -> Evaluation:

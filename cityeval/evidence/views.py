@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_POST
 
+from cityeval.accounts.access import actor_of
 from cityeval.evaluations.access import Can, item_for
 from cityeval.evaluations.drafts import save_carried_self_assessment
 from cityeval.evaluations.errors import WorkflowError
@@ -59,7 +60,7 @@ def _add_files(request: HttpRequest, item_pk: int, too_large: list[str]) -> Http
         try:
             add_file_evidence(
                 item=item,
-                user=request.user,
+                user=actor_of(request),
                 upload=upload,
                 description=form.cleaned_data["description"],
             )
@@ -90,7 +91,7 @@ def add_link(request: HttpRequest, item_pk: int) -> HttpResponse:
     try:
         add_link_evidence(
             item=item,
-            user=request.user,
+            user=actor_of(request),
             url=form.cleaned_data["url"],
             description=form.cleaned_data["description"],
         )
@@ -109,7 +110,7 @@ def remove(request: HttpRequest, pk: int) -> HttpResponse:
     evaluation = item.evaluation
     save_carried_self_assessment(request, item)
     try:
-        remove_evidence(evidence=evidence, user=request.user)
+        remove_evidence(evidence=evidence, user=actor_of(request))
     except WorkflowError as error:
         messages.error(request, str(error))
     else:

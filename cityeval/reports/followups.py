@@ -9,11 +9,11 @@ during the review.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from cityeval.accounts.access import Actor
 from cityeval.audit.log import record
 from cityeval.evaluations.access import Can, capabilities, entry_lock_reason
 from cityeval.evaluations.errors import WorkflowError
@@ -93,7 +93,7 @@ def save_follow_up(
     *,
     evaluation: Evaluation,
     recommendation: Recommendation,
-    user: Any,
+    user: Actor,
     status: FollowUpStatus,
     note: str,
     expected_version: int,

@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from cityeval.accounts.access import require_admin
+from cityeval.accounts.access import Actor, require_admin
 from cityeval.evaluations.access import Can, capabilities
 from cityeval.evaluations.errors import WorkflowError
 from cityeval.evaluations.models import (
@@ -41,7 +41,7 @@ CODES_SHOWN = 15
 
 
 @transaction.atomic
-def finalise_evaluation(*, evaluation: Evaluation, user: Any) -> ResultSnapshot:
+def finalise_evaluation(*, evaluation: Evaluation, user: Actor) -> ResultSnapshot:
     """The lead assessor closes the review: score the verified values and keep the result."""
     if Can.LEAD not in capabilities(user, evaluation):
         raise WorkflowError(_("Hanya ketua tim asesor daerah ini yang dapat memfinalkan evaluasi."))
@@ -76,7 +76,7 @@ def finalise_evaluation(*, evaluation: Evaluation, user: Any) -> ResultSnapshot:
 
 
 @transaction.atomic
-def publish_evaluation(*, evaluation: Evaluation, user: Any) -> Evaluation:
+def publish_evaluation(*, evaluation: Evaluation, user: Actor) -> Evaluation:
     require_admin(
         user, WorkflowError(_("Hanya admin program yang dapat mempublikasikan hasil evaluasi."))
     )
@@ -86,7 +86,7 @@ def publish_evaluation(*, evaluation: Evaluation, user: Any) -> Evaluation:
 
 
 @transaction.atomic
-def publish_cycle(*, cycle: Cycle, user: Any) -> int:
+def publish_cycle(*, cycle: Cycle, user: Actor) -> int:
     """Publish every finalised evaluation of the cycle at once; returns how many."""
     require_admin(
         user, WorkflowError(_("Hanya admin program yang dapat mempublikasikan hasil evaluasi."))
@@ -128,7 +128,7 @@ def publish_cycle(*, cycle: Cycle, user: Any) -> int:
 
 
 @transaction.atomic
-def reopen_evaluation(*, evaluation: Evaluation, user: Any, reason: str) -> Evaluation:
+def reopen_evaluation(*, evaluation: Evaluation, user: Actor, reason: str) -> Evaluation:
     """Send a finalised or published evaluation back to document review; the result retires."""
     require_admin(
         user, WorkflowError(_("Hanya admin program yang dapat membuka kembali evaluasi."))
@@ -183,7 +183,7 @@ def unsettled_problem(evaluation: Evaluation) -> str:
     return " ".join([head, *parts])
 
 
-def _publish(evaluation: Evaluation, user: Any) -> Evaluation:
+def _publish(evaluation: Evaluation, user: Actor) -> Evaluation:
     current = lock_for_move(evaluation, S.PUBLISHED)
     snapshot = ResultSnapshot.objects.filter(evaluation=current, is_current=True).first()
     if snapshot is None:
@@ -199,7 +199,7 @@ def _apply(
     evaluation: Evaluation,
     locked: Evaluation,
     to: EvaluationStatus,
-    user: Any,
+    user: Actor,
     extra: dict[str, Any],
 ) -> Evaluation:
     """Move the locked row and bring the caller's instance up to date without reading again."""
@@ -220,7 +220,7 @@ def _retire_current(evaluation: Evaluation) -> int | None:
     return snapshot.pk
 
 
-def _store_snapshot(evaluation: Evaluation, scored: Scored, user: Any) -> ResultSnapshot:
+def _store_snapshot(evaluation: Evaluation, scored: Scored, user: Actor) -> ResultSnapshot:
     score = scored.score
     return ResultSnapshot.objects.create(
         evaluation=evaluation,

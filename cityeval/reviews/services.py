@@ -11,12 +11,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cityeval.accounts.access import Actor
 from cityeval.audit.log import record
 from cityeval.evaluations.access import Can
 from cityeval.evaluations.errors import WorkflowError
@@ -95,7 +95,7 @@ def plan_bulk_accept(*, evaluation: Evaluation, items: Iterable[ItemValue]) -> B
 
 
 @transaction.atomic
-def start_review(*, evaluation: Evaluation, user: Any) -> Evaluation:
+def start_review(*, evaluation: Evaluation, user: Actor) -> Evaluation:
     """An assessor of the team opens the document review of a submitted self-assessment."""
     require(user, evaluation, Can.REVIEW)
     expect_status(evaluation, EvaluationStatus.SUBMITTED)
@@ -103,7 +103,7 @@ def start_review(*, evaluation: Evaluation, user: Any) -> Evaluation:
 
 
 @transaction.atomic
-def accept_item(*, item: ItemValue, user: Any, expected_version: int) -> ItemValue:
+def accept_item(*, item: ItemValue, user: Actor, expected_version: int) -> ItemValue:
     """The region's value stands: it becomes the verified value."""
     locked = locked_item(item, user)
     if locked.version != expected_version:
@@ -129,7 +129,7 @@ def accept_item(*, item: ItemValue, user: Any, expected_version: int) -> ItemVal
 def adjust_item(
     *,
     item: ItemValue,
-    user: Any,
+    user: Actor,
     verified_value: Decimal | None,
     reason: str,
     expected_version: int,
@@ -162,7 +162,7 @@ def adjust_item(
 
 
 @transaction.atomic
-def flag_item(*, item: ItemValue, user: Any, question: str) -> Verdict:
+def flag_item(*, item: ItemValue, user: Actor, question: str) -> Verdict:
     """Note a question about an item; it is sent with the next clarification request."""
     locked = locked_item(item, user)
     question = question.strip()
@@ -189,7 +189,7 @@ def flag_item(*, item: ItemValue, user: Any, question: str) -> Verdict:
 
 @transaction.atomic
 def bulk_accept(
-    *, evaluation: Evaluation, items: Iterable[ItemValue], user: Any
+    *, evaluation: Evaluation, items: Iterable[ItemValue], user: Actor
 ) -> BulkAcceptResult:
     """Accept many items at once; only items not yet decided (pending or answered) qualify."""
     require(user, evaluation, Can.REVIEW)
@@ -238,7 +238,7 @@ def _bulk_skip_reason(item: ItemValue, flagged: set[int]) -> str:
 
 @transaction.atomic
 def request_clarification(
-    *, evaluation: Evaluation, items: Iterable[ItemValue], message: str, user: Any
+    *, evaluation: Evaluation, items: Iterable[ItemValue], message: str, user: Actor
 ) -> ClarificationRequest:
     """Ask the region about some items: only those reopen for editing until it answers."""
     require(user, evaluation, Can.REVIEW)
@@ -299,7 +299,9 @@ def request_clarification(
 
 
 @transaction.atomic
-def answer_clarification(*, evaluation: Evaluation, user: Any, answer: str) -> ClarificationRequest:
+def answer_clarification(
+    *, evaluation: Evaluation, user: Actor, answer: str
+) -> ClarificationRequest:
     """The coordinator hands the revised items back to the assessors."""
     require(user, evaluation, Can.COORDINATE)
     answer = answer.strip()
@@ -348,7 +350,7 @@ def answer_clarification(*, evaluation: Evaluation, user: Any, answer: str) -> C
 
 
 @transaction.atomic
-def start_field_visit(*, evaluation: Evaluation, user: Any) -> Evaluation:
+def start_field_visit(*, evaluation: Evaluation, user: Actor) -> Evaluation:
     """The document review ends; interviews and the field visit begin."""
     require(user, evaluation, Can.REVIEW)
     counts = {

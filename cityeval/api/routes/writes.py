@@ -15,6 +15,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Path, Router, Status
 
+from cityeval.accounts.access import actor_of
 from cityeval.api import present
 from cityeval.api.auth import write_auth
 from cityeval.api.errors import ApiError, documented
@@ -73,7 +74,7 @@ def post_submit(request: HttpRequest, evaluation_id: Id) -> dict[str, Any]:
     tahap lain yang tidak mengizinkannya) dijawab 409 `workflow_refused`.
     """
     evaluation = evaluation_for(request.user, evaluation_id, Can.COORDINATE)
-    submitted = submit_evaluation(evaluation=evaluation, user=request.user)
+    submitted = submit_evaluation(evaluation=evaluation, user=actor_of(request))
     return present.evaluation(evaluation_for(request.user, submitted.pk))
 
 
@@ -90,7 +91,7 @@ def put_self_assessment(
     _check_value(item.indicator, "value", payload.value)
     save_self_assessment(
         item=item,
-        user=request.user,
+        user=actor_of(request),
         value=payload.value,
         narrative=payload.narrative,
         expected_version=payload.version,
@@ -115,7 +116,7 @@ def post_evidence_link(
             "url", _("Tautan harus alamat web lengkap yang diawali http:// atau https://.")
         ) from None
     added = add_link_evidence(
-        item=item, user=request.user, url=payload.url, description=payload.description
+        item=item, user=actor_of(request), url=payload.url, description=payload.description
     )
     return Status(201, present.evidence(added))
 
@@ -128,7 +129,7 @@ def post_evidence_link(
 def delete_evidence(request: HttpRequest, evidence_id: Id) -> dict[str, Any]:
     """Tarik bukti dukung dari butirnya (baris dan berkas tetap disimpan untuk jejak audit)."""
     found = evidence_for(request.user, evidence_id, Can.FILL)
-    removed = remove_evidence(evidence=found, user=request.user)
+    removed = remove_evidence(evidence=found, user=actor_of(request))
     return present.evidence(removed)
 
 
@@ -139,7 +140,7 @@ def post_verdict(request: HttpRequest, item_id: Id, payload: VerdictIn) -> dict[
     """Keputusan asesor: terima nilai daerah, atau sesuaikan dengan nilai lain dan alasannya."""
     _evaluation, item = item_for(request.user, item_id, Can.REVIEW)
     if payload.decision == "accept":
-        accept_item(item=item, user=request.user, expected_version=payload.version)
+        accept_item(item=item, user=actor_of(request), expected_version=payload.version)
         return _fresh(request, item_id)
     if payload.verified_value is None:
         raise _invalid("verified_value", _("Isi nilai verifikasi."))
@@ -148,7 +149,7 @@ def post_verdict(request: HttpRequest, item_id: Id, payload: VerdictIn) -> dict[
     _check_value(item.indicator, "verified_value", payload.verified_value)
     adjust_item(
         item=item,
-        user=request.user,
+        user=actor_of(request),
         verified_value=payload.verified_value,
         reason=payload.reason,
         expected_version=payload.version,

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cityeval.accounts.access import require_admin
+from cityeval.accounts.access import actor_of, require_admin
 from cityeval.evaluations.errors import WorkflowError
 from cityeval.evaluations.forms_cycles import AssessorForm, EntryExceptionForm, OpenCycleForm
 from cityeval.evaluations.models import AssessorAssignment, Cycle, Evaluation, EvaluationStatus
@@ -51,7 +51,7 @@ def cycle_open(request: HttpRequest) -> HttpResponse:
                     field_visit=data["field_visit_deadline"],
                     finalisation=data["finalisation_deadline"],
                 ),
-                user=request.user,
+                user=actor_of(request),
             )
         except WorkflowError as error:
             form.add_error(None, str(error))
@@ -111,7 +111,7 @@ def cycle_assign(request: HttpRequest, pk: int) -> HttpResponse:
                 region=region,
                 assessor=form.cleaned_data["assessor"],
                 is_lead=form.cleaned_data["is_lead"],
-                user=request.user,
+                user=actor_of(request),
             )
         messages.success(request, _("Tim asesor diperbarui."))
     else:
@@ -131,7 +131,7 @@ def entry_exception(request: HttpRequest, pk: int) -> HttpResponse:
                 evaluation=evaluation,
                 until=form.cleaned_data["until"],
                 reason=form.cleaned_data["reason"],
-                user=request.user,
+                user=actor_of(request),
             )
         except WorkflowError as error:
             messages.error(request, str(error))

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from cityeval.accounts.access import actor_of
 from cityeval.evaluations import completeness, progress
 from cityeval.evaluations.access import (
     Can,
@@ -89,7 +90,7 @@ def submit(request: HttpRequest, pk: int) -> HttpResponse:
     evaluation = evaluation_for(request.user, pk, Can.COORDINATE)
     if request.method == "POST":
         try:
-            submit_evaluation(evaluation=evaluation, user=request.user)
+            submit_evaluation(evaluation=evaluation, user=actor_of(request))
         except (WorkflowError, TransitionError) as error:
             messages.error(request, str(error))
         else:
@@ -137,7 +138,7 @@ def refresh_programs(request: HttpRequest, pk: int) -> HttpResponse:
     if lock_reason:
         messages.error(request, lock_reason)
     else:
-        changed = sync_program_items(evaluation=evaluation, user=request.user)
+        changed = sync_program_items(evaluation=evaluation, user=actor_of(request))
         messages.success(
             request,
             _("%(count)d butir diperbarui dari daftar program masterplan.") % {"count": changed},

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from cityeval.accounts.access import require_admin
+from cityeval.accounts.access import actor_of, require_admin
 from cityeval.evaluations.access import Can, evaluation_for
 from cityeval.evaluations.errors import TransitionError, WorkflowError
 from cityeval.evaluations.models import Cycle, Evaluation, EvaluationStatus, ItemValue
@@ -40,7 +40,7 @@ def finalise(request: HttpRequest, pk: int) -> HttpResponse:
     evaluation = evaluation_for(request.user, pk, Can.LEAD)
     if request.method == "POST":
         try:
-            snapshot = finalise_evaluation(evaluation=evaluation, user=request.user)
+            snapshot = finalise_evaluation(evaluation=evaluation, user=actor_of(request))
         except (WorkflowError, TransitionError) as error:
             messages.error(request, str(error))
             return redirect("reports:finalise", pk=evaluation.pk)
@@ -83,7 +83,7 @@ def finalise(request: HttpRequest, pk: int) -> HttpResponse:
 def publish_one(request: HttpRequest, pk: int) -> HttpResponse:
     evaluation = evaluation_for(request.user, pk, Can.ADMINISTER)
     try:
-        publish_evaluation(evaluation=evaluation, user=request.user)
+        publish_evaluation(evaluation=evaluation, user=actor_of(request))
     except (WorkflowError, TransitionError) as error:
         messages.error(request, str(error))
     else:
@@ -104,7 +104,7 @@ def reopen(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             reopen_evaluation(
-                evaluation=evaluation, user=request.user, reason=form.cleaned_data["reason"]
+                evaluation=evaluation, user=actor_of(request), reason=form.cleaned_data["reason"]
             )
         except (WorkflowError, TransitionError) as error:
             form.add_error(None, str(error))
@@ -134,7 +134,7 @@ def publish(request: HttpRequest, cycle_pk: int) -> HttpResponse:
     cycle = get_object_or_404(Cycle.objects.select_related("framework_version"), pk=cycle_pk)
     if request.method == "POST":
         try:
-            count = publish_cycle(cycle=cycle, user=request.user)
+            count = publish_cycle(cycle=cycle, user=actor_of(request))
         except (WorkflowError, TransitionError) as error:
             messages.error(request, str(error))
         else:

@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from cityeval.accounts.access import actor_of
 from cityeval.evaluations.access import Can, capabilities, evaluation_for, item_for, items_for
 from cityeval.evaluations.errors import WorkflowError
 from cityeval.evaluations.models import Evaluation, ItemValue, ReviewStatus
@@ -51,18 +52,18 @@ def _decide(request: HttpRequest, action: str, form: forms.Form, item: ItemValue
     data = form.cleaned_data
     code = item.indicator.code
     if action == "accept":
-        accept_item(item=item, user=request.user, expected_version=data["version"])
+        accept_item(item=item, user=actor_of(request), expected_version=data["version"])
         return _("Butir %(code)s diterima.") % {"code": code}
     if action == "adjust":
         adjust_item(
             item=item,
-            user=request.user,
+            user=actor_of(request),
             verified_value=data["value"],
             reason=data["reason"],
             expected_version=data["version"],
         )
         return _("Butir %(code)s disesuaikan.") % {"code": code}
-    flag_item(item=item, user=request.user, question=data["question"])
+    flag_item(item=item, user=actor_of(request), question=data["question"])
     return _("Pertanyaan atas butir %(code)s dicatat untuk permintaan klarifikasi.") % {
         "code": code
     }

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cityeval.accounts.access import scope_of
+from cityeval.accounts.access import actor_of, scope_of
 from cityeval.core.redirects import safe_next
 from cityeval.evaluations.access import Can, capabilities, evaluation_for, items_for
 from cityeval.evaluations.errors import TransitionError, WorkflowError
@@ -114,7 +114,7 @@ def bulk(request: HttpRequest, pk: int) -> HttpResponse:
         )
     try:
         result = bulk_accept(
-            evaluation=evaluation, items=form.cleaned_data["items"], user=request.user
+            evaluation=evaluation, items=form.cleaned_data["items"], user=actor_of(request)
         )
     except WorkflowError as error:
         messages.error(request, str(error))
@@ -150,7 +150,7 @@ def clarify(request: HttpRequest, pk: int) -> HttpResponse:
             evaluation=evaluation,
             items=form.cleaned_data["items"],
             message=form.cleaned_data["message"],
-            user=request.user,
+            user=actor_of(request),
         )
     except (WorkflowError, TransitionError) as error:
         messages.error(request, str(error))
@@ -168,7 +168,7 @@ def clarify(request: HttpRequest, pk: int) -> HttpResponse:
 def start(request: HttpRequest, pk: int) -> HttpResponse:
     evaluation = evaluation_for(request.user, pk, Can.REVIEW)
     try:
-        start_review(evaluation=evaluation, user=request.user)
+        start_review(evaluation=evaluation, user=actor_of(request))
     except (WorkflowError, TransitionError) as error:
         messages.error(request, str(error))
         return redirect("evaluations:overview", pk=evaluation.pk)
@@ -182,7 +182,7 @@ def field_visit(request: HttpRequest, pk: int) -> HttpResponse:
     evaluation = evaluation_for(request.user, pk, Can.REVIEW)
     if request.method == "POST":
         try:
-            start_field_visit(evaluation=evaluation, user=request.user)
+            start_field_visit(evaluation=evaluation, user=actor_of(request))
         except (WorkflowError, TransitionError) as error:
             messages.error(request, str(error))
         else:
