@@ -11,12 +11,15 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpRequest
 
 from cityeval.accounts.models import Role, RoleGrant, User
 from cityeval.regions.models import OPD, Region
 
 AnyUser = User | AnonymousUser
+# Who acts in a service: a signed-in person (services store them as `created_by`, `updated_by`
+# and in the audit entry). Views pass `actor_of(request)`, which narrows `request.user`.
+Actor = User
 
 
 @dataclass(frozen=True)
@@ -62,6 +65,22 @@ def scope_of(user: AnyUser) -> Scope:
     )
     user._cityeval_scope = scope  # type: ignore[attr-defined]
     return scope
+
+
+def actor_of(request: HttpRequest) -> Actor:
+    """The signed-in person acting in this request. Views that write sit behind
+    `login_required` or the API's token auth, so anonymous here is refused (403)."""
+    user = request.user
+    if not isinstance(user, User):
+        raise PermissionDenied
+    return user
+
+
+def require_admin(user: AnyUser, refusal: Exception | None = None) -> None:
+    """Refuse anyone but a program admin: 403 (PermissionDenied), or `refusal` for a service
+    whose callers expect a workflow error with its own message."""
+    if not scope_of(user).admin:
+        raise refusal if refusal is not None else PermissionDenied
 
 
 def region_for_reading(user: AnyUser, region_id: int) -> Region:

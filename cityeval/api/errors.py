@@ -26,8 +26,7 @@ from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from cityeval.api.numbers import decimal_text
-from cityeval.evaluations.services import StaleEditError, WorkflowError
-from cityeval.evaluations.workflow import TransitionError
+from cityeval.evaluations.errors import StaleEditError, TransitionError, WorkflowError
 
 logger = logging.getLogger(__name__)
 

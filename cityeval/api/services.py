@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -11,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from cityeval.accounts.access import Actor
 from cityeval.accounts.models import User
 from cityeval.api.models import PersonalAccessToken, TokenScope
 from cityeval.api.tokens import new_token
@@ -23,7 +23,7 @@ class TokenError(Exception):
 
 @transaction.atomic
 def create_token(
-    *, user: Any, name: str, scope: TokenScope, expires_at: datetime | None
+    *, user: Actor, name: str, scope: TokenScope, expires_at: datetime | None
 ) -> tuple[PersonalAccessToken, str]:
     """A new token and its plaintext, which the caller shows once and never keeps."""
     name = name.strip()
@@ -67,7 +67,7 @@ def token_cap_message(cap: int) -> str:
 
 
 @transaction.atomic
-def revoke_token(*, token: PersonalAccessToken, user: Any) -> PersonalAccessToken:
+def revoke_token(*, token: PersonalAccessToken, user: Actor) -> PersonalAccessToken:
     locked = PersonalAccessToken.objects.select_for_update(of=("self",)).get(pk=token.pk)
     if locked.revoked_at is not None:
         raise TokenError(_("Token ini sudah dicabut."))

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from cityeval.accounts.access import actor_of
 from cityeval.accounts.models import User
 from cityeval.api.forms import TokenForm
 from cityeval.api.models import PersonalAccessToken, TokenScope
@@ -31,7 +32,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             token, created = create_token(
-                user=request.user,
+                user=actor_of(request),
                 name=form.cleaned_data["name"],
                 scope=TokenScope(form.cleaned_data["scope"]),
                 expires_at=form.expires_at(),
@@ -62,7 +63,7 @@ def revoke(request: HttpRequest, pk: int) -> HttpResponse:
     if token is None:
         raise Http404  # someone else's token does not exist for this person
     try:
-        revoke_token(token=token, user=request.user)
+        revoke_token(token=token, user=actor_of(request))
     except TokenError as error:
         messages.error(request, str(error))
     else:

@@ -5,16 +5,19 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import models
 
 from cityeval.audit.models import AuditEntry
 
+if TYPE_CHECKING:
+    from cityeval.accounts.access import Actor
+
 
 def record(
     *,
-    actor: Any,
+    actor: Actor | None,
     action: str,
     target: models.Model,
     before: Mapping[str, Any] | None = None,

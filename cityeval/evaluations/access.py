@@ -139,15 +139,45 @@ def items_for(user: AnyUser, evaluation: Evaluation) -> list[ItemValue]:
 
 def visible_items(user: AnyUser, evaluation: Evaluation) -> ItemValueQuerySet:
     """`items_for` as a queryset, for pages that annotate more (e.g. the evidence state)."""
-    scope = scope_of(user)
     items = ItemValue.objects.filter(evaluation=evaluation).for_list()
+    if not _sees_all_items(user, evaluation):
+        items = items.for_opds(scope_of(user).contributor_opds)
+    return items
+
+
+def _sees_all_items(user: AnyUser, evaluation: Evaluation) -> bool:
+    scope = scope_of(user)
     region = evaluation.region_id
-    seeing_all = (
+    return (
         scope.reads_everything
         or region in scope.coordinator_regions
         or region in scope.viewer_regions
         or Can.REVIEW in capabilities(user, evaluation)
     )
-    if not seeing_all:
-        items = items.for_opds(scope.contributor_opds)
-    return items
+
+
+def item_for(
+    user: AnyUser, item_pk: int, need: Can = Can.VIEW, *, evaluation_pk: int | None = None
+) -> tuple[Evaluation, ItemValue]:
+    """One item this person sees, with its evaluation, fetched by primary key.
+
+    404 when the item does not exist, is not in `evaluation_pk` (for URLs nested under an
+    evaluation), lies outside the person's scope, or belongs to another OPD (contributors see
+    their OPD's items only: the same rule as `visible_items`); 403 when the person sees the
+    item but lacks `need`. The query count does not grow with the evaluation's item count.
+    """
+    items = ItemValue.objects.for_list().filter(pk=item_pk)
+    if evaluation_pk is not None:
+        items = items.filter(evaluation_id=evaluation_pk)
+    item = items.first()
+    if item is None:
+        raise Http404
+    evaluation = evaluation_for(user, item.evaluation_id)
+    if not _sees_all_items(user, evaluation) and (
+        item.opd_id is None or item.opd_id not in scope_of(user).contributor_opds
+    ):
+        raise Http404
+    if need not in capabilities(user, evaluation):
+        raise PermissionDenied
+    item.evaluation = evaluation
+    return evaluation, item

@@ -6,10 +6,12 @@ from django.contrib import messages
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
+from cityeval.accounts.access import actor_of
 from cityeval.core.drafts import carried, keep_draft, take_draft
+from cityeval.evaluations.errors import StaleEditError, WorkflowError
 from cityeval.evaluations.forms import SelfAssessmentForm
 from cityeval.evaluations.models import ItemValue
-from cityeval.evaluations.services import StaleEditError, WorkflowError, save_self_assessment
+from cityeval.evaluations.services import save_self_assessment
 
 
 def _name(item: ItemValue) -> str:
@@ -31,7 +33,7 @@ def save_carried_self_assessment(request: HttpRequest, item: ItemValue) -> None:
         try:
             saved = save_self_assessment(
                 item=item,
-                user=request.user,
+                user=actor_of(request),
                 value=form.cleaned_data["value"],
                 narrative=form.cleaned_data["narrative"],
                 expected_version=form.cleaned_data["version"],

@@ -7,17 +7,16 @@ masterplan programs of its smart dimension that run in the cycle's year
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import transaction
 
+from cityeval.accounts.access import Actor
 from cityeval.audit.log import record
 from cityeval.evaluations.models import Evaluation, ItemValue
 from cityeval.masterplans.shares import program_shares
 
 
 @transaction.atomic
-def sync_program_items(*, evaluation: Evaluation, user: Any) -> int:
+def sync_program_items(*, evaluation: Evaluation, user: Actor) -> int:
     """Write the registry's current shares into the evaluation's program items; count changes."""
     shares = program_shares(region=evaluation.region, year=evaluation.cycle.year)
     items = (

@@ -15,8 +15,10 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from cityeval.accounts.access import Actor
 from cityeval.audit.log import record
 from cityeval.evaluations.access import item_lock_reason
+from cityeval.evaluations.errors import StaleEditError, WorkflowError
 from cityeval.evaluations.models import (
     AssessorAssignment,
     Cycle,
@@ -31,24 +33,6 @@ from cityeval.evaluations.values import check_value
 from cityeval.evaluations.workflow import move
 from cityeval.frameworks.models import FrameworkNode, FrameworkVersion
 from cityeval.regions.models import OPD, Region
-
-
-class WorkflowError(Exception):
-    """A request the workflow refuses; the message is shown to the person as it is."""
-
-
-class StaleEditError(WorkflowError):
-    """Someone saved the item after this person opened it; nothing was overwritten."""
-
-    def __init__(self, item: ItemValue) -> None:
-        self.current = item
-        super().__init__(
-            _(
-                "Butir ini sudah diubah oleh %(who)s sejak Anda membukanya. Isian Anda belum "
-                "disimpan: periksa nilai terbaru di bawah, lalu simpan lagi."
-            )
-            % {"who": item.updated_by or _("orang lain")}
-        )
 
 
 @dataclass(frozen=True)
@@ -67,7 +51,7 @@ def open_cycle(
     framework_version: FrameworkVersion,
     regions: Sequence[Region],
     deadlines: Deadlines,
-    user: Any,
+    user: Actor,
 ) -> Cycle:
     """Open a cycle and create every participating region's evaluation with empty items."""
     if not regions:
@@ -118,7 +102,7 @@ def open_cycle(
 
 @transaction.atomic
 def assign_items(
-    *, evaluation: Evaluation, items: Iterable[ItemValue], opd: OPD | None, user: Any
+    *, evaluation: Evaluation, items: Iterable[ItemValue], opd: OPD | None, user: Actor
 ) -> int:
     """Assign items to one of the region's OPDs (or clear the assignment with None)."""
     if opd is not None and opd.region_id != evaluation.region_id:
@@ -152,7 +136,7 @@ def assign_items(
 def save_self_assessment(
     *,
     item: ItemValue,
-    user: Any,
+    user: Actor,
     value: Decimal | None,
     narrative: str,
     expected_version: int,
@@ -197,7 +181,7 @@ def save_self_assessment(
 
 
 @transaction.atomic
-def submit_evaluation(*, evaluation: Evaluation, user: Any) -> Evaluation:
+def submit_evaluation(*, evaluation: Evaluation, user: Actor) -> Evaluation:
     """The coordinator hands the self-assessment to the assessors; entry locks.
 
     Items computed from the masterplan registry are refreshed first, so the submitted values are
@@ -217,7 +201,7 @@ def submit_evaluation(*, evaluation: Evaluation, user: Any) -> Evaluation:
 
 @transaction.atomic
 def assign_assessor(
-    *, cycle: Cycle, region: Region, assessor: Any, is_lead: bool, user: Any
+    *, cycle: Cycle, region: Region, assessor: Any, is_lead: bool, user: Actor
 ) -> AssessorAssignment:
     if is_lead:
         AssessorAssignment.objects.filter(cycle=cycle, region=region, is_lead=True).update(
@@ -238,7 +222,7 @@ def assign_assessor(
 
 @transaction.atomic
 def grant_entry_exception(
-    *, evaluation: Evaluation, until: date | None, reason: str, user: Any
+    *, evaluation: Evaluation, until: date | None, reason: str, user: Actor
 ) -> Evaluation:
     """Let one region enter data after the cycle's deadline (None removes the exception)."""
     if until is not None and not reason.strip():
@@ -272,7 +256,7 @@ class WorkbookRow:
 
 @transaction.atomic
 def save_workbook_rows(
-    *, evaluation: Evaluation, user: Any, rows: Sequence[WorkbookRow], filename: str
+    *, evaluation: Evaluation, user: Actor, rows: Sequence[WorkbookRow], filename: str
 ) -> int:
     """Write the confirmed changes of an uploaded workbook: all of them, or none.
 

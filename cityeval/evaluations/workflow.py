@@ -21,7 +21,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cityeval.accounts.access import Actor
 from cityeval.audit.log import record
+from cityeval.evaluations.errors import TransitionError
 from cityeval.evaluations.models import Evaluation, EvaluationStatus
 
 S = EvaluationStatus
@@ -37,36 +39,45 @@ ALLOWED: Mapping[EvaluationStatus, frozenset[EvaluationStatus]] = {
 }
 
 
-class TransitionError(Exception):
-    """A status change the workflow does not allow from the current state."""
-
-
 def can_move(evaluation: Evaluation, to: EvaluationStatus) -> bool:
     return to in ALLOWED[EvaluationStatus(evaluation.status)]
 
 
-def move(
-    *,
-    evaluation: Evaluation,
-    to: EvaluationStatus,
-    user: Any,
-    note: str = "",
-    extra: Mapping[str, Any] | None = None,
+def lock_for_move(
+    evaluation: Evaluation, to: EvaluationStatus, *, related: tuple[str, ...] = ()
 ) -> Evaluation:
-    """Change the status in the caller's transaction, after locking the row; audit the change.
+    """The evaluation re-read under a row lock, refused unless it may move to `to`.
 
-    The row is re-read under a lock so that two people pressing buttons at once cannot both
-    move the evaluation from the same state.
+    A service that works before it moves (finalising scores the items) locks and checks here
+    first, so that the person hears about the state before anything else, then calls
+    `apply_move` with the instance this returns: one read, one lock, one check.
     """
     if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("move() must run inside the service's transaction")
-    locked = Evaluation.objects.select_for_update(of=("self",)).get(pk=evaluation.pk)
+        raise RuntimeError("lock_for_move() must run inside the service's transaction")
+    rows = Evaluation.objects.select_for_update(of=("self",))
+    locked = (rows.select_related(*related) if related else rows).get(pk=evaluation.pk)
     current = EvaluationStatus(locked.status)
     if to not in ALLOWED[current]:
         raise TransitionError(
             _("Status tidak dapat diubah dari “%(current)s” menjadi “%(to)s”.")
             % {"current": current.label, "to": to.label}
         )
+    return locked
+
+
+def apply_move(
+    *,
+    locked: Evaluation,
+    to: EvaluationStatus,
+    user: Actor,
+    note: str = "",
+    extra: Mapping[str, Any] | None = None,
+) -> list[str]:
+    """Change the status of an evaluation `lock_for_move` returned; audit the change.
+
+    Returns the fields it changed, so that a caller can bring its own instance up to date.
+    """
+    current = EvaluationStatus(locked.status)
     now = timezone.now()
     locked.status = to
     stamps = {
@@ -94,5 +105,23 @@ def move(
         region_id=locked.region_id,
         note=note,
     )
+    return fields
+
+
+def move(
+    *,
+    evaluation: Evaluation,
+    to: EvaluationStatus,
+    user: Actor,
+    note: str = "",
+    extra: Mapping[str, Any] | None = None,
+) -> Evaluation:
+    """Change the status in the caller's transaction, after locking the row; audit the change.
+
+    The row is re-read under a lock so that two people pressing buttons at once cannot both
+    move the evaluation from the same state.
+    """
+    locked = lock_for_move(evaluation, to)
+    apply_move(locked=locked, to=to, user=user, note=note, extra=extra)
     evaluation.refresh_from_db()
     return locked

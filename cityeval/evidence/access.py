@@ -1,6 +1,6 @@
 """Fetching evidence and field visits for a person, on top of `evaluations.access`.
 
-Evidence has exactly the visibility of its item (`evaluation_for` + `items_for`): a contributor
+Evidence has exactly the visibility of its item (`evaluations.access.item_for`): a contributor
 of another OPD, or anyone outside the region, gets 404. Field visits are the assessors' notes:
 the team and program admins write them, the region's coordinators and viewers read them,
 everyone else (contributors included) gets 404.
@@ -14,31 +14,18 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from cityeval.accounts.access import AnyUser
-from cityeval.evaluations.access import Can, capabilities, evaluation_for, items_for
-from cityeval.evaluations.models import Evaluation, ItemValue
+from cityeval.evaluations.access import Can, capabilities, evaluation_for, item_for
+from cityeval.evaluations.models import Evaluation
 from cityeval.evidence.models import Evidence, FieldVisit, FieldVisitPhoto
 
 
-def item_for(user: AnyUser, item_pk: int) -> tuple[Evaluation, ItemValue]:
-    """An item this person sees, with its evaluation; 404 otherwise."""
-    evaluation_id = (
-        ItemValue.objects.filter(pk=item_pk).values_list("evaluation_id", flat=True).first()
-    )
-    if evaluation_id is None:
-        raise Http404
-    evaluation = evaluation_for(user, evaluation_id)
-    for item in items_for(user, evaluation):
-        if item.pk == item_pk:
-            item.evaluation = evaluation
-            return evaluation, item
-    raise Http404
-
-
-def evidence_for(user: AnyUser, pk: int) -> Evidence:
+def evidence_for(user: AnyUser, pk: int, need: Can = Can.VIEW) -> Evidence:
+    """Evidence this person sees (404 otherwise), with its item and the item's evaluation;
+    403 when they see it but lack `need` on the evaluation."""
     evidence = Evidence.objects.filter(pk=pk).first()
     if evidence is None:
         raise Http404
-    _evaluation, evidence.item = item_for(user, evidence.item_id)
+    _evaluation, evidence.item = item_for(user, evidence.item_id, need)
     return evidence
 
 

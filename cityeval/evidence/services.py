@@ -7,7 +7,6 @@ bytes arrive, and renamed to its final name as the transaction's last step (stor
 
 from __future__ import annotations
 
-from typing import Any
 from urllib.parse import urlsplit
 
 from django.core.exceptions import ValidationError
@@ -17,10 +16,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cityeval.accounts.access import Actor
 from cityeval.audit.log import record
 from cityeval.evaluations.access import item_lock_reason
+from cityeval.evaluations.errors import WorkflowError
 from cityeval.evaluations.models import ItemValue
-from cityeval.evaluations.services import WorkflowError
 from cityeval.evidence.filetypes import EVIDENCE_TYPES
 from cityeval.evidence.models import Evidence, EvidenceKind
 from cityeval.evidence.uploads import NAME_LIMIT, display_name, stage_upload
@@ -30,7 +30,7 @@ url_validator = URLValidator(schemes=["http", "https"])
 
 
 def add_file_evidence(
-    *, item: ItemValue, user: Any, upload: UploadedFile[bytes], description: str
+    *, item: ItemValue, user: Actor, upload: UploadedFile[bytes], description: str
 ) -> Evidence:
     """Attach an uploaded file to an item after checking its size and content."""
     _refuse_if_locked(item, user)  # before the upload is written anywhere
@@ -71,7 +71,7 @@ def add_file_evidence(
 
 
 @transaction.atomic
-def add_link_evidence(*, item: ItemValue, user: Any, url: str, description: str) -> Evidence:
+def add_link_evidence(*, item: ItemValue, user: Actor, url: str, description: str) -> Evidence:
     """Attach a web address (http or https only) to an item."""
     url = url.strip()
     if len(url) > URL_LIMIT:
@@ -99,7 +99,7 @@ def add_link_evidence(*, item: ItemValue, user: Any, url: str, description: str)
 
 
 @transaction.atomic
-def remove_evidence(*, evidence: Evidence, user: Any) -> Evidence:
+def remove_evidence(*, evidence: Evidence, user: Actor) -> Evidence:
     """Withdraw evidence from its item. The row and the file stay for the audit trail."""
     locked_evidence = Evidence.objects.select_for_update(of=("self",)).get(pk=evidence.pk)
     item = _locked_item(locked_evidence.item, user)
@@ -112,14 +112,14 @@ def remove_evidence(*, evidence: Evidence, user: Any) -> Evidence:
     return locked_evidence
 
 
-def _refuse_if_locked(item: ItemValue, user: Any) -> None:
+def _refuse_if_locked(item: ItemValue, user: Actor) -> None:
     evaluation = item.evaluation
     reason = item_lock_reason(user, item, evaluation)
     if reason:
         raise WorkflowError(reason)
 
 
-def _locked_item(item: ItemValue, user: Any) -> ItemValue:
+def _locked_item(item: ItemValue, user: Actor) -> ItemValue:
     """The item re-read under a row lock, so that a submission cannot slip in between."""
     locked = (
         ItemValue.objects.select_for_update(of=("self",))
@@ -130,7 +130,7 @@ def _locked_item(item: ItemValue, user: Any) -> ItemValue:
     return locked
 
 
-def _audit(evidence: Evidence, user: Any, action: str, item: ItemValue) -> None:
+def _audit(evidence: Evidence, user: Actor, action: str, item: ItemValue) -> None:
     described = {
         "item": item.pk,
         "kind": evidence.kind,

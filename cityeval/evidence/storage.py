@@ -22,7 +22,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cityeval.evaluations.services import WorkflowError
+from cityeval.evaluations.errors import WorkflowError
 
 log = logging.getLogger(__name__)
 

@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 from django.http import HttpRequest
 
-from cityeval.evaluations.services import WorkflowError
+from cityeval.evaluations.errors import WorkflowError
 from cityeval.evidence.filetypes import FileType, FileTypeError, check_file
 from cityeval.evidence.storage import Staged, StorageError, stage, too_large_message
 

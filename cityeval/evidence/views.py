@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -12,11 +11,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_POST
 
-from cityeval.evaluations.access import Can, capabilities
+from cityeval.accounts.access import actor_of
+from cityeval.evaluations.access import Can, item_for
 from cityeval.evaluations.drafts import save_carried_self_assessment
+from cityeval.evaluations.errors import WorkflowError
 from cityeval.evaluations.models import Evaluation, ItemValue
-from cityeval.evaluations.services import WorkflowError
-from cityeval.evidence.access import evidence_for, item_for
+from cityeval.evidence.access import evidence_for
 from cityeval.evidence.forms import EvidenceFilesForm, EvidenceLinkForm
 from cityeval.evidence.models import StoredFile
 from cityeval.evidence.services import add_file_evidence, add_link_evidence, remove_evidence
@@ -31,13 +31,6 @@ def _back(evaluation: Evaluation, item: ItemValue) -> HttpResponse:
     return redirect(reverse("evaluations:item", args=[evaluation.pk, item.pk]))
 
 
-def _fillable_item(request: HttpRequest, item_pk: int) -> tuple[Evaluation, ItemValue]:
-    evaluation, item = item_for(request.user, item_pk)
-    if Can.FILL not in capabilities(request.user, evaluation):
-        raise PermissionDenied
-    return evaluation, item
-
-
 # The size limit must be installed before anything reads the body, and the CSRF check reads
 # it; so CSRF is checked inside, after the handler is in place (Django's documented pattern).
 @csrf_exempt
@@ -50,7 +43,7 @@ def add_files(request: HttpRequest, item_pk: int) -> HttpResponse:
 
 @csrf_protect
 def _add_files(request: HttpRequest, item_pk: int, too_large: list[str]) -> HttpResponse:
-    evaluation, item = _fillable_item(request, item_pk)
+    evaluation, item = item_for(request.user, item_pk, Can.FILL)
     form = EvidenceFilesForm(request.POST, request.FILES)  # reading the body fills too_large
     save_carried_self_assessment(request, item)
     for name in too_large:
@@ -67,7 +60,7 @@ def _add_files(request: HttpRequest, item_pk: int, too_large: list[str]) -> Http
         try:
             add_file_evidence(
                 item=item,
-                user=request.user,
+                user=actor_of(request),
                 upload=upload,
                 description=form.cleaned_data["description"],
             )
@@ -87,7 +80,7 @@ def _add_files(request: HttpRequest, item_pk: int, too_large: list[str]) -> Http
 @login_required
 @require_POST
 def add_link(request: HttpRequest, item_pk: int) -> HttpResponse:
-    evaluation, item = _fillable_item(request, item_pk)
+    evaluation, item = item_for(request.user, item_pk, Can.FILL)
     save_carried_self_assessment(request, item)
     form = EvidenceLinkForm(request.POST)
     if not form.is_valid():
@@ -98,7 +91,7 @@ def add_link(request: HttpRequest, item_pk: int) -> HttpResponse:
     try:
         add_link_evidence(
             item=item,
-            user=request.user,
+            user=actor_of(request),
             url=form.cleaned_data["url"],
             description=form.cleaned_data["description"],
         )
@@ -112,11 +105,12 @@ def add_link(request: HttpRequest, item_pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def remove(request: HttpRequest, pk: int) -> HttpResponse:
-    evidence = evidence_for(request.user, pk)
-    evaluation, item = _fillable_item(request, evidence.item_id)
+    evidence = evidence_for(request.user, pk, Can.FILL)
+    item = evidence.item
+    evaluation = item.evaluation
     save_carried_self_assessment(request, item)
     try:
-        remove_evidence(evidence=evidence, user=request.user)
+        remove_evidence(evidence=evidence, user=actor_of(request))
     except WorkflowError as error:
         messages.error(request, str(error))
     else:

@@ -18,9 +18,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cityeval.accounts.access import Actor
 from cityeval.audit.log import record
+from cityeval.evaluations.errors import WorkflowError
 from cityeval.evaluations.models import Evaluation, EvaluationStatus, ItemValue
-from cityeval.evaluations.services import WorkflowError
 from cityeval.evidence.filetypes import IMAGE_TYPES
 from cityeval.evidence.models import FieldVisit, FieldVisitPhoto, VisitKind
 from cityeval.evidence.uploads import display_name, stage_upload
@@ -77,7 +78,7 @@ def coordinates_problem(
 
 
 @transaction.atomic
-def record_field_visit(*, evaluation: Evaluation, user: Any, data: VisitData) -> FieldVisit:
+def record_field_visit(*, evaluation: Evaluation, user: Actor, data: VisitData) -> FieldVisit:
     locked = _open_evaluation(evaluation)
     _check(data, locked)
     visit = FieldVisit(evaluation=locked, recorded_by=user, updated_by=user)
@@ -91,7 +92,7 @@ def record_field_visit(*, evaluation: Evaluation, user: Any, data: VisitData) ->
 
 @transaction.atomic
 def update_field_visit(
-    *, visit: FieldVisit, user: Any, data: VisitData, expected_version: int
+    *, visit: FieldVisit, user: Actor, data: VisitData, expected_version: int
 ) -> FieldVisit:
     # `of`: PostgreSQL cannot lock the nullable side of the join to `updated_by`.
     rows = FieldVisit.objects.select_for_update(of=("self",)).select_related("updated_by")
@@ -112,7 +113,7 @@ def update_field_visit(
 
 
 def add_visit_photo(
-    *, visit: FieldVisit, user: Any, upload: UploadedFile[bytes], caption: str
+    *, visit: FieldVisit, user: Actor, upload: UploadedFile[bytes], caption: str
 ) -> FieldVisitPhoto:
     """Attach a photo (JPEG, PNG or WebP, checked by content) to a visit."""
     _open_evaluation(visit.evaluation, lock=False)  # refuse before writing the file
@@ -145,7 +146,7 @@ def add_visit_photo(
 
 
 @transaction.atomic
-def remove_visit_photo(*, photo: FieldVisitPhoto, user: Any) -> FieldVisitPhoto:
+def remove_visit_photo(*, photo: FieldVisitPhoto, user: Actor) -> FieldVisitPhoto:
     rows = FieldVisitPhoto.objects.select_for_update(of=("self",)).select_related("visit")
     locked = rows.get(pk=photo.pk)
     _open_evaluation(locked.visit.evaluation)
@@ -227,7 +228,7 @@ def _photo(photo: FieldVisitPhoto) -> dict[str, Any]:
 
 def _audit(
     visit: FieldVisit,
-    user: Any,
+    user: Actor,
     action: str,
     before: dict[str, Any] | None,
     after: dict[str, Any],

@@ -13,8 +13,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_POST
 
+from cityeval.accounts.access import actor_of
+from cityeval.evaluations.errors import WorkflowError
 from cityeval.evaluations.models import Evaluation, ItemValue
-from cityeval.evaluations.services import WorkflowError
 from cityeval.evidence.access import (
     photo_for,
     visit_for,
@@ -100,12 +101,12 @@ def _visit_form(
             try:
                 if visit is None:
                     saved = record_field_visit(
-                        evaluation=evaluation, user=request.user, data=form.visit_data()
+                        evaluation=evaluation, user=actor_of(request), data=form.visit_data()
                     )
                 else:
                     saved = update_field_visit(
                         visit=visit,
-                        user=request.user,
+                        user=actor_of(request),
                         data=form.visit_data(),
                         expected_version=form.cleaned_data["version"] or 0,
                     )
@@ -149,7 +150,7 @@ def _add_photos(
     for upload in data.get("photos") or []:
         try:
             add_visit_photo(
-                visit=visit, user=request.user, upload=upload, caption=data["photo_caption"]
+                visit=visit, user=actor_of(request), upload=upload, caption=data["photo_caption"]
             )
         except WorkflowError as error:
             messages.error(request, str(error))
@@ -201,7 +202,7 @@ def _photo_add(request: HttpRequest, pk: int, too_large: list[str]) -> HttpRespo
 def photo_remove(request: HttpRequest, pk: int) -> HttpResponse:
     photo = photo_for(request.user, pk, write=True)
     try:
-        remove_visit_photo(photo=photo, user=request.user)
+        remove_visit_photo(photo=photo, user=actor_of(request))
     except WorkflowError as error:
         messages.error(request, str(error))
     else:

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cityeval.accounts.access import Actor
 from cityeval.audit.log import record, snapshot
 from cityeval.masterplans.importing import PROGRAM_FIELDS, YEAR_FIELDS, read_plan
 from cityeval.masterplans.models import Masterplan, Program, ProgramStatus, ProgramYear
@@ -81,7 +82,7 @@ def _apply(instance: Any, data: Any) -> None:
 
 
 @transaction.atomic
-def create_masterplan(*, region: Region, user: Any, data: MasterplanData) -> Masterplan:
+def create_masterplan(*, region: Region, user: Actor, data: MasterplanData) -> Masterplan:
     """A new current masterplan; the previous current one (if any) stays as history."""
     previous = (
         Masterplan.objects.select_for_update(of=("self",))
@@ -107,7 +108,7 @@ def create_masterplan(*, region: Region, user: Any, data: MasterplanData) -> Mas
 
 
 @transaction.atomic
-def update_masterplan(*, masterplan: Masterplan, user: Any, data: MasterplanData) -> Masterplan:
+def update_masterplan(*, masterplan: Masterplan, user: Actor, data: MasterplanData) -> Masterplan:
     locked = (
         Masterplan.objects.select_for_update(of=("self",))
         .select_related("region")
@@ -150,7 +151,7 @@ def update_masterplan(*, masterplan: Masterplan, user: Any, data: MasterplanData
 
 
 @transaction.atomic
-def create_program(*, masterplan: Masterplan, user: Any, data: ProgramData) -> Program:
+def create_program(*, masterplan: Masterplan, user: Actor, data: ProgramData) -> Program:
     program = Program(masterplan=masterplan, updated_by=user)
     _apply(program, data)
     _check(program)
@@ -167,7 +168,7 @@ def create_program(*, masterplan: Masterplan, user: Any, data: ProgramData) -> P
 
 @transaction.atomic
 def update_program(
-    *, program: Program, user: Any, data: ProgramData, expected_version: int
+    *, program: Program, user: Actor, data: ProgramData, expected_version: int
 ) -> Program:
     """Save a program edit, refusing it when the program changed since the form was opened."""
     locked = (
@@ -215,7 +216,7 @@ def _check(program: Program) -> None:
 def set_year_status(
     *,
     program: Program,
-    user: Any,
+    user: Actor,
     year: int,
     status: ProgramStatus,
     progress: Decimal,
@@ -251,7 +252,7 @@ def set_year_status(
 
 @transaction.atomic
 def import_programs(
-    *, masterplan: Masterplan, user: Any, content: bytes, filename: str = ""
+    *, masterplan: Masterplan, user: Actor | None, content: bytes, filename: str = ""
 ) -> ImportOutcome:
     """Create or update programs from an uploaded sheet: every row valid, or nothing written.
 

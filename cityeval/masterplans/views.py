@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from cityeval.accounts.access import region_for_managing, region_for_reading, scope_of
+from cityeval.accounts.access import actor_of, region_for_managing, region_for_reading, scope_of
 from cityeval.masterplans import services
 from cityeval.masterplans.forms import ImportForm, MasterplanForm, ProgramForm, YearStatusForm
 from cityeval.masterplans.importing import ImportRejected
@@ -52,11 +52,11 @@ def masterplan_edit(request: HttpRequest, region_id: int, new: bool = False) -> 
         try:
             if editing is not None:
                 services.update_masterplan(
-                    masterplan=editing, user=request.user, data=form.data_for_service()
+                    masterplan=editing, user=actor_of(request), data=form.data_for_service()
                 )
             else:
                 services.create_masterplan(
-                    region=region, user=request.user, data=form.data_for_service()
+                    region=region, user=actor_of(request), data=form.data_for_service()
                 )
         except ValidationError as error:
             _attach(form, error)
@@ -83,7 +83,7 @@ def program_create(request: HttpRequest, region_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             program = services.create_program(
-                masterplan=masterplan, user=request.user, data=form.data_for_service()
+                masterplan=masterplan, user=actor_of(request), data=form.data_for_service()
             )
         except ValidationError as error:
             _attach(form, error)
@@ -104,7 +104,7 @@ def program_edit(request: HttpRequest, region_id: int, program_id: int) -> HttpR
         try:
             services.update_program(
                 program=program,
-                user=request.user,
+                user=actor_of(request),
                 data=form.data_for_service(),
                 expected_version=form.cleaned_data["seen_version"] or 0,
             )
@@ -147,7 +147,7 @@ def year_edit(request: HttpRequest, region_id: int, program_id: int, year: int) 
         try:
             services.set_year_status(
                 program=program,
-                user=request.user,
+                user=actor_of(request),
                 year=year,
                 status=form.status,
                 progress=form.cleaned_data["progress"],
@@ -192,7 +192,7 @@ def import_programs(request: HttpRequest, region_id: int) -> HttpResponse:
         try:
             outcome = services.import_programs(
                 masterplan=masterplan,
-                user=request.user,
+                user=actor_of(request),
                 content=upload.read(),
                 filename=upload.name,
             )

@@ -18,8 +18,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from cityeval.audit.log import record
+from cityeval.evaluations.errors import WorkflowError
 from cityeval.evaluations.models import Evaluation, ItemValue
-from cityeval.evaluations.services import WorkflowError
 from cityeval.evidence.filetypes import EVIDENCE_TYPES
 from cityeval.evidence.models import FieldVisit
 from cityeval.evidence.uploads import display_name, stage_upload

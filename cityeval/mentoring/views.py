@@ -16,7 +16,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_POST
 
 from cityeval.accounts.models import User
-from cityeval.evaluations.services import WorkflowError
+from cityeval.evaluations.errors import WorkflowError
 from cityeval.evidence.access import visit_rights
 from cityeval.evidence.storage import too_large_message
 from cityeval.evidence.uploads import limit_uploads, max_bytes

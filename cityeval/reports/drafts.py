@@ -6,9 +6,10 @@ from django.contrib import messages
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
+from cityeval.accounts.access import actor_of
 from cityeval.core.drafts import carried, keep_draft, take_draft
+from cityeval.evaluations.errors import WorkflowError
 from cityeval.evaluations.models import Evaluation
-from cityeval.evaluations.services import WorkflowError
 from cityeval.frameworks.dimensions import report_dimensions
 from cityeval.reports.editing import StaleReportError, save_report
 from cityeval.reports.forms import ReportForm
@@ -34,7 +35,7 @@ def save_carried_report(request: HttpRequest, evaluation: Evaluation) -> None:
         try:
             saved = save_report(
                 evaluation=evaluation,
-                user=request.user,
+                user=actor_of(request),
                 summary=form.cleaned_data["summary"],
                 findings=form.findings(),
                 expected_version=form.cleaned_data["version"],

@@ -14,10 +14,11 @@ from django.db.models import Max
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from cityeval.accounts.access import Actor
 from cityeval.audit.log import record
 from cityeval.evaluations.access import Can, capabilities
+from cityeval.evaluations.errors import WorkflowError
 from cityeval.evaluations.models import Evaluation, ItemValue
-from cityeval.evaluations.services import WorkflowError
 from cityeval.frameworks.dimensions import report_dimensions
 from cityeval.reports.access import edit_lock_reason
 from cityeval.reports.models import AssessorReport, Finding, FindingKind, Priority, Recommendation
@@ -56,7 +57,7 @@ class StaleRecommendationError(WorkflowError):
 def save_report(
     *,
     evaluation: Evaluation,
-    user: Any,
+    user: Actor,
     summary: str,
     findings: FindingTexts,
     expected_version: int,
@@ -108,7 +109,7 @@ def save_report(
 def add_recommendation(
     *,
     evaluation: Evaluation,
-    user: Any,
+    user: Actor,
     dimension: str,
     text: str,
     priority: Priority,
@@ -133,7 +134,7 @@ def add_recommendation(
 def update_recommendation(
     *,
     recommendation: Recommendation,
-    user: Any,
+    user: Actor,
     text: str,
     priority: Priority,
     item: ItemValue | None,
@@ -161,7 +162,7 @@ def update_recommendation(
 
 @transaction.atomic
 def delete_recommendation(
-    *, recommendation: Recommendation, user: Any, expected_version: int
+    *, recommendation: Recommendation, user: Actor, expected_version: int
 ) -> None:
     current = _lock_for_editing(recommendation.evaluation, user)
     locked = _locked(recommendation, current, expected_version)
@@ -178,7 +179,7 @@ def delete_recommendation(
 
 
 @transaction.atomic
-def move_recommendation(*, recommendation: Recommendation, user: Any, up: bool) -> None:
+def move_recommendation(*, recommendation: Recommendation, user: Actor, up: bool) -> None:
     """Move a recommendation one place up or down within its dimension."""
     current = _lock_for_editing(recommendation.evaluation, user)
     siblings = list(
@@ -207,7 +208,7 @@ def move_recommendation(*, recommendation: Recommendation, user: Any, up: bool) 
 
 @transaction.atomic
 def propose_recommendations(
-    *, evaluation: Evaluation, user: Any, per_dimension: int = PER_DIMENSION
+    *, evaluation: Evaluation, user: Actor, per_dimension: int = PER_DIMENSION
 ) -> list[Recommendation]:
     """Add the steps that raise the index most, per dimension, as proposed recommendations."""
     current = _lock_for_editing(evaluation, user)
@@ -267,7 +268,7 @@ def finding_texts(report: AssessorReport) -> dict[str, list[str]]:
     return dict(sorted(found.items()))
 
 
-def _lock_for_editing(evaluation: Evaluation, user: Any) -> Evaluation:
+def _lock_for_editing(evaluation: Evaluation, user: Actor) -> Evaluation:
     current = (
         Evaluation.objects.select_for_update(of=("self",))
         .select_related("cycle__framework_version")
@@ -325,7 +326,7 @@ def _fields(recommendation: Recommendation) -> dict[str, Any]:
 
 
 def _audit(
-    user: Any,
+    user: Actor,
     action: str,
     target: Any,
     evaluation: Evaluation,

@@ -9,15 +9,15 @@ during the review.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from cityeval.accounts.access import Actor
 from cityeval.audit.log import record
 from cityeval.evaluations.access import Can, capabilities, entry_lock_reason
+from cityeval.evaluations.errors import WorkflowError
 from cityeval.evaluations.models import Evaluation, EvaluationStatus
-from cityeval.evaluations.services import WorkflowError
 from cityeval.frameworks.dimensions import report_dimensions
 from cityeval.reports.models import FollowUpStatus, Recommendation, RecommendationFollowUp
 from cityeval.reports.scores import earlier_evaluations
@@ -93,7 +93,7 @@ def save_follow_up(
     *,
     evaluation: Evaluation,
     recommendation: Recommendation,
-    user: Any,
+    user: Actor,
     status: FollowUpStatus,
     note: str,
     expected_version: int,

@@ -16,8 +16,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from cityeval.accounts.access import scope_of
+from cityeval.accounts.access import Actor, require_admin
 from cityeval.evaluations.access import Can, capabilities
+from cityeval.evaluations.errors import WorkflowError
 from cityeval.evaluations.models import (
     Cycle,
     Evaluation,
@@ -26,8 +27,7 @@ from cityeval.evaluations.models import (
     ReviewStatus,
 )
 from cityeval.evaluations.notify import notify_finalised, notify_published, notify_reopened
-from cityeval.evaluations.services import WorkflowError
-from cityeval.evaluations.workflow import TransitionError, can_move, move
+from cityeval.evaluations.workflow import apply_move, lock_for_move, move
 from cityeval.reports.scores import Scored, as_text, score_evaluation
 from cityeval.results.models import ResultSnapshot
 from cityeval.results.uncertainty import refresh_rank_intervals
@@ -41,15 +41,11 @@ CODES_SHOWN = 15
 
 
 @transaction.atomic
-def finalise_evaluation(*, evaluation: Evaluation, user: Any) -> ResultSnapshot:
+def finalise_evaluation(*, evaluation: Evaluation, user: Actor) -> ResultSnapshot:
     """The lead assessor closes the review: score the verified values and keep the result."""
     if Can.LEAD not in capabilities(user, evaluation):
         raise WorkflowError(_("Hanya ketua tim asesor daerah ini yang dapat memfinalkan evaluasi."))
-    rows = Evaluation.objects.select_for_update(of=("self",)).select_related(
-        "cycle__framework_version"
-    )
-    current = rows.get(pk=evaluation.pk)
-    _refuse_move(current, S.FINALISED)
+    current = lock_for_move(evaluation, S.FINALISED, related=("cycle__framework_version",))
     problem = unsettled_problem(current)
     if problem:
         raise WorkflowError(problem)
@@ -62,11 +58,12 @@ def finalise_evaluation(*, evaluation: Evaluation, user: Any) -> ResultSnapshot:
         ) from error
     retired = _retire_current(current)
     snapshot = _store_snapshot(current, scored, user)
-    moved = move(
-        evaluation=evaluation,
-        to=S.FINALISED,
-        user=user,
-        extra={
+    moved = _apply(
+        evaluation,
+        current,
+        S.FINALISED,
+        user,
+        {
             "index": snapshot.index,
             "predicate": snapshot.predicate,
             "snapshot": snapshot.pk,
@@ -79,17 +76,21 @@ def finalise_evaluation(*, evaluation: Evaluation, user: Any) -> ResultSnapshot:
 
 
 @transaction.atomic
-def publish_evaluation(*, evaluation: Evaluation, user: Any) -> Evaluation:
-    _require_admin(user, _("Hanya admin program yang dapat mempublikasikan hasil evaluasi."))
+def publish_evaluation(*, evaluation: Evaluation, user: Actor) -> Evaluation:
+    require_admin(
+        user, WorkflowError(_("Hanya admin program yang dapat mempublikasikan hasil evaluasi."))
+    )
     published = _publish(evaluation, user)
     refresh_rank_intervals(cycle=published.cycle, user=user)
     return published
 
 
 @transaction.atomic
-def publish_cycle(*, cycle: Cycle, user: Any) -> int:
+def publish_cycle(*, cycle: Cycle, user: Actor) -> int:
     """Publish every finalised evaluation of the cycle at once; returns how many."""
-    _require_admin(user, _("Hanya admin program yang dapat mempublikasikan hasil evaluasi."))
+    require_admin(
+        user, WorkflowError(_("Hanya admin program yang dapat mempublikasikan hasil evaluasi."))
+    )
     # The whole cycle is locked and its current results read once: a national cycle publishes
     # some 500 results in one request, so each evaluation costs only its status change (with
     # its audit entry) and its notification, not two more reads of its own.
@@ -127,9 +128,11 @@ def publish_cycle(*, cycle: Cycle, user: Any) -> int:
 
 
 @transaction.atomic
-def reopen_evaluation(*, evaluation: Evaluation, user: Any, reason: str) -> Evaluation:
+def reopen_evaluation(*, evaluation: Evaluation, user: Actor, reason: str) -> Evaluation:
     """Send a finalised or published evaluation back to document review; the result retires."""
-    _require_admin(user, _("Hanya admin program yang dapat membuka kembali evaluasi."))
+    require_admin(
+        user, WorkflowError(_("Hanya admin program yang dapat membuka kembali evaluasi."))
+    )
     reason = reason.strip()
     if not reason:
         raise WorkflowError(_("Tuliskan alasan membuka kembali evaluasi ini."))
@@ -180,35 +183,31 @@ def unsettled_problem(evaluation: Evaluation) -> str:
     return " ".join([head, *parts])
 
 
-def _publish(evaluation: Evaluation, user: Any) -> Evaluation:
-    current = Evaluation.objects.select_for_update(of=("self",)).get(pk=evaluation.pk)
-    _refuse_move(current, S.PUBLISHED)
+def _publish(evaluation: Evaluation, user: Actor) -> Evaluation:
+    current = lock_for_move(evaluation, S.PUBLISHED)
     snapshot = ResultSnapshot.objects.filter(evaluation=current, is_current=True).first()
     if snapshot is None:
         raise WorkflowError(_("Evaluasi ini belum memiliki hasil final untuk dipublikasikan."))
-    moved = move(
-        evaluation=evaluation,
-        to=S.PUBLISHED,
-        user=user,
-        extra={"index": snapshot.index, "snapshot": snapshot.pk},
+    moved = _apply(
+        evaluation, current, S.PUBLISHED, user, {"index": snapshot.index, "snapshot": snapshot.pk}
     )
     notify_published(moved)
     return moved
 
 
-def _refuse_move(evaluation: Evaluation, to: EvaluationStatus) -> None:
-    # Checked before any work so that the person hears about the state first; `move` checks
-    # again under its lock.
-    if not can_move(evaluation, to):
-        raise TransitionError(
-            _("Status tidak dapat diubah dari “%(current)s” menjadi “%(to)s”.")
-            % {"current": S(evaluation.status).label, "to": to.label}
-        )
-
-
-def _require_admin(user: Any, message: str) -> None:
-    if not scope_of(user).admin:
-        raise WorkflowError(message)
+def _apply(
+    evaluation: Evaluation,
+    locked: Evaluation,
+    to: EvaluationStatus,
+    user: Actor,
+    extra: dict[str, Any],
+) -> Evaluation:
+    """Move the locked row and bring the caller's instance up to date without reading again."""
+    fields = apply_move(locked=locked, to=to, user=user, extra=extra)
+    if evaluation is not locked:
+        for field in fields:
+            setattr(evaluation, field, getattr(locked, field))
+    return locked
 
 
 def _retire_current(evaluation: Evaluation) -> int | None:
@@ -221,7 +220,7 @@ def _retire_current(evaluation: Evaluation) -> int | None:
     return snapshot.pk
 
 
-def _store_snapshot(evaluation: Evaluation, scored: Scored, user: Any) -> ResultSnapshot:
+def _store_snapshot(evaluation: Evaluation, scored: Scored, user: Actor) -> ResultSnapshot:
     score = scored.score
     return ResultSnapshot.objects.create(
         evaluation=evaluation,

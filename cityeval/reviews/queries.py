@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q
 
+from cityeval.accounts.access import AnyUser
 from cityeval.evaluations.models import (
     AssessorAssignment,
     Cycle,
@@ -50,7 +51,7 @@ class QueueRow:
         return self.counts[ReviewStatus.ACCEPTED] + self.counts[ReviewStatus.ADJUSTED]
 
 
-def review_queue(user: Any) -> list[tuple[Cycle, list[QueueRow]]]:
+def review_queue(user: AnyUser) -> list[tuple[Cycle, list[QueueRow]]]:
     """The evaluations whose assessor team includes this person, grouped by cycle (newest first)."""
     team = AssessorAssignment.objects.filter(
         cycle_id=OuterRef("cycle_id"), region_id=OuterRef("region_id"), user=user.pk

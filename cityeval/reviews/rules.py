@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cityeval.accounts.access import Actor
 from cityeval.audit.log import record
 from cityeval.evaluations.access import Can, capabilities
+from cityeval.evaluations.errors import StaleEditError, TransitionError, WorkflowError
 from cityeval.evaluations.models import Evaluation, EvaluationStatus, ItemValue, ReviewStatus
-from cityeval.evaluations.services import StaleEditError, WorkflowError
-from cityeval.evaluations.workflow import TransitionError
 from cityeval.reviews.models import Verdict, VerdictKind
 
 # Verdicts are given during the document review, and adjusted after the field visit.
@@ -36,7 +35,7 @@ class StaleVerdictError(StaleEditError):
         )
 
 
-def require(user: Any, evaluation: Evaluation, need: Can) -> None:
+def require(user: Actor, evaluation: Evaluation, need: Can) -> None:
     if need not in capabilities(user, evaluation):
         raise PermissionDenied
 
@@ -76,7 +75,7 @@ def expect_status(evaluation: Evaluation, *allowed: EvaluationStatus) -> None:
         )
 
 
-def locked_item(item: ItemValue, user: Any) -> ItemValue:
+def locked_item(item: ItemValue, user: Actor) -> ItemValue:
     locked = (
         ItemValue.objects.select_for_update(of=("self",))
         .select_related("evaluation__cycle", "indicator", "reviewed_by", "updated_by")
@@ -92,7 +91,7 @@ def locked_item(item: ItemValue, user: Any) -> ItemValue:
 def apply_verdict(
     item: ItemValue,
     *,
-    user: Any,
+    user: Actor,
     kind: VerdictKind,
     status: ReviewStatus,
     value: Decimal | None,

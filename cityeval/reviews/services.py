@@ -12,15 +12,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Any
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cityeval.accounts.access import Actor
 from cityeval.audit.log import record
 from cityeval.evaluations.access import Can
+from cityeval.evaluations.errors import WorkflowError
 from cityeval.evaluations.models import (
     Evaluation,
     EvaluationStatus,
@@ -29,7 +30,6 @@ from cityeval.evaluations.models import (
     ReviewStatus,
 )
 from cityeval.evaluations.notify import notify_answered, notify_clarification
-from cityeval.evaluations.services import WorkflowError
 from cityeval.evaluations.values import check_value
 from cityeval.evaluations.workflow import move
 from cityeval.reviews.evidence import evidence_by_item
@@ -97,7 +97,7 @@ def plan_bulk_accept(*, evaluation: Evaluation, items: Iterable[ItemValue]) -> B
 
 
 @transaction.atomic
-def start_review(*, evaluation: Evaluation, user: Any) -> Evaluation:
+def start_review(*, evaluation: Evaluation, user: Actor) -> Evaluation:
     """An assessor of the team opens the document review of a submitted self-assessment."""
     require(user, evaluation, Can.REVIEW)
     expect_status(evaluation, EvaluationStatus.SUBMITTED)
@@ -105,7 +105,7 @@ def start_review(*, evaluation: Evaluation, user: Any) -> Evaluation:
 
 
 @transaction.atomic
-def accept_item(*, item: ItemValue, user: Any, expected_version: int) -> ItemValue:
+def accept_item(*, item: ItemValue, user: Actor, expected_version: int) -> ItemValue:
     """The region's value stands: it becomes the verified value."""
     locked = locked_item(item, user)
     if locked.version != expected_version:
@@ -131,7 +131,7 @@ def accept_item(*, item: ItemValue, user: Any, expected_version: int) -> ItemVal
 def adjust_item(
     *,
     item: ItemValue,
-    user: Any,
+    user: Actor,
     verified_value: Decimal | None,
     reason: str,
     expected_version: int,
@@ -164,7 +164,7 @@ def adjust_item(
 
 
 @transaction.atomic
-def flag_item(*, item: ItemValue, user: Any, question: str) -> Verdict:
+def flag_item(*, item: ItemValue, user: Actor, question: str) -> Verdict:
     """Note a question about an item; it is sent with the next clarification request."""
     locked = locked_item(item, user)
     question = question.strip()
@@ -191,7 +191,7 @@ def flag_item(*, item: ItemValue, user: Any, question: str) -> Verdict:
 
 @transaction.atomic
 def bulk_accept(
-    *, evaluation: Evaluation, items: Iterable[ItemValue], user: Any
+    *, evaluation: Evaluation, items: Iterable[ItemValue], user: Actor
 ) -> BulkAcceptResult:
     """Accept many items at once; only items not yet decided (pending or answered) qualify."""
     require(user, evaluation, Can.REVIEW)
@@ -244,7 +244,7 @@ def request_clarification(
     evaluation: Evaluation,
     items: Iterable[ItemValue],
     message: str,
-    user: Any,
+    user: Actor,
     due_date: date | None = None,
 ) -> ClarificationRequest:
     """Ask the region about some items: only those reopen for editing until it answers.
@@ -319,7 +319,9 @@ def request_clarification(
 
 
 @transaction.atomic
-def answer_clarification(*, evaluation: Evaluation, user: Any, answer: str) -> ClarificationRequest:
+def answer_clarification(
+    *, evaluation: Evaluation, user: Actor, answer: str
+) -> ClarificationRequest:
     """The coordinator hands the revised items back to the assessors."""
     require(user, evaluation, Can.COORDINATE)
     answer = answer.strip()
@@ -368,7 +370,7 @@ def answer_clarification(*, evaluation: Evaluation, user: Any, answer: str) -> C
 
 
 @transaction.atomic
-def start_field_visit(*, evaluation: Evaluation, user: Any) -> Evaluation:
+def start_field_visit(*, evaluation: Evaluation, user: Actor) -> Evaluation:
     """The document review ends; interviews and the field visit begin."""
     require(user, evaluation, Can.REVIEW)
     counts = {

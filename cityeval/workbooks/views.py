@@ -19,8 +19,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from cityeval.accounts.access import actor_of
 from cityeval.evaluations.access import Can, capabilities, entry_lock_reason, evaluation_for
-from cityeval.evaluations.services import WorkbookRow, WorkflowError, save_workbook_rows
+from cityeval.evaluations.errors import WorkflowError
+from cityeval.evaluations.services import WorkbookRow, save_workbook_rows
 from cityeval.masterplans.forms import ImportForm
 from cityeval.masterplans.importing import RowError
 from cityeval.masterplans.upload import UploadRefused, opened_workbook
@@ -44,7 +46,7 @@ def download(request: HttpRequest, pk: int) -> HttpResponse:
             entry_lock_reason(evaluation) or _("Tidak ada butir yang dapat Anda isi saat ini."),
         )
         return redirect("evaluations:workbook", pk=evaluation.pk)
-    content = build_workbook(user=request.user, evaluation=evaluation, items=items)
+    content = build_workbook(user=actor_of(request), evaluation=evaluation, items=items)
     response = HttpResponse(content, content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="{filename_for(evaluation)}"'
     return response
@@ -64,7 +66,9 @@ def upload(request: HttpRequest, pk: int) -> HttpResponse:
         filename = file.name or ""
         try:
             with opened_workbook(content=file.read()) as workbook:
-                preview = read_workbook(workbook=workbook, evaluation=evaluation, user=request.user)
+                preview = read_workbook(
+                    workbook=workbook, evaluation=evaluation, user=actor_of(request)
+                )
         except UploadRefused as refused:
             form.add_error("file", str(refused))
         except WorkbookRejected as rejected:
@@ -140,7 +144,7 @@ def confirm(request: HttpRequest, pk: int) -> HttpResponse:
     del request.session[_session_key(evaluation.pk)]
     try:
         count = save_workbook_rows(
-            evaluation=evaluation, user=request.user, rows=rows, filename=pending["filename"]
+            evaluation=evaluation, user=actor_of(request), rows=rows, filename=pending["filename"]
         )
     except WorkflowError as error:
         messages.error(request, str(error))

@@ -22,8 +22,9 @@ import pytest
 from django.db import connection
 
 from cityeval.audit.models import AuditEntry
+from cityeval.evaluations.errors import StaleEditError
 from cityeval.evaluations.models import EvaluationStatus, ItemValue
-from cityeval.evaluations.services import StaleEditError, save_self_assessment
+from cityeval.evaluations.services import save_self_assessment
 from cityeval.reviews.models import Verdict
 from cityeval.reviews.services import adjust_item
 from tests.evaluations.conftest import World

@@ -7,17 +7,15 @@ import pytest
 from django.utils import timezone
 
 from cityeval.audit.models import AuditEntry
+from cityeval.evaluations.errors import StaleEditError, TransitionError, WorkflowError
 from cityeval.evaluations.models import Cycle, Evaluation, EvaluationStatus, ItemValue, Round
 from cityeval.evaluations.services import (
     Deadlines,
-    StaleEditError,
-    WorkflowError,
     assign_items,
     open_cycle,
     save_self_assessment,
     submit_evaluation,
 )
-from cityeval.evaluations.workflow import TransitionError
 from cityeval.frameworks.models import FrameworkNode, FrameworkVersion
 from cityeval.regions.models import OPD, Region
 from tests.evaluations.conftest import World

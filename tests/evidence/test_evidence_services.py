@@ -12,8 +12,8 @@ from django.conf import settings
 from pytest_django.fixtures import Settings
 
 from cityeval.audit.models import AuditEntry
+from cityeval.evaluations.errors import WorkflowError
 from cityeval.evaluations.models import EvaluationStatus
-from cityeval.evaluations.services import WorkflowError
 from cityeval.evidence.models import Evidence
 from cityeval.evidence.services import add_file_evidence, add_link_evidence, remove_evidence
 from cityeval.evidence.storage import absolute

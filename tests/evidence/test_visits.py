@@ -11,8 +11,8 @@ import pytest
 from django.urls import reverse
 
 from cityeval.audit.models import AuditEntry
+from cityeval.evaluations.errors import WorkflowError
 from cityeval.evaluations.models import EvaluationStatus, ItemValue
-from cityeval.evaluations.services import WorkflowError
 from cityeval.evidence.models import FieldVisit, FieldVisitPhoto, VisitKind
 from cityeval.evidence.visit_services import (
     StaleVisitError,

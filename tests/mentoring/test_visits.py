@@ -16,7 +16,7 @@ from django.test import Client
 from django.urls import reverse
 
 from cityeval.audit.models import AuditEntry
-from cityeval.evaluations.services import WorkflowError
+from cityeval.evaluations.errors import WorkflowError
 from cityeval.evidence.samples import tiny_pdf
 from cityeval.mentoring import services
 from cityeval.mentoring.models import AgendaKind, Attendance, Visit, VisitMaterial

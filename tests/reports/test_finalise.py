@@ -13,9 +13,9 @@ from django.conf import settings
 from django.core import mail
 
 from cityeval.audit.models import AuditEntry
+from cityeval.evaluations.errors import TransitionError, WorkflowError
 from cityeval.evaluations.models import EvaluationStatus, ItemValue, ReviewStatus, Round
-from cityeval.evaluations.services import WorkflowError, assign_assessor
-from cityeval.evaluations.workflow import TransitionError
+from cityeval.evaluations.services import assign_assessor
 from cityeval.frameworks.convert import to_scoring
 from cityeval.frameworks.loader import load_framework_text
 from cityeval.frameworks.services import store_document

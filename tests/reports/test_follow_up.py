@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from cityeval.audit.models import AuditEntry
+from cityeval.evaluations.errors import WorkflowError
 from cityeval.evaluations.models import Evaluation, EvaluationStatus
-from cityeval.evaluations.services import WorkflowError
 from cityeval.reports.editing import delete_recommendation
 from cityeval.reports.followups import (
     StaleFollowUpError,

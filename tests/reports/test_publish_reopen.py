@@ -10,9 +10,8 @@ import pytest
 from django.core import mail
 
 from cityeval.audit.models import AuditEntry
+from cityeval.evaluations.errors import TransitionError, WorkflowError
 from cityeval.evaluations.models import Evaluation, EvaluationStatus
-from cityeval.evaluations.services import WorkflowError
-from cityeval.evaluations.workflow import TransitionError
 from cityeval.reports.services import (
     finalise_evaluation,
     publish_cycle,

@@ -8,8 +8,8 @@ import pytest
 from django.utils import translation
 
 from cityeval.audit.models import AuditEntry
+from cityeval.evaluations.errors import WorkflowError
 from cityeval.evaluations.models import EvaluationStatus, ItemValue
-from cityeval.evaluations.services import WorkflowError
 from cityeval.frameworks.convert import to_scoring
 from cityeval.reports.editing import (
     StaleRecommendationError,

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import pytest
 
+from cityeval.accounts.models import User
 from cityeval.evaluations.models import Cycle, Evaluation, EvaluationStatus, Round
 from cityeval.evaluations.services import assign_assessor
 from cityeval.regions.models import PeerGroup, Region
@@ -30,7 +31,7 @@ class Ranked:
     peers: PeerGroup
 
     @property
-    def admin(self) -> object:
+    def admin(self) -> User:
         return self.world.people["admin"]
 
 

@@ -11,9 +11,9 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from cityeval.audit.models import AuditEntry
+from cityeval.evaluations.errors import TransitionError, WorkflowError
 from cityeval.evaluations.models import EvaluationStatus, ItemValue, ReviewStatus
-from cityeval.evaluations.services import WorkflowError, save_self_assessment
-from cityeval.evaluations.workflow import TransitionError
+from cityeval.evaluations.services import save_self_assessment
 from cityeval.evidence.models import Evidence, EvidenceKind
 from cityeval.evidence.samples import tiny_pdf
 from cityeval.evidence.services import add_file_evidence, remove_evidence

@@ -8,9 +8,8 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from cityeval.audit.models import AuditEntry
+from cityeval.evaluations.errors import StaleEditError, TransitionError, WorkflowError
 from cityeval.evaluations.models import EvaluationStatus, ReviewStatus
-from cityeval.evaluations.services import StaleEditError, WorkflowError
-from cityeval.evaluations.workflow import TransitionError
 from cityeval.reviews.models import Verdict, VerdictKind
 from cityeval.reviews.services import (
     accept_item,

@@ -18,8 +18,13 @@ from cityeval.api.schemas import (
     EvaluationPage,
     ItemOut,
 )
-from cityeval.evaluations.access import capabilities, evaluation_for, items_for, visible_evaluations
-from cityeval.evidence.access import item_for
+from cityeval.evaluations.access import (
+    capabilities,
+    evaluation_for,
+    item_for,
+    items_for,
+    visible_evaluations,
+)
 
 router = Router(auth=read_auth, tags=["evaluasi"])
 

@@ -10,11 +10,12 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Annotated, Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Path, Router, Status
 
+from cityeval.accounts.access import actor_of
 from cityeval.api import present
 from cityeval.api.auth import write_auth
 from cityeval.api.errors import ApiError, documented
@@ -27,11 +28,10 @@ from cityeval.api.schemas import (
     SelfAssessmentIn,
     VerdictIn,
 )
-from cityeval.evaluations.access import Can, capabilities, evaluation_for
-from cityeval.evaluations.models import Evaluation, ItemValue
+from cityeval.evaluations.access import Can, evaluation_for, item_for
 from cityeval.evaluations.services import save_self_assessment, submit_evaluation
 from cityeval.evaluations.values import check_value
-from cityeval.evidence.access import evidence_for, item_for
+from cityeval.evidence.access import evidence_for
 from cityeval.evidence.services import add_link_evidence, remove_evidence, url_validator
 from cityeval.frameworks.models import FrameworkNode
 from cityeval.reviews.services import accept_item, adjust_item
@@ -40,13 +40,6 @@ router = Router(auth=write_auth, tags=["penulisan"])
 
 Id = Annotated[int, Path(ge=1, le=MAX_ID)]
 WRITE_ERRORS = documented(400, 403, 404, 409, 422)
-
-
-def _item_with(request: HttpRequest, item_id: int, need: Can) -> tuple[Evaluation, ItemValue]:
-    evaluation, item = item_for(request.user, item_id)
-    if need not in capabilities(request.user, evaluation):
-        raise PermissionDenied
-    return evaluation, item
 
 
 def _invalid(field: str, message: str) -> ApiError:
@@ -81,7 +74,7 @@ def post_submit(request: HttpRequest, evaluation_id: Id) -> dict[str, Any]:
     tahap lain yang tidak mengizinkannya) dijawab 409 `workflow_refused`.
     """
     evaluation = evaluation_for(request.user, evaluation_id, Can.COORDINATE)
-    submitted = submit_evaluation(evaluation=evaluation, user=request.user)
+    submitted = submit_evaluation(evaluation=evaluation, user=actor_of(request))
     return present.evaluation(evaluation_for(request.user, submitted.pk))
 
 
@@ -94,11 +87,11 @@ def put_self_assessment(
     request: HttpRequest, item_id: Id, payload: SelfAssessmentIn
 ) -> dict[str, Any]:
     """Simpan nilai dan narasi penilaian mandiri satu butir (kontributor OPD atau koordinator)."""
-    _evaluation, item = _item_with(request, item_id, Can.FILL)
+    _evaluation, item = item_for(request.user, item_id, Can.FILL)
     _check_value(item.indicator, "value", payload.value)
     save_self_assessment(
         item=item,
-        user=request.user,
+        user=actor_of(request),
         value=payload.value,
         narrative=payload.narrative,
         expected_version=payload.version,
@@ -115,7 +108,7 @@ def post_evidence_link(
     request: HttpRequest, item_id: Id, payload: EvidenceLinkIn
 ) -> Status[dict[str, Any]]:
     """Tambahkan tautan bukti dukung (http/https) pada satu butir."""
-    _evaluation, item = _item_with(request, item_id, Can.FILL)
+    _evaluation, item = item_for(request.user, item_id, Can.FILL)
     try:
         url_validator(payload.url.strip())
     except ValidationError:
@@ -123,7 +116,7 @@ def post_evidence_link(
             "url", _("Tautan harus alamat web lengkap yang diawali http:// atau https://.")
         ) from None
     added = add_link_evidence(
-        item=item, user=request.user, url=payload.url, description=payload.description
+        item=item, user=actor_of(request), url=payload.url, description=payload.description
     )
     return Status(201, present.evidence(added))
 
@@ -135,9 +128,8 @@ def post_evidence_link(
 )
 def delete_evidence(request: HttpRequest, evidence_id: Id) -> dict[str, Any]:
     """Tarik bukti dukung dari butirnya (baris dan berkas tetap disimpan untuk jejak audit)."""
-    found = evidence_for(request.user, evidence_id)
-    _item_with(request, found.item_id, Can.FILL)
-    removed = remove_evidence(evidence=found, user=request.user)
+    found = evidence_for(request.user, evidence_id, Can.FILL)
+    removed = remove_evidence(evidence=found, user=actor_of(request))
     return present.evidence(removed)
 
 
@@ -146,9 +138,9 @@ def delete_evidence(request: HttpRequest, evidence_id: Id) -> dict[str, Any]:
 )
 def post_verdict(request: HttpRequest, item_id: Id, payload: VerdictIn) -> dict[str, Any]:
     """Keputusan asesor: terima nilai daerah, atau sesuaikan dengan nilai lain dan alasannya."""
-    _evaluation, item = _item_with(request, item_id, Can.REVIEW)
+    _evaluation, item = item_for(request.user, item_id, Can.REVIEW)
     if payload.decision == "accept":
-        accept_item(item=item, user=request.user, expected_version=payload.version)
+        accept_item(item=item, user=actor_of(request), expected_version=payload.version)
         return _fresh(request, item_id)
     if payload.verified_value is None:
         raise _invalid("verified_value", _("Isi nilai verifikasi."))
@@ -157,7 +149,7 @@ def post_verdict(request: HttpRequest, item_id: Id, payload: VerdictIn) -> dict[
     _check_value(item.indicator, "verified_value", payload.verified_value)
     adjust_item(
         item=item,
-        user=request.user,
+        user=actor_of(request),
         verified_value=payload.verified_value,
         reason=payload.reason,
         expected_version=payload.version,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -12,26 +11,21 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cityeval.accounts.access import scope_of
+from cityeval.accounts.access import actor_of, require_admin
+from cityeval.evaluations.errors import WorkflowError
 from cityeval.evaluations.forms_cycles import AssessorForm, EntryExceptionForm, OpenCycleForm
 from cityeval.evaluations.models import AssessorAssignment, Cycle, Evaluation, EvaluationStatus
 from cityeval.evaluations.services import (
     Deadlines,
-    WorkflowError,
     assign_assessor,
     grant_entry_exception,
     open_cycle,
 )
 
 
-def _require_admin(request: HttpRequest) -> None:
-    if not scope_of(request.user).admin:
-        raise PermissionDenied
-
-
 @login_required
 def cycle_list(request: HttpRequest) -> HttpResponse:
-    _require_admin(request)
+    require_admin(request.user)
     cycles = Cycle.objects.select_related("framework_version").annotate(
         participants=Count("evaluations"),
         published=Count("evaluations", filter=Q(evaluations__status=EvaluationStatus.PUBLISHED)),
@@ -41,7 +35,7 @@ def cycle_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def cycle_open(request: HttpRequest) -> HttpResponse:
-    _require_admin(request)
+    require_admin(request.user)
     form = OpenCycleForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -57,7 +51,7 @@ def cycle_open(request: HttpRequest) -> HttpResponse:
                     field_visit=data["field_visit_deadline"],
                     finalisation=data["finalisation_deadline"],
                 ),
-                user=request.user,
+                user=actor_of(request),
             )
         except WorkflowError as error:
             form.add_error(None, str(error))
@@ -73,7 +67,7 @@ def cycle_open(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def cycle_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_admin(request)
+    require_admin(request.user)
     cycle = get_object_or_404(Cycle.objects.select_related("framework_version"), pk=pk)
     evaluations = list(Evaluation.objects.in_cycle(cycle).with_region().order_by("region__code"))
     teams: dict[int, list[AssessorAssignment]] = {}
@@ -106,7 +100,7 @@ def cycle_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def cycle_assign(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_admin(request)
+    require_admin(request.user)
     cycle = get_object_or_404(Cycle, pk=pk)
     region_ids = list(cycle.evaluations.values_list("region_id", flat=True))
     form = AssessorForm(request.POST, region_ids=region_ids)
@@ -117,7 +111,7 @@ def cycle_assign(request: HttpRequest, pk: int) -> HttpResponse:
                 region=region,
                 assessor=form.cleaned_data["assessor"],
                 is_lead=form.cleaned_data["is_lead"],
-                user=request.user,
+                user=actor_of(request),
             )
         messages.success(request, _("Tim asesor diperbarui."))
     else:
@@ -128,7 +122,7 @@ def cycle_assign(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def entry_exception(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_admin(request)
+    require_admin(request.user)
     evaluation = get_object_or_404(Evaluation, pk=pk)
     form = EntryExceptionForm(request.POST)
     if form.is_valid():
@@ -137,7 +131,7 @@ def entry_exception(request: HttpRequest, pk: int) -> HttpResponse:
                 evaluation=evaluation,
                 until=form.cleaned_data["until"],
                 reason=form.cleaned_data["reason"],
-                user=request.user,
+                user=actor_of(request),
             )
         except WorkflowError as error:
             messages.error(request, str(error))

@@ -3,20 +3,17 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from cityeval.core.tabular import csv_writer
-from cityeval.evaluations.access import evaluation_for, items_for
+from cityeval.evaluations.access import evaluation_for, item_for
 from cityeval.evaluations.visibility import audit_entries
 
 
 @login_required
 def item_history(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
-    evaluation = evaluation_for(request.user, pk)
-    item = next((i for i in items_for(request.user, evaluation) if i.pk == item_pk), None)
-    if item is None:
-        raise Http404
+    evaluation, item = item_for(request.user, item_pk, evaluation_pk=pk)
     entries = audit_entries(request.user, evaluation, item=item)
     return render(
         request,

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from cityeval.accounts.access import actor_of
 from cityeval.core.redirects import safe_next
 from cityeval.evaluations import completeness
 from cityeval.evaluations.access import (
@@ -20,14 +21,10 @@ from cityeval.evaluations.access import (
     visible_items,
 )
 from cityeval.evaluations.drafts import kept_self_assessment
+from cityeval.evaluations.errors import StaleEditError, WorkflowError
 from cityeval.evaluations.forms import AssignItemsForm, SelfAssessmentForm
 from cityeval.evaluations.models import ItemValue
-from cityeval.evaluations.services import (
-    StaleEditError,
-    WorkflowError,
-    assign_items,
-    save_self_assessment,
-)
+from cityeval.evaluations.services import assign_items, save_self_assessment
 from cityeval.evaluations.views.gaps import changed_ids, grouping
 from cityeval.evaluations.visibility import review_note_for, verdict_kinds
 from cityeval.frameworks.axes import item_filter, item_place, scale_labels
@@ -92,7 +89,7 @@ def assign(request: HttpRequest, pk: int) -> HttpResponse:
                 evaluation=evaluation,
                 items=form.cleaned_data["items"],
                 opd=form.cleaned_data["opd"],
-                user=request.user,
+                user=actor_of(request),
             )
         except WorkflowError as error:
             messages.error(request, str(error))
@@ -127,7 +124,7 @@ def item_detail(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
             try:
                 save_self_assessment(
                     item=item,
-                    user=request.user,
+                    user=actor_of(request),
                     value=form.cleaned_data["value"],
                     narrative=form.cleaned_data["narrative"],
                     expected_version=form.cleaned_data["version"],

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from cityeval.accounts.access import actor_of
 from cityeval.evaluations import completeness, progress
 from cityeval.evaluations.access import (
     Can,
@@ -18,11 +19,11 @@ from cityeval.evaluations.access import (
     visible_items,
 )
 from cityeval.evaluations.access import visible_evaluations as visible
+from cityeval.evaluations.errors import TransitionError, WorkflowError
 from cityeval.evaluations.models import AssessorAssignment, EvaluationStatus
 from cityeval.evaluations.programs import sync_program_items
-from cityeval.evaluations.services import WorkflowError, submit_evaluation
+from cityeval.evaluations.services import submit_evaluation
 from cityeval.evaluations.views.gaps import changed_ids, grouping
-from cityeval.evaluations.workflow import TransitionError
 from cityeval.frameworks.axes import uses_masterplan
 
 STEPS = [
@@ -91,7 +92,7 @@ def submit(request: HttpRequest, pk: int) -> HttpResponse:
     evaluation = evaluation_for(request.user, pk, Can.COORDINATE)
     if request.method == "POST":
         try:
-            submit_evaluation(evaluation=evaluation, user=request.user)
+            submit_evaluation(evaluation=evaluation, user=actor_of(request))
         except (WorkflowError, TransitionError) as error:
             messages.error(request, str(error))
         else:
@@ -139,7 +140,7 @@ def refresh_programs(request: HttpRequest, pk: int) -> HttpResponse:
     if lock_reason:
         messages.error(request, lock_reason)
     else:
-        changed = sync_program_items(evaluation=evaluation, user=request.user)
+        changed = sync_program_items(evaluation=evaluation, user=actor_of(request))
         messages.success(
             request,
             _("%(count)d butir diperbarui dari daftar program masterplan.") % {"count": changed},

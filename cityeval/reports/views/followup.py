@@ -10,8 +10,9 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from cityeval.accounts.access import actor_of
 from cityeval.evaluations.access import Can, capabilities, entry_lock_reason, evaluation_for
-from cityeval.evaluations.services import WorkflowError
+from cityeval.evaluations.errors import WorkflowError
 from cityeval.reports.followups import (
     StaleFollowUpError,
     follow_up_rows,
@@ -39,7 +40,7 @@ def follow_up(request: HttpRequest, pk: int) -> HttpResponse:
                 save_follow_up(
                     evaluation=evaluation,
                     recommendation=_recommendation(bound_pk),
-                    user=request.user,
+                    user=actor_of(request),
                     status=FollowUpStatus(bound.cleaned_data["status"]),
                     note=bound.cleaned_data["note"],
                     expected_version=bound.cleaned_data["version"],

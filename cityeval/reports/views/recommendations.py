@@ -11,9 +11,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from cityeval.accounts.access import actor_of
 from cityeval.evaluations.access import Can, evaluation_for
+from cityeval.evaluations.errors import WorkflowError
 from cityeval.evaluations.models import Evaluation
-from cityeval.evaluations.services import WorkflowError
 from cityeval.reports.drafts import save_carried_report
 from cityeval.reports.editing import (
     StaleRecommendationError,
@@ -43,7 +44,7 @@ def add(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             add_recommendation(
                 evaluation=evaluation,
-                user=request.user,
+                user=actor_of(request),
                 dimension=dimension,
                 text=form.cleaned_data["text"],
                 priority=Priority(form.cleaned_data["priority"]),
@@ -71,7 +72,7 @@ def change(request: HttpRequest, pk: int, rec_pk: int) -> HttpResponse:
         try:
             update_recommendation(
                 recommendation=recommendation,
-                user=request.user,
+                user=actor_of(request),
                 text=form.cleaned_data["text"],
                 priority=Priority(form.cleaned_data["priority"]),
                 item=items.get(form.cleaned_data["item"] or 0),
@@ -102,7 +103,7 @@ def delete(request: HttpRequest, pk: int, rec_pk: int) -> HttpResponse:
     try:
         delete_recommendation(
             recommendation=recommendation,
-            user=request.user,
+            user=actor_of(request),
             expected_version=int(version) if version.isdigit() else -1,
         )
     except WorkflowError as error:
@@ -121,7 +122,7 @@ def move(request: HttpRequest, pk: int, rec_pk: int) -> HttpResponse:
     try:
         move_recommendation(
             recommendation=recommendation,
-            user=request.user,
+            user=actor_of(request),
             up=request.POST.get("direction") != "down",
         )
     except WorkflowError as error:
@@ -135,7 +136,7 @@ def propose(request: HttpRequest, pk: int) -> HttpResponse:
     evaluation = evaluation_for(request.user, pk, Can.REVIEW)
     save_carried_report(request, evaluation)
     try:
-        created = propose_recommendations(evaluation=evaluation, user=request.user)
+        created = propose_recommendations(evaluation=evaluation, user=actor_of(request))
     except WorkflowError as error:
         messages.error(request, str(error))
     else:

@@ -8,9 +8,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from cityeval.accounts.access import actor_of
 from cityeval.evaluations.access import Can, capabilities, evaluation_for
+from cityeval.evaluations.errors import WorkflowError
 from cityeval.evaluations.models import AssessorAssignment, Evaluation
-from cityeval.evaluations.services import WorkflowError
 from cityeval.frameworks.dimensions import report_dimensions
 from cityeval.reports.access import edit_lock_reason, report_for
 from cityeval.reports.editing import StaleReportError, save_report
@@ -64,7 +65,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
             try:
                 save_report(
                     evaluation=evaluation,
-                    user=request.user,
+                    user=actor_of(request),
                     summary=form.cleaned_data["summary"],
                     findings=form.findings(),
                     expected_version=form.cleaned_data["version"],

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -12,11 +11,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from cityeval.accounts.access import AnyUser, scope_of
+from cityeval.accounts.access import actor_of, require_admin
 from cityeval.evaluations.access import Can, evaluation_for
+from cityeval.evaluations.errors import TransitionError, WorkflowError
 from cityeval.evaluations.models import Cycle, Evaluation, EvaluationStatus, ItemValue
-from cityeval.evaluations.services import WorkflowError
-from cityeval.evaluations.workflow import TransitionError
 from cityeval.reports.forms import ReopenForm
 from cityeval.reports.models import AssessorReport
 from cityeval.reports.scores import score_evaluation
@@ -42,7 +40,7 @@ def finalise(request: HttpRequest, pk: int) -> HttpResponse:
     evaluation = evaluation_for(request.user, pk, Can.LEAD)
     if request.method == "POST":
         try:
-            snapshot = finalise_evaluation(evaluation=evaluation, user=request.user)
+            snapshot = finalise_evaluation(evaluation=evaluation, user=actor_of(request))
         except (WorkflowError, TransitionError) as error:
             messages.error(request, str(error))
             return redirect("reports:finalise", pk=evaluation.pk)
@@ -85,7 +83,7 @@ def finalise(request: HttpRequest, pk: int) -> HttpResponse:
 def publish_one(request: HttpRequest, pk: int) -> HttpResponse:
     evaluation = evaluation_for(request.user, pk, Can.ADMINISTER)
     try:
-        publish_evaluation(evaluation=evaluation, user=request.user)
+        publish_evaluation(evaluation=evaluation, user=actor_of(request))
     except (WorkflowError, TransitionError) as error:
         messages.error(request, str(error))
     else:
@@ -106,7 +104,7 @@ def reopen(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             reopen_evaluation(
-                evaluation=evaluation, user=request.user, reason=form.cleaned_data["reason"]
+                evaluation=evaluation, user=actor_of(request), reason=form.cleaned_data["reason"]
             )
         except (WorkflowError, TransitionError) as error:
             form.add_error(None, str(error))
@@ -120,7 +118,7 @@ def reopen(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def cycles(request: HttpRequest) -> HttpResponse:
-    _require_admin(request.user)
+    require_admin(request.user)
     rows = Cycle.objects.select_related("framework_version").annotate(
         total=Count("evaluations"),
         finalised=Count("evaluations", filter=Q(evaluations__status=S.FINALISED)),
@@ -132,11 +130,11 @@ def cycles(request: HttpRequest) -> HttpResponse:
 @login_required
 def publish(request: HttpRequest, cycle_pk: int) -> HttpResponse:
     """A cycle's finalised and published evaluations, to publish one by one or all at once."""
-    _require_admin(request.user)
+    require_admin(request.user)
     cycle = get_object_or_404(Cycle.objects.select_related("framework_version"), pk=cycle_pk)
     if request.method == "POST":
         try:
-            count = publish_cycle(cycle=cycle, user=request.user)
+            count = publish_cycle(cycle=cycle, user=actor_of(request))
         except (WorkflowError, TransitionError) as error:
             messages.error(request, str(error))
         else:
@@ -177,8 +175,3 @@ def publish(request: HttpRequest, cycle_pk: int) -> HttpResponse:
             "waiting": sum(1 for e in evaluations if e.status == S.FINALISED),
         },
     )
-
-
-def _require_admin(user: AnyUser) -> None:
-    if not scope_of(user).admin:
-        raise PermissionDenied

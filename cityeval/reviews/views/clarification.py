@@ -9,11 +9,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from cityeval.accounts.access import actor_of
 from cityeval.evaluations.access import Can, capabilities, evaluation_for, item_lock_reason
 from cityeval.evaluations.access import items_for as visible_items
+from cityeval.evaluations.errors import TransitionError, WorkflowError
 from cityeval.evaluations.models import EvaluationStatus
-from cityeval.evaluations.services import WorkflowError
-from cityeval.evaluations.workflow import TransitionError
 from cityeval.reviews.changes import AWAITING, changes_for
 from cityeval.reviews.forms import AnswerForm
 from cityeval.reviews.models import ClarificationRequest
@@ -32,7 +32,9 @@ def clarification(request: HttpRequest, pk: int) -> HttpResponse:
         if form.is_valid():
             try:
                 answer_clarification(
-                    evaluation=evaluation, user=request.user, answer=form.cleaned_data["answer"]
+                    evaluation=evaluation,
+                    user=actor_of(request),
+                    answer=form.cleaned_data["answer"],
                 )
             except (WorkflowError, TransitionError) as error:
                 form.add_error(None, str(error))

@@ -12,9 +12,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from cityeval.evaluations.access import Can, capabilities, evaluation_for, items_for
+from cityeval.accounts.access import actor_of
+from cityeval.evaluations.access import Can, capabilities, evaluation_for, item_for, items_for
+from cityeval.evaluations.errors import WorkflowError
 from cityeval.evaluations.models import Evaluation, ItemValue, ReviewStatus
-from cityeval.evaluations.services import WorkflowError
 from cityeval.frameworks.axes import item_place, scale_labels
 from cityeval.reviews.changes import changes_for
 from cityeval.reviews.evidence import current_evidence
@@ -22,7 +23,6 @@ from cityeval.reviews.forms import AcceptForm, AdjustForm, FlagForm
 from cityeval.reviews.queries import previous_verified
 from cityeval.reviews.rules import REVIEWABLE, StaleVerdictError, flagged_item_ids
 from cityeval.reviews.services import accept_item, adjust_item, flag_item
-from cityeval.reviews.views.common import item_of
 
 ACTIONS = ("accept", "adjust", "flag")
 
@@ -53,18 +53,18 @@ def _decide(request: HttpRequest, action: str, form: forms.Form, item: ItemValue
     data = form.cleaned_data
     code = item.indicator.code
     if action == "accept":
-        accept_item(item=item, user=request.user, expected_version=data["version"])
+        accept_item(item=item, user=actor_of(request), expected_version=data["version"])
         return _("Butir %(code)s diterima.") % {"code": code}
     if action == "adjust":
         adjust_item(
             item=item,
-            user=request.user,
+            user=actor_of(request),
             verified_value=data["value"],
             reason=data["reason"],
             expected_version=data["version"],
         )
         return _("Butir %(code)s disesuaikan.") % {"code": code}
-    flag_item(item=item, user=request.user, question=data["question"])
+    flag_item(item=item, user=actor_of(request), question=data["question"])
     return _("Pertanyaan atas butir %(code)s dicatat untuk permintaan klarifikasi.") % {
         "code": code
     }
@@ -100,7 +100,8 @@ def review_item(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
                 messages.success(request, success)
                 return redirect(_after_verdict(evaluation, item, items))
         forms_by_action[action] = form
-        item = item_of(request, evaluation, item_pk)  # show the state the refusal was about
+        # Show the state the refusal was about.
+        _evaluation, item = item_for(request.user, item_pk, Can.REVIEW, evaluation_pk=evaluation.pk)
         if action != "accept":
             forms_by_action["accept"] = AcceptForm(initial={"version": item.version})
     context = _context(request, evaluation, item, forms_by_action, [i.pk for i in items])

@@ -11,12 +11,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cityeval.accounts.access import scope_of
+from cityeval.accounts.access import actor_of, scope_of
 from cityeval.core.redirects import safe_next
 from cityeval.evaluations.access import Can, capabilities, evaluation_for, items_for
+from cityeval.evaluations.errors import TransitionError, WorkflowError
 from cityeval.evaluations.models import EvaluationStatus, ReviewStatus
-from cityeval.evaluations.services import WorkflowError
-from cityeval.evaluations.workflow import TransitionError
 from cityeval.frameworks.axes import comparison_axis, item_filter
 from cityeval.reviews.forms import ItemChoiceForm
 from cityeval.reviews.queries import (
@@ -123,7 +122,7 @@ def bulk(request: HttpRequest, pk: int) -> HttpResponse:
         )
     try:
         result = bulk_accept(
-            evaluation=evaluation, items=form.cleaned_data["items"], user=request.user
+            evaluation=evaluation, items=form.cleaned_data["items"], user=actor_of(request)
         )
     except WorkflowError as error:
         messages.error(request, str(error))
@@ -159,7 +158,7 @@ def clarify(request: HttpRequest, pk: int) -> HttpResponse:
             evaluation=evaluation,
             items=form.cleaned_data["items"],
             message=form.cleaned_data["message"],
-            user=request.user,
+            user=actor_of(request),
             due_date=form.cleaned_data["due_date"],
         )
     except (WorkflowError, TransitionError) as error:
@@ -178,7 +177,7 @@ def clarify(request: HttpRequest, pk: int) -> HttpResponse:
 def start(request: HttpRequest, pk: int) -> HttpResponse:
     evaluation = evaluation_for(request.user, pk, Can.REVIEW)
     try:
-        start_review(evaluation=evaluation, user=request.user)
+        start_review(evaluation=evaluation, user=actor_of(request))
     except (WorkflowError, TransitionError) as error:
         messages.error(request, str(error))
         return redirect("evaluations:overview", pk=evaluation.pk)
@@ -192,7 +191,7 @@ def field_visit(request: HttpRequest, pk: int) -> HttpResponse:
     evaluation = evaluation_for(request.user, pk, Can.REVIEW)
     if request.method == "POST":
         try:
-            start_field_visit(evaluation=evaluation, user=request.user)
+            start_field_visit(evaluation=evaluation, user=actor_of(request))
         except (WorkflowError, TransitionError) as error:
             messages.error(request, str(error))
         else:
