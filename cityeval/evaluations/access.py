@@ -139,15 +139,31 @@ def items_for(user: AnyUser, evaluation: Evaluation) -> list[ItemValue]:
 
 def visible_items(user: AnyUser, evaluation: Evaluation) -> ItemValueQuerySet:
     """`items_for` as a queryset, for pages that annotate more (e.g. the evidence state)."""
-    scope = scope_of(user)
     items = ItemValue.objects.filter(evaluation=evaluation).for_list()
-    region = evaluation.region_id
-    seeing_all = (
-        scope.reads_everything
-        or region in scope.coordinator_regions
-        or region in scope.viewer_regions
-        or Can.REVIEW in capabilities(user, evaluation)
-    )
-    if not seeing_all:
-        items = items.for_opds(scope.contributor_opds)
-    return items
+    if Can.REVIEW in capabilities(user, evaluation):  # already known for the request
+        return items
+    return items.filter(item_scope(user))
+
+
+def item_scope(user: AnyUser) -> Q:
+    """Which items this person sees, as a filter on items of any evaluation: the one rule of
+    `items_for`, also applied across a cycle's regions (the exports).
+
+    Everything for the ministry side; every item of their regions for a region's coordinators
+    and viewers and of their teams' regions for an assessor; their OPD's items for a contributor.
+    """
+    scope = scope_of(user)
+    if scope.reads_everything:
+        return Q()
+    if not user.is_authenticated:
+        return Q(pk__in=[])
+    condition = Q(evaluation__region_id__in=scope.coordinator_regions | scope.viewer_regions)
+    condition |= Q(opd_id__in=list(scope.contributor_opds))
+    if scope.assessor:
+        team = AssessorAssignment.objects.filter(
+            cycle_id=OuterRef("evaluation__cycle_id"),
+            region_id=OuterRef("evaluation__region_id"),
+            user=user.pk,
+        )
+        condition |= Q(Exists(team))
+    return condition

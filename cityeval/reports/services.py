@@ -101,9 +101,9 @@ def publish_cycle(*, cycle: Cycle, user: Any) -> int:
     )
     current = {
         evaluation_id: (pk, index)
-        for evaluation_id, pk, index in ResultSnapshot.objects.filter(
-            evaluation__in=finalised, is_current=True
-        ).values_list("evaluation_id", "pk", "index")
+        for evaluation_id, pk, index in ResultSnapshot.objects.current()
+        .filter(evaluation__in=finalised)
+        .values_list("evaluation_id", "pk", "index")
     }
     # Refused before anything changes, naming every region concerned.
     missing = [e.region.full_name for e in finalised if e.pk not in current]
@@ -183,7 +183,7 @@ def unsettled_problem(evaluation: Evaluation) -> str:
 def _publish(evaluation: Evaluation, user: Any) -> Evaluation:
     current = Evaluation.objects.select_for_update(of=("self",)).get(pk=evaluation.pk)
     _refuse_move(current, S.PUBLISHED)
-    snapshot = ResultSnapshot.objects.filter(evaluation=current, is_current=True).first()
+    snapshot = ResultSnapshot.objects.current().filter(evaluation=current).first()
     if snapshot is None:
         raise WorkflowError(_("Evaluasi ini belum memiliki hasil final untuk dipublikasikan."))
     moved = move(
@@ -213,7 +213,7 @@ def _require_admin(user: Any, message: str) -> None:
 
 def _retire_current(evaluation: Evaluation) -> int | None:
     """Retire the evaluation's current snapshot (it is kept, never deleted); returns its id."""
-    snapshot = ResultSnapshot.objects.filter(evaluation=evaluation, is_current=True).first()
+    snapshot = ResultSnapshot.objects.current().filter(evaluation=evaluation).first()
     if snapshot is None:
         return None
     snapshot.is_current = False

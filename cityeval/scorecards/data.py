@@ -11,19 +11,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Q
-
-from cityeval.evaluations.models import Evaluation, EvaluationStatus, ItemValue, cycle_order
+from cityeval.evaluations.models import Evaluation, ItemValue, cycle_order
 from cityeval.frameworks.convert import to_scoring
 from cityeval.frameworks.models import FrameworkNode
 from cityeval.reports.followups import FollowUpRow, follow_up_rows
 from cityeval.reports.models import AssessorReport
 from cityeval.reports.pages import Result, Section, report_sections, result_of
 from cityeval.reports.scores import previous_values
+from cityeval.results.figures import decimal_of
 from cityeval.results.intervals import evaluation_intervals
 from cityeval.results.models import ResultSnapshot
+from cityeval.results.standings import Standing
 from cityeval.scorecards.progress import ProgressTable, progress_table
-from cityeval.scorecards.ranking import Entry, Rank, cycle_entries, ranks_of, with_intervals
+from cityeval.scorecards.ranking import Rank, cycle_entries, ranks_of, with_intervals
 from scoring.engine import score_region
 from scoring.improve import gains_per_step
 from scoring.model import Framework, MissingPolicy
@@ -85,7 +85,7 @@ class Scorecard:
     simulator_items: list[Step]
     sections: list[Section]
     follow_ups: list[FollowUpRow]
-    entries: list[Entry]
+    entries: list[Standing]
     values: Values
     previous_values: Values | None
     progress: ProgressTable
@@ -100,11 +100,11 @@ def scorecard(evaluation: Evaluation) -> Scorecard | None:
     framework = to_scoring(snapshot.framework_version)
     rounding = framework.rounding
     index = quantize(snapshot.index, rounding)
-    values = {code: _decimal(v) for code, v in snapshot.inputs.items()}
+    values = snapshot.input_values()
     earlier = (
         previous_values(evaluation) if framework.missing is MissingPolicy.CARRY_FORWARD else None
     )
-    entries = cycle_entries(evaluation, rounding)
+    entries = cycle_entries(evaluation)
     history = _history(evaluation, snapshot)
     trend = [
         TrendPoint(_cycle_label(r.evaluation), quantize(r.index, rounding), r.pk == snapshot.pk)
@@ -165,12 +165,11 @@ def _history(evaluation: Evaluation, snapshot: ResultSnapshot) -> list[ResultSna
     public reader must not see them. The trend and the progress bands both read these.
     """
     rows = (
-        ResultSnapshot.objects.filter(
+        (ResultSnapshot.objects.published() | ResultSnapshot.objects.filter(pk=snapshot.pk))
+        .filter(
             evaluation__region_id=evaluation.region_id,
             evaluation__cycle__program=evaluation.cycle.program,
-            is_current=True,
         )
-        .filter(Q(evaluation__status=EvaluationStatus.PUBLISHED) | Q(pk=snapshot.pk))
         .select_related("evaluation__cycle")
     )
     here = _order(evaluation)
@@ -183,7 +182,7 @@ def _claims(
     evaluation: Evaluation,
     framework: Framework,
     result: Result,
-    entries: list[Entry],
+    entries: list[Standing],
     earlier: Values | None,
 ) -> list[Claim]:
     own: Values = dict(
@@ -193,9 +192,9 @@ def _claims(
     claims = []
     for figure in result.smart_dimensions:
         present = [
-            Decimal(str(e.tags[figure.code]))
-            for e in entries
-            if e.tags.get(figure.code) is not None
+            value
+            for value in (decimal_of(e.tag_indices.get(figure.code)) for e in entries)
+            if value is not None
         ]
         mean = (
             quantize(sum(present, Decimal(0)) / len(present), framework.rounding)
@@ -215,7 +214,3 @@ def _cycle_label(evaluation: Evaluation) -> str:
     if cycle.round == "annual":
         return str(cycle.year)
     return f"{cycle.year} {cycle.get_round_display()}"
-
-
-def _decimal(value: object) -> Decimal | None:
-    return None if value is None else Decimal(str(value))
