@@ -43,7 +43,10 @@ def exportable_items(user: AnyUser, cycle: Cycle) -> Q:
     open to the public (`results_visible` for an anonymous reader, the one policy), plus the
     items the person sees in the application (`item_scope`, the rule of `items_for`: a
     contributor sees only their OPD's items of an unpublished evaluation)."""
-    return results_visible(AnonymousUser(), via="evaluation__") | item_scope(user)
+    seen = item_scope(user)
+    if not seen:  # Q(): every item (and `Q() | x` would be x alone)
+        return seen
+    return results_visible(AnonymousUser(), via="evaluation__") | seen
 
 
 def cycle_for_export(user: AnyUser, cycle_id: int) -> Cycle:
