@@ -25,10 +25,11 @@ LAYERS: tuple[tuple[str, frozenset[str]], ...] = (
         "ground",
         frozenset({"core", "regions", "frameworks", "accounts", "audit", "notifications"}),
     ),
-    (
-        "workflow",
-        frozenset({"masterplans", "evaluations", "evidence", "reviews", "reports", "results"}),
-    ),
+    ("workflow", frozenset({"masterplans", "evaluations", "evidence", "reviews"})),
+    # Finalising and publishing (`reports`) write the snapshots and ranks of `results` in their
+    # own transaction: `results` never imports `reports` (a layer apart, so the test says so).
+    ("official results", frozenset({"results"})),
+    ("reports and publishing", frozenset({"reports"})),
     (
         "results and presentation",
         frozenset({"scorecards", "dashboard", "exports", "api", "workbooks", "help", "mentoring"}),
@@ -203,3 +204,10 @@ def test_the_walk_finds_lazy_relative_and_package_imports(tmp_path: Path) -> Non
     assert circles(fake) == [["accounts", "audit", "regions"], ["core", "evaluations"]]
     graph = {"a.x": {"a.y"}, "a.y": {"a.z"}, "a.z": {"a.x"}, "b": {"a.x"}}
     assert module_circles(graph) == [["a.x", "a.y", "a.z"]]
+
+
+def test_results_sit_below_the_reports_that_publish_them() -> None:
+    """`results` importing `reports` (e.g. to read a figure back) is a layer error."""
+    wrong = back_pointing([Import("results", "reports", "cityeval/results/x.py:1")])
+    assert [str(i) for i in wrong] == ["results -> reports: cityeval/results/x.py:1"]
+    assert back_pointing([Import("reports", "results", "cityeval/reports/x.py:1")]) == []

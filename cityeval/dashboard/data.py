@@ -35,11 +35,10 @@ from cityeval.evaluations.models import (
     ItemValue,
     cycle_order,
 )
-from cityeval.exports.builder import published_figure, rounding_places
 from cityeval.frameworks.axes import comparison_axis
 from cityeval.frameworks.models import FrameworkNode
 from cityeval.frameworks.tags import dimension_names
-from cityeval.reports.texts import predicate_label
+from cityeval.results.figures import published_figure
 from cityeval.results.intervals import (
     Interval,
     Sensitivity,
@@ -48,8 +47,9 @@ from cityeval.results.intervals import (
     sensitivity_of,
 )
 from cityeval.results.models import RankScope, ResultSnapshot
+from cityeval.results.standings import Standing, rank_standings
 from scoring.model import Rounding
-from scoring.rank import competition_ranks, improvement
+from scoring.rank import improvement
 
 MOST_IMPROVED = 10
 # G100SC groups its quick-win items (one per smart dimension, QW-GOV...) under this node.
@@ -137,11 +137,10 @@ def dashboard(
     cycle: Cycle, cycles: Sequence[Cycle], filters: Filters, *, public: bool
 ) -> Dashboard:
     """`cycles`: those the reader may choose from (the previous cycle is looked for among them)."""
-    version = cycle.framework_version
-    places = rounding_places(version)
+    places = cycle.framework_version.rounding_places()
     previous = previous_cycle(cycle, cycles)
-    snapshots = _snapshots(cycle, filters, public=public)
-    rows = _rows(cycle, snapshots, _previous_figures(previous, public), places)
+    standings = _standings(cycle, filters, public=public)
+    rows = _rows(cycle, standings, _previous_figures(previous, public))
     scope = interval_scope(filters)
     if scope is not None:
         rows = with_intervals(cycle, rows, *scope)
@@ -158,7 +157,7 @@ def dashboard(
     improved = [r for r in rows if r.improvement is not None]
     improved.sort(key=lambda r: (-(r.improvement or 0), r.region))
     found.most_improved = improved[:MOST_IMPROVED]
-    found.dimensions = dimension_means(cycle, snapshots, places)
+    found.dimensions = dimension_means(cycle, standings)
     found.quick_wins = quick_wins(cycle, [r.evaluation_id for r in rows])
     return found
 
@@ -237,7 +236,7 @@ def distribution(cycle: Cycle, rows: list[Row]) -> list[Band]:
     return [
         Band(
             code=str(band["code"]),
-            label=predicate_label(version, str(band["code"])),
+            label=version.predicate_label(str(band["code"])),
             minimum=Decimal(str(band.get("minimum", 0))),
             count=sum(1 for r in rows if r.predicate == band["code"]),
         )
@@ -245,23 +244,15 @@ def distribution(cycle: Cycle, rows: list[Row]) -> list[Band]:
     ]
 
 
-def dimension_means(
-    cycle: Cycle, snapshots: list[tuple[Any, ...]], places: int
-) -> list[DimensionMean]:
+def dimension_means(cycle: Cycle, standings: list[Standing]) -> list[DimensionMean]:
     """The mean of the published figures of each member of the comparison axis (G100SC: smart
     dimension, SPBE: domain), so a reader can redo it."""
+    places = cycle.framework_version.rounding_places()
     axis = comparison_axis(cycle.framework_version)
-    if axis.source == "tags":
-        rows = [tags for *_rest, tags in snapshots]
-    else:  # one query: the tree's indices of the rows shown
-        rows = list(
-            ResultSnapshot.objects.for_cycle(cycle.pk)
-            .filter(evaluation_id__in=[s[0] for s in snapshots])
-            .values_list("node_indices", flat=True)
-        )
+    by_tags = axis.source == "tags"
     found = []
     for code, name in axis.names.items():
-        figures = [published_figure(row.get(code), places) for row in rows]
+        figures = [s.tag_index(code) if by_tags else s.node_index(code) for s in standings]
         present = [f for f in figures if f is not None]
         mean = sum(present, Decimal(0)) / len(present) if present else None
         found.append(DimensionMean(code, name, published_figure(mean, places), len(present)))
@@ -310,7 +301,9 @@ def quick_wins(cycle: Cycle, evaluation_ids: list[int]) -> list[QuickWin]:
     return result
 
 
-def _snapshots(cycle: Cycle, filters: Filters, *, public: bool) -> list[tuple[Any, ...]]:
+def _standings(cycle: Cycle, filters: Filters, *, public: bool) -> list[Standing]:
+    """The filtered current results (published only on the public version), ranked among
+    themselves by the one rule (`results.standings`)."""
     snapshots = ResultSnapshot.objects.for_cycle(cycle.pk)
     if public:
         snapshots = snapshots.published()
@@ -324,19 +317,7 @@ def _snapshots(cycle: Cycle, filters: Filters, *, public: bool) -> list[tuple[An
         conditions[region + "kind"] = filters.kind
     if filters.peer_group:
         conditions[region + "peer_groups__code"] = filters.peer_group
-    return list(
-        snapshots.filter(**conditions).values_list(
-            "evaluation_id",
-            "evaluation__region_id",
-            "evaluation__region__full_name",
-            "evaluation__region__code",
-            "evaluation__region__province__name",
-            "evaluation__status",
-            "index",
-            "predicate",
-            "tag_indices",
-        )
-    )
+    return rank_standings(snapshots.filter(**conditions), cycle.framework_version)
 
 
 def _previous_figures(previous: Cycle | None, public: bool) -> dict[int, Decimal | None]:
@@ -346,40 +327,29 @@ def _previous_figures(previous: Cycle | None, public: bool) -> dict[int, Decimal
     snapshots = ResultSnapshot.objects.for_cycle(previous.pk)
     if public:
         snapshots = snapshots.published()
-    places = rounding_places(previous.framework_version)
+    places = previous.framework_version.rounding_places()
     return {
         region: published_figure(index, places)
         for region, index in snapshots.values_list("evaluation__region_id", "index")
     }
 
 
-def _rows(
-    cycle: Cycle,
-    snapshots: list[tuple[Any, ...]],
-    before: dict[int, Decimal | None],
-    places: int,
-) -> list[Row]:
-    version = cycle.framework_version
-    figures = {s[0]: published_figure(s[6], places) for s in snapshots}
-    ranks = competition_ranks(figures)
-    rounding = Rounding(places=places)
+def _rows(cycle: Cycle, standings: list[Standing], before: dict[int, Decimal | None]) -> list[Row]:
+    rounding = Rounding(places=cycle.framework_version.rounding_places())
     link = reverse("scorecards:scorecard", args=[STAND_IN_ID])
-    rows = [
+    return [
         Row(
-            evaluation_id=pk,
-            region_id=region_id,
-            region=name,
-            province=province,
-            rank=ranks[pk],
-            index=figures[pk],
-            predicate=predicate,
-            predicate_label=predicate_label(version, predicate) if predicate else "",
-            improvement=improvement(figures[pk], before.get(region_id), rounding),
-            published=status == EvaluationStatus.PUBLISHED,
-            scorecard_url=link.replace(str(STAND_IN_ID), str(pk)),
+            evaluation_id=s.evaluation_id,
+            region_id=s.region_id,
+            region=s.region,
+            province=s.province,
+            rank=s.rank,
+            index=s.index,
+            predicate=s.predicate,
+            predicate_label=s.predicate_label,
+            improvement=improvement(s.index, before.get(s.region_id), rounding),
+            published=s.published,
+            scorecard_url=link.replace(str(STAND_IN_ID), str(s.evaluation_id)),
         )
-        for pk, region_id, name, code, province, status, _index, predicate, _tags in snapshots
+        for s in standings
     ]
-    codes = {s[0]: s[3] for s in snapshots}
-    rows.sort(key=lambda r: (r.rank or 10**9, codes[r.evaluation_id]))
-    return rows

@@ -140,9 +140,33 @@ def items_for(user: AnyUser, evaluation: Evaluation) -> list[ItemValue]:
 def visible_items(user: AnyUser, evaluation: Evaluation) -> ItemValueQuerySet:
     """`items_for` as a queryset, for pages that annotate more (e.g. the evidence state)."""
     items = ItemValue.objects.filter(evaluation=evaluation).for_list()
-    if not _sees_all_items(user, evaluation):
-        items = items.for_opds(scope_of(user).contributor_opds)
-    return items
+    if Can.REVIEW in capabilities(user, evaluation):  # already known for the request
+        return items
+    return items.filter(item_scope(user))
+
+
+def item_scope(user: AnyUser) -> Q:
+    """Which items this person sees, as a filter on items of any evaluation: the one rule of
+    `items_for`, also applied across a cycle's regions (the exports).
+
+    Everything for the ministry side; every item of their regions for a region's coordinators
+    and viewers and of their teams' regions for an assessor; their OPD's items for a contributor.
+    """
+    scope = scope_of(user)
+    if scope.reads_everything:
+        return Q()
+    if not user.is_authenticated:
+        return Q(pk__in=[])
+    condition = Q(evaluation__region_id__in=scope.coordinator_regions | scope.viewer_regions)
+    condition |= Q(opd_id__in=list(scope.contributor_opds))
+    if scope.assessor:
+        team = AssessorAssignment.objects.filter(
+            cycle_id=OuterRef("evaluation__cycle_id"),
+            region_id=OuterRef("evaluation__region_id"),
+            user=user.pk,
+        )
+        condition |= Q(Exists(team))
+    return condition
 
 
 def _sees_all_items(user: AnyUser, evaluation: Evaluation) -> bool:

@@ -13,18 +13,14 @@ own unpublished row shows its status and self-assessed values only.
 
 from __future__ import annotations
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery
 from django.http import Http404
 
 from cityeval.accounts.access import AnyUser, scope_of
-from cityeval.evaluations.access import visible_evaluations
-from cityeval.evaluations.models import (
-    AssessorAssignment,
-    Cycle,
-    Evaluation,
-    EvaluationQuerySet,
-    EvaluationStatus,
-)
+from cityeval.evaluations.access import item_scope, visible_evaluations
+from cityeval.evaluations.models import Cycle, Evaluation, EvaluationQuerySet, EvaluationStatus
+from cityeval.evaluations.visibility import results_visible
 from cityeval.results.models import ResultSnapshot
 
 
@@ -43,24 +39,14 @@ def exportable_evaluations(user: AnyUser, cycle: Cycle) -> EvaluationQuerySet:
 
 
 def exportable_items(user: AnyUser, cycle: Cycle) -> Q:
-    """Which item rows of the exportable evaluations a person gets.
-
-    As in the application (`items_for`), a contributor sees only their OPD's items of an
-    unpublished evaluation; coordinators, the region's viewers and the region's assessor team
-    see all of them.
-    """
-    scope = scope_of(user)
-    if scope.reads_everything:
-        return Q()
-    condition = Q(evaluation__status=EvaluationStatus.PUBLISHED)
-    if not user.is_authenticated:
-        return condition
-    condition |= Q(evaluation__region_id__in=scope.coordinator_regions | scope.viewer_regions)
-    condition |= Q(opd_id__in=scope.contributor_opds)
-    if scope.assessor:
-        teams = AssessorAssignment.objects.filter(cycle=cycle, user=user.pk)
-        condition |= Q(evaluation__region_id__in=teams.values("region_id"))
-    return condition
+    """Which item rows of the exportable evaluations a person gets: every item of a result
+    open to the public (`results_visible` for an anonymous reader, the one policy), plus the
+    items the person sees in the application (`item_scope`, the rule of `items_for`: a
+    contributor sees only their OPD's items of an unpublished evaluation)."""
+    seen = item_scope(user)
+    if not seen:  # Q(): every item (and `Q() | x` would be x alone)
+        return seen
+    return results_visible(AnonymousUser(), via="evaluation__") | seen
 
 
 def cycle_for_export(user: AnyUser, cycle_id: int) -> Cycle:
@@ -78,13 +64,13 @@ def cycle_for_export(user: AnyUser, cycle_id: int) -> Cycle:
 
 def public_cycles() -> list[Cycle]:
     """Cycles with at least one published result, newest first, with `published_count` set."""
-    # Counted per cycle in a subquery whose "has a current snapshot" test reads only the partial
+    # Counted per cycle in a subquery whose "has a published result" test reads the partial
     # unique index of current snapshots: joining the snapshots read every snapshot row (their
     # JSON included) of every cycle on each public page, a cost that grew with the history.
-    current = ResultSnapshot.objects.filter(evaluation=OuterRef("pk"), is_current=True)
+    result = ResultSnapshot.objects.published().filter(evaluation=OuterRef("pk"))
     published = (
-        Evaluation.objects.filter(cycle=OuterRef("pk"), status=EvaluationStatus.PUBLISHED)
-        .filter(Exists(current))
+        Evaluation.objects.filter(cycle=OuterRef("pk"))
+        .filter(Exists(result))
         .order_by()
         .values("cycle")
         .annotate(n=Count("pk"))

@@ -21,13 +21,11 @@ from django.db.models import Q
 from django.utils import timezone
 
 from cityeval.evaluations.models import Cycle, EvaluationQuerySet, EvaluationStatus, ItemValue
-from cityeval.frameworks.models import FrameworkNode, FrameworkVersion
+from cityeval.frameworks.models import FrameworkNode
 from cityeval.frameworks.tags import dimension_names
-from cityeval.reports.texts import predicate_label
+from cityeval.results.figures import published_figure
 from cityeval.results.models import ResultSnapshot
-from scoring.model import Rounding
-from scoring.rank import competition_ranks, group_ranks
-from scoring.rounding import quantize
+from cityeval.results.standings import published_standings
 
 # Programs whose regions join in cohorts (`Region.cohort` records the year a region joined G100SC);
 # another program's export has no cohort column, since the region's G100SC year says nothing there.
@@ -105,7 +103,7 @@ def build_export(
     """
     shown = set(evaluations.filter(results).values_list("pk", flat=True))
     version = cycle.framework_version
-    places = rounding_places(version)
+    places = version.rounding_places()
     nodes = list(FrameworkNode.objects.filter(version=version).order_by("sequence"))
     smart = dimension_names(version)
     deepest = 1 if smart else 2
@@ -121,7 +119,7 @@ def build_export(
         places=places,
         evaluation_dimensions=top,
         smart_dimensions=smart,
-        regions=_region_rows(version, evaluations, shown, places, list(top), list(smart)),
+        regions=_region_rows(cycle, evaluations, shown, list(top), list(smart)),
         has_cohorts=cycle.program in COHORT_PROGRAMS,
         node_levels={node.code: node.depth for node in shown_nodes},
         node_parents={
@@ -135,18 +133,6 @@ def build_export(
     return export
 
 
-def rounding_places(version: FrameworkVersion) -> int:
-    rounding = version.document.get("rounding") or {}
-    return int(rounding.get("places", 2))
-
-
-def published_figure(value: object, places: int) -> Decimal | None:
-    """A stored figure ("3.1", Decimal("3.1000")) as published: half-up to `places` decimals."""
-    if value is None or value == "":
-        return None
-    return quantize(Decimal(str(value)), Rounding(places=places))
-
-
 def plain(value: Decimal | None) -> Decimal | None:
     """A stored item value without the storage's trailing zeros (3.0000 -> 3, 42.5000 -> 42.5)."""
     if value is None:
@@ -155,31 +141,29 @@ def plain(value: Decimal | None) -> Decimal | None:
 
 
 def _region_rows(
-    version: FrameworkVersion,
+    cycle: Cycle,
     evaluations: EvaluationQuerySet,
     shown: set[int],
-    places: int,
     top: list[str],
     smart: list[str],
 ) -> list[RegionRow]:
+    version = cycle.framework_version
+    places = version.rounding_places()
     rows = list(evaluations.order_by("region__code"))
+    # The official standings (published results, one rule for every surface) give the ranks.
+    official = {s.evaluation_id: s for s in published_standings(cycle)}
     snapshots = {
         s.evaluation_id: s
         for s in ResultSnapshot.objects.current()
         .filter(evaluation__in=shown)
         .only("evaluation_id", "index", "predicate", "node_indices", "tag_indices")
     }
-    published = {
-        e.pk: published_figure(snapshots[e.pk].index, places)
-        for e in rows
-        if e.status == EvaluationStatus.PUBLISHED and e.pk in snapshots
-    }
-    national = competition_ranks(published)
-    provincial = group_ranks(published, {e.pk: e.region.province_id for e in rows})
     result = []
     for evaluation in rows:
         region = evaluation.region
         snapshot = snapshots.get(evaluation.pk)
+        standing = official.get(evaluation.pk)
+        predicate = snapshot.predicate if snapshot else ""
         result.append(
             RegionRow(
                 code=region.code,
@@ -189,15 +173,11 @@ def _region_rows(
                 kind=region.kind,
                 cohort=region.cohort.year if region.cohort else None,
                 status=evaluation.status,
-                index=published_figure(snapshot.index, places) if snapshot else None,
-                predicate=snapshot.predicate if snapshot else "",
-                predicate_label=(
-                    predicate_label(version, snapshot.predicate)
-                    if snapshot and snapshot.predicate
-                    else ""
-                ),
-                rank_national=national.get(evaluation.pk),
-                rank_province=provincial.get(evaluation.pk),
+                index=snapshot.published_index(places) if snapshot else None,
+                predicate=predicate,
+                predicate_label=version.predicate_label(predicate),
+                rank_national=standing.rank if standing else None,
+                rank_province=standing.rank_province if standing else None,
                 evaluation_dimensions=_figures(
                     snapshot.node_indices if snapshot else {}, top, places
                 ),

@@ -103,6 +103,23 @@ class FrameworkVersion(_WriteOnce):
         """The stored document as the validated model it was imported from."""
         return FrameworkDocument.model_validate(self.document)
 
+    def rounding_places(self) -> int:
+        """Decimal places of the published figures (two for G100SC), as the results letter has."""
+        rounding = self.document.get("rounding") or {}
+        return int(rounding.get("places", 2))
+
+    def predicate_label(self, code: str | None) -> str:
+        """The name of a predicate band in the active language; the code if the band is unknown,
+        "" for no predicate."""
+        if not code:
+            return ""
+        predicates: dict[str, Any] = self.document.get("predicates") or {}
+        for band in predicates.get("bands") or []:
+            if band.get("code") == code:
+                label = band.get("label") or {}
+                return pick_language(label.get("id", ""), label.get("en", "")) or code
+        return code
+
 
 class NodeKind(models.TextChoices):
     GROUP = "group", _("kelompok")

@@ -11,7 +11,6 @@ from cityeval.frameworks.dimensions import item_dimensions, report_dimensions
 from cityeval.frameworks.models import FrameworkNode
 from cityeval.frameworks.tags import dimension_names
 from cityeval.reports.models import AssessorReport, FindingKind, Recommendation
-from cityeval.reports.texts import predicate_label
 from cityeval.results.models import ResultSnapshot
 
 
@@ -45,7 +44,8 @@ class Result:
 
 def current_snapshot(evaluation: Evaluation) -> ResultSnapshot | None:
     return (
-        ResultSnapshot.objects.filter(evaluation=evaluation, is_current=True)
+        ResultSnapshot.objects.current()
+        .filter(evaluation=evaluation)
         .select_related("created_by")
         .first()
     )
@@ -61,14 +61,12 @@ def result_of(evaluation: Evaluation) -> Result | None:
     tagged = dimension_names(version)
     return Result(
         snapshot=snapshot,
-        predicate=predicate_label(version, snapshot.predicate) if snapshot.predicate else "",
+        predicate=version.predicate_label(snapshot.predicate),
         evaluation_dimensions=[
-            Figure(node.code, node.name, _decimal(snapshot.node_indices.get(node.code)))
-            for node in top
+            Figure(node.code, node.name, snapshot.node_index(node.code)) for node in top
         ],
         smart_dimensions=[
-            Figure(code, name, _decimal(snapshot.tag_indices.get(code)))
-            for code, name in tagged.items()
+            Figure(code, name, snapshot.tag_index(code)) for code, name in tagged.items()
         ],
         axes=figures(result_axes(version), snapshot.node_indices, snapshot.tag_indices),
     )
@@ -126,7 +124,3 @@ def item_choices(
             label = f"{item.indicator.code} — {name[:70]}{'…' if len(name) > 70 else ''}"
             choices.setdefault(dimension, []).append((item.pk, label))
     return choices, {item.pk: item for item in items}
-
-
-def _decimal(value: object) -> Decimal | None:
-    return None if value is None else Decimal(str(value))

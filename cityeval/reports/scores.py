@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from cityeval.evaluations.models import Evaluation, ItemValue, cycle_order
 from cityeval.frameworks.convert import to_scoring
-from cityeval.results.inputs import decimals
+from cityeval.results.figures import decimals
 from cityeval.results.models import ResultSnapshot
 from scoring.engine import RegionScore, score_region
 from scoring.model import Framework, MissingPolicy
@@ -63,7 +63,7 @@ def earlier_evaluations(evaluation: Evaluation) -> list[Evaluation]:
 def previous_values(evaluation: Evaluation) -> Values | None:
     """Last cycle's scored inputs for carry-forward; None when the region has no earlier result."""
     for earlier in earlier_evaluations(evaluation):
-        snapshot = ResultSnapshot.objects.filter(evaluation=earlier, is_current=True).first()
+        snapshot = ResultSnapshot.objects.current().filter(evaluation=earlier).first()
         if snapshot is not None:
             return decimals(snapshot.inputs)
     return None

@@ -102,9 +102,9 @@ def publish_cycle(*, cycle: Cycle, user: Actor) -> int:
     )
     current = {
         evaluation_id: (pk, index)
-        for evaluation_id, pk, index in ResultSnapshot.objects.filter(
-            evaluation__in=finalised, is_current=True
-        ).values_list("evaluation_id", "pk", "index")
+        for evaluation_id, pk, index in ResultSnapshot.objects.current()
+        .filter(evaluation__in=finalised)
+        .values_list("evaluation_id", "pk", "index")
     }
     # Refused before anything changes, naming every region concerned.
     missing = [e.region.full_name for e in finalised if e.pk not in current]
@@ -185,7 +185,7 @@ def unsettled_problem(evaluation: Evaluation) -> str:
 
 def _publish(evaluation: Evaluation, user: Actor) -> Evaluation:
     current = lock_for_move(evaluation, S.PUBLISHED)
-    snapshot = ResultSnapshot.objects.filter(evaluation=current, is_current=True).first()
+    snapshot = ResultSnapshot.objects.current().filter(evaluation=current).first()
     if snapshot is None:
         raise WorkflowError(_("Evaluasi ini belum memiliki hasil final untuk dipublikasikan."))
     moved = _apply(
@@ -212,7 +212,7 @@ def _apply(
 
 def _retire_current(evaluation: Evaluation) -> int | None:
     """Retire the evaluation's current snapshot (it is kept, never deleted); returns its id."""
-    snapshot = ResultSnapshot.objects.filter(evaluation=evaluation, is_current=True).first()
+    snapshot = ResultSnapshot.objects.current().filter(evaluation=evaluation).first()
     if snapshot is None:
         return None
     snapshot.is_current = False

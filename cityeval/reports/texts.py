@@ -1,4 +1,6 @@
-"""Texts the reports app composes from framework data: proposals and predicate names.
+"""Texts the reports app composes from framework data: proposals.
+
+(Predicate names are `FrameworkVersion.predicate_label`.)
 
 Both read the framework in the active language, so the caller decides the language: proposals
 are stored in Indonesian (composed under `translation.override("id")`) and shown in the
@@ -7,11 +9,9 @@ reader's language while the assessor has not rewritten them.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.utils.translation import gettext as _
 
-from cityeval.frameworks.models import FrameworkNode, FrameworkVersion, pick_language
+from cityeval.frameworks.models import FrameworkNode
 
 
 def proposal_text(node: FrameworkNode, level: int) -> str:
@@ -26,13 +26,3 @@ def proposal_text(node: FrameworkNode, level: int) -> str:
     if evidence:
         text += " " + _("Bukti dukung yang diharapkan: %(evidence)s") % {"evidence": evidence}
     return text
-
-
-def predicate_label(version: FrameworkVersion, code: str) -> str:
-    """The name of a predicate band in the active language; the code if the band is unknown."""
-    predicates: dict[str, Any] = version.document.get("predicates") or {}
-    for band in predicates.get("bands") or []:
-        if band.get("code") == code:
-            label = band.get("label") or {}
-            return pick_language(label.get("id", ""), label.get("en", "")) or code
-    return code

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -11,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from cityeval.accounts.access import AnyUser
 from cityeval.evaluations.models import EvaluationStatus
 from cityeval.evaluations.visibility import results_visible
+from cityeval.results.figures import decimal_of, decimals, published_figure
 
 
 class ImmutableSnapshotError(Exception):
@@ -32,9 +34,6 @@ class ResultSnapshotQuerySet(models.QuerySet["ResultSnapshot"]):
 
     def for_cycle(self, cycle_id: int) -> ResultSnapshotQuerySet:
         return self.current().filter(evaluation__cycle_id=cycle_id)
-
-    def with_region(self) -> ResultSnapshotQuerySet:
-        return self.select_related("evaluation__region__province")
 
 
 class ResultSnapshot(models.Model):
@@ -78,6 +77,22 @@ class ResultSnapshot(models.Model):
         if self.pk is not None and kwargs.get("update_fields") != ["is_current"]:
             raise ImmutableSnapshotError(_("Hasil final tidak dapat diubah."))
         super().save(*args, **kwargs)
+
+    def published_index(self, places: int) -> Decimal | None:
+        """The index as the results letter prints it (`FrameworkVersion.rounding_places`)."""
+        return published_figure(self.index, places)
+
+    def node_index(self, code: str) -> Decimal | None:
+        """The exact stored index of a framework node (evaluation dimension, aspect...)."""
+        return decimal_of(self.node_indices.get(code))
+
+    def tag_index(self, code: str) -> Decimal | None:
+        """The exact stored index of a smart dimension or element."""
+        return decimal_of(self.tag_indices.get(code))
+
+    def input_values(self) -> dict[str, Decimal | None]:
+        """Indicator code -> the value the engine scored, as it takes them."""
+        return decimals(self.inputs)
 
 
 class RankScope(models.TextChoices):

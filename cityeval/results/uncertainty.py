@@ -28,7 +28,7 @@ from cityeval.audit.log import record
 from cityeval.evaluations.models import Cycle, cycle_order
 from cityeval.frameworks.convert import to_scoring
 from cityeval.regions.models import PeerGroup
-from cityeval.results.inputs import decimals
+from cityeval.results.figures import decimals
 from cityeval.results.models import RankAnalysis, RankInterval, RankScope, ResultSnapshot
 from scoring.uncertainty import MonteCarlo, Uncertainty, rank_uncertainty_matrix
 from scoring.vector import compile_framework, value_matrix

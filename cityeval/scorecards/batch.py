@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cityeval.evaluations.models import Cycle, Evaluation, EvaluationStatus
+from cityeval.results.models import ResultSnapshot
 from cityeval.scorecards.pdf import pdf_filename, scorecard_html
 from cityeval.scorecards.printing import print_to_file, start_worker
 
@@ -75,7 +76,7 @@ def jobs_for(cycle: Cycle, output: Path, *, include_drafts: bool) -> list[Job]:
         statuses.append(EvaluationStatus.FINALISED)
     evaluations = (
         Evaluation.objects.filter(cycle=cycle, status__in=statuses)
-        .filter(snapshots__is_current=True)
+        .filter(pk__in=ResultSnapshot.objects.current().values("evaluation_id"))
         .select_related("cycle", "region")
         .order_by("region__code")
         .distinct()

@@ -11,9 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Q
-
-from cityeval.evaluations.models import Evaluation, EvaluationStatus, ItemValue, cycle_order
+from cityeval.evaluations.models import Evaluation, ItemValue, cycle_order
 from cityeval.frameworks.axes import Axis, comparison_axis
 from cityeval.frameworks.convert import to_scoring
 from cityeval.frameworks.models import FrameworkNode
@@ -21,10 +19,12 @@ from cityeval.reports.followups import FollowUpRow, follow_up_rows
 from cityeval.reports.models import AssessorReport
 from cityeval.reports.pages import Result, Section, report_sections, result_of
 from cityeval.reports.scores import previous_values
+from cityeval.results.figures import decimal_of
 from cityeval.results.intervals import evaluation_intervals
 from cityeval.results.models import ResultSnapshot
+from cityeval.results.standings import Standing
 from cityeval.scorecards.progress import ProgressTable, progress_table
-from cityeval.scorecards.ranking import Entry, Rank, cycle_entries, ranks_of, with_intervals
+from cityeval.scorecards.ranking import Rank, cycle_entries, ranks_of, with_intervals
 from scoring.engine import score_region
 from scoring.improve import gains_per_step
 from scoring.model import Framework, MissingPolicy
@@ -88,7 +88,7 @@ class Scorecard:
     simulator_items: list[Step]
     sections: list[Section]
     follow_ups: list[FollowUpRow]
-    entries: list[Entry]
+    entries: list[Standing]
     values: Values
     previous_values: Values | None
     progress: ProgressTable
@@ -103,11 +103,11 @@ def scorecard(evaluation: Evaluation) -> Scorecard | None:
     framework = to_scoring(snapshot.framework_version)
     rounding = framework.rounding
     index = quantize(snapshot.index, rounding)
-    values = {code: _decimal(v) for code, v in snapshot.inputs.items()}
+    values = snapshot.input_values()
     earlier = (
         previous_values(evaluation) if framework.missing is MissingPolicy.CARRY_FORWARD else None
     )
-    entries = cycle_entries(evaluation, rounding)
+    entries = cycle_entries(evaluation)
     history = _history(evaluation, snapshot)
     trend = [
         TrendPoint(_cycle_label(r.evaluation), quantize(r.index, rounding), r.pk == snapshot.pk)
@@ -170,12 +170,11 @@ def _history(evaluation: Evaluation, snapshot: ResultSnapshot) -> list[ResultSna
     public reader must not see them. The trend and the progress bands both read these.
     """
     rows = (
-        ResultSnapshot.objects.filter(
+        (ResultSnapshot.objects.published() | ResultSnapshot.objects.filter(pk=snapshot.pk))
+        .filter(
             evaluation__region_id=evaluation.region_id,
             evaluation__cycle__program=evaluation.cycle.program,
-            is_current=True,
         )
-        .filter(Q(evaluation__status=EvaluationStatus.PUBLISHED) | Q(pk=snapshot.pk))
         .select_related("evaluation__cycle")
     )
     here = _order(evaluation)
@@ -189,7 +188,7 @@ def _claims(
     framework: Framework,
     axis: Axis,
     snapshot: ResultSnapshot,
-    entries: list[Entry],
+    entries: list[Standing],
     earlier: Values | None,
 ) -> list[Claim]:
     own: Values = dict(
@@ -198,27 +197,17 @@ def _claims(
     scored = score_region(framework, own, previous=earlier)
     claimed = scored.tags if axis.source == "tags" else scored.nodes
     verified = axis.value(snapshot.node_indices, snapshot.tag_indices)
-    others = (
-        [e.tags for e in entries]
-        if axis.source == "tags"
-        else _cycle_node_indices(evaluation, {e.evaluation_id for e in entries})
-    )
+    others = [e.tag_indices if axis.source == "tags" else e.node_indices for e in entries]
     claims = []
     for code, name in axis.names.items():
-        present = [Decimal(str(row[code])) for row in others if row.get(code) is not None]
+        present = [v for v in (decimal_of(row.get(code)) for row in others) if v is not None]
         mean = (
             quantize(sum(present, Decimal(0)) / len(present), framework.rounding)
             if present
             else None
         )
-        claims.append(Claim(code, name, claimed.get(code), _decimal(verified.get(code)), mean))
+        claims.append(Claim(code, name, claimed.get(code), decimal_of(verified.get(code)), mean))
     return claims
-
-
-def _cycle_node_indices(evaluation: Evaluation, among: set[int]) -> list[dict[str, str]]:
-    """The node indices of the cycle's results the ranks read (`entries`), in one query."""
-    rows = ResultSnapshot.objects.for_cycle(evaluation.cycle_id).filter(evaluation_id__in=among)
-    return [dict(row) for row in rows.values_list("node_indices", flat=True)]
 
 
 def _order(evaluation: Evaluation) -> tuple[int, int]:
@@ -230,7 +219,3 @@ def _cycle_label(evaluation: Evaluation) -> str:
     if cycle.round == "annual":
         return str(cycle.year)
     return f"{cycle.year} {cycle.get_round_display()}"
-
-
-def _decimal(value: object) -> Decimal | None:
-    return None if value is None else Decimal(str(value))

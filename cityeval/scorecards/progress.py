@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cityeval.frameworks.models import FrameworkVersion, pick_language
+from cityeval.results.figures import decimal_of
 from scoring.model import Direction
 from scoring.progress import Growth, Observation, ProgressBand, assess_progress
 
@@ -143,9 +144,9 @@ def progress_table(
     unbanded: list[Unbanded] = []
     for item in items:
         series = [
-            Observation(year, Decimal(str(inputs[item.code])))
+            Observation(year, value)
             for year, inputs in sorted(by_year.items())
-            if inputs.get(item.code) is not None
+            if (value := decimal_of(inputs.get(item.code))) is not None
         ]
         if len(series) < 2:
             continue

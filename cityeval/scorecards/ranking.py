@@ -21,18 +21,8 @@ from cityeval.evaluations.models import Evaluation, EvaluationStatus
 from cityeval.regions.models import PeerGroup
 from cityeval.results.intervals import Interval, Key, matching
 from cityeval.results.models import RankInterval, ResultSnapshot
-from scoring.model import Rounding
+from cityeval.results.standings import Standing, published_standings, rank_standings
 from scoring.rank import competition_ranks
-from scoring.rounding import quantize
-
-
-@dataclass(frozen=True)
-class Entry:
-    evaluation_id: int
-    region_id: int
-    province_id: int
-    index: Decimal  # published (rounded) index
-    tags: dict[str, str]  # smart dimension code -> index text
 
 
 @dataclass(frozen=True)
@@ -45,25 +35,16 @@ class Rank:
     interval: Interval | None = None  # Monte Carlo rank interval, when one describes this rank
 
 
-def cycle_entries(evaluation: Evaluation, rounding: Rounding) -> list[Entry]:
-    """Every current result of the evaluation's cycle (one query)."""
-    snapshots = ResultSnapshot.objects.for_cycle(evaluation.cycle_id)
+def cycle_entries(evaluation: Evaluation) -> list[Standing]:
+    """The standings the evaluation ranks among (one query): the cycle's official ones once it
+    is published, every current result of the cycle before that."""
+    cycle = evaluation.cycle
     if evaluation.status == EvaluationStatus.PUBLISHED:
-        snapshots = snapshots.published()
-    rows = snapshots.values_list(
-        "evaluation_id",
-        "evaluation__region_id",
-        "evaluation__region__province_id",
-        "index",
-        "tag_indices",
-    )
-    return [
-        Entry(pk, region, province, quantize(index, rounding), tags or {})
-        for pk, region, province, index, tags in rows
-    ]
+        return published_standings(cycle)
+    return rank_standings(ResultSnapshot.objects.for_cycle(cycle.pk), cycle.framework_version)
 
 
-def ranks_of(evaluation: Evaluation, index: Decimal | None, entries: list[Entry]) -> list[Rank]:
+def ranks_of(evaluation: Evaluation, index: Decimal | None, entries: list[Standing]) -> list[Rank]:
     """The evaluation's ranks if its published index were `index` (the simulator passes others).
 
     The evaluation's own stored result is replaced by `index`; the others stay as stored.

@@ -14,7 +14,6 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-from cityeval.reports.texts import predicate_label
 from cityeval.scorecards.data import Scorecard
 from cityeval.scorecards.ranking import Rank, ranks_of
 from scoring.engine import score_region
@@ -53,11 +52,7 @@ def project(card: Scorecard, targets: Mapping[str, Decimal]) -> Projection:
     change = None if score.index is None else score.index - card.index
     return Projection(
         index=score.index,
-        predicate=(
-            predicate_label(card.result.snapshot.framework_version, score.predicate)
-            if score.predicate
-            else ""
-        ),
+        predicate=(card.result.snapshot.framework_version.predicate_label(score.predicate)),
         change=change,
         ranks=ranks_of(card.evaluation, score.index, card.entries),
         changed=dict(targets),

@@ -12,7 +12,6 @@ from cityeval.scorecards.data import scorecard
 from cityeval.scorecards.ranking import cycle_entries, ranks_of
 from scoring.engine import score_region
 from scoring.improve import gains_per_step
-from scoring.model import Rounding
 from tests.scorecards.conftest import Finalised, add_result
 
 ONE = Decimal(1)
@@ -41,7 +40,7 @@ def test_it_ranks_with_shared_ranks_and_a_skip_on_the_published_index(finalised:
     assert ranks == {"national": (2, 4), "province": (1, 2), "peer": (2, 3)}
     # A published region ranks among published results only: the finalised Kutai Kartanegara
     # (not yet published) does not count for it.
-    entries = cycle_entries(behind, card.framework.rounding)
+    entries = cycle_entries(behind)
     assert ranks_of(behind, behind.snapshots.get().index, entries)[0].rank == 3
     assert ranks_of(ahead, ahead.snapshots.get().index, entries)[0].rank == 1
     assert ranks_of(tied, index, entries)[0].rank == 2
@@ -105,7 +104,7 @@ def test_it_lists_the_items_with_the_largest_gain_per_step_with_the_next_rubric(
 def test_a_published_scorecard_ignores_results_not_yet_published(finalised: Finalised) -> None:
     cycle, index = finalised.world.cycle, finalised.index
     published = add_result(cycle, Region.objects.get(code="33.74"), index - ONE)
-    entries = cycle_entries(published, Rounding(places=2))
+    entries = cycle_entries(published)
     # The unpublished region scores higher but must neither show nor move the public rank.
     national = ranks_of(published, index - ONE, entries)[0]
     assert (national.rank, national.of) == (1, 1)

@@ -100,7 +100,7 @@ def test_the_simulator_projects_the_engines_score_for_the_changed_values(
     projection = response.context["projection"]
     assert projection.index == expected.index
     assert projection.changed == chosen
-    entries = cycle_entries(world.evaluation, card.framework.rounding)
+    entries = cycle_entries(world.evaluation)
     assert projection.ranks == ranks_of(world.evaluation, expected.index, entries)
     assert 'data-testid="projected-index"' in response.content.decode()
     assert "<html" not in response.content.decode()  # the partial only, for htmx

@@ -24,9 +24,10 @@ from cityeval.api.schemas import (
     RegionPage,
 )
 from cityeval.evaluations.access import visible_evaluations
-from cityeval.evaluations.models import Cycle, Evaluation, EvaluationStatus
+from cityeval.evaluations.models import Cycle
 from cityeval.frameworks.models import FrameworkVersion
 from cityeval.regions.models import Region
+from cityeval.results.models import ResultSnapshot
 
 router = Router(auth=read_auth, tags=["referensi"])
 
@@ -79,11 +80,7 @@ def list_cycles(request: HttpRequest, filters: Query[CycleFilter]) -> dict[str, 
     )
     if not scope_of(request.user).reads_everything:
         mine = visible_evaluations(request.user).filter(cycle_id=OuterRef("pk"))
-        published = Evaluation.objects.filter(
-            cycle_id=OuterRef("pk"),
-            status=EvaluationStatus.PUBLISHED,
-            snapshots__is_current=True,
-        )
+        published = ResultSnapshot.objects.published().filter(evaluation__cycle_id=OuterRef("pk"))
         cycles = cycles.filter(Q(Exists(mine)) | Q(Exists(published)))
     if filters.year is not None:
         cycles = cycles.filter(year=filters.year)

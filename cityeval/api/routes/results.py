@@ -15,11 +15,9 @@ from cityeval.api.auth import read_auth
 from cityeval.api.errors import documented
 from cityeval.api.schemas import MAX_ID, Paging, ResultPage
 from cityeval.evaluations.models import Cycle
-from cityeval.exports.builder import published_figure, rounding_places
 from cityeval.frameworks.models import FrameworkNode
 from cityeval.frameworks.tags import dimension_names
-from cityeval.results.models import ResultSnapshot
-from scoring.rank import competition_ranks
+from cityeval.results.standings import Standing, published_standings
 
 router = Router(auth=read_auth, tags=["hasil"])
 
@@ -37,50 +35,34 @@ def list_results(request: HttpRequest, cycle_id: Id, paging: Query[Paging]) -> d
     if cycle is None:
         raise Http404
     version = cycle.framework_version
-    places = rounding_places(version)
     smart = list(dimension_names(version))
-    snapshots = list(
-        ResultSnapshot.objects.published()
-        .filter(evaluation__cycle=cycle)
-        .select_related("evaluation__region__province")
-    )
-    if not snapshots:
+    standings = published_standings(cycle)
+    if not standings:
         raise Http404  # nothing published: the cycle's results do not exist for the public
     tree = list(FrameworkNode.objects.filter(version=version).order_by("sequence", "pk"))
-    figures = {s.pk: published_figure(s.index, places) for s in snapshots}
-    ranks = competition_ranks(figures)
-    ordered = sorted(
-        snapshots, key=lambda s: (ranks[s.pk] or 10**9, s.evaluation.region.code, s.pk)
-    )
-    chosen = ordered[paging.offset : paging.offset + paging.limit]
+    chosen = standings[paging.offset : paging.offset + paging.limit]
     return {
         "cycle_id": cycle.pk,
-        "count": len(ordered),
+        "count": len(standings),
         "limit": paging.limit,
         "offset": paging.offset,
         "results": [
             {
                 "evaluation_id": s.evaluation_id,
-                "region": {
-                    "id": s.evaluation.region.pk,
-                    "code": s.evaluation.region.code,
-                    "full_name": s.evaluation.region.full_name,
-                },
-                "province": s.evaluation.region.province.name,
-                "rank": ranks[s.pk],
-                "index": _text(figures[s.pk]),
+                "region": {"id": s.region_id, "code": s.region_code, "full_name": s.region},
+                "province": s.province,
+                "rank": s.rank,
+                "index": _text(s.index),
                 "predicate": s.predicate,
-                "dimensions": {
-                    code: _text(published_figure(s.tag_indices.get(code), places)) for code in smart
-                },
-                "nodes": _nodes(tree, s.node_indices, places),
+                "dimensions": {code: _text(s.tag_index(code)) for code in smart},
+                "nodes": _nodes(tree, s),
             }
             for s in chosen
         ],
     }
 
 
-def _nodes(tree: list[FrameworkNode], stored: dict[str, Any], places: int) -> list[dict[str, Any]]:
+def _nodes(tree: list[FrameworkNode], standing: Standing) -> list[dict[str, Any]]:
     codes = {row.pk: row.code for row in tree}
     return [
         {
@@ -88,7 +70,7 @@ def _nodes(tree: list[FrameworkNode], stored: dict[str, Any], places: int) -> li
             "name": row.name,
             "level": row.depth,
             "parent": codes.get(row.parent_id) if row.parent_id else None,
-            "index": _text(published_figure(stored.get(row.code), places)),
+            "index": _text(standing.node_index(row.code)),
         }
         for row in tree
     ]

@@ -120,9 +120,9 @@ def _findings(
     evaluations: list[Evaluation], reports: dict[int, AssessorReport], rng: random.Random
 ) -> int:
     indices = dict(
-        ResultSnapshot.objects.filter(evaluation__in=evaluations, is_current=True).values_list(
-            "evaluation_id", "tag_indices"
-        )
+        ResultSnapshot.objects.current()
+        .filter(evaluation__in=evaluations)
+        .values_list("evaluation_id", "tag_indices")
     )
     rows = []
     dimensions_of = {

@@ -26,7 +26,6 @@ from cityeval.reports.services import (
     reopen_evaluation,
     unsettled_problem,
 )
-from cityeval.reports.texts import predicate_label
 from cityeval.results.models import ResultSnapshot
 from cityeval.reviews.queries import items_by_status
 from scoring.errors import ScoringError
@@ -68,9 +67,7 @@ def finalise(request: HttpRequest, pk: int) -> HttpResponse:
             "blocking_count": sum(len(items) for _status, items in blocking),
             "preview": preview,
             "preview_error": preview_error,
-            "predicate": predicate_label(version, preview.predicate)
-            if preview and preview.predicate
-            else "",
+            "predicate": version.predicate_label(preview.predicate) if preview else "",
             "missing": list(preview.missing) if preview else [],
             "has_report": AssessorReport.objects.filter(evaluation=evaluation).exists(),
             "can_finalise": evaluation.status == S.FIELD_VISIT,
@@ -158,13 +155,13 @@ def publish(request: HttpRequest, cycle_pk: int) -> HttpResponse:
     )
     snapshots = {
         s.evaluation_id: s
-        for s in ResultSnapshot.objects.filter(evaluation__in=evaluations, is_current=True)
+        for s in ResultSnapshot.objects.current().filter(evaluation__in=evaluations)
     }
     rows = []
     for evaluation in evaluations:
         snapshot = snapshots.get(evaluation.pk)
         code = snapshot.predicate if snapshot else ""
-        label = predicate_label(cycle.framework_version, code) if code else ""
+        label = cycle.framework_version.predicate_label(code)
         rows.append((evaluation, snapshot, label))
     return render(
         request,
