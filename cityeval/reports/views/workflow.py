@@ -81,9 +81,23 @@ def finalise(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
 def publish_one(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET: what publishing this result does, to confirm (as reopening asks); POST: publish."""
     evaluation = evaluation_for(request.user, pk, Can.ADMINISTER)
+    if request.method != "POST":
+        snapshot = ResultSnapshot.objects.filter(evaluation=evaluation, is_current=True).first()
+        return render(
+            request,
+            "reports/publish_confirm.html",
+            {
+                "evaluation": evaluation,
+                "snapshot": snapshot,
+                "predicate": predicate_label(evaluation.cycle.framework_version, snapshot.predicate)
+                if snapshot and snapshot.predicate
+                else "",
+                "back": request.GET.get("back", ""),
+            },
+        )
     try:
         publish_evaluation(evaluation=evaluation, user=request.user)
     except (WorkflowError, TransitionError) as error:
