@@ -30,7 +30,7 @@ def sign_in(page: Page, live_server: Any, user: User) -> None:
 
 def test_the_403_and_404_pages_look_like_the_site(page: Page, live_server: Any) -> None:
     sign_in(page, live_server, person("asesor", (Role.ASSESSOR, None, None)))
-    response = page.goto(f"{live_server.url}/dashboard/")
+    response = page.goto(f"{live_server.url}/dashboard/", timeout=60_000)
     assert response is not None and response.status == 403
     expect(page.locator("h1")).to_have_text("Tidak diizinkan")
     background = page.locator("header.topbar").evaluate(
