@@ -1,7 +1,8 @@
 """The dashboard's filters: a cycle and the groups a leaderboard can be narrowed to.
 
 The choices are read once per request (cycles, cohorts, provinces, peer groups: four queries)
-whatever the number of regions; only peer groups with members are offered. An unknown value is a form error, never a silent empty table.
+whatever the number of regions; only peer groups with members are offered. An unknown value is
+a form error, never a silent empty table.
 """
 
 from __future__ import annotations

@@ -14,7 +14,8 @@ from cityeval.evaluations.models import EvaluationStatus
 from cityeval.reports.services import finalise_evaluation
 from tests.browser.conftest import screenshot
 from tests.exports.conftest import person
-from tests.reports.conftest import World, world  # noqa: F401 (fixture)
+from tests.reports.conftest import World
+from tests.reports.conftest import world as world
 
 pytestmark = pytest.mark.browser
 
@@ -31,7 +32,8 @@ def sign_in(page: Page, live_server: Any, user: User) -> None:
 def test_the_403_and_404_pages_look_like_the_site(page: Page, live_server: Any) -> None:
     sign_in(page, live_server, person("asesor", (Role.ASSESSOR, None, None)))
     response = page.goto(f"{live_server.url}/dashboard/", timeout=60_000)
-    assert response is not None and response.status == 403
+    assert response is not None
+    assert response.status == 403
     expect(page.locator("h1")).to_have_text("Tidak diizinkan")
     background = page.locator("header.topbar").evaluate(
         "element => getComputedStyle(element).backgroundColor"
@@ -40,7 +42,8 @@ def test_the_403_and_404_pages_look_like_the_site(page: Page, live_server: Any) 
     assert page.locator("link[rel=icon]").count() == 1
     screenshot(page, "error-403")
     response = page.goto(f"{live_server.url}/tidak-ada/")
-    assert response is not None and response.status == 404
+    assert response is not None
+    assert response.status == 404
     expect(page.locator("h1")).to_have_text("Halaman tidak ditemukan")
     screenshot(page, "error-404")
 

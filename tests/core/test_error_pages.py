@@ -58,7 +58,8 @@ def test_each_error_page_is_styled_and_indonesian(
     assert f"<h1>{heading}</h1>" in page
     assert '<html lang="id">' in page
     assert 'class="topbar"' in page
-    assert 'rel="icon"' in page and "favicon.svg" in page
+    assert 'rel="icon"' in page
+    assert "favicon.svg" in page
     for english in BARE:
         assert english not in page
 
@@ -66,4 +67,5 @@ def test_each_error_page_is_styled_and_indonesian(
 @pytest.mark.django_db
 def test_every_page_of_the_site_carries_the_favicon() -> None:
     page = Client().get(reverse("login")).content.decode()
-    assert 'rel="icon"' in page and "favicon.svg" in page
+    assert 'rel="icon"' in page
+    assert "favicon.svg" in page

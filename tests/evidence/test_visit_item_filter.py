@@ -23,7 +23,8 @@ def test_every_filter_text_is_lowercase_with_the_item_code(world: World) -> None
     )
     texts = re.findall(r'data-filter-text="([^"]*)"', page)
     codes = re.findall(r'<span class="code">([^<]*)</span>', page)
-    assert texts and len(texts) == len(codes)
+    assert texts
+    assert len(texts) == len(codes)
     for text, code in zip(texts, codes, strict=True):
         assert text == text.lower()
         assert text.startswith(code.lower() + " ")
