@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 import pytest
 from django.http import HttpResponse
+from django.http.response import HttpResponseBase
 from django.test import Client, RequestFactory
 from django.urls import reverse
 from django.utils import translation
@@ -18,28 +19,28 @@ from tests.exports.conftest import person
 BARE = ("Forbidden", "Not Found", "CSRF verification failed", "Server Error")
 
 
-def forbidden() -> HttpResponse:
+def forbidden() -> HttpResponseBase:
     client = Client()
     client.force_login(person("assessor", (Role.ASSESSOR, None, None)))
     return client.get(reverse("dashboard:national"))
 
 
-def stale_form() -> HttpResponse:
+def stale_form() -> HttpResponseBase:
     client = Client(enforce_csrf_checks=True)
     client.force_login(person("coordinator", (Role.VIEWER, None, None)))
     return client.post(reverse("evaluations:mine"), {})
 
 
-def missing() -> HttpResponse:
+def missing() -> HttpResponseBase:
     return Client().get("/no-such-page/")
 
 
-def broken() -> HttpResponse:
+def broken() -> HttpResponseBase:
     with translation.override("id"):
         return server_error(RequestFactory().get("/"))
 
 
-PAGES: list[tuple[str, Callable[[], HttpResponse], int, str]] = [
+PAGES: list[tuple[str, Callable[[], HttpResponseBase], int, str]] = [
     ("permission denied", forbidden, 403, "Tidak diizinkan"),
     ("stale form (CSRF)", stale_form, 403, "Formulir kedaluwarsa"),
     ("unknown address", missing, 404, "Halaman tidak ditemukan"),
@@ -50,9 +51,10 @@ PAGES: list[tuple[str, Callable[[], HttpResponse], int, str]] = [
 @pytest.mark.django_db
 @pytest.mark.parametrize(("name", "make", "status", "heading"), PAGES, ids=[p[0] for p in PAGES])
 def test_each_error_page_is_styled_and_indonesian(
-    name: str, make: Callable[[], HttpResponse], status: int, heading: str
+    name: str, make: Callable[[], HttpResponseBase], status: int, heading: str
 ) -> None:
     response = make()
+    assert isinstance(response, HttpResponse)
     page = response.content.decode()
     assert response.status_code == status
     assert f"<h1>{heading}</h1>" in page
