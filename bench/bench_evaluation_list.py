@@ -63,6 +63,9 @@ def measure(repeat: int) -> None:
     import django
 
     django.setup()
+    from django.test.utils import setup_test_environment
+
+    setup_test_environment()  # the test client then records the template context
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
