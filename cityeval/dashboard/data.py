@@ -52,6 +52,9 @@ from scoring.model import Rounding
 from scoring.rank import improvement
 
 MOST_IMPROVED = 10
+# Below this many results a rank sensitivity says nothing and a "best" quick win beat nobody:
+# the sensitivity summary, rank intervals and award candidates need at least this many.
+MINIMUM_COMPARED = 3
 # G100SC groups its quick-win items (one per smart dimension, QW-GOV...) under this node.
 QUICK_WIN_GROUP = "QW"
 # The scorecard link is reversed once per page with this stand-in id, then the id is put in:
@@ -141,12 +144,15 @@ def dashboard(
     previous = previous_cycle(cycle, cycles)
     standings = _standings(cycle, filters, public=public)
     rows = _rows(cycle, standings, _previous_figures(previous, public))
+    compared = len(rows) >= MINIMUM_COMPARED
     scope = interval_scope(filters)
-    if scope is not None:
+    if scope is not None and compared:
         rows = with_intervals(cycle, rows, *scope)
     found = Dashboard(cycle=cycle, previous=previous, public=public, rows=rows, places=places)
     found.interval_scope = scope[0] if scope and any(r.interval for r in rows) else ""
-    found.sensitivity = sensitivity_of(cycle)
+    sensitivity = sensitivity_of(cycle)
+    if sensitivity is not None and sensitivity.analysis.regions >= MINIMUM_COMPARED:
+        found.sensitivity = sensitivity
     if not public:
         found.progress = status_counts(cycle)
         found.evaluation_count = sum(s.count for s in found.progress)
@@ -158,7 +164,8 @@ def dashboard(
     improved.sort(key=lambda r: (-(r.improvement or 0), r.region))
     found.most_improved = improved[:MOST_IMPROVED]
     found.dimensions = dimension_means(cycle, standings)
-    found.quick_wins = quick_wins(cycle, [r.evaluation_id for r in rows])
+    if compared:
+        found.quick_wins = quick_wins(cycle, [r.evaluation_id for r in rows])
     return found
 
 
@@ -262,6 +269,8 @@ def dimension_means(cycle: Cycle, standings: list[Standing]) -> list[DimensionMe
 def quick_wins(cycle: Cycle, evaluation_ids: list[int]) -> list[QuickWin]:
     """Per smart dimension, the regions with the highest verified value of its quick-win item.
 
+    A candidate must reach the middle of the framework's scale: the lowest levels of a quick-win
+    item say the program has not started or copies another, which no award rewards.
     Three queries whatever the region count: the quick-win items with their tags, their values
     (no join, no sort, no JSON per row: six values per region), and the names of the winning
     regions only.
@@ -283,7 +292,11 @@ def quick_wins(cycle: Cycle, evaluation_ids: list[int]) -> list[QuickWin]:
         entry = items.setdefault(dimension_of[indicator], (code_of[indicator], []))
         if value is not None:
             entry[1].append((value, pk))
-    best = {code: max((v for v, _pk in found), default=None) for code, (_i, found) in items.items()}
+    floor = award_floor(cycle)
+    best = {
+        code: max((v for v, _pk in found if v >= floor), default=None)
+        for code, (_i, found) in items.items()
+    }
     winning = {pk for code, (_i, found) in items.items() for v, pk in found if v == best[code]}
     region_of = dict(
         Evaluation.objects.filter(pk__in=winning).values_list("pk", "region__full_name")
@@ -299,6 +312,14 @@ def quick_wins(cycle: Cycle, evaluation_ids: list[int]) -> list[QuickWin]:
         )
         result.append(QuickWin(code, name, item, best[code], winners))
     return result
+
+
+def award_floor(cycle: Cycle) -> Decimal:
+    """The lowest value an award candidate may have: the middle of the framework's scale."""
+    scale: dict[str, Any] = cycle.framework_version.document.get("scale") or {}
+    low = Decimal(str(scale.get("minimum", 1)))
+    high = Decimal(str(scale.get("maximum", 5)))
+    return (low + high) / 2
 
 
 def _standings(cycle: Cycle, filters: Filters, *, public: bool) -> list[Standing]:

@@ -1,7 +1,8 @@
 """The dashboard's filters: a cycle and the groups a leaderboard can be narrowed to.
 
 The choices are read once per request (cycles, cohorts, provinces, peer groups: four queries)
-whatever the number of regions. An unknown value is a form error, never a silent empty table.
+whatever the number of regions; only peer groups with members are offered. An unknown value is
+a form error, never a silent empty table.
 """
 
 from __future__ import annotations
@@ -65,7 +66,9 @@ class DashboardForm(forms.Form):
             "province", every + [(p.code, p.name) for p in Province.objects.order_by("name")]
         )
         self._choices("kind", every + list(Region.Kind.choices))
-        groups = PeerGroup.objects.order_by("code")
+        # A group without members (a population band while no population is known) would
+        # only ever show an empty leaderboard.
+        groups = PeerGroup.objects.filter(regions__isnull=False).distinct().order_by("code")
         self._choices("peer_group", every + [(g.code, g.display_name) for g in groups])
 
     def _choices(self, name: str, choices: list[tuple[Any, Any]]) -> None:

@@ -9,7 +9,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from cityeval.evaluations.models import EvaluationStatus
-from cityeval.scorecards.access import SignInRequired, scorecard_for
+from cityeval.scorecards.access import SignInRequired, UnderReview, scorecard_for, under_review
 from cityeval.scorecards.pdf import NoResult, pdf_filename, render_scorecard_pdf
 
 
@@ -19,6 +19,8 @@ def scorecard_pdf(request: HttpRequest, pk: int) -> HttpResponse:
         evaluation = scorecard_for(request.user, pk)
     except SignInRequired:
         return redirect_to_login(request.get_full_path())
+    except UnderReview as reopened:
+        return under_review(request, reopened.evaluation)
     languages = [code for code, _name in settings.LANGUAGES]
     language = request.GET.get("lang") or translation.get_language() or settings.LANGUAGE_CODE
     if language not in languages:

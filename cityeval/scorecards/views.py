@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from cityeval.core.decimals import finite_decimal
 from cityeval.evaluations.models import Evaluation
 from cityeval.scorecards import charts
-from cityeval.scorecards.access import SignInRequired, scorecard_for
+from cityeval.scorecards.access import SignInRequired, UnderReview, scorecard_for, under_review
 from cityeval.scorecards.data import Scorecard, scorecard
 from cityeval.scorecards.simulate import Projection, SimulationError, project
 
@@ -36,6 +36,8 @@ def _page(request: HttpRequest, pk: int, simulate: bool = False) -> HttpResponse
         evaluation = scorecard_for(request.user, pk)
     except SignInRequired:
         return redirect_to_login(request.get_full_path())
+    except UnderReview as reopened:
+        return under_review(request, reopened.evaluation)
     card = scorecard(evaluation)
     projection: Projection | None = None
     error = ""

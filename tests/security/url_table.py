@@ -459,8 +459,11 @@ TABLE |= {
         get=A_TEAM.but(member_a=403),
         post=A_TEAM_ACTS.but(member_a=403),
     ),
+    # GET: the confirmation page (as reopening has); POST publishes.
     "reports:publish_one": Row(
-        at=_published, get=NOT_THIS_METHOD, post=A_COORDINATES.but(admin=302, coordinator_a=403)
+        at=_published,
+        get=A_COORDINATES.but(admin=200, coordinator_a=403),
+        post=A_COORDINATES.but(admin=302, coordinator_a=403),
     ),
     "reports:reopen": Row(
         at=_published,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -20,6 +21,7 @@ from cityeval.evaluations.access import (
 )
 from cityeval.evaluations.access import visible_evaluations as visible
 from cityeval.evaluations.errors import TransitionError, WorkflowError
+from cityeval.evaluations.forms_list import PAGE_SIZE, EvaluationFilterForm
 from cityeval.evaluations.models import AssessorAssignment, EvaluationStatus
 from cityeval.evaluations.programs import sync_program_items
 from cityeval.evaluations.services import submit_evaluation
@@ -39,18 +41,18 @@ STEPS = [
 
 @login_required
 def my_evaluations(request: HttpRequest) -> HttpResponse:
-    evaluations = visible(request.user).order_by("-cycle__year", "-cycle__round", "region__code")
-    status = request.GET.get("status", "")
-    if status in EvaluationStatus.values:
-        evaluations = evaluations.filter(status=status)
+    """The evaluations this person may open, filtered, searched, one page at a time."""
+    form = EvaluationFilterForm(request.GET or None)
+    evaluations = form.apply(visible(request.user)).order_by(
+        "-cycle__year", "-cycle__round", "region__code", "pk"
+    )
+    page = Paginator(evaluations, PAGE_SIZE).get_page(request.GET.get("page"))
+    kept = request.GET.copy()
+    kept.pop("page", None)
     return render(
         request,
         "evaluations/my_evaluations.html",
-        {
-            "evaluations": evaluations[:300],
-            "statuses": EvaluationStatus.choices,
-            "status": status,
-        },
+        {"form": form, "page": page, "query": kept.urlencode()},
     )
 
 

@@ -9,7 +9,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_POST
 
 from cityeval.accounts.access import actor_of, require_admin
 from cityeval.evaluations.access import Can, evaluation_for
@@ -76,9 +75,23 @@ def finalise(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
 def publish_one(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET: what publishing this result does, to confirm (as reopening asks); POST: publish."""
     evaluation = evaluation_for(request.user, pk, Can.ADMINISTER)
+    if request.method != "POST":
+        snapshot = ResultSnapshot.objects.current().filter(evaluation=evaluation).first()
+        return render(
+            request,
+            "reports/publish_confirm.html",
+            {
+                "evaluation": evaluation,
+                "snapshot": snapshot,
+                "predicate": evaluation.cycle.framework_version.predicate_label(snapshot.predicate)
+                if snapshot
+                else "",
+                "back": request.GET.get("back", ""),
+            },
+        )
     try:
         publish_evaluation(evaluation=evaluation, user=actor_of(request))
     except (WorkflowError, TransitionError) as error:

@@ -38,7 +38,7 @@
       groups.forEach(function (group) {
         var shown = 0;
         group.querySelectorAll("[data-filter-text]").forEach(function (label) {
-          var match = !words || label.getAttribute("data-filter-text").indexOf(words) !== -1;
+          var match = !words || label.getAttribute("data-filter-text").toLowerCase().indexOf(words) !== -1;
           label.hidden = !match;
           if (match) { shown += 1; }
         });
