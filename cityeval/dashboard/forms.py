@@ -12,6 +12,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from cityeval.dashboard.programs import default_program, newest_cycle, programs_of
 from cityeval.evaluations.models import Cycle
@@ -32,7 +33,9 @@ class Filters:
 
 class DashboardForm(forms.Form):
     program = forms.ChoiceField(label=_("Program"), required=False)
-    cycle = forms.TypedChoiceField(label=_("Siklus"), coerce=int, required=False)
+    cycle = forms.TypedChoiceField(
+        label=pgettext_lazy("singular", "Siklus"), coerce=int, required=False
+    )
     cohort = forms.TypedChoiceField(
         label=_("Angkatan"), coerce=int, required=False, empty_value=None
     )

@@ -11,6 +11,7 @@ from typing import Any
 from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from cityeval.evaluations.models import Cycle, EvaluationQuerySet, EvaluationStatus
 from cityeval.regions.models import Province
@@ -20,7 +21,9 @@ PAGE_SIZE = 50
 
 class EvaluationFilterForm(forms.Form):
     q = forms.CharField(label=_("Cari daerah"), required=False, max_length=100)
-    cycle = forms.TypedChoiceField(label=_("Siklus"), coerce=int, required=False, empty_value=None)
+    cycle = forms.TypedChoiceField(
+        label=pgettext_lazy("singular", "Siklus"), coerce=int, required=False, empty_value=None
+    )
     status = forms.ChoiceField(label=_("Status"), required=False)
     province = forms.ChoiceField(label=_("Provinsi"), required=False)
 

@@ -19,6 +19,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from openpyxl.cell import Cell
 from openpyxl.styles import Font
 
@@ -164,7 +165,7 @@ def definitions(export: CycleExport) -> list[tuple[str, str]]:
 def about(export: CycleExport) -> list[tuple[str, str]]:
     cycle = export.cycle
     return [
-        (_("Siklus"), str(cycle)),
+        (pgettext("singular", "Siklus"), str(cycle)),
         (_("Program"), cycle.program),
         (_("Tahun"), str(cycle.year)),
         (_("Tahap"), cycle.round),

@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from cityeval.evaluations.models import Evaluation, ItemValue
 from cityeval.evidence.filetypes import EVIDENCE_TYPES, accept_attribute
@@ -103,8 +104,12 @@ class VisitPlanForm(forms.Form):
 
 
 class PointForm(forms.Form):
-    dimension = forms.ChoiceField(label=_("Dimensi smart city"), required=False)
-    item = ItemChoiceField(label=_("Butir"), queryset=ItemValue.objects.none(), required=False)
+    dimension = forms.ChoiceField(
+        label=pgettext_lazy("singular", "Dimensi smart city"), required=False
+    )
+    item = ItemChoiceField(
+        label=pgettext_lazy("singular", "Butir"), queryset=ItemValue.objects.none(), required=False
+    )
     discussion = forms.CharField(label=_("Pembahasan"), widget=forms.Textarea)
     question = forms.CharField(label=_("Pertanyaan"), widget=forms.Textarea, required=False)
     answer = forms.CharField(label=_("Jawaban"), widget=forms.Textarea, required=False)
