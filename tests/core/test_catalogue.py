@@ -1,8 +1,9 @@
-"""The English catalogue: complete, placeholders kept, and singular labels read singular.
+"""The English catalogue: complete, placeholders kept, and number-marked labels read right.
 
 Indonesian has no plural inflection, so one msgid ("Daerah") serves both a list heading
-("Regions") and a column or field naming one thing ("Region"). The singular uses carry the
-context "singular"; these tests enumerate every such use in the source.
+("Regions") and a column or field naming one thing ("Region"). Where the plain msgid's English
+has the wrong number, the use carries the context "singular" or "plural"; these tests enumerate
+every such use in the source.
 """
 
 from __future__ import annotations
@@ -17,39 +18,39 @@ from django.utils import translation
 ROOT = Path(__file__).resolve().parents[2] / "cityeval"
 CATALOGUE = ROOT / "locale" / "en" / "LC_MESSAGES" / "django.po"
 PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|%%|%[sd]|\{\{.*?\}\}|</?\w+[^>]*>")
-SINGULAR_USE = re.compile(
-    r"""\{%\s*translate\s+["']([^"']+)["']\s+context\s+["']singular["']"""
-    r"""|pgettext(?:_lazy)?\(\s*["']singular["'],\s*["']([^"']+)["']"""
+NUMBER_USE = re.compile(
+    r"""\{%\s*translate\s+["'](?P<t>[^"']+)["']\s+context\s+["'](?P<tc>singular|plural)["']"""
+    r"""|pgettext(?:_lazy)?\(\s*["'](?P<pc>singular|plural)["'],\s*["'](?P<p>[^"']+)["']"""
 )
 EXPECTED = {
-    "Daerah": "Region",
-    "Siklus": "Cycle",
-    "Evaluasi": "Evaluation",
-    "Siklus evaluasi": "Evaluation cycle",
-    "Butir": "Item",
-    "Dimensi smart city": "Smart city dimension",
+    ("singular", "Daerah"): "Region",
+    ("singular", "Siklus"): "Cycle",
+    ("singular", "Evaluasi"): "Evaluation",
+    ("singular", "Siklus evaluasi"): "Evaluation cycle",
+    ("singular", "Butir"): "Item",
+    ("singular", "Dimensi smart city"): "Smart city dimension",
+    ("plural", "Pertanyaan"): "Questions",
 }
 
 
-def singular_uses() -> dict[str, list[str]]:
-    uses: dict[str, list[str]] = {}
+def number_uses() -> dict[tuple[str, str], list[str]]:
+    uses: dict[tuple[str, str], list[str]] = {}
     for path in sorted([*ROOT.rglob("*.py"), *ROOT.rglob("*.html"), *ROOT.rglob("*.txt")]):
-        for match in SINGULAR_USE.finditer(path.read_text(encoding="utf-8")):
-            msgid = match.group(1) or match.group(2)
-            uses.setdefault(msgid, []).append(str(path.relative_to(ROOT)))
+        for match in NUMBER_USE.finditer(path.read_text(encoding="utf-8")):
+            key = (match["tc"] or match["pc"], match["t"] or match["p"])
+            uses.setdefault(key, []).append(str(path.relative_to(ROOT)))
     return uses
 
 
-def test_every_singular_label_has_its_own_singular_english() -> None:
-    uses = singular_uses()
+def test_every_number_marked_label_has_its_own_english() -> None:
+    uses = number_uses()
     assert set(EXPECTED) <= set(uses)
     with translation.override("en"):
-        for msgid, paths in uses.items():
-            english = translation.pgettext("singular", msgid)
-            assert english != msgid, f"{msgid!r} ({paths[0]}): no English for 'singular'"
+        for (context, msgid), paths in uses.items():
+            english = translation.pgettext(context, msgid)
+            assert english != msgid, f"{msgid!r} ({paths[0]}): no English for {context!r}"
             assert english != translation.gettext(msgid), f"{msgid!r}: same as the plain msgid"
-            if msgid in EXPECTED:
-                assert english == EXPECTED[msgid]
+            assert english == EXPECTED.get((context, msgid), english)
 
 
 @pytest.fixture(scope="module")
