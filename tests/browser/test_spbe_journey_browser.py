@@ -141,9 +141,7 @@ def _open_and_assign(browser: Browser, base: str) -> Evaluation:
 
 def _fill_and_submit(browser: Browser, base: str, evaluation: Evaluation) -> None:
     overview = f"{base}/evaluations/{evaluation.pk}/"
-    items = list(
-        ItemValue.objects.filter(evaluation=evaluation).order_by("indicator__sequence")
-    )
+    items = list(ItemValue.objects.filter(evaluation=evaluation).order_by("indicator__sequence"))
     assert len(items) == 47
     page = _sign_in(browser, base, "koordinator")
     for item, level in ((items[0], "3"), (items[1], "4")):
@@ -228,8 +226,9 @@ def _look_at_pdf(content: bytes) -> Path:
     pdf.write_bytes(content)
     pdftoppm = shutil.which("pdftoppm")
     if pdftoppm is not None:
+        first_page = ["-f", "1", "-l", "1"]
         subprocess.run(
-            [pdftoppm, "-png", "-r", "60", "-f", "1", "-l", "1", str(pdf), str(pdf.with_suffix(""))],
+            [pdftoppm, "-png", "-r", "60", *first_page, str(pdf), str(pdf.with_suffix(""))],
             check=True,
             timeout=60,
         )
@@ -240,9 +239,7 @@ def _pdf_text(pdf: Path) -> str:
     pdftotext = shutil.which("pdftotext")
     if pdftotext is None:
         pytest.skip("pdftotext (poppler-utils) is not installed")
-    done = subprocess.run(
-        [pdftotext, str(pdf), "-"], check=True, capture_output=True, timeout=60
-    )
+    done = subprocess.run([pdftotext, str(pdf), "-"], check=True, capture_output=True, timeout=60)
     return done.stdout.decode()
 
 
