@@ -269,6 +269,7 @@ def test_an_spbe_cycle_from_opening_to_publication(
     missing = [name for name in names if name not in main]
     assert not missing, f"the scorecard lacks {missing}"
     _no_g100sc_words(main, "scorecard")
+    expect(page.locator("[data-testid=claims] thead th").first).to_have_text("Domain")
     screenshot(page, "spbe-5-scorecard")
 
     # Its PDF, downloaded from the page.
@@ -292,6 +293,7 @@ def test_an_spbe_cycle_from_opening_to_publication(
     for domain in domains:
         expect(means).to_contain_text(domain.name)
     expect(page.locator("[data-testid=quick-wins]")).to_have_count(0)
+    expect(means.locator("thead th").first).to_have_text("Domain")
     board = page.locator("main").inner_text()
     # The program choice names the other program by design; the results do not.
     form = page.locator("main form.filters")
