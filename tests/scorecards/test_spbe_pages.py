@@ -416,3 +416,25 @@ def test_the_follow_up_table_heads_its_column_with_the_programs_word(
         heading = re.search(r"<thead><tr><th>(.*?)</th>", html)
         assert heading is not None
         assert heading.group(1) == word
+
+
+def test_a_scorecard_without_findings_says_so(shared_world: World, spbe: Cycle) -> None:
+    """B was finalised without a report: its domains exist but carry nothing to show."""
+    b = spbe.evaluations.get(region=shared_world.region_b)
+    pages = {
+        "scorecard": _page(
+            shared_world.client("admin"), reverse("scorecards:scorecard", args=[b.pk])
+        ),
+        "scorecard PDF": scorecard_html(b, "id"),
+    }
+    for name, html in pages.items():
+        findings = re.search(r"Temuan dan rekomendasi asesor</h2>(.*?)</section>", html, re.S)
+        assert findings is not None, name
+        assert "Belum ada laporan asesor." in findings.group(1), name
+    # A's recommendation is shown, without the empty message.
+    a = spbe.evaluations.get(region=shared_world.region_a)
+    html = scorecard_html(a, "id")
+    findings = re.search(r"Temuan dan rekomendasi asesor</h2>(.*?)</section>", html, re.S)
+    assert findings is not None
+    assert "Tetapkan arsitektur SPBE daerah." in findings.group(1)
+    assert "Belum ada laporan asesor." not in findings.group(1)
