@@ -49,6 +49,12 @@ class Axis:
     title: str
     names: dict[str, str]  # code -> name, in document order
 
+    @property
+    def heading(self) -> str:
+        """The column heading over the axis's members in a table: a tree level says its own word
+        (SPBE: "Domain"), the tag axis the plain "Dimensi" its pages have always shown."""
+        return self.title if self.source == "nodes" else _("Dimensi")
+
     def value(self, node_indices: dict[str, str], tag_indices: dict[str, str]) -> dict[str, str]:
         """The indices of this axis's members out of a snapshot's two index fields."""
         found = tag_indices if self.source == "tags" else node_indices

@@ -9,6 +9,7 @@ from django.shortcuts import render
 
 from cityeval.evaluations.access import Can, capabilities
 from cityeval.evaluations.models import Evaluation
+from cityeval.frameworks.axes import comparison_axis
 from cityeval.frameworks.dimensions import report_dimensions
 from cityeval.reports.access import edit_lock_reason
 from cityeval.reports.drafts import kept_report
@@ -102,5 +103,6 @@ def render_editor(
             "editable": not lock_reason and Can.REVIEW in capabilities(request.user, evaluation),
             "previous": previous_published(evaluation),
             "follow_ups": follow_up_rows(evaluation),
+            "axis": comparison_axis(evaluation.cycle.framework_version),
         },
     )

@@ -23,6 +23,11 @@ class Section:
     weaknesses: list[str] = field(default_factory=list)
     recommendations: list[Recommendation] = field(default_factory=list)
 
+    @property
+    def filled(self) -> bool:
+        """Whether the assessors wrote anything under this dimension."""
+        return bool(self.strengths or self.weaknesses or self.recommendations)
+
 
 @dataclass(frozen=True)
 class Figure:

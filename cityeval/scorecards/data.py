@@ -93,6 +93,12 @@ class Scorecard:
     previous_values: Values | None
     progress: ProgressTable
 
+    @property
+    def has_findings(self) -> bool:
+        """Whether any dimension carries a finding or a recommendation (sections exist for
+        every dimension, written to or not)."""
+        return any(section.filled for section in self.sections)
+
 
 def scorecard(evaluation: Evaluation) -> Scorecard | None:
     """The scorecard of a finalised or published evaluation; None before finalisation."""

@@ -17,6 +17,7 @@ import openpyxl
 import pytest
 from django.conf import settings
 from django.db import transaction
+from django.template.loader import render_to_string
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -24,6 +25,7 @@ from pytest_django import DjangoDbBlocker
 
 from cityeval.evaluations.models import Cycle, Evaluation, ItemValue, Round
 from cityeval.evaluations.services import Deadlines, assign_assessor, open_cycle, submit_evaluation
+from cityeval.frameworks.axes import comparison_axis
 from cityeval.frameworks.loader import load_framework_file
 from cityeval.frameworks.models import FrameworkNode
 from cityeval.frameworks.services import store_document
@@ -358,3 +360,81 @@ def test_g100sc_item_pages_have_no_level_names(shared_world: World, spbe: Cycle)
         reverse("evaluations:item", args=[item.evaluation_id, item.pk]),
     )
     assert 'data-testid="level-name"' not in html
+
+
+# The column over the compared members says the program's word (SPBE: "Domain").
+
+AXIS_TABLES = {
+    "scorecard (public)": r'data-testid="claims">\s*<thead><tr><th>(.*?)</th>',
+    "scorecard PDF": r'<section id="claims".*?<thead><tr><th>(.*?)</th>',
+    "public dashboard": r'data-testid="dimensions">.*?<thead><tr><th>(.*?)</th>',
+    "national dashboard": r'data-testid="dimensions">.*?<thead><tr><th>(.*?)</th>',
+    "national dashboard (consistency)": (
+        r'data-testid="consistency-dimensions">\s*<thead><tr><th>(.*?)</th>'
+    ),
+}
+
+
+def _axis_headings(pages: dict[str, str]) -> dict[str, str]:
+    headings = {}
+    for name, pattern in AXIS_TABLES.items():
+        found = re.search(pattern, pages[name.split(" (consistency)")[0]], re.S)
+        assert found is not None, name
+        headings[name] = found.group(1)
+    return headings
+
+
+def test_the_tables_of_domains_head_their_column_domain(shared_world: World, spbe: Cycle) -> None:
+    headings = _axis_headings(_pages(shared_world, spbe))
+    assert headings == dict.fromkeys(AXIS_TABLES, "Domain")
+
+
+def test_the_g100sc_tables_keep_their_dimension_column(shared_world: World, spbe: Cycle) -> None:
+    published = shared_world.published
+    admin = shared_world.client("admin")
+    dashboard = f"?cycle={published.cycle_id}"
+    pages = {
+        "scorecard (public)": _page(Client(), reverse("scorecards:scorecard", args=[published.pk])),
+        "scorecard PDF": scorecard_html(published, "id"),
+        "public dashboard": _page(Client(), reverse("dashboard:public") + dashboard),
+        "national dashboard": _page(admin, reverse("dashboard:national") + dashboard),
+    }
+    assert _axis_headings(pages) == dict.fromkeys(AXIS_TABLES, "Dimensi")
+
+
+def test_the_follow_up_table_heads_its_column_with_the_programs_word(
+    shared_world: World, spbe: Cycle
+) -> None:
+    """The table of last cycle's recommendations (report editor, follow-up page)."""
+    for version, word in [
+        (spbe.framework_version, "Domain"),
+        (shared_world.published_cycle.framework_version, "Dimensi"),
+    ]:
+        html = render_to_string(
+            "reports/_follow_ups_table.html", {"rows": [], "axis": comparison_axis(version)}
+        )
+        heading = re.search(r"<thead><tr><th>(.*?)</th>", html)
+        assert heading is not None
+        assert heading.group(1) == word
+
+
+def test_a_scorecard_without_findings_says_so(shared_world: World, spbe: Cycle) -> None:
+    """B was finalised without a report: its domains exist but carry nothing to show."""
+    b = spbe.evaluations.get(region=shared_world.region_b)
+    pages = {
+        "scorecard": _page(
+            shared_world.client("admin"), reverse("scorecards:scorecard", args=[b.pk])
+        ),
+        "scorecard PDF": scorecard_html(b, "id"),
+    }
+    for name, html in pages.items():
+        findings = re.search(r"Temuan dan rekomendasi asesor</h2>(.*?)</section>", html, re.S)
+        assert findings is not None, name
+        assert "Belum ada laporan asesor." in findings.group(1), name
+    # A's recommendation is shown, without the empty message.
+    a = spbe.evaluations.get(region=shared_world.region_a)
+    html = scorecard_html(a, "id")
+    findings = re.search(r"Temuan dan rekomendasi asesor</h2>(.*?)</section>", html, re.S)
+    assert findings is not None
+    assert "Tetapkan arsitektur SPBE daerah." in findings.group(1)
+    assert "Belum ada laporan asesor." not in findings.group(1)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from cityeval.accounts.access import actor_of
 from cityeval.evaluations.access import Can, capabilities, entry_lock_reason, evaluation_for
 from cityeval.evaluations.errors import WorkflowError
+from cityeval.frameworks.axes import comparison_axis
 from cityeval.reports.followups import (
     StaleFollowUpError,
     follow_up_rows,
@@ -83,6 +84,7 @@ def follow_up(request: HttpRequest, pk: int) -> HttpResponse:
             "previous": previous_published(evaluation),
             "rows": rows,
             "follow_ups": [row for row, _form in rows],
+            "axis": comparison_axis(evaluation.cycle.framework_version),
             "tally": tally([row for row, _form in rows]),
             "can_edit": can_coordinate and not lock_reason,
             "lock_reason": lock_reason,
