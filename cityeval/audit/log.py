@@ -5,19 +5,19 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date, datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any, cast
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import models
 
 from cityeval.audit.models import AuditEntry
 
-if TYPE_CHECKING:
-    from cityeval.accounts.access import Actor
-
 
 def record(
     *,
-    actor: Actor | None,
+    # The acting person (accounts.Actor). Typed by Django's base class: `audit` sits below
+    # `accounts` (accounts' services record entries), so it may not import it.
+    actor: AbstractBaseUser | None,
     action: str,
     target: models.Model,
     before: Mapping[str, Any] | None = None,
@@ -28,7 +28,7 @@ def record(
 ) -> AuditEntry:
     """Append one entry. Values are stored as JSON: decimals as strings, dates in ISO form."""
     return AuditEntry.objects.create(
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        actor=cast(Any, actor) if getattr(actor, "is_authenticated", False) else None,
         action=action,
         target_type=target._meta.label_lower,
         target_id=str(target.pk),

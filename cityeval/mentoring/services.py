@@ -17,6 +17,8 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from cityeval.accounts.access import Actor
+from cityeval.accounts.models import User
 from cityeval.audit.log import record
 from cityeval.evaluations.errors import WorkflowError
 from cityeval.evaluations.models import Evaluation, ItemValue
@@ -83,7 +85,7 @@ class Walkin:
 
 
 @transaction.atomic
-def plan_visit(*, evaluation: Evaluation, user: Any, plan: VisitPlan) -> Visit:
+def plan_visit(*, evaluation: Evaluation, user: Actor, plan: VisitPlan) -> Visit:
     """Plan a visit, invite its OPDs and (after commit) notify the invitees."""
     region_opds = OPD.objects.of_region(evaluation.region).active()
     opds = list(region_opds) if plan.opds is None else list(plan.opds)
@@ -131,7 +133,7 @@ def plan_visit(*, evaluation: Evaluation, user: Any, plan: VisitPlan) -> Visit:
 
 
 @transaction.atomic
-def mark_present(*, visit: Visit, user: Any, person: Any, present: bool) -> Attendance | None:
+def mark_present(*, visit: Visit, user: Actor, person: User, present: bool) -> Attendance | None:
     """Tick (or untick) a registered person of the region on the attendance list."""
     expected = {row.user.pk: row for row in expected_people(visit)}
     row = expected.get(person.pk)
@@ -151,7 +153,7 @@ def mark_present(*, visit: Visit, user: Any, person: Any, present: bool) -> Atte
 
 
 @transaction.atomic
-def add_walkin(*, visit: Visit, user: Any, walkin: Walkin) -> Attendance:
+def add_walkin(*, visit: Visit, user: Actor, walkin: Walkin) -> Attendance:
     """Record someone present who has no account yet, by name (and OPD, if any)."""
     name = " ".join(walkin.name.split())
     if not name:
@@ -175,7 +177,7 @@ def add_walkin(*, visit: Visit, user: Any, walkin: Walkin) -> Attendance:
 
 
 @transaction.atomic
-def add_point(*, visit: Visit, user: Any, data: PointData) -> MinutePoint:
+def add_point(*, visit: Visit, user: Actor, data: PointData) -> MinutePoint:
     if not data.discussion.strip():
         raise WorkflowError(_("Isi pokok pembahasan."))
     if data.item is not None and data.item.evaluation_id != visit.evaluation_id:
@@ -208,7 +210,7 @@ def add_point(*, visit: Visit, user: Any, data: PointData) -> MinutePoint:
 
 
 @transaction.atomic
-def agree_action(*, visit: Visit, user: Any, data: ActionData) -> AgreedAction:
+def agree_action(*, visit: Visit, user: Actor, data: ActionData) -> AgreedAction:
     if not data.text.strip():
         raise WorkflowError(_("Isi tindak lanjut yang disepakati."))
     _same_region(visit.evaluation, [data.opd])
@@ -231,7 +233,7 @@ def agree_action(*, visit: Visit, user: Any, data: ActionData) -> AgreedAction:
     return action
 
 
-def add_material(*, visit: Visit, user: Any, upload: UploadedFile[bytes]) -> VisitMaterial:
+def add_material(*, visit: Visit, user: Actor, upload: UploadedFile[bytes]) -> VisitMaterial:
     """Attach a material (checked by content like evidence) to the visit."""
     kind, staged = stage_upload(upload, EVIDENCE_TYPES)
     name = display_name(upload.name)
@@ -260,7 +262,7 @@ def add_material(*, visit: Visit, user: Any, upload: UploadedFile[bytes]) -> Vis
 
 
 @transaction.atomic
-def attach_field_visit(*, visit: Visit, user: Any, field_visit: FieldVisit) -> None:
+def attach_field_visit(*, visit: Visit, user: Actor, field_visit: FieldVisit) -> None:
     if field_visit.evaluation_id != visit.evaluation_id:
         raise WorkflowError(_("Peninjauan lapangan ini bukan bagian dari evaluasi kunjungan ini."))
     if AttachedFieldVisit.objects.filter(field_visit=field_visit).exists():
@@ -277,7 +279,7 @@ def _same_region(evaluation: Evaluation, opds: Sequence[OPD]) -> None:
         )
 
 
-def _audit(visit: Visit, user: Any, action: str, after: dict[str, Any]) -> None:
+def _audit(visit: Visit, user: Actor, action: str, after: dict[str, Any]) -> None:
     record(
         actor=user,
         action=action,

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_POST
 
+from cityeval.accounts.access import actor_of
 from cityeval.accounts.models import User
 from cityeval.evaluations.errors import WorkflowError
 from cityeval.evidence.access import visit_rights
@@ -66,7 +67,7 @@ def visit_new(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             visit = services.plan_visit(
                 evaluation=evaluation,
-                user=request.user,
+                user=actor_of(request),
                 plan=form.plan(),
             )
         except WorkflowError as error:
@@ -126,14 +127,16 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
                 person = get_object_or_404(User, pk=_int(request.POST["person"]))
                 services.mark_present(
                     visit=visit,
-                    user=request.user,
+                    user=actor_of(request),
                     person=person,
                     present=request.POST.get("present") == "1",
                 )
                 return redirect(f"{request.path}#person-{person.pk}")
             walkin = WalkinForm(request.POST, visit=visit)
             if walkin.is_valid():
-                added = services.add_walkin(visit=visit, user=request.user, walkin=walkin.data_())
+                added = services.add_walkin(
+                    visit=visit, user=actor_of(request), walkin=walkin.data_()
+                )
                 messages.success(request, _("%(name)s dicatat hadir.") % {"name": added.name})
                 return redirect(request.path)
         except WorkflowError as error:
@@ -158,7 +161,7 @@ def point_add(request: HttpRequest, pk: int) -> HttpResponse:
     form = PointForm(request.POST, visit=visit)
     if form.is_valid():
         try:
-            services.add_point(visit=visit, user=request.user, data=form.data_())
+            services.add_point(visit=visit, user=actor_of(request), data=form.data_())
         except WorkflowError as error:
             form.add_error(None, str(error))
         else:
@@ -175,7 +178,7 @@ def action_add(request: HttpRequest, pk: int) -> HttpResponse:
     form = ActionForm(request.POST, visit=visit)
     if form.is_valid():
         try:
-            services.agree_action(visit=visit, user=request.user, data=form.data_())
+            services.agree_action(visit=visit, user=actor_of(request), data=form.data_())
         except WorkflowError as error:
             form.add_error(None, str(error))
         else:
@@ -193,7 +196,7 @@ def field_visit_attach(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             services.attach_field_visit(
-                visit=visit, user=request.user, field_visit=form.cleaned_data["field_visit"]
+                visit=visit, user=actor_of(request), field_visit=form.cleaned_data["field_visit"]
             )
         except WorkflowError as error:
             form.add_error(None, str(error))
@@ -224,7 +227,7 @@ def _material_add(request: HttpRequest, pk: int, too_large: list[str]) -> HttpRe
             messages.error(request, _("Pilih berkas bahan yang akan diunggah."))
         return redirect(visit)
     try:
-        services.add_material(visit=visit, user=request.user, upload=upload)
+        services.add_material(visit=visit, user=actor_of(request), upload=upload)
     except WorkflowError as error:
         messages.error(request, str(error))
     else:

@@ -6,16 +6,16 @@ reader's language when it is shown (`kinds.py`).
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
 class NotificationQuerySet(models.QuerySet["Notification"]):
-    def of(self, user: Any) -> NotificationQuerySet:
+    def of(self, user: AbstractBaseUser | AnonymousUser) -> NotificationQuerySet:
         return self.filter(recipient_id=user.pk)
 
     def unread(self) -> NotificationQuerySet:

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from cityeval.accounts.access import Actor
 from cityeval.audit.log import record
 from cityeval.evaluations.models import Cycle, cycle_order
 from cityeval.frameworks.convert import to_scoring
@@ -48,7 +49,7 @@ class _Result:
     inputs: dict[str, Decimal | None]
 
 
-def refresh_rank_intervals(*, cycle: Cycle, user: Any) -> RankAnalysis | None:
+def refresh_rank_intervals(*, cycle: Cycle, user: Actor | None) -> RankAnalysis | None:
     """Replace the cycle's analysis with one of its published results now (None: none are).
 
     Call inside the transaction that changed what is published.
