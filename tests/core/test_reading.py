@@ -77,7 +77,7 @@ def test_no_page_shows_a_raw_decimal_or_an_english_date_in_indonesian(
                 continue
             read += 1
             text = visible_text(response.content.decode())
-            for pattern, what in ((RAW_DECIMAL, "raw decimal"), (ENGLISH_DATE, "English date")):
+            for pattern, what in ((RAW_DECIMAL, "raw decimal"), (ENGLISH_DATE, "date not in the Indonesian format")):
                 for found in pattern.finditer(text):
                     around = text[max(0, found.start() - 60) : found.end() + 20]
                     if any(example in around for example in EXAMPLES):
