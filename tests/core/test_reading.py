@@ -36,6 +36,7 @@ ENGLISH_DATE = re.compile(
 )
 # The coordinates' help text shows how to type four-place degrees; it is an example, not a value.
 EXAMPLES = ("Derajat desimal",)
+CHECKS = ((RAW_DECIMAL, "raw decimal"), (ENGLISH_DATE, "date not in the Indonesian format"))
 # Who reads each page: the first of these who gets 200.
 READERS = ("admin", "national_viewer", "lead_a", "coordinator_a", "contributor_a", "viewer_a")
 
@@ -77,7 +78,10 @@ def test_no_page_shows_a_raw_decimal_or_an_english_date_in_indonesian(
                 continue
             read += 1
             text = visible_text(response.content.decode())
-            for pattern, what in ((RAW_DECIMAL, "raw decimal"), (ENGLISH_DATE, "date not in the Indonesian format")):
+            for pattern, what in (
+                (RAW_DECIMAL, "raw decimal"),
+                (ENGLISH_DATE, "date not in the Indonesian format"),
+            ):
                 for found in pattern.finditer(text):
                     around = text[max(0, found.start() - 60) : found.end() + 20]
                     if any(example in around for example in EXAMPLES):

@@ -77,7 +77,8 @@ def test_numbers_in_sentences_follow_the_language(language: str, shown: str) -> 
         lines = sentences(entry, maturity=False, opds={})
     assert len(lines) == 1
     assert shown in lines[0]
-    assert "72.5000" not in lines[0] and "80.0000" not in lines[0]
+    assert "72.5000" not in lines[0]
+    assert "80.0000" not in lines[0]
 
 
 def test_an_unknown_field_gets_a_readable_label_never_its_key() -> None:
@@ -117,7 +118,8 @@ def test_a_conflict_names_the_other_person_and_when(world: World) -> None:
         )
     message = str(conflict.value)
     assert "diubah oleh coordinator pada " in message
-    assert "orang lain" not in message and "Anda sendiri" not in message
+    assert "orang lain" not in message
+    assert "Anda sendiri" not in message
     with translation.override("id"):
         assert last_change(saved).when in message
     assert last_change(saved).when  # a time is named
@@ -136,7 +138,8 @@ def test_a_conflict_with_my_own_other_tab_says_anda(world: World) -> None:
         )
     message = str(conflict.value)
     assert message.startswith("Anda sendiri sudah menyimpan butir ini pada ")
-    assert "contributor" not in message and "orang lain" not in message
+    assert "contributor" not in message
+    assert "orang lain" not in message
 
 
 def test_the_item_page_shows_who_saved_the_newer_version(world: World) -> None:

@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.utils import translation
 
 from cityeval.core.numbers import figure
-from cityeval.masterplans.upload import MAX_UPLOAD_BYTES, size_problem
 from cityeval.evaluations.models import EvaluationStatus
+from cityeval.masterplans.upload import MAX_UPLOAD_BYTES, size_problem
 from cityeval.results.models import ResultSnapshot
 from tests.reports.conftest import World
 
@@ -60,6 +60,6 @@ def test_figure_rounds_to_the_places_and_follows_the_language(
 
 @pytest.mark.parametrize(("language", "shown"), [("id", "(6,5 MB)"), ("en", "(6.5 MB)")])
 def test_an_upload_size_message_follows_the_language(language: str, shown: str) -> None:
-    assert MAX_UPLOAD_BYTES < int(6.5 * 1024 * 1024)
+    assert int(6.5 * 1024 * 1024) > MAX_UPLOAD_BYTES
     with translation.override(language):
         assert shown in (size_problem(int(6.5 * 1024 * 1024)) or "")
