@@ -159,5 +159,24 @@ def test_the_item_page_shows_who_saved_the_newer_version(world: World) -> None:
     assert response.status_code == 200
     page = response.content.decode()
     assert "diubah oleh coordinator pada" in page
+    assert 'data-testid="conflict"' in page
+    assert "<strong>4</strong>" in page  # the saved level as typed, not 4.0000 or 4E+0
     item.refresh_from_db()
     assert item.self_value == Decimal(4)
+
+
+def test_the_item_page_says_anda_for_my_own_newer_version(world: World) -> None:
+    item = world.item(world.health)
+    opened = item.version
+    contributor = world.people["contributor"]
+    save_self_assessment(
+        item=item, user=contributor, value=Decimal(4), narrative="", expected_version=opened
+    )
+    client = Client()
+    client.force_login(contributor)
+    url = reverse("evaluations:item", args=[world.evaluation.pk, item.pk])
+    response = client.post(url, {"value": "2", "narrative": "x", "version": str(opened)})
+    page = response.content.decode()
+    assert "Anda sendiri sudah menyimpan butir ini pada" in page
+    assert "(Anda, " in page
+    assert "orang lain" not in page

@@ -17,3 +17,9 @@ def figure(value: Any, places: Any = None) -> str:
     if places is not None and not isinstance(places, int | str):
         places = numbers.places_of(places)
     return numbers.figure(value, None if places in (None, "") else int(places))
+
+
+@register.filter(name="entered")
+def entered(value: Any) -> str:
+    """A typed value (a level, a percentage) without padding zeros, localised."""
+    return numbers.entered(value)
