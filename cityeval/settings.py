@@ -190,6 +190,8 @@ SESSION_IDLE_TIMEOUT = env_int("SESSION_IDLE_TIMEOUT", 2 * 3600)
 LANGUAGE_CODE = "id"
 LANGUAGES = [("id", _("Bahasa Indonesia")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "cityeval" / "locale"]
+# One date format per language (cityeval/formats/<lang>/formats.py); numbers keep Django's.
+FORMAT_MODULE_PATH = ["cityeval.formats"]
 TIME_ZONE = env_str("TIME_ZONE", "Asia/Jakarta")
 USE_I18N = True
 USE_TZ = True

@@ -28,6 +28,8 @@ from xml.parsers import expat
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from cityeval.core.numbers import figure
+
 MACRO_PART = "vbaproject.bin"
 MACRO_CONTENT_TYPE = b"macroEnabled"
 EXTERNAL_LINK_FOLDER = "/externallinks/"
@@ -218,7 +220,7 @@ def _check_sizes(infos: list[zipfile.ZipInfo], limits: Limits) -> None:
         raise PackageRefused(
             too_big
             % {
-                "size": f"{total / _MEGABYTE:.1f}",
+                "size": figure(total / _MEGABYTE, 1),
                 "limit": f"{limits.unpacked_bytes / _MEGABYTE:g}",
             }
         )
@@ -227,7 +229,7 @@ def _check_sizes(infos: list[zipfile.ZipInfo], limits: Limits) -> None:
             raise PackageRefused(
                 too_big
                 % {
-                    "size": f"{info.file_size / _MEGABYTE:.1f}",
+                    "size": figure(info.file_size / _MEGABYTE, 1),
                     "limit": f"{limits.part_bytes / _MEGABYTE:g}",
                 }
             )

@@ -65,7 +65,7 @@ def kept_self_assessment(
         # The next save is against the version the person now sees beside their text.
         conflict = item
         data["version"] = str(item.version)
-        reason = str(StaleEditError(item))
+        reason = str(StaleEditError(item, request.user))
     form = SelfAssessmentForm(data, indicator=item.indicator)
     form.is_valid()
     form.add_error(None, reason)

@@ -152,7 +152,7 @@ def save_self_assessment(
     if reason:
         raise WorkflowError(reason)
     if locked.version != expected_version:
-        raise StaleEditError(locked)
+        raise StaleEditError(locked, user)
     if locked.indicator.data_source == "programs":
         raise WorkflowError(
             _("Nilai butir ini dihitung dari daftar program masterplan, bukan diisi langsung.")
@@ -281,10 +281,10 @@ def save_workbook_rows(
         except StaleEditError as error:
             raise WorkflowError(
                 _(
-                    "Butir %(code)s diubah oleh %(who)s setelah pratinjau dibuat; tidak ada yang "
-                    "disimpan. Unggah buku kerja lagi untuk melihat konfliknya."
+                    "Butir %(code)s diubah oleh %(who)s pada %(when)s setelah pratinjau dibuat; "
+                    "tidak ada yang disimpan. Unggah buku kerja lagi untuk melihat konfliknya."
                 )
-                % {"code": row.code, "who": error.current.updated_by or _("orang lain")}
+                % {"code": row.code, "who": error.change.who, "when": error.change.when}
             ) from error
         except WorkflowError as error:
             raise WorkflowError(

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 from openpyxl.workbook.workbook import Workbook
 
+from cityeval.core.numbers import figure
 from cityeval.core.officefiles import PackageRefused, check_workbook, unreadable_workbook
 
 logger = logging.getLogger(__name__)
@@ -33,7 +34,7 @@ class UploadRefused(Exception):
 def size_problem(size: int) -> str | None:
     if size > MAX_UPLOAD_BYTES:
         return _("Berkas terlalu besar (%(size)s MB); batasnya %(limit)s MB.") % {
-            "size": f"{size / 1024 / 1024:.1f}",
+            "size": figure(size / 1024 / 1024, 1),
             "limit": MAX_UPLOAD_BYTES // 1024 // 1024,
         }
     return None

@@ -23,16 +23,17 @@ REVIEW_FIELDS = ["review_status", "verified_value", "review_note"]
 class StaleVerdictError(StaleEditError):
     """Someone changed the item after this assessor opened it; the verdict was not saved."""
 
-    def __init__(self, item: ItemValue) -> None:
-        self.current = item
-        WorkflowError.__init__(
-            self,
-            _(
-                "Butir ini sudah diubah oleh %(who)s sejak Anda membukanya. Keputusan Anda belum "
-                "disimpan: periksa keadaan terbaru, lalu putuskan lagi."
-            )
-            % {"who": item.reviewed_by or item.updated_by or _("orang lain")},
-        )
+    def explain(self) -> str:
+        if self.change.by_me:
+            return _(
+                "Anda sendiri sudah mengubah butir ini pada %(when)s (di tab atau jendela lain) "
+                "sejak halaman ini dibuka. Keputusan di sini belum disimpan: periksa keadaan "
+                "terbaru, lalu putuskan lagi."
+            ) % {"when": self.change.when}
+        return _(
+            "Butir ini sudah diubah oleh %(who)s pada %(when)s sejak Anda membukanya. Keputusan "
+            "Anda belum disimpan: periksa keadaan terbaru, lalu putuskan lagi."
+        ) % {"who": self.change.who, "when": self.change.when}
 
 
 def require(user: Actor, evaluation: Evaluation, need: Can) -> None:

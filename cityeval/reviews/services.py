@@ -109,7 +109,7 @@ def accept_item(*, item: ItemValue, user: Actor, expected_version: int) -> ItemV
     """The region's value stands: it becomes the verified value."""
     locked = locked_item(item, user)
     if locked.version != expected_version:
-        raise StaleVerdictError(locked)
+        raise StaleVerdictError(locked, user)
     if locked.self_value is None:
         raise WorkflowError(
             _("Daerah belum mengisi butir ini; tetapkan nilainya dengan penyesuaian.")
@@ -139,7 +139,7 @@ def adjust_item(
     """The assessor sets another value than the region's, and says why."""
     locked = locked_item(item, user)
     if locked.version != expected_version:
-        raise StaleVerdictError(locked)
+        raise StaleVerdictError(locked, user)
     reason = reason.strip()
     if not reason:
         raise WorkflowError(_("Tuliskan alasan penyesuaian; daerah akan membacanya."))

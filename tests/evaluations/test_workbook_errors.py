@@ -503,5 +503,5 @@ def test_a_zip_bomb_is_refused_before_it_is_parsed(world: World) -> None:
     response = upload(client, world.evaluation, zip_bomb(36))
     assert response.status_code == 200
     [error] = response.context["form"].errors["file"]
-    assert "Isi berkas terlalu besar setelah dibuka (36.0 MB; batasnya 10 MB)" in error
+    assert "Isi berkas terlalu besar setelah dibuka (36,0 MB; batasnya 10 MB)" in error
     assert stored(world.evaluation) == before

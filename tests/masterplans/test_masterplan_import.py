@@ -244,7 +244,7 @@ def test_a_macro_enabled_workbook_is_refused(
 
 def test_an_oversized_file_is_refused(masterplan: Masterplan, people: People) -> None:
     content = b"PK\x03\x04" + b"\0" * MAX_UPLOAD_BYTES
-    assert refused(masterplan, people, content) == "Berkas terlalu besar (5.0 MB); batasnya 5 MB."
+    assert refused(masterplan, people, content) == "Berkas terlalu besar (5,0 MB); batasnya 5 MB."
 
 
 def test_it_reads_a_progress_cell_formatted_as_a_percentage(
@@ -328,4 +328,4 @@ def test_a_damaged_program_sheet_is_refused_and_nothing_is_stored(
 
 
 def test_a_zip_bomb_is_refused_before_it_is_parsed(masterplan: Masterplan, people: People) -> None:
-    assert "(36.0 MB; batasnya 10 MB)" in refused(masterplan, people, zip_bomb(36))
+    assert "(36,0 MB; batasnya 10 MB)" in refused(masterplan, people, zip_bomb(36))

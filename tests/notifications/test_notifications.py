@@ -95,9 +95,9 @@ def test_the_text_is_rendered_in_the_readers_language_when_shown(shared_world: W
     assert notification is not None
     assert notification.params["due"] == "2031-01-31"  # a value, not a frozen sentence
     with translation.override("id"):
-        assert "31 Jan" in notification.text
+        assert "31 Januari 2031" in notification.text
     with translation.override("en"):
-        assert "Jan. 31, 2031" in notification.text
+        assert "31 January 2031" in notification.text
 
 
 def test_assigning_items_notifies_the_contributors_of_that_opd_only(shared_world: World) -> None:

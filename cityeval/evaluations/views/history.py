@@ -8,17 +8,18 @@ from django.shortcuts import render
 
 from cityeval.core.tabular import csv_writer
 from cityeval.evaluations.access import evaluation_for, item_for
+from cityeval.evaluations.history import describe
 from cityeval.evaluations.visibility import audit_entries
 
 
 @login_required
 def item_history(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
     evaluation, item = item_for(request.user, item_pk, evaluation_pk=pk)
-    entries = audit_entries(request.user, evaluation, item=item)
+    lines = describe(audit_entries(request.user, evaluation, item=item), item)
     return render(
         request,
         "evaluations/item_history.html",
-        {"evaluation": evaluation, "item": item, "entries": entries},
+        {"evaluation": evaluation, "item": item, "lines": lines},
     )
 
 

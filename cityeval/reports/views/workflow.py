@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from cityeval.accounts.access import actor_of, require_admin
+from cityeval.core.numbers import figure, places_of
 from cityeval.evaluations.access import Can, evaluation_for
 from cityeval.evaluations.errors import TransitionError, WorkflowError
 from cityeval.evaluations.models import Cycle, Evaluation, EvaluationStatus, ItemValue
@@ -44,7 +45,8 @@ def finalise(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("reports:finalise", pk=evaluation.pk)
         messages.success(
             request,
-            _("Evaluasi difinalkan. Indeks: %(index)s.") % {"index": snapshot.index},
+            _("Evaluasi difinalkan. Indeks: %(index)s.")
+            % {"index": figure(snapshot.index, places_of(evaluation.cycle.framework_version))},
         )
         return redirect("reports:result", pk=evaluation.pk)
     version = evaluation.cycle.framework_version
