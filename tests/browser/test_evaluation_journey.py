@@ -247,6 +247,9 @@ def test_the_whole_evaluation_journey(
     page = sign_in(browser, base, "admin")
     page.goto(overview)
     page.click("[data-testid=publish]")
+    # Publishing asks first: the confirmation page names the figures, only its form publishes.
+    expect(page.locator("[data-testid=publish-figures]")).to_contain_text("Indeks")
+    page.click("[data-testid=publish-confirm]")
     page.goto(overview)
     expect(page.locator("[data-testid=status]")).to_contain_text("Dipublikasikan")
     page.goto(f"{base}/reports/{evaluation.pk}/result/")

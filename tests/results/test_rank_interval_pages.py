@@ -71,13 +71,16 @@ def test_a_filter_without_a_stored_scope_shows_no_interval(ranked: Ranked) -> No
 def test_unpublished_rows_keep_intervals_off_the_ministrys_leaderboard(ranked: Ranked) -> None:
     publish_evaluation(evaluation=ranked.evaluations["64.02"], user=ranked.admin)
     publish_evaluation(evaluation=ranked.evaluations["33.74"], user=ranked.admin)
-    # The ministry ranks all six current results; the analysis ranked the two published ones.
+    publish_evaluation(evaluation=ranked.evaluations["64.72"], user=ranked.admin)
+    # The ministry ranks all six current results; the analysis ranked the three published ones
+    # (intervals need at least MINIMUM_COMPARED results to be shown).
     national = _shown(_page(ranked, "admin", "dashboard:national"))
     assert len(national) == 6
     assert set(national.values()) == {None}
     public = _shown(_page(ranked, "anonymous", "dashboard:public"))
     assert public == _stored(ranked, RankScope.NATIONAL)
-    assert len(public) == 2
+    assert len(public) == 3
+    assert None not in public.values()
 
 
 def test_both_dashboards_summarise_what_moves_ranks_most(ranked: Ranked) -> None:
