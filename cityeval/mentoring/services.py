@@ -139,7 +139,12 @@ def mark_present(*, visit: Visit, user: Actor, person: User, present: bool) -> A
     row = expected.get(person.pk)
     if row is None:
         raise WorkflowError(_("Orang ini tidak termasuk dalam daftar undangan."))
-    existing = Attendance.objects.select_for_update().filter(visit=visit, user=person).first()
+    existing = (
+        Attendance.objects.select_for_update(of=("self",))
+        .filter(visit=visit, user=person)
+        .order_by()  # the default order joins the OPD: PostgreSQL locks no nullable side
+        .first()
+    )
     if present and existing is None:
         attendance = Attendance.objects.create(
             visit=visit, user=person, name=str(person), opd=row.opd, recorded_by=user
