@@ -14,9 +14,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, transaction
 from django.test import override_settings
+from django.utils import translation
 from pytest_django import DjangoDbBlocker
 
 from tests.world import World, build_world
@@ -26,6 +28,15 @@ from tests.world import World, build_world
 def fast_password_hashing(settings: Any) -> None:
     # Argon2 is slow on purpose (~0.4 s a hash here); tests create many people.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def default_language() -> Iterator[None]:
+    # A request as a person who reads English activates English for its thread (middleware,
+    # API auth); a test that runs next in the same worker must start in the default language.
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)
