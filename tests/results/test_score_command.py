@@ -142,5 +142,5 @@ def test_it_refuses_a_workbook_over_the_limits_before_parsing_it(
 ) -> None:
     bomb = tmp_path / "v.xlsx"
     bomb.write_bytes(zip_bomb(36))
-    with pytest.raises(CommandError, match=r"36\.0 MB; batasnya 10 MB"):
+    with pytest.raises(CommandError, match=r"36,0 MB; batasnya 10 MB"):
         score(str(bomb), "--framework", REF)
