@@ -6,8 +6,10 @@ in the services (and through them notifications, programs and the audit log).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
 from django.utils.translation import gettext as _
 
 if TYPE_CHECKING:
@@ -26,7 +28,9 @@ class StaleEditError(WorkflowError):
     "Anda" when it was the same person, in another tab or window.
     """
 
-    def __init__(self, item: ItemValue, user: Any = None) -> None:
+    def __init__(
+        self, item: ItemValue, user: AbstractBaseUser | AnonymousUser | None = None
+    ) -> None:
         self.current = item
         self.change = _last_change(item, user)
         super().__init__(self.explain())
@@ -44,7 +48,7 @@ class StaleEditError(WorkflowError):
         ) % {"who": self.change.who, "when": self.change.when}
 
 
-def _last_change(item: ItemValue, user: Any) -> LastChange:
+def _last_change(item: ItemValue, user: AbstractBaseUser | AnonymousUser | None) -> LastChange:
     # Imported here: this module stays importable without the audit log (see above).
     from cityeval.evaluations.history import last_change
 

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import Promise
@@ -187,7 +189,9 @@ def when_text(at: datetime | None) -> str:
     return date_format(timezone.localtime(at), "DATETIME_FORMAT")
 
 
-def last_change(item: ItemValue, user: Any = None) -> LastChange:
+def last_change(
+    item: ItemValue, user: AbstractBaseUser | AnonymousUser | None = None
+) -> LastChange:
     """Who saved the item's current version and when: the item's latest audit entry, or its
     `updated_by`/`updated_at` when there is none. "Anda" when it was `user` (another tab)."""
     entry = (
