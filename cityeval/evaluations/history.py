@@ -99,11 +99,11 @@ def _sentence(
     field: str, before: Any, after: Any, *, label: str, show: Callable[[Any], str]
 ) -> str:
     if field in TEXT_FIELDS:
+        # The text itself is what a reader looks for (the assessor's question, the reason);
+        # what a person may not read was already taken out by the visibility policy.
         if not after:
             return _("%(field)s dikosongkan.") % {"field": label}
-        if before in (None, ""):
-            return _("%(field)s diisi.") % {"field": label}
-        return _("%(field)s diubah.") % {"field": label}
+        return _("%(field)s diisi: %(after)s.") % {"field": label, "after": after}
     if before is None or before == "":
         return _("%(field)s diisi: %(after)s.") % {"field": label, "after": show(after)}
     if after is None or after == "":

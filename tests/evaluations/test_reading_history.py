@@ -51,7 +51,7 @@ def test_the_history_reads_as_sentences_in_indonesian(world: World) -> None:
     page = _history(world, _changed(world), "id")
     assert "Tingkat mandiri diisi: 1." in page
     assert "Tingkat mandiri diubah dari 1 ke 3." in page
-    assert "Narasi diisi." in page
+    assert "Narasi diisi: " in page
     assert "OPD penanggung jawab diubah dari Dinas Kesehatan ke Dinas PUPR." in page
     assert "Penilaian mandiri disimpan" in page
     for raw in RAW:
@@ -95,7 +95,7 @@ def test_an_unchanged_field_is_not_described() -> None:
         after={"self_value": "2.0000", "narrative": "b"},
     )
     with translation.override("id"):
-        assert sentences(entry, maturity=True, opds={}) == ["Narasi diubah."]
+        assert sentences(entry, maturity=True, opds={}) == ["Narasi diisi: b."]
 
 
 def test_a_conflict_names_the_other_person_and_when(world: World) -> None:
