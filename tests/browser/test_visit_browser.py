@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from django.core import mail
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Dialog, Page, expect
 
 from cityeval.accounts.models import Role
 from cityeval.evaluations.models import Evaluation, Round
@@ -106,11 +106,29 @@ def test_plan_invite_attend_on_a_phone_minutes_and_berita_acara(
     screenshot(phone, "visit-attendance-phone")
     assert Attendance.objects.filter(visit=visit).count() == 2
 
-    # Minutes and an agreed action.
+    # Minutes and an agreed action. The page has several forms: submitting one while another
+    # holds typed text asks first, and refusing keeps both where they were.
     desk.goto(f"{base}/mentoring/visits/{visit.pk}/")
     desk.fill("[data-testid=point-form] textarea[name=discussion]", "SOP layanan kesehatan daring")
     desk.fill("[data-testid=point-form] textarea[name=question]", "Sudah ditetapkan?")
     desk.fill("[data-testid=point-form] textarea[name=answer]", "Rancangan ada.")
+    desk.fill("[data-testid=action-form] textarea[name=text]", "Tetapkan SOP layanan daring")
+    desk.select_option("[data-testid=action-form] select[name=opd]", str(health.pk))
+    desk.fill("[data-testid=action-form] input[name=due_on]", "2020-04-30")
+    questions: list[str] = []
+
+    def refuse(dialog: Dialog) -> None:
+        questions.append(dialog.message)
+        dialog.dismiss()
+
+    desk.once("dialog", refuse)
+    desk.click("[data-testid=action-form] button[type=submit]")
+    expect(desk.locator("[data-testid=point-form] textarea[name=discussion]")).to_have_value(
+        "SOP layanan kesehatan daring"
+    )
+    assert questions and "belum disimpan" in questions[0]
+    assert not AgreedAction.objects.filter(visit=visit).exists()
+    desk.once("dialog", lambda dialog: dialog.accept())
     desk.click("[data-testid=point-form] button[type=submit]")
     expect(desk.locator("[data-testid=points]")).to_contain_text("SOP layanan kesehatan daring")
     desk.fill("[data-testid=action-form] textarea[name=text]", "Tetapkan SOP layanan daring")

@@ -9,6 +9,10 @@
 //   <form data-carry="ID">            when submitted, carries the changed fields of form ID along
 //                                     as hidden "carried-NAME" copies, so that another action on
 //                                     the page (an upload, a new recommendation) saves them too
+//   <body data-unsaved-others="...">  submitting one form while ANOTHER data-unsaved form of the
+//                                     page holds typed work (not carried along) asks first with
+//                                     this question: a page of several forms (the visit's minutes,
+//                                     actions, materials) never drops typed text in silence
 (function () {
   "use strict";
   var leaving = false;
@@ -50,11 +54,29 @@
     });
   }
 
+  // Typed work in a form of the page other than the one submitted and the one it carries along.
+  function typedElsewhere(form) {
+    var carried = form.getAttribute("data-carry");
+    var forms = document.querySelectorAll("form[data-unsaved]");
+    for (var i = 0; i < forms.length; i++) {
+      var other = forms[i];
+      if (other === form || (carried && other.id === carried)) { continue; }
+      if (changed(other)) { return true; }
+    }
+    return false;
+  }
+
   document.addEventListener("submit", function (event) {
     var form = event.target;
     if (!(form instanceof HTMLFormElement)) { return; }
     var question = form.getAttribute("data-confirm");
     if (question && !window.confirm(question)) {
+      event.preventDefault();
+      event.stopImmediatePropagation();
+      return;
+    }
+    var others = document.body.getAttribute("data-unsaved-others");
+    if (others && typedElsewhere(form) && !window.confirm(others)) {
       event.preventDefault();
       event.stopImmediatePropagation();
     }
