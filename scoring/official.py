@@ -17,8 +17,8 @@ u = 2**-53 per operation (every term below uses U = 2u, so second-order terms ar
   exact share): max(e_child) + (2k + 4) U max(|x_child| + e_child).
 Each bound is doubled. The published figure is floor(|x| 10^p + 1/2) with the sign of x; where
 x +- e (plus the rounding of that test itself) lie on both sides of a boundary (x.xx5 ties and
-anything within ~1e-12 of one), the region is scored on the exact path and its figures are taken
-from there. Predicates are read from the published (rounded) index, as on the exact path.
+anything within ~1e-12 of one), that figure alone is computed on the exact path (the engine's
+`scale_score` and `mean_of_units` over the items and nodes below it). Predicates are read from the published (rounded) index, as on the exact path.
 
 Sorting the cohort in floats gives the Decimal order because reading a Decimal as a float is
 monotonic; two different Decimals that read as the same float would not be told apart, so a
@@ -29,7 +29,9 @@ cohort column holding such a pair sends the batch to the exact path.
 
 from __future__ import annotations
 
+import itertools
 import math
+import operator
 from collections.abc import Iterator, Mapping
 from decimal import Decimal
 from fractions import Fraction
@@ -37,6 +39,7 @@ from typing import Any
 
 import numpy as np
 
+from scoring.aggregate import mean_of_units
 from scoring.engine import ExactFigures, RegionScore, predicate_for, score_resolved
 from scoring.errors import ScoringInputError
 from scoring.frozen import FrozenMap
@@ -48,12 +51,14 @@ from scoring.model import (
     MissingPolicy,
     Normalisation,
 )
-from scoring.normalise import Cohort, ItemStats
+from scoring.normalise import Cohort, ItemStats, scale_score
+from scoring.rounding import exact, quantize_exact_optional
 from scoring.tree import Plan
 from scoring.values import resolve
 from scoring.vector import compile_framework
 from scoring.vector_normalise import BoolArray, FloatArray, normalise_columns
 
+_Shape = tuple[list[list[tuple[bool, int, int]]], list[list[int]]]
 U = 2.0**-52  # twice the unit roundoff of float64
 SAFETY = 2.0
 SUPPORTED = frozenset(
@@ -103,13 +108,12 @@ def fast_scores(
     tags, tag_errors = _tags(plan, scores, errors)
 
     places = framework.rounding.places
-    figures = []
-    unsure = np.zeros(len(values), dtype=np.bool_)
-    for table, bound in ((scores, errors), (nodes, node_errors), (tags, tag_errors)):
-        units, ambiguous = _rounded(table, bound, places)
-        unsure |= ambiguous.any(axis=1)
-        figures.append(units)
-    return _results(plan, values, previous, cohort, figures, unsure, missing, carried), cohort
+    tables = [
+        _rounded(table, bound, places)
+        for table, bound in ((scores, errors), (nodes, node_errors), (tags, tag_errors))
+    ]
+    found = _results(plan, values, previous, decimals, cohort, tables, missing, carried)
+    return found, cohort
 
 
 def _read(
@@ -126,29 +130,35 @@ def _read(
         if region_values.keys() - known:
             return None
         row = [region_values.get(code) for code in codes]
-        missing_rows.append([v is None for v in row])
         before = previous.get(region) if carry else None
         if before is not None:
+            missing_rows.append([v is None for v in row])
             row = [before.get(c) if v is None else v for c, v in zip(codes, row, strict=True)]
+        else:
+            missing_rows.append([])  # the same as what has no value: filled in below
         rows.append(row)
     flat = [v for row in rows for v in row]
-    if not all(type(v) is Decimal or v is None for v in flat):
+    if not set(map(type, flat)) <= {Decimal, type(None)}:
         return None  # ints, and the refusals of binary floats and other types
     try:
         numbers = np.array([math.nan if v is None else float(v) for v in flat], dtype=np.float64)
     except ValueError:
         return None  # a signalling NaN
-    absent = np.array([v is None for v in flat], dtype=np.bool_)
-    if not np.isfinite(numbers[~absent]).all():
-        return None
+    absent = np.fromiter(map(operator.is_, flat, itertools.repeat(None)), np.bool_, len(flat))
+    if not np.array_equal(absent, np.isnan(numbers)) or np.isinf(numbers).any():
+        return None  # a Decimal NaN or infinity: refused by the exact path
     shape = (len(rows), len(codes))
-    missing = np.array(missing_rows, dtype=np.bool_).reshape(shape)
-    carried = missing & ~absent.reshape(shape)
-    return rows, numbers.reshape(shape), missing, carried
+    absent = absent.reshape(shape)
+    missing = absent.copy()
+    for r, row_missing in enumerate(missing_rows):
+        if row_missing:
+            missing[r] = row_missing
+    return rows, numbers.reshape(shape), missing, missing & ~absent
 
 
 def _cohort(plan: Plan, decimals: list[list[Decimal | None]], raw: FloatArray) -> Cohort | None:
     stats: dict[str, ItemStats] = {}
+    columns = list(zip(*decimals, strict=True)) if decimals else []
     for j, item in enumerate(plan.items):
         if item.normalisation not in (Normalisation.MIN_MAX, Normalisation.RANK):
             continue
@@ -156,7 +166,7 @@ def _cohort(plan: Plan, decimals: list[list[Decimal | None]], raw: FloatArray) -
         if not rows.size:
             continue
         order = rows[np.argsort(raw[rows, j], kind="stable")]
-        ordered = [decimals[r][j] for r in order.tolist()]
+        ordered = [columns[j][r] for r in order.tolist()]
         column = raw[order, j]
         same = np.flatnonzero(column[1:] == column[:-1])
         if any(ordered[k] != ordered[k + 1] for k in same.tolist()):
@@ -175,12 +185,13 @@ def _in_range(plan: Plan, decimals: list[list[Decimal | None]], raw: FloatArray)
             bounds = (Decimal(0), Decimal(100))
         else:
             continue
-        for bound, side in zip(bounds, (1, -1), strict=True):
-            for r in np.flatnonzero(raw[:, j] == float(bound)).tolist():
-                value = decimals[r][j]
-                assert value is not None
-                if (value - bound) * side < 0:
-                    return False
+        low, high = bounds
+        for r in np.flatnonzero(raw[:, j] == float(low)).tolist():
+            if decimals[r][j] < low:  # type: ignore[operator]
+                return False
+        for r in np.flatnonzero(raw[:, j] == float(high)).tolist():
+            if decimals[r][j] > high:  # type: ignore[operator]
+                return False
     return True
 
 
@@ -216,7 +227,8 @@ def _unit_error(method: Normalisation | None, x: FloatArray, item: Any) -> tuple
     if method is Normalisation.RANK:
         return x, 2 * U * np.ones_like(x)  # a unit in [0, 1]: integers and halves, one division
     if method is Normalisation.MIN_MAX:
-        start, end = np.nanmin(x), np.nanmax(x)
+        present = x[~np.isnan(x)]
+        start, end = (present.min(), present.max()) if present.size else (0.0, 0.0)
         if not end > start:
             return x, np.zeros_like(x)  # the midpoint, exactly
     elif method is Normalisation.GOALPOSTS:
@@ -276,65 +288,69 @@ def _weighted(
     return mean, SAFETY * bound
 
 
-def _rounded(table: FloatArray, bound: FloatArray, places: int) -> tuple[Any, BoolArray]:
-    """Signed half-up units at `places` (None for NaN) and where the bound leaves them open."""
+def _rounded(
+    table: FloatArray, bound: FloatArray, places: int
+) -> tuple[list[list[Decimal | None]], list[list[int]]]:
+    """The published Decimals (None for NaN), and per row the columns the bound leaves open."""
     scale = 10.0**places
     t = np.abs(table) * scale
     margin = bound * scale * (1 + 4 * U) + 4 * U * (t + 1.0)
+    absent = np.isnan(table)
     with np.errstate(invalid="ignore"):
         lower = np.floor(t - margin + 0.5)
         upper = np.floor(t + margin + 0.5)
-    ambiguous = (lower != upper) & ~np.isnan(table)
-    units = np.where(np.isnan(table), 0.0, np.where(table < 0, -lower, lower)).astype(np.int64)
-    return np.where(np.isnan(table), None, units.astype(object)), ambiguous
+    ambiguous = (lower != upper) & ~absent
+    units = np.where(absent, 0.0, np.where(table < 0, -lower, lower)).astype(np.int64)
+    # One Decimal per distinct figure, shared (Decimals are immutable), as round_half_up makes it.
+    distinct, inverse = np.unique(units, return_inverse=True)
+    made = [Decimal(u).scaleb(-places) for u in distinct.tolist()]
+    published = np.array([*made, None], dtype=object)
+    inverse = np.where(absent, len(made), inverse.reshape(units.shape))
+    open_columns: list[list[int]] = [[] for _ in range(table.shape[0])]
+    for r, c in zip(*(axis.tolist() for axis in np.nonzero(ambiguous)), strict=True):
+        open_columns[r].append(c)
+    return published[inverse].tolist(), open_columns
 
 
 def _results(
     plan: Plan,
     values: Mapping[str, ItemValues],
     previous: Mapping[str, ItemValues],
+    decimals: list[list[Decimal | None]],
     cohort: Cohort,
-    figures: list[Any],
-    unsure: BoolArray,
+    tables: list[tuple[list[list[Decimal | None]], list[list[int]]]],
     missing: BoolArray,
     carried: BoolArray,
 ) -> dict[str, RegionScore]:
     framework = plan.framework
-    places = framework.rounding.places
-    decimal_of: dict[int, Decimal] = {}
-
-    def published(units: int | None) -> Decimal | None:
-        if units is None:
-            return None
-        found = decimal_of.get(units)
-        if found is None:
-            found = decimal_of[units] = Decimal(units).scaleb(-places)
-        return found
-
+    (items, open_items), (nodes, open_nodes), (tags, open_tags) = tables
     item_codes = [item.code for item in plan.items]
     node_codes = [node.code for node in plan.nodes]
     tag_codes = list(plan.tags)
-    items, nodes, tags = (table.tolist() for table in figures)
     missing_rows, carried_rows = missing.tolist(), carried.tolist()
     predicate_of: dict[Decimal | None, str | None] = {}
     found: dict[str, RegionScore] = {}
+    shared: dict[tuple[int, Decimal], Fraction] = {}
+    shape = _shape(plan)
     for r, region in enumerate(values):
-        if unsure[r]:
-            found[region] = score_resolved(
-                plan, resolve(plan, values[region], previous.get(region)), cohort
-            )
-            continue
-        node_figures = [published(u) for u in nodes[r]]
-        index = node_figures[-1]
+        if open_items[r] or open_nodes[r] or open_tags[r]:
+            cells = _ExactCells(plan, decimals[r], cohort, shared, shape)
+            for j in open_items[r]:
+                items[r][j] = cells.published(cells.item(j))
+            for k in open_nodes[r]:
+                nodes[r][k] = cells.published(cells.node(k))
+            for t in open_tags[r]:
+                tags[r][t] = cells.published(cells.tag(t))
+        index = nodes[r][-1]
         if index not in predicate_of:
             predicate_of[index] = predicate_for(index, framework.predicates)
         later = _Later(plan, values[region], previous.get(region), cohort)
         found[region] = RegionScore(
             index=index,
             predicate=predicate_of[index],
-            nodes=FrozenMap(zip(node_codes, node_figures, strict=True)),
-            tags=FrozenMap(zip(tag_codes, map(published, tags[r]), strict=True)),
-            items=FrozenMap(zip(item_codes, map(published, items[r]), strict=True)),
+            nodes=FrozenMap(zip(node_codes, nodes[r], strict=True)),
+            tags=FrozenMap(zip(tag_codes, tags[r], strict=True)),
+            items=FrozenMap(zip(item_codes, items[r], strict=True)),
             missing=tuple(c for c, m in zip(item_codes, missing_rows[r], strict=True) if m),
             carried_forward=tuple(
                 c for c, m in zip(item_codes, carried_rows[r], strict=True) if m
@@ -346,6 +362,78 @@ def _results(
             ),
         )
     return found
+
+
+class _ExactCells:
+    """One region's exact figures, each computed only when a float bound leaves it open: the
+    engine's own formulas (`scale_score`, `mean_of_units`), for the items and nodes it needs.
+    Item scores depend only on the item and its value (the cohort is the batch's), so `shared`
+    keeps them for every region of the batch."""
+
+    def __init__(
+        self,
+        plan: Plan,
+        values: list[Decimal | None],
+        cohort: Cohort,
+        shared: dict[tuple[int, Decimal], Fraction],
+        shape: _Shape,
+    ) -> None:
+        self.plan, self.values, self.cohort, self.shared = plan, values, cohort, shared
+        self.children, self.tag_columns = shape
+        self.items: dict[int, Fraction | None] = {}
+        self.nodes: dict[int, Fraction | None] = {}
+
+    def published(self, value: Fraction | None) -> Decimal | None:
+        return quantize_exact_optional(value, self.plan.framework.rounding)
+
+    def item(self, j: int) -> Fraction | None:
+        value = self.values[j]
+        if value is None:
+            framework = self.plan.framework
+            reweight = framework.missing is MissingPolicy.REWEIGHT
+            return None if reweight else exact(framework.scale.minimum)
+        found = self.shared.get((j, value))
+        if found is None:
+            item = self.plan.items[j]
+            stats = self.cohort.stats.get(item.code)
+            found = scale_score(item, value, self.plan.framework.scale, stats)
+            self.shared[(j, value)] = found
+        return found
+
+    def node(self, k: int) -> Fraction | None:
+        if k not in self.nodes:
+            pairs = []
+            for is_item, at, units in self.children[k]:
+                value = self.item(at) if is_item else self.node(at)
+                if value is not None:
+                    pairs.append((units, value))
+            self.nodes[k] = mean_of_units(pairs)
+        return self.nodes[k]
+
+    def tag(self, t: int) -> Fraction | None:
+        tag = self.plan.tags[t]
+        pairs = []
+        for at, units in zip(self.tag_columns[t], self.plan.tag_units[tag], strict=True):
+            value = self.item(at)
+            if value is not None:
+                pairs.append((units, value))
+        return mean_of_units(pairs)
+
+
+def _shape(plan: Plan) -> _Shape:
+    """Per node its children as (is an item, column or node position, whole-number weight);
+    per tag its item columns."""
+    items = {item.code: j for j, item in enumerate(plan.items)}
+    nodes = {node.code: k for k, node in enumerate(plan.nodes)}
+    children = [
+        [
+            (code in items, items[code] if code in items else nodes[code], units)
+            for code, units in zip(planned.children, planned.units, strict=True)
+        ]
+        for planned in plan.nodes
+    ]
+    tags = [[items[code] for code in plan.tag_items[tag]] for tag in plan.tags]
+    return children, tags
 
 
 class _Later:
