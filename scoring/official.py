@@ -18,7 +18,8 @@ u = 2**-53 per operation (every term below uses U = 2u, so second-order terms ar
 Each bound is doubled. The published figure is floor(|x| 10^p + 1/2) with the sign of x; where
 x +- e (plus the rounding of that test itself) lie on both sides of a boundary (x.xx5 ties and
 anything within ~1e-12 of one), that figure alone is computed on the exact path (the engine's
-`scale_score` and `mean_of_units` over the items and nodes below it). Predicates are read from the published (rounded) index, as on the exact path.
+`scale_score` and `mean_of_units` over the items and nodes below it).
+Predicates are read from the published (rounded) index, as on the exact path.
 
 Sorting the cohort in floats gives the Decimal order because reading a Decimal as a float is
 monotonic; two different Decimals that read as the same float would not be told apart, so a
@@ -171,7 +172,7 @@ def _cohort(plan: Plan, decimals: list[list[Decimal | None]], raw: FloatArray) -
         same = np.flatnonzero(column[1:] == column[:-1])
         if any(ordered[k] != ordered[k + 1] for k in same.tolist()):
             return None  # two Decimals that read as one float
-        stats[item.code] = ItemStats(ordered=tuple(ordered))  # type: ignore[arg-type]
+        stats[item.code] = ItemStats(ordered=tuple(ordered))
     return Cohort(regions=len(decimals), stats=FrozenMap(stats))
 
 
@@ -352,9 +353,7 @@ def _results(
             tags=FrozenMap(zip(tag_codes, tags[r], strict=True)),
             items=FrozenMap(zip(item_codes, items[r], strict=True)),
             missing=tuple(c for c, m in zip(item_codes, missing_rows[r], strict=True) if m),
-            carried_forward=tuple(
-                c for c, m in zip(item_codes, carried_rows[r], strict=True) if m
-            ),
+            carried_forward=tuple(c for c, m in zip(item_codes, carried_rows[r], strict=True) if m),
             exact=ExactFigures(
                 nodes=_LazyFigures(later, "nodes"),
                 tags=_LazyFigures(later, "tags"),

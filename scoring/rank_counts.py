@@ -22,6 +22,8 @@ import numpy.typing as npt
 
 from scoring.vector_normalise import FloatArray, IntArray
 
+Int32Array = npt.NDArray[np.int32]
+
 Key = Any  # what numpy accepts as an index of a 2-D array
 BLOCK = 1 << 20  # cells counted together
 
@@ -35,7 +37,7 @@ class RankHistogram:
         self.low = np.zeros(n, dtype=np.int64)  # column (rank - 1) where each band starts
         self.high = np.full(n, -1, dtype=np.int64)  # last column of each band (inclusive)
         self.starts = np.zeros(n + 1, dtype=np.int64)  # band r is values[starts[r]:starts[r + 1]]
-        self.values = np.zeros(0, dtype=np.int32)
+        self.values: Int32Array = np.zeros(0, dtype=np.int32)
 
     def add(self, ranks: npt.NDArray[np.integer[Any]]) -> None:
         if ranks.shape[0] == 0:
@@ -85,7 +87,7 @@ class RankCounts:
     ndim = 2
     dtype = np.dtype(np.int64)  # what cells read as (stored as int32)
 
-    def __init__(self, n: int, low: IntArray, starts: IntArray, values: IntArray) -> None:
+    def __init__(self, n: int, low: IntArray, starts: IntArray, values: Int32Array) -> None:
         self.shape = (n, n)
         self._low, self._starts, self._values = low, starts, values
         for array in (low, starts, values):
@@ -98,7 +100,7 @@ class RankCounts:
     def nbytes(self) -> int:
         return int(self._low.nbytes + self._starts.nbytes + self._values.nbytes)
 
-    def band(self, row: int) -> tuple[int, IntArray]:
+    def band(self, row: int) -> tuple[int, Int32Array]:
         """The region's best rank seen and its counts from that rank on (to its worst)."""
         return int(self._low[row]) + 1, self._values[self._starts[row] : self._starts[row + 1]]
 
