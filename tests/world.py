@@ -46,6 +46,7 @@ verified values); every workflow step goes through its service.
 from __future__ import annotations
 
 import functools
+import json
 import random
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -85,7 +86,7 @@ from cityeval.masterplans.services import (
     create_masterplan,
     create_program,
 )
-from cityeval.regions.models import OPD, Region
+from cityeval.regions.models import OPD, PeerGroup, Region
 from cityeval.regions.services import load_regions
 from cityeval.reports.editing import add_recommendation
 from cityeval.reports.models import Priority, Recommendation
@@ -474,3 +475,283 @@ def build_world() -> World:
         program=program,
         invited=invited,
     )
+
+
+# The team world ---------------------------------------------------------------------------
+# A lighter world for the tests of one workflow step: the same two regions, people named by
+# role alone (`lead`, `coordinator`, ...) and ONE open cycle (2024 Tahap I) in self-assessment.
+# App conftests take it as `world` and add their step (submitted, in review, finalised ...).
+
+TEAM_PASSWORD = "a-long-test-password-1"  # every team person has it, for tests that sign in
+TEAM_PERSONAS = (
+    "admin",
+    "lead",  # lead assessor of Kutai Kartanegara's team
+    "member",  # assessor in that team
+    "stranger_assessor",  # lead assessor of Kota Semarang
+    "coordinator",  # of Kutai Kartanegara
+    "other_coordinator",  # of Kota Semarang
+    "contributor",  # of Kutai Kartanegara's Dinkes
+    "roads_contributor",  # of Kutai Kartanegara's PUPR
+    "other_contributor",  # of Kota Semarang's Dinkes
+    "viewer",  # regional viewer of Kutai Kartanegara
+    "national_viewer",
+    "anonymous",
+)
+API = "/api/v1"
+
+
+class ApiClient:
+    """A test client that sends one bearer token and JSON bodies."""
+
+    def __init__(self, token: str | None) -> None:
+        self.client = Client()
+        self.headers = {"Authorization": f"Bearer {token}"} if token else {}
+
+    def get(self, path: str, **params: Any) -> Any:
+        return self.client.get(API + path, params, headers=self.headers)
+
+    def send(self, method: str, path: str, body: Any = None, *, raw: str | None = None) -> Any:
+        data = raw if raw is not None else json.dumps(body)
+        call = getattr(self.client, method)
+        return call(API + path, data=data, content_type="application/json", headers=self.headers)
+
+    def put(self, path: str, body: Any = None, **kw: Any) -> Any:
+        return self.send("put", path, body, **kw)
+
+    def post(self, path: str, body: Any = None, **kw: Any) -> Any:
+        return self.send("post", path, body, **kw)
+
+    def delete(self, path: str) -> Any:
+        return self.client.delete(API + path, headers=self.headers)
+
+
+def token_for(user: User, scope: TokenScope = TokenScope.READ_WRITE) -> str:
+    """A new API token of the user (plaintext)."""
+    return create_token(user=user, name="test", scope=scope, expires_at=None)[1]
+
+
+@dataclass
+class TeamWorld:
+    cycle: Cycle  # 2024 Tahap I, self-assessment due in 30 days
+    evaluation: Evaluation  # Kutai Kartanegara
+    other: Evaluation  # Kota Semarang: another tenant
+    health: OPD  # Dinkes of Kutai Kartanegara: the contributor's OPD
+    roads: OPD  # Dinas PUPR of Kutai Kartanegara
+    elsewhere: OPD  # Dinkes of Kota Semarang
+    people: dict[str, User]
+    kukar: Region
+    semarang: Region
+
+    def client(self, persona: str, **kwargs: Any) -> Client:
+        """A test client signed in as the persona (anonymous: signed out)."""
+        client = Client(**kwargs)
+        if persona != "anonymous":
+            client.force_login(self.people[persona])
+        return client
+
+    def api(self, persona: str, scope: TokenScope = TokenScope.READ_WRITE) -> ApiClient:
+        """An API client with a new token of the persona (none for anonymous)."""
+        if persona == "anonymous":
+            return ApiClient(None)
+        return ApiClient(token_for(self.people[persona], scope))
+
+    def items(self, evaluation: Evaluation | None = None) -> list[ItemValue]:
+        """Every item of the evaluation (Kutai Kartanegara's by default) in framework order."""
+        return list(
+            ItemValue.objects.filter(evaluation=evaluation or self.evaluation)
+            .select_related("indicator", "evaluation")
+            .order_by("indicator__sequence")
+        )
+
+    def maturity_items(self) -> list[ItemValue]:
+        """Filled items on the 1-5 scale."""
+        return [i for i in self.items() if i.indicator.kind == "maturity" and i.self_value]
+
+    def item(self, opd: OPD | None = None, evaluation: Evaluation | None = None) -> ItemValue:
+        """The first maturity item (of `opd`, when given); the first ones are Dinkes's."""
+        items = ItemValue.objects.filter(
+            evaluation=evaluation or self.evaluation, indicator__kind="maturity"
+        ).select_related("indicator", "evaluation__cycle")
+        found = (items.filter(opd=opd) if opd else items).order_by("indicator__sequence").first()
+        assert found is not None
+        return found
+
+    def fresh(self, item: ItemValue) -> ItemValue:
+        return ItemValue.objects.select_related("indicator", "evaluation").get(pk=item.pk)
+
+    def reload(self) -> Evaluation:
+        self.evaluation.refresh_from_db()
+        return self.evaluation
+
+    def at(self, status: EvaluationStatus, evaluation: Evaluation | None = None) -> Evaluation:
+        """Put an evaluation in a state (set-up only: the workflow's own tests cover it)."""
+        target = evaluation or self.evaluation
+        Evaluation.objects.filter(pk=target.pk).update(status=status)
+        target.refresh_from_db()
+        return target
+
+    def set_status(self, status: EvaluationStatus, evaluation: Evaluation | None = None) -> None:
+        self.at(status, evaluation)
+
+    def verify(self, evaluation: Evaluation | None = None, seed: int = 1) -> dict[str, Decimal]:
+        """Accept every item with a deterministic verified value; returns code -> value."""
+        rng = random.Random(seed)
+        values = {}
+        items = self.items(evaluation)
+        for item in items:
+            high = 5 if item.indicator.kind == "maturity" else 100
+            value = Decimal(rng.randint(1 if high == 5 else 0, high))
+            item.self_value = item.verified_value = value
+            item.review_status = ReviewStatus.ACCEPTED
+            values[item.indicator.code] = value
+        ItemValue.objects.bulk_update(items, ["self_value", "verified_value", "review_status"])
+        return values
+
+
+def build_team_world(*, opd_items: int = 10) -> TeamWorld:
+    """The team world; Dinkes then PUPR hold `opd_items` maturity items each (0: none)."""
+    load_test_regions()
+    store_document(document=g100sc_2022())
+    kukar = Region.objects.get(code=REGION_A)
+    semarang = Region.objects.get(code=REGION_B)
+    health = OPD.objects.create(
+        region=kukar, code="DINKES", name="Dinas Kesehatan", short_name="Dinkes"
+    )
+    roads = OPD.objects.create(region=kukar, code="PUPR", name="Dinas PUPR", short_name="PUPR")
+    elsewhere = OPD.objects.create(region=semarang, code="DINKES", name="Dinas Kesehatan")
+    grants: dict[str, tuple[Role, Region | None, OPD | None]] = {
+        "admin": (Role.PROGRAM_ADMIN, None, None),
+        "lead": (Role.ASSESSOR, None, None),
+        "member": (Role.ASSESSOR, None, None),
+        "stranger_assessor": (Role.ASSESSOR, None, None),
+        "coordinator": (Role.COORDINATOR, kukar, None),
+        "other_coordinator": (Role.COORDINATOR, semarang, None),
+        "contributor": (Role.CONTRIBUTOR, kukar, health),
+        "roads_contributor": (Role.CONTRIBUTOR, kukar, roads),
+        "other_contributor": (Role.CONTRIBUTOR, semarang, elsewhere),
+        "viewer": (Role.VIEWER, kukar, None),
+        "national_viewer": (Role.VIEWER, None, None),
+    }
+    people = {name: person(name, grant, password=TEAM_PASSWORD) for name, grant in grants.items()}
+    admin = people["admin"]
+    cycle = open_test_cycle(2024, [kukar, semarang], admin, round=Round.TAHAP_1)
+    for who, region, lead in [
+        ("lead", kukar, True),
+        ("member", kukar, False),
+        ("stranger_assessor", semarang, True),
+    ]:
+        assign_assessor(cycle=cycle, region=region, assessor=people[who], is_lead=lead, user=admin)
+    world = TeamWorld(
+        cycle=cycle,
+        evaluation=Evaluation.objects.get(cycle=cycle, region=kukar),
+        other=Evaluation.objects.get(cycle=cycle, region=semarang),
+        health=health,
+        roads=roads,
+        elsewhere=elsewhere,
+        people=people,
+        kukar=kukar,
+        semarang=semarang,
+    )
+    maturity = [i.pk for i in _items(world.evaluation)]
+    ItemValue.objects.filter(pk__in=maturity[:opd_items]).update(opd=health)
+    ItemValue.objects.filter(pk__in=maturity[opd_items : 2 * opd_items]).update(opd=roads)
+    return world
+
+
+def publish_last_year(world: TeamWorld) -> Evaluation:
+    """Kutai Kartanegara's published 2023 evaluation with two recommendations (GOV, ENV)."""
+    admin, lead = world.people["admin"], world.people["lead"]
+    cycle = open_test_cycle(2023, [world.kukar], admin, version=world.cycle.framework_version)
+    assign_assessor(cycle=cycle, region=world.kukar, assessor=lead, is_lead=True, user=admin)
+    evaluation = Evaluation.objects.get(cycle=cycle)
+    world.verify(evaluation)
+    world.at(EvaluationStatus.FIELD_VISIT, evaluation)
+    for dimension, text in [("GOV", "Integrasikan layanan."), ("ENV", "Perluas bank sampah.")]:
+        add_recommendation(
+            evaluation=evaluation, user=lead, dimension=dimension, text=text, priority=Priority.HIGH
+        )
+    finalise_evaluation(evaluation=evaluation, user=lead)
+    publish_evaluation(evaluation=evaluation, user=admin)
+    evaluation.refresh_from_db()
+    return evaluation
+
+
+RANKED_CODES = ["64.02", "64.71", "64.72", "33.74", "33.71", "33.72"]
+PEERS = ["64.02", "64.72", "33.71"]
+
+
+@dataclass
+class Ranked:
+    """A 2025 cycle of six regions in two provinces, finalised through the real services:
+    Kalimantan Timur (Kutai Kartanegara 64.02, Balikpapan 64.71, Samarinda 64.72) and Jawa
+    Tengah (Kota Semarang 33.74, Magelang 33.71, Surakarta 33.72); a hand-made peer group holds
+    three of them across both provinces. Nothing is published: tests publish what they need."""
+
+    world: TeamWorld
+    cycle: Cycle
+    evaluations: dict[str, Evaluation]  # region code -> evaluation
+    peers: PeerGroup
+
+    @property
+    def admin(self) -> User:
+        return self.world.people["admin"]
+
+
+def rank_six(world: TeamWorld) -> Ranked:
+    admin, lead = world.people["admin"], world.people["lead"]
+    regions = list(Region.objects.filter(code__in=RANKED_CODES).order_by("code"))
+    cycle = open_test_cycle(2025, regions, admin, version=world.cycle.framework_version)
+    peers = PeerGroup.objects.create(code="uji", name="Kelompok uji")
+    peers.regions.set([r for r in regions if r.code in PEERS])
+    evaluations = {}
+    for seed, region in enumerate(regions, start=3):
+        assign_assessor(cycle=cycle, region=region, assessor=lead, is_lead=True, user=admin)
+        evaluation = Evaluation.objects.get(cycle=cycle, region=region)
+        world.verify(evaluation, seed=seed)
+        world.at(EvaluationStatus.FIELD_VISIT, evaluation)
+        finalise_evaluation(evaluation=evaluation, user=lead)
+        evaluation.refresh_from_db()
+        evaluations[region.code] = evaluation
+    return Ranked(world, cycle, evaluations, peers)
+
+
+@dataclass
+class Finalised:
+    world: TeamWorld
+    snapshot: ResultSnapshot
+    values: dict[str, Decimal]
+
+    @property
+    def index(self) -> Decimal:
+        return self.snapshot.index
+
+
+def finalise_team(world: TeamWorld) -> Finalised:
+    """Kutai Kartanegara's 2024 evaluation, verified (self values all 5) and finalised."""
+    values = world.verify()
+    ItemValue.objects.filter(evaluation=world.evaluation).update(self_value=Decimal(5))
+    world.at(EvaluationStatus.FIELD_VISIT)
+    snapshot = finalise_evaluation(evaluation=world.evaluation, user=world.people["lead"])
+    world.evaluation.refresh_from_db()
+    return Finalised(world, snapshot, values)
+
+
+def publish(finalised: Finalised) -> None:
+    publish_evaluation(evaluation=finalised.world.evaluation, user=finalised.world.people["admin"])
+    finalised.world.evaluation.refresh_from_db()
+
+
+def add_result(
+    cycle: Cycle, region: Region, index: Decimal, tags: dict[str, str] | None = None
+) -> Evaluation:
+    """Another region's published result in `cycle` (an evaluation row and its snapshot)."""
+    evaluation, _ = Evaluation.objects.update_or_create(
+        cycle=cycle, region=region, defaults={"status": EvaluationStatus.PUBLISHED}
+    )
+    ResultSnapshot.objects.create(
+        evaluation=evaluation,
+        framework_version=cycle.framework_version,
+        index=index,
+        tag_indices=tags or {},
+    )
+    return evaluation
