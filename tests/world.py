@@ -78,7 +78,7 @@ from cityeval.evidence.visit_services import VisitData, add_visit_photo, record_
 from cityeval.frameworks.loader import load_framework_file
 from cityeval.frameworks.models import FrameworkVersion
 from cityeval.frameworks.schema import FrameworkDocument
-from cityeval.frameworks.services import store_document
+from cityeval.frameworks.services import shipped_files, store_document
 from cityeval.masterplans.models import Masterplan, Program
 from cityeval.masterplans.services import (
     MasterplanData,
@@ -86,7 +86,7 @@ from cityeval.masterplans.services import (
     create_masterplan,
     create_program,
 )
-from cityeval.regions.models import OPD, PeerGroup, Region
+from cityeval.regions.models import OPD, Cohort, PeerGroup, Region
 from cityeval.regions.services import load_regions
 from cityeval.reports.editing import add_recommendation
 from cityeval.reports.models import Priority, Recommendation
@@ -170,9 +170,19 @@ class World:
 
 
 @functools.cache
+def shipped_document(name: str) -> FrameworkDocument:
+    """A shipped framework file, parsed once per process (parsing is most of a world's time)."""
+    return load_framework_file(settings.FRAMEWORKS_DIR / name)
+
+
 def g100sc_2022() -> FrameworkDocument:
-    """The shipped framework, parsed once per process (parsing is most of a world's time)."""
-    return load_framework_file(settings.FRAMEWORKS_DIR / "g100sc-2022.yaml")
+    return shipped_document("g100sc-2022.yaml")
+
+
+def store_shipped() -> None:
+    """Every shipped framework, stored as `import_shipped` stores them (parsed once)."""
+    for path in shipped_files():
+        store_document(document=shipped_document(path.name), source_file=str(path))
 
 
 def load_test_regions() -> None:
@@ -608,10 +618,14 @@ class TeamWorld:
         return values
 
 
-def build_team_world(*, opd_items: int = 10) -> TeamWorld:
-    """The team world; Dinkes then PUPR hold `opd_items` maturity items each (0: none)."""
+def build_team_world(*, opd_items: int = 10, shipped: bool = False) -> TeamWorld:
+    """The team world; Dinkes then PUPR hold `opd_items` maturity items each (0: none).
+    `shipped` stores every shipped framework, not only G100SC 2022."""
     load_test_regions()
-    store_document(document=g100sc_2022())
+    if shipped:
+        store_shipped()
+    else:
+        store_document(document=g100sc_2022())
     kukar = Region.objects.get(code=REGION_A)
     semarang = Region.objects.get(code=REGION_B)
     health = OPD.objects.create(
@@ -755,3 +769,129 @@ def add_result(
         tag_indices=tags or {},
     )
     return evaluation
+
+
+# The national picture ------------------------------------------------------------------------
+
+
+KUKAR, SEMARANG, SURABAYA, JAKPUS = "64.02", "33.74", "35.78", "31.71"
+BANDUNG, DENPASAR, YOGYA = "32.73", "51.71", "34.71"
+
+
+@dataclass
+class Picture:
+    """A small national picture: two cycles of G100SC with results whose indices tests choose.
+
+    2024 (the current cycle; its self-assessment deadline has passed):
+    - Kabupaten Kutai Kartanegara (64.02): published, 3.456 -> 3.46 (2023: 3.00, +0.46)
+    - Kota Semarang (33.74): published, 3.4649 -> 3.46 (a tie with Kutai Kartanegara)
+    - Kota Surabaya (35.78): published, 3.10 (2023: 3.50, -0.40)
+    - Kota Jakarta Pusat (31.71): finalised, NOT published, 4.80 (it must not reach the public)
+    - Kota Bandung (32.73): self-assessment, no override: overdue
+    - Kota Denpasar (51.71): self-assessment, override in the future: not overdue
+    - Kota Yogyakarta (34.71): submitted
+    Statuses are set directly: the workflow is not under test here.
+    """
+
+    cycle: Cycle
+    previous: Cycle
+    people: dict[str, User]
+
+    def evaluation(self, code: str, cycle: Cycle | None = None) -> Evaluation:
+        return Evaluation.objects.get(cycle=cycle or self.cycle, region__code=code)
+
+    def client(self, persona: str) -> Client:
+        client = Client()
+        if persona != "anonymous":
+            client.force_login(self.people[persona])
+        return client
+
+
+def result(
+    evaluation: Evaluation,
+    index: str,
+    status: EvaluationStatus,
+    *,
+    predicate: str = "MAPAN",
+    tags: dict[str, str] | None = None,
+    quick_wins: dict[str, str] | None = None,
+) -> ResultSnapshot:
+    """A current snapshot with the chosen index, and verified values of quick-win items."""
+    snapshot = ResultSnapshot.objects.create(
+        evaluation=evaluation,
+        framework_version=evaluation.cycle.framework_version,
+        index=Decimal(index),
+        predicate=predicate,
+        tag_indices=tags or {},
+    )
+    for code, value in (quick_wins or {}).items():
+        ItemValue.objects.filter(evaluation=evaluation, indicator__code=code).update(
+            verified_value=Decimal(value)
+        )
+    Evaluation.objects.filter(pk=evaluation.pk).update(status=status)
+    return snapshot
+
+
+def build_national_picture() -> Picture:
+    """The national picture (see `Picture`)."""
+    load_test_regions()
+    store_document(document=g100sc_2022())
+    codes = [KUKAR, SEMARANG, SURABAYA, JAKPUS, BANDUNG, DENPASAR, YOGYA]
+    regions = {r.code: r for r in Region.objects.filter(code__in=codes)}
+    first = Cohort.objects.create(year=2017, name="Angkatan 2017")
+    Region.objects.filter(code__in=[KUKAR, SURABAYA]).update(cohort=first)
+    group = PeerGroup.objects.create(code="metro", name="Kota metropolitan")
+    group.regions.set([regions[SEMARANG], regions[SURABAYA]])
+    kukar = regions[KUKAR]
+    people = {
+        "admin": person("admin", (Role.PROGRAM_ADMIN, None, None)),
+        "national_viewer": person("national_viewer", (Role.VIEWER, None, None)),
+        "assessor": person("assessor", (Role.ASSESSOR, None, None)),
+        "coordinator": person("coordinator", (Role.COORDINATOR, kukar, None)),
+        "viewer": person("viewer", (Role.VIEWER, kukar, None)),
+    }
+    admin = people["admin"]
+    previous = open_test_cycle(2023, [regions[KUKAR], regions[SURABAYA]], admin)
+    cycle = open_test_cycle(2024, list(regions.values()), admin)
+    today = timezone.localdate()
+    Cycle.objects.filter(pk=cycle.pk).update(self_assessment_deadline=today - timedelta(days=3))
+    cycle.refresh_from_db()
+    world = Picture(cycle=cycle, previous=previous, people=people)
+    result(world.evaluation(KUKAR, previous), "3.00", EvaluationStatus.PUBLISHED)
+    result(world.evaluation(SURABAYA, previous), "3.50", EvaluationStatus.PUBLISHED)
+    result(
+        world.evaluation(KUKAR),
+        "3.456",
+        EvaluationStatus.PUBLISHED,
+        tags={"GOV": "3.5", "ECO": "2.004"},
+        quick_wins={"QW-GOV": "4", "QW-ECO": "3"},
+    )
+    result(
+        world.evaluation(SEMARANG),
+        "3.4649",
+        EvaluationStatus.PUBLISHED,
+        tags={"GOV": "3.0", "ECO": "3.0"},
+        quick_wins={"QW-GOV": "4", "QW-ECO": "2"},
+    )
+    result(
+        world.evaluation(SURABAYA),
+        "3.10",
+        EvaluationStatus.PUBLISHED,
+        tags={"GOV": "2.5"},
+        quick_wins={"QW-GOV": "3"},
+    )
+    result(
+        world.evaluation(JAKPUS),
+        "4.80",
+        EvaluationStatus.FINALISED,
+        predicate="UNGGUL",
+        tags={"GOV": "5"},
+        quick_wins={"QW-GOV": "5"},
+    )
+    Evaluation.objects.filter(pk=world.evaluation(DENPASAR).pk).update(
+        entry_deadline_override=today + timedelta(days=5)
+    )
+    Evaluation.objects.filter(pk=world.evaluation(YOGYA).pk).update(
+        status=EvaluationStatus.SUBMITTED
+    )
+    return world
