@@ -6,8 +6,8 @@ import pytest
 from django.test import Client
 
 from cityeval.evaluations.models import ItemValue
-from tests.evaluations.conftest import World
 from tests.evaluations.workbook_helpers import client_for, download, edited, fill, upload
+from tests.world import TeamWorld as World
 
 pytestmark = pytest.mark.django_db
 
