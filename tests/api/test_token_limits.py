@@ -13,7 +13,8 @@ from cityeval.accounts.models import User
 from cityeval.api.models import PersonalAccessToken, TokenScope
 from cityeval.api.services import TokenError, create_token, revoke_token
 from cityeval.audit.models import AuditEntry
-from tests.api.conftest import ApiClient, World, token_for
+from tests.world import ApiClient, token_for
+from tests.world import TeamWorld as World
 
 CAP_MESSAGE = "batas per orang"
 
