@@ -14,8 +14,8 @@ from pypdf import PdfReader
 from cityeval.evaluations.models import Evaluation, EvaluationStatus
 from cityeval.reports.services import finalise_evaluation, publish_evaluation
 from cityeval.scorecards import pdf, printing
-from tests.reports.conftest import World
-from tests.scorecards.conftest import Finalised, publish
+from tests.world import Finalised, publish
+from tests.world import TeamWorld as World
 
 KUKAR = "rapor-6402-kutai-kartanegara-2024-tahap-1.pdf"
 SEMARANG = "rapor-3374-semarang-2024-tahap-1.pdf"

@@ -18,8 +18,9 @@ from cityeval.results.uncertainty import refresh_rank_intervals
 from cityeval.scorecards.data import scorecard
 from cityeval.scorecards.ranking import cycle_entries, ranks_of
 from scoring.engine import score_region
-from tests.reports.conftest import PERSONAS, World
-from tests.scorecards.conftest import Finalised, add_result, publish
+from tests.world import TEAM_PERSONAS as PERSONAS
+from tests.world import Finalised, add_result, publish
+from tests.world import TeamWorld as World
 
 S = EvaluationStatus
 ALWAYS = {"admin", "lead", "member", "national_viewer"}
