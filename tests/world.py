@@ -191,11 +191,20 @@ def load_test_regions() -> None:
 
 
 def person(
-    username: str, *grants: tuple[Role, Region | None, OPD | None], password: str | None = None
+    username: str,
+    *grants: tuple[Role, Region | None, OPD | None],
+    password: str | None = None,
+    email: str | None = None,
+    **fields: Any,
 ) -> User:
-    """A user with role grants (role, region, OPD). No password unless a test signs in with
-    one: the others use force_login."""
-    user = User.objects.create_user(username, email=f"{username}@example.id", password=password)
+    """A user with role grants (role, region, OPD) and other fields of the user (`full_name`).
+    No password unless a test signs in with one: the others use force_login."""
+    user = User.objects.create_user(
+        username,
+        email=f"{username}@example.id" if email is None else email,
+        password=password,
+        **fields,
+    )
     for role, region, opd in grants:
         RoleGrant.objects.create(user=user, role=role, region=region, opd=opd)
     return user
