@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from cityeval.accounts.models import Role, RoleGrant, User
 from cityeval.audit.models import AuditEntry
-from tests.accounts.conftest import World
+from tests.accounts.conftest import Personas
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +28,7 @@ PERSONAS = [
 ]
 LOGIN = 0  # expected "status" for a redirect to the login page
 
-UrlOf = Callable[[World], str]
+UrlOf = Callable[[Personas], str]
 
 
 def person(name: str, action: str = "person_detail") -> UrlOf:
@@ -94,7 +94,13 @@ CASES = [
 
 @pytest.mark.parametrize(("label", "method", "url", "persona", "expected"), CASES)
 def test_each_persona_gets_the_status_it_should(
-    client: Client, world: World, label: str, method: str, url: UrlOf, persona: str, expected: int
+    client: Client,
+    world: Personas,
+    label: str,
+    method: str,
+    url: UrlOf,
+    persona: str,
+    expected: int,
 ) -> None:
     user = world.persona(persona)
     if user is not None:
@@ -112,7 +118,9 @@ def grant(client: Client, target: User, **data: object) -> int:
     return response.status_code
 
 
-def test_a_coordinator_cannot_grant_a_role_in_another_region(client: Client, world: World) -> None:
+def test_a_coordinator_cannot_grant_a_role_in_another_region(
+    client: Client, world: Personas
+) -> None:
     client.force_login(world.coordinator_a)
     target = world.contributor_a
     assert grant(client, target, role=Role.VIEWER, region=world.region_b.pk) == 404
@@ -125,19 +133,21 @@ def test_a_coordinator_cannot_grant_a_role_in_another_region(client: Client, wor
 
 @pytest.mark.parametrize("role", [Role.PROGRAM_ADMIN, Role.ASSESSOR, Role.COORDINATOR])
 def test_a_coordinator_cannot_grant_a_ministry_or_coordinator_role(
-    client: Client, world: World, role: Role
+    client: Client, world: Personas, role: Role
 ) -> None:
     client.force_login(world.coordinator_a)
     assert grant(client, world.contributor_a, role=role, region=world.region_a.pk) == 403
     assert not RoleGrant.objects.filter(user=world.contributor_a, role=role).exists()
 
 
-def test_a_coordinator_cannot_make_a_national_viewer(client: Client, world: World) -> None:
+def test_a_coordinator_cannot_make_a_national_viewer(client: Client, world: Personas) -> None:
     client.force_login(world.coordinator_a)
     assert grant(client, world.contributor_a, role=Role.VIEWER, region="") == 403
 
 
-def test_a_coordinator_grants_a_viewer_role_in_their_region(client: Client, world: World) -> None:
+def test_a_coordinator_grants_a_viewer_role_in_their_region(
+    client: Client, world: Personas
+) -> None:
     client.force_login(world.coordinator_a)
     assert grant(client, world.contributor_a, role=Role.VIEWER, region=world.region_a.pk) == 302
     created = RoleGrant.objects.get(user=world.contributor_a, role=Role.VIEWER)
@@ -147,7 +157,9 @@ def test_a_coordinator_grants_a_viewer_role_in_their_region(client: Client, worl
     assert entry.region_id == world.region_a.pk
 
 
-def test_a_coordinator_cannot_invite_into_another_regions_opd(client: Client, world: World) -> None:
+def test_a_coordinator_cannot_invite_into_another_regions_opd(
+    client: Client, world: Personas
+) -> None:
     client.force_login(world.coordinator_a)
     response = client.post(
         reverse("person_invite"),
@@ -164,7 +176,7 @@ def test_a_coordinator_cannot_invite_into_another_regions_opd(client: Client, wo
     assert not User.objects.filter(username="penyusup").exists()
 
 
-def test_a_coordinator_cannot_invite_an_assessor(client: Client, world: World) -> None:
+def test_a_coordinator_cannot_invite_an_assessor(client: Client, world: Personas) -> None:
     client.force_login(world.coordinator_a)
     response = client.post(
         reverse("person_invite"),
@@ -179,7 +191,7 @@ def test_a_coordinator_cannot_invite_an_assessor(client: Client, world: World) -
     assert not User.objects.filter(username="asesor.palsu").exists()
 
 
-def both_regions(world: World) -> User:
+def both_regions(world: Personas) -> User:
     """A consultant who contributes in region A and views region B."""
     shared = world.contributor_a
     RoleGrant.objects.create(user=shared, role=Role.VIEWER, region=world.region_b)
@@ -187,7 +199,7 @@ def both_regions(world: World) -> User:
 
 
 def test_a_coordinator_sees_only_their_own_regions_roles_of_a_person(
-    client: Client, world: World
+    client: Client, world: Personas
 ) -> None:
     shared = both_regions(world)
     client.force_login(world.coordinator_a)
@@ -196,7 +208,9 @@ def test_a_coordinator_sees_only_their_own_regions_roles_of_a_person(
     assert "Kota Semarang" not in text
 
 
-def test_a_coordinator_cannot_revoke_a_role_in_another_region(client: Client, world: World) -> None:
+def test_a_coordinator_cannot_revoke_a_role_in_another_region(
+    client: Client, world: Personas
+) -> None:
     shared = both_regions(world)
     other = RoleGrant.objects.get(user=shared, region=world.region_b)
     client.force_login(world.coordinator_a)
@@ -206,7 +220,7 @@ def test_a_coordinator_cannot_revoke_a_role_in_another_region(client: Client, wo
 
 
 def test_a_coordinator_cannot_deactivate_someone_who_also_works_elsewhere(
-    client: Client, world: World
+    client: Client, world: Personas
 ) -> None:
     shared = both_regions(world)
     client.force_login(world.coordinator_a)
@@ -215,7 +229,7 @@ def test_a_coordinator_cannot_deactivate_someone_who_also_works_elsewhere(
     assert shared.is_active
 
 
-def test_a_coordinator_cannot_revoke_a_fellow_coordinator(client: Client, world: World) -> None:
+def test_a_coordinator_cannot_revoke_a_fellow_coordinator(client: Client, world: Personas) -> None:
     colleague = User.objects.create(username="koordinator_a2")
     colleague_grant = RoleGrant.objects.create(
         user=colleague, role=Role.COORDINATOR, region=world.region_a
@@ -226,7 +240,7 @@ def test_a_coordinator_cannot_revoke_a_fellow_coordinator(client: Client, world:
 
 
 def test_a_coordinator_revokes_a_contributor_role_in_their_region(
-    client: Client, world: World
+    client: Client, world: Personas
 ) -> None:
     target = world.contributor_a.grants.get()
     client.force_login(world.coordinator_a)
@@ -240,7 +254,7 @@ def test_a_coordinator_revokes_a_contributor_role_in_their_region(
 
 
 def test_the_people_list_of_a_coordinator_holds_only_their_region(
-    client: Client, world: World
+    client: Client, world: Personas
 ) -> None:
     client.force_login(world.coordinator_a)
     text = client.get(reverse("people")).content.decode()
@@ -250,7 +264,7 @@ def test_the_people_list_of_a_coordinator_holds_only_their_region(
         assert name not in text
 
 
-def test_a_coordinator_is_offered_only_their_own_opds(client: Client, world: World) -> None:
+def test_a_coordinator_is_offered_only_their_own_opds(client: Client, world: Personas) -> None:
     client.force_login(world.coordinator_a)
     text = client.get(reverse("person_invite")).content.decode()
     assert "Bappeda" in text
