@@ -40,7 +40,7 @@ S = EvaluationStatus
 
 
 @dataclass
-class World:
+class Exports:
     cycle: Cycle
     people: dict[str, User]
     version: FrameworkVersion
@@ -56,7 +56,7 @@ class World:
 
 
 @pytest.fixture
-def world(db: None) -> World:
+def world(db: None) -> Exports:
     load_test_regions()
     store_document(document=g100sc_2022())
     kukar, semarang, surabaya = (
@@ -84,7 +84,7 @@ def world(db: None) -> World:
         (people["stranger_assessor"], semarang, True),
     ]:
         assign_assessor(cycle=cycle, region=region, assessor=user, is_lead=lead, user=admin)
-    world = World(cycle=cycle, people=people, version=cycle.framework_version)
+    world = Exports(cycle=cycle, people=people, version=cycle.framework_version)
     finish(world.evaluation(PUBLISHED), S.PUBLISHED, seed=1)
     finish(world.evaluation(FINALISED), S.FINALISED, seed=2)
     fill(world.evaluation(RUNNING), seed=3, verify=False)
