@@ -13,7 +13,7 @@ expected status), resolved with `reverse()` and requested as every persona.
 `check` sends each persona's request inside a savepoint that it rolls back, so that a successful
 POST by one persona does not change what the next one meets, and compares the whole
 persona -> status table at once (a failure shows every persona's answer). An anonymous request
-that is redirected must be redirected to the login page.
+that is redirected must be redirected to the login page (with `?next=`).
 """
 
 from __future__ import annotations
@@ -86,7 +86,8 @@ def answers(row: Row, world: HasClient, personas: Iterable[str]) -> dict[str, in
             transaction.set_rollback(True)
         got[persona] = response.status_code
         if persona == "anonymous" and response.status_code == 302:
-            assert response["Location"].startswith(reverse("login")), response["Location"]
+            login = reverse("login") + "?next="
+            assert response["Location"].startswith(login), response["Location"]
     return got
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
+from django.test import Client
 
 from cityeval.accounts.models import Role, User
 from cityeval.regions.models import OPD, Province, Region
@@ -35,6 +36,14 @@ class Personas:
 
     def persona(self, name: str) -> User | None:
         return None if name == "anonymous" else getattr(self, name)
+
+    def client(self, persona: str) -> Client:
+        """A test client signed in as the persona (anonymous: signed out)."""
+        client = Client()
+        user = self.persona(persona)
+        if user is not None:
+            client.force_login(user)
+        return client
 
 
 def make_person(

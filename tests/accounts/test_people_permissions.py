@@ -4,7 +4,7 @@ coordinator may not handle inside their own region answers 403; anonymous visito
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import pytest
 from django.test import Client
@@ -13,6 +13,7 @@ from django.urls import reverse
 from cityeval.accounts.models import Role, RoleGrant, User
 from cityeval.audit.models import AuditEntry
 from tests.accounts.conftest import Personas
+from tests.matrix import Row, check, no_args
 
 pytestmark = pytest.mark.django_db
 
@@ -26,91 +27,74 @@ PERSONAS = [
     "assessor",
     "anonymous",
 ]
-LOGIN = 0  # expected "status" for a redirect to the login page
-
-UrlOf = Callable[[Personas], str]
 
 
-def person(name: str, action: str = "person_detail") -> UrlOf:
-    return lambda world: reverse(action, kwargs={"pk": getattr(world, name).pk})
+def of(name: str) -> Callable[[Personas], Sequence[object]]:
+    """The URL's argument: the persona's user id."""
+    return lambda world: [getattr(world, name).pk]
 
 
-# (label, method, url, expected status per persona in PERSONAS order)
-MATRIX: list[tuple[str, str, UrlOf, list[int]]] = [
-    ("people list", "get", lambda w: reverse("people"), [200, 200, 200, 403, 403, 403, 403, LOGIN]),
-    (
-        "invite page",
-        "get",
-        lambda w: reverse("person_invite"),
-        [200, 200, 200, 403, 403, 403, 403, LOGIN],
+def statuses(*expected: int) -> dict[str, int]:
+    """Expected statuses in PERSONAS order (anonymous last: 302 is the login page)."""
+    return dict(zip(PERSONAS, expected, strict=True))
+
+
+DENIED = (403, 403, 403, 403)  # contributor_a, viewer_a, national_viewer, assessor
+ROWS = [
+    Row("people", no_args, statuses(200, 200, 200, *DENIED, 302), label="people list"),
+    Row("person_invite", no_args, statuses(200, 200, 200, *DENIED, 302), label="invite page"),
+    Row(
+        "person_detail",
+        of("contributor_a"),
+        statuses(200, 200, 404, *DENIED, 302),
+        label="region A contributor",
     ),
-    (
-        "region A contributor",
-        "get",
-        person("contributor_a"),
-        [200, 200, 404, 403, 403, 403, 403, LOGIN],
+    Row(
+        "person_detail",
+        of("contributor_b"),
+        statuses(200, 404, 200, *DENIED, 302),
+        label="region B contributor",
     ),
-    (
-        "region B contributor",
-        "get",
-        person("contributor_b"),
-        [200, 404, 200, 403, 403, 403, 403, LOGIN],
+    Row(
+        "person_detail", of("assessor"), statuses(200, 404, 404, *DENIED, 302), label="an assessor"
     ),
-    ("an assessor", "get", person("assessor"), [200, 404, 404, 403, 403, 403, 403, LOGIN]),
-    (
-        "deactivate region A contributor",
+    Row(
+        "person_deactivate",
+        of("contributor_a"),
+        statuses(302, 302, 404, *DENIED, 302),
         "post",
-        person("contributor_a", "person_deactivate"),
-        [302, 302, 404, 403, 403, 403, 403, LOGIN],
+        label="deactivate region A contributor",
     ),
-    (
-        "deactivate region A viewer",
+    Row(
+        "person_deactivate",
+        of("viewer_a"),
+        statuses(302, 302, 404, *DENIED, 302),
         "post",
-        person("viewer_a", "person_deactivate"),
-        [302, 302, 404, 403, 403, 403, 403, LOGIN],
+        label="deactivate region A viewer",
     ),
-    (
-        "deactivate region A coordinator",
+    Row(
+        "person_deactivate",
+        of("coordinator_a"),
+        statuses(302, 403, 404, *DENIED, 302),
         "post",
-        person("coordinator_a", "person_deactivate"),
-        [302, 403, 404, 403, 403, 403, 403, LOGIN],
+        label="deactivate region A coordinator",
     ),
-    (
-        "re-invite region B contributor",
+    Row(
+        "person_resend",
+        of("contributor_b"),
+        statuses(302, 404, 302, *DENIED, 302),
         "post",
-        person("contributor_b", "person_resend"),
-        [302, 404, 302, 403, 403, 403, 403, LOGIN],
+        label="re-invite region B contributor",
     ),
-    ("profile", "get", lambda w: reverse("profile"), [200] * 7 + [LOGIN]),
-    ("password change", "get", lambda w: reverse("password_change"), [200] * 7 + [LOGIN]),
-    ("login page", "get", lambda w: reverse("login"), [302] * 7 + [200]),
+    Row("profile", no_args, statuses(*[200] * 7, 302)),
+    Row("password_change", no_args, statuses(*[200] * 7, 302)),
+    Row("login", no_args, statuses(*[302] * 7, 200), label="login page"),
 ]
-CASES = [
-    pytest.param(label, method, url, persona, expected[i], id=f"{label}-{persona}")
-    for label, method, url, expected in MATRIX
-    for i, persona in enumerate(PERSONAS)
-]
 
 
-@pytest.mark.parametrize(("label", "method", "url", "persona", "expected"), CASES)
-def test_each_persona_gets_the_status_it_should(
-    client: Client,
-    world: Personas,
-    label: str,
-    method: str,
-    url: UrlOf,
-    persona: str,
-    expected: int,
-) -> None:
-    user = world.persona(persona)
-    if user is not None:
-        client.force_login(user)
-    response = getattr(client, method)(url(world))
-    if expected == LOGIN:
-        assert response.status_code == 302
-        assert response["Location"].startswith(reverse("login") + "?next=")
-    else:
-        assert response.status_code == expected
+@pytest.mark.parametrize("row", ROWS, ids=str)
+def test_each_persona_gets_the_status_it_should(world: Personas, row: Row) -> None:
+    check(row, world, PERSONAS)
 
 
 def grant(client: Client, target: User, **data: object) -> int:

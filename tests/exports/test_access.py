@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from cityeval.evaluations.models import Cycle
 from tests.exports.conftest import FINALISED, PERSONAS, PUBLISHED, RUNNING, Exports
+from tests.matrix import Row, check
 from tests.world import open_test_cycle
 
 FORMATS = ["exports:xlsx", "exports:regions_csv", "exports:items_csv", "exports:json"]
@@ -109,27 +110,25 @@ def test_a_contributor_gets_only_their_opds_items_of_an_unpublished_evaluation(
     )
 
 
+EMPTY = {
+    "anonymous": 404,
+    "coordinator": 404,
+    "lead": 404,
+    "other_coordinator": 404,
+    "admin": 200,
+    "national_viewer": 200,
+}
+EMPTY_ROWS = [Row(name, lambda w: [Cycle.objects.get(year=2025).pk], EMPTY) for name in FORMATS]
+
+
 @pytest.mark.django_db
-@pytest.mark.parametrize("name", FORMATS)
-@pytest.mark.parametrize(
-    ("persona", "expected"),
-    [
-        ("anonymous", 404),
-        ("coordinator", 404),
-        ("lead", 404),
-        ("other_coordinator", 404),
-        ("admin", 200),
-        ("national_viewer", 200),
-    ],
-)
-def test_a_cycle_without_anything_to_show_answers_404(
-    world: Exports, persona: str, expected: int, name: str
-) -> None:
+@pytest.mark.parametrize("row", EMPTY_ROWS, ids=str)
+def test_a_cycle_without_anything_to_show_answers_404(world: Exports, row: Row) -> None:
     # Only Semarang takes part, and nothing is published yet.
     from cityeval.regions.models import Region
 
-    other = open_test_cycle(2025, [Region.objects.get(code="33.73")], world.people["admin"])
-    assert get(world, persona, name, other).status_code == expected
+    open_test_cycle(2025, [Region.objects.get(code="33.73")], world.people["admin"])
+    check(row, world, EMPTY)
 
 
 @pytest.mark.django_db
