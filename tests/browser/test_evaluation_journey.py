@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.conf import settings
 from playwright.sync_api import Browser, Page, expect
 
 from cityeval.accounts.models import Role
@@ -25,11 +24,10 @@ from cityeval.frameworks.models import FrameworkVersion
 from cityeval.frameworks.services import import_shipped
 from cityeval.masterplans.models import Masterplan, Program, ProgramYear
 from cityeval.regions.models import OPD, Region
-from cityeval.regions.services import load_regions
 from cityeval.results.models import ResultSnapshot
 from cityeval.reviews.models import ClarificationRequest
 from tests.browser.conftest import screenshot
-from tests.world import person
+from tests.world import load_test_regions, person
 
 pytestmark = pytest.mark.browser
 PASSWORD = "jalan-kota-cerdas-99"
@@ -37,7 +35,7 @@ YEAR = 2025
 
 
 def build_world(tmp_media: Path) -> Evaluation:
-    load_regions(source_dir=settings.NODE_MODULES / "idn-area-data" / "data")
+    load_test_regions()
     import_shipped()
     kukar = Region.objects.get(code="64.02")
     health = OPD.objects.create(

@@ -24,10 +24,9 @@ from cityeval.evidence.samples import tiny_pdf
 from cityeval.frameworks.models import FrameworkVersion
 from cityeval.frameworks.services import import_framework
 from cityeval.regions.models import OPD, Region
-from cityeval.regions.services import load_regions
 from cityeval.reports.models import AssessorReport, Recommendation
 from tests.browser.conftest import screenshot
-from tests.world import person
+from tests.world import load_test_regions, person
 
 pytestmark = pytest.mark.browser
 PASSWORD = "jalan-kota-cerdas-99"
@@ -35,7 +34,7 @@ PASSWORD = "jalan-kota-cerdas-99"
 
 def build_world() -> tuple[Evaluation, ItemValue]:
     """Kutai Kartanegara in an open cycle; the contributor's first maturity item, still empty."""
-    load_regions(source_dir=settings.NODE_MODULES / "idn-area-data" / "data")
+    load_test_regions()
     import_framework(path=settings.FRAMEWORKS_DIR / "g100sc-2022.yaml")
     kukar = Region.objects.get(code="64.02")
     health = OPD.objects.create(region=kukar, code="DINKES", name="Dinas Kesehatan")

@@ -6,7 +6,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
-from django.conf import settings
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -16,8 +15,7 @@ from cityeval.accounts.models import Role, User
 from cityeval.evaluations.models import Cycle, Evaluation, EvaluationStatus
 from cityeval.frameworks.services import store_document
 from cityeval.regions.models import Region
-from cityeval.regions.services import load_regions
-from tests.world import g100sc_2022, open_test_cycle, person
+from tests.world import g100sc_2022, load_test_regions, open_test_cycle, person
 
 URL = reverse("evaluations:mine")
 KUKAR, SEMARANG = "64.02", "33.74"
@@ -38,7 +36,7 @@ class Listing:
 
 @pytest.fixture
 def world(db: None) -> Listing:
-    load_regions(source_dir=settings.NODE_MODULES / "idn-area-data" / "data")
+    load_test_regions()
     store_document(document=g100sc_2022())
     kukar = Region.objects.get(code=KUKAR)
     semarang = Region.objects.get(code=SEMARANG)
