@@ -627,6 +627,27 @@ class TeamWorld:
         return values
 
 
+def team_people(
+    kukar: Region, semarang: Region, health: OPD, roads: OPD, elsewhere: OPD
+) -> dict[str, User]:
+    """The team world's people (TEAM_PERSONAS) for Kutai Kartanegara, its Dinkes and PUPR, and
+    Kota Semarang with its Dinkes (`elsewhere`)."""
+    grants: dict[str, tuple[Role, Region | None, OPD | None]] = {
+        "admin": (Role.PROGRAM_ADMIN, None, None),
+        "lead": (Role.ASSESSOR, None, None),
+        "member": (Role.ASSESSOR, None, None),
+        "stranger_assessor": (Role.ASSESSOR, None, None),
+        "coordinator": (Role.COORDINATOR, kukar, None),
+        "other_coordinator": (Role.COORDINATOR, semarang, None),
+        "contributor": (Role.CONTRIBUTOR, kukar, health),
+        "roads_contributor": (Role.CONTRIBUTOR, kukar, roads),
+        "other_contributor": (Role.CONTRIBUTOR, semarang, elsewhere),
+        "viewer": (Role.VIEWER, kukar, None),
+        "national_viewer": (Role.VIEWER, None, None),
+    }
+    return {name: person(name, grant, password=TEAM_PASSWORD) for name, grant in grants.items()}
+
+
 def build_team_world(*, opd_items: int = 10, shipped: bool = False) -> TeamWorld:
     """The team world; Dinkes then PUPR hold `opd_items` maturity items each (0: none).
     `shipped` stores every shipped framework, not only G100SC 2022."""
@@ -642,20 +663,7 @@ def build_team_world(*, opd_items: int = 10, shipped: bool = False) -> TeamWorld
     )
     roads = OPD.objects.create(region=kukar, code="PUPR", name="Dinas PUPR", short_name="PUPR")
     elsewhere = OPD.objects.create(region=semarang, code="DINKES", name="Dinas Kesehatan")
-    grants: dict[str, tuple[Role, Region | None, OPD | None]] = {
-        "admin": (Role.PROGRAM_ADMIN, None, None),
-        "lead": (Role.ASSESSOR, None, None),
-        "member": (Role.ASSESSOR, None, None),
-        "stranger_assessor": (Role.ASSESSOR, None, None),
-        "coordinator": (Role.COORDINATOR, kukar, None),
-        "other_coordinator": (Role.COORDINATOR, semarang, None),
-        "contributor": (Role.CONTRIBUTOR, kukar, health),
-        "roads_contributor": (Role.CONTRIBUTOR, kukar, roads),
-        "other_contributor": (Role.CONTRIBUTOR, semarang, elsewhere),
-        "viewer": (Role.VIEWER, kukar, None),
-        "national_viewer": (Role.VIEWER, None, None),
-    }
-    people = {name: person(name, grant, password=TEAM_PASSWORD) for name, grant in grants.items()}
+    people = team_people(kukar, semarang, health, roads, elsewhere)
     admin = people["admin"]
     cycle = open_test_cycle(2024, [kukar, semarang], admin, round=Round.TAHAP_1)
     for who, region, lead in [
