@@ -1,10 +1,12 @@
 """Settings every test shares, and the one test world (`tests/world.py`).
 
-`world` builds the world for one test (rolled back with it, like any `db` test); app conftests
-that define their own `world` still take precedence inside their folder until they move to this
-one. `shared_world` builds it once per test module inside a transaction that is rolled back
-when the module ends: for read-mostly modules such as the URL matrix, whose tests must undo what
-they change themselves (e.g. requests inside `transaction.atomic()` with `set_rollback`).
+`world` builds the world for one test (rolled back with it, like any `db` test). `shared_world`
+builds it once per test module inside a transaction that is rolled back when the module ends:
+for read-mostly modules such as the URL matrix, whose tests must undo what they change
+themselves (e.g. requests inside `transaction.atomic()` with `set_rollback`, see tests/matrix.py).
+`team_world` builds the lighter team world (one open cycle), which the apps of one workflow step
+offer as their own `world` (their conftest may pass it options by overriding `team_world`);
+`last_year`, `ranked` and `finalised` add the steps several of those apps share.
 """
 
 from __future__ import annotations
