@@ -13,10 +13,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.conf import settings
 from playwright.sync_api import Browser, Page, expect
 
-from cityeval.accounts.models import Role, RoleGrant, User
+from cityeval.accounts.models import Role
 from cityeval.evaluations.models import Evaluation, EvaluationStatus, ItemValue, Round
 from cityeval.evaluations.services import Deadlines, assign_assessor, open_cycle
 from cityeval.evidence.models import Evidence, FieldVisit
@@ -25,35 +24,31 @@ from cityeval.frameworks.models import FrameworkVersion
 from cityeval.frameworks.services import import_shipped
 from cityeval.masterplans.models import Masterplan, Program, ProgramYear
 from cityeval.regions.models import OPD, Region
-from cityeval.regions.services import load_regions
 from cityeval.results.models import ResultSnapshot
 from cityeval.reviews.models import ClarificationRequest
 from tests.browser.conftest import screenshot
+from tests.world import load_test_regions, person
 
 pytestmark = pytest.mark.browser
 PASSWORD = "jalan-kota-cerdas-99"
 YEAR = 2025
 
 
-def person(username: str, role: Role, region: Region | None = None, opd: OPD | None = None) -> User:
-    user = User.objects.create_user(
-        username, email=f"{username}@example.id", password=PASSWORD, full_name=username.title()
-    )
-    RoleGrant.objects.create(user=user, role=role, region=region, opd=opd)
-    return user
-
-
 def build_world(tmp_media: Path) -> Evaluation:
-    load_regions(source_dir=settings.NODE_MODULES / "idn-area-data" / "data")
+    load_test_regions()
     import_shipped()
     kukar = Region.objects.get(code="64.02")
     health = OPD.objects.create(
         region=kukar, code="DINKES", name="Dinas Kesehatan", short_name="Dinkes"
     )
-    admin = person("admin", Role.PROGRAM_ADMIN)
-    lead = person("ketua", Role.ASSESSOR)
-    person("koordinator", Role.COORDINATOR, kukar)
-    person("kontributor", Role.CONTRIBUTOR, kukar, health)
+    admin = person("admin", (Role.PROGRAM_ADMIN, None, None), password=PASSWORD, full_name="Admin")
+    lead = person("ketua", (Role.ASSESSOR, None, None), password=PASSWORD, full_name="Ketua")
+    person(
+        "koordinator", (Role.COORDINATOR, kukar, None), password=PASSWORD, full_name="Koordinator"
+    )
+    person(
+        "kontributor", (Role.CONTRIBUTOR, kukar, health), password=PASSWORD, full_name="Kontributor"
+    )
     cycle = open_cycle(
         year=YEAR,
         round=Round.TAHAP_1,

@@ -19,9 +19,9 @@ from cityeval.frameworks.models import FrameworkVersion
 from cityeval.frameworks.services import import_shipped
 from cityeval.mentoring.models import AgreedAction, Attendance, Visit
 from cityeval.regions.models import OPD, Region
-from cityeval.regions.services import load_regions
 from tests.browser.conftest import SCREENSHOTS, screenshot
-from tests.browser.test_evaluation_journey import PASSWORD, person
+from tests.browser.test_evaluation_journey import PASSWORD
+from tests.world import load_test_regions, person
 
 pytestmark = pytest.mark.browser
 
@@ -43,15 +43,19 @@ def test_plan_invite_attend_on_a_phone_minutes_and_berita_acara(
     browser: Browser, live_server: Any, settings: Any, tmp_path: Path
 ) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"
-    load_regions(source_dir=settings.NODE_MODULES / "idn-area-data" / "data")
+    load_test_regions()
     import_shipped()
     kukar = Region.objects.get(code="64.02")
     health = OPD.objects.create(region=kukar, code="DINKES", name="Dinas Kesehatan")
     OPD.objects.create(region=kukar, code="KOMINFO", name="Dinas Komunikasi dan Informatika")
-    admin = person("admin", Role.PROGRAM_ADMIN)
-    lead = person("ketua", Role.ASSESSOR)
-    person("koordinator", Role.COORDINATOR, kukar)
-    contributor = person("kontributor", Role.CONTRIBUTOR, kukar, health)
+    admin = person("admin", (Role.PROGRAM_ADMIN, None, None), password=PASSWORD, full_name="Admin")
+    lead = person("ketua", (Role.ASSESSOR, None, None), password=PASSWORD, full_name="Ketua")
+    person(
+        "koordinator", (Role.COORDINATOR, kukar, None), password=PASSWORD, full_name="Koordinator"
+    )
+    contributor = person(
+        "kontributor", (Role.CONTRIBUTOR, kukar, health), password=PASSWORD, full_name="Kontributor"
+    )
     cycle = open_cycle(
         year=2020,
         round=Round.ANNUAL,

@@ -11,7 +11,7 @@ from cityeval.audit.models import AuditEntry
 from cityeval.evaluations.models import AssessorAssignment, Cycle, Evaluation
 from cityeval.frameworks.models import FrameworkVersion
 from cityeval.regions.services import assign_cohort
-from tests.evaluations.conftest import World
+from tests.world import TeamWorld as World
 
 pytestmark = pytest.mark.django_db
 
