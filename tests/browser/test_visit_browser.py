@@ -130,7 +130,8 @@ def test_plan_invite_attend_on_a_phone_minutes_and_berita_acara(
     expect(desk.locator("[data-testid=point-form] textarea[name=discussion]")).to_have_value(
         "SOP layanan kesehatan daring"
     )
-    assert questions and "belum disimpan" in questions[0]
+    assert questions
+    assert "belum disimpan" in questions[0]
     assert not AgreedAction.objects.filter(visit=visit).exists()
     desk.once("dialog", lambda dialog: dialog.accept())
     desk.click("[data-testid=point-form] button[type=submit]")
