@@ -13,7 +13,7 @@ def test_a_site_url_without_scheme_and_host_warns(value: str) -> None:
     with override_settings(SITE_URL=value):
         warnings = site_url_is_absolute()
     assert [w.id for w in warnings] == ["cityeval.W001"]
-    assert "SITE_URL" in warnings[0].hint
+    assert "SITE_URL" in str(warnings[0].hint)
 
 
 def test_an_absolute_site_url_passes() -> None:
