@@ -48,6 +48,7 @@ from __future__ import annotations
 import functools
 import json
 import random
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -123,6 +124,14 @@ PERSONAS = (
 )
 
 
+def signed_in(people: Mapping[str, User], persona: str, **kwargs: Any) -> Client:
+    """A test client signed in as the persona of `people` ("anonymous": signed out)."""
+    client = Client(**kwargs)
+    if persona != "anonymous":
+        client.force_login(people[persona])
+    return client
+
+
 @dataclass
 class World:
     region_a: Region
@@ -157,10 +166,7 @@ class World:
 
     def client(self, persona: str, **kwargs: Any) -> Client:
         """A test client signed in as the persona (anonymous: signed out)."""
-        client = Client(**kwargs)
-        if persona != "anonymous":
-            client.force_login(self.people[persona])
-        return client
+        return signed_in(self.people, persona, **kwargs)
 
     def bearer(self, persona: str) -> dict[str, str]:
         """Request headers that carry the persona's API token (none for anonymous)."""
@@ -563,10 +569,7 @@ class TeamWorld:
 
     def client(self, persona: str, **kwargs: Any) -> Client:
         """A test client signed in as the persona (anonymous: signed out)."""
-        client = Client(**kwargs)
-        if persona != "anonymous":
-            client.force_login(self.people[persona])
-        return client
+        return signed_in(self.people, persona, **kwargs)
 
     def api(self, persona: str, scope: TokenScope = TokenScope.READ_WRITE) -> ApiClient:
         """An API client with a new token of the persona (none for anonymous)."""
@@ -818,10 +821,7 @@ class Picture:
         return Evaluation.objects.get(cycle=cycle or self.cycle, region__code=code)
 
     def client(self, persona: str) -> Client:
-        client = Client()
-        if persona != "anonymous":
-            client.force_login(self.people[persona])
-        return client
+        return signed_in(self.people, persona)
 
 
 def result(

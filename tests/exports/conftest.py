@@ -26,6 +26,7 @@ from tests.world import (
     g100sc_2022,
     load_test_regions,
     open_test_cycle,
+    signed_in,
     team_people,
 )
 
@@ -56,10 +57,7 @@ class Exports:
         return Evaluation.objects.get(cycle=cycle or self.cycle, region__code=code)
 
     def client(self, persona: str) -> Client:
-        client = Client()
-        if persona != "anonymous":
-            client.force_login(self.people[persona])
-        return client
+        return signed_in(self.people, persona)
 
 
 @pytest.fixture
