@@ -6,6 +6,8 @@ from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 from django import forms
+
+from cityeval.core.dates import CalendarDateField
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -22,10 +24,9 @@ class TokenForm(forms.Form):
     scope = forms.ChoiceField(
         label=_("Cakupan"), choices=TokenScope.choices, initial=TokenScope.READ
     )
-    expires_on = forms.DateField(
+    expires_on = CalendarDateField(
         label=_("Berlaku sampai"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
         help_text=_("Kosongkan bila token berlaku sampai dicabut. Berakhir pada akhir hari itu."),
     )
 

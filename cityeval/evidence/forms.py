@@ -6,6 +6,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django import forms
+
+from cityeval.core.dates import CalendarDateField
 from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import URLValidator
 from django.utils.translation import gettext_lazy as _
@@ -99,9 +101,7 @@ class FieldVisitForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("Jenis"), choices=VisitKind.choices, widget=forms.RadioSelect, initial="field_visit"
     )
-    date = forms.DateField(
-        label=_("Tanggal"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
+    date = CalendarDateField(label=_("Tanggal"))
     place = forms.CharField(
         label=_("Tempat"),
         max_length=200,

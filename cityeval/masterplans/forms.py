@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django import forms
+
+from cityeval.core.dates import CalendarDateField
 from django.utils.translation import gettext_lazy as _
 
 from cityeval.masterplans.dimensions import smart_axis
@@ -27,8 +29,8 @@ class MasterplanForm(_MasterplanForm):
     class Meta:
         model = Masterplan
         fields = ["title", "start_year", "end_year", "regulation", "regulation_date", "notes"]
+        field_classes = {"regulation_date": CalendarDateField}
         widgets = {
-            "regulation_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "notes": forms.Textarea(attrs={"rows": 3}),
         }
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+
+from cityeval.core.dates import CalendarDateField
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -20,8 +22,7 @@ AGENDA_ROWS = 4
 
 
 def _date_field(label: Any, *, required: bool = True) -> forms.DateField:
-    widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    return forms.DateField(label=label, widget=widget, required=required)
+    return CalendarDateField(label=label, required=required)
 
 
 def _region_opds(evaluation: Evaluation) -> Any:
