@@ -6,13 +6,12 @@ from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 from django import forms
-
-from cityeval.core.dates import CalendarDateField
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cityeval.api.models import TokenScope
+from cityeval.core.dates import CalendarDateField
 
 
 class TokenForm(forms.Form):

@@ -42,8 +42,10 @@ class CalendarDateField(forms.DateField):
             day = super().to_python(value)
         except forms.ValidationError:
             raise forms.ValidationError(
-                _("Tanggal %(value)s tidak dapat dibaca. Pilih dari kalender atau tulis seperti "
-                  "%(example)s.")
+                _(
+                    "Tanggal %(value)s tidak dapat dibaca. Pilih dari kalender atau tulis seperti "
+                    "%(example)s."
+                )
                 % {"value": str(value)[:40], "example": example()},
                 code="invalid",
             ) from None

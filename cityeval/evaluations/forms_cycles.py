@@ -6,16 +6,14 @@ from datetime import date
 from typing import Any
 
 from django import forms
-
-from cityeval.core.dates import CalendarDateField
 from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
 from cityeval.accounts.models import Role, User
+from cityeval.core.dates import CalendarDateField
 from cityeval.evaluations.models import Round
 from cityeval.frameworks.models import FrameworkVersion
 from cityeval.regions.models import Cohort, Region
-
 
 DEADLINES = (
     "self_assessment_deadline",
@@ -71,9 +69,7 @@ class OpenCycleForm(forms.Form):
             regions.update({r.pk: r for r in cohort.regions.all()})
         if not regions and not unknown:
             # Beside the participants' fields, where the choice is made, not only at the top.
-            self.add_error(
-                "cohorts", _("Pilih setidaknya satu angkatan atau satu daerah.")
-            )
+            self.add_error("cohorts", _("Pilih setidaknya satu angkatan atau satu daerah."))
         self._check_order(data)
         data["regions"] = sorted(regions.values(), key=lambda r: r.code)
         return data

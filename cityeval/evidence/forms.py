@@ -6,12 +6,11 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django import forms
-
-from cityeval.core.dates import CalendarDateField
 from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import URLValidator
 from django.utils.translation import gettext_lazy as _
 
+from cityeval.core.dates import CalendarDateField
 from cityeval.core.decimals import FiniteDecimalField
 from cityeval.evaluations.models import Evaluation, ItemValue
 from cityeval.evidence.filetypes import EVIDENCE_TYPES, accept_attribute

@@ -5,10 +5,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django import forms
-
-from cityeval.core.dates import CalendarDateField
 from django.utils.translation import gettext_lazy as _
 
+from cityeval.core.dates import CalendarDateField
 from cityeval.masterplans.dimensions import smart_axis
 from cityeval.masterplans.models import Masterplan, Program, ProgramStatus, ProgramYear
 from cityeval.masterplans.services import MasterplanData, ProgramData

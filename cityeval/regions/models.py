@@ -179,6 +179,10 @@ class OPDQuerySet(models.QuerySet["OPD"]):
     def of_region(self, region: Region) -> OPDQuerySet:
         return self.filter(region=region)
 
+    def of_region_id(self, region_id: int) -> OPDQuerySet:
+        """The region's OPDs, active ones first (an inactive one may still own old work)."""
+        return self.filter(region_id=region_id).order_by("-active", "name")
+
 
 class OPD(models.Model):
     """An Organisasi Perangkat Daerah: one agency of one region (e.g. its Diskominfo)."""

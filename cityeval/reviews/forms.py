@@ -6,10 +6,9 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
-
-from cityeval.core.dates import CalendarDateField
 from django.utils.translation import gettext_lazy as _
 
+from cityeval.core.dates import CalendarDateField
 from cityeval.core.decimals import FiniteDecimalField
 from cityeval.evaluations.models import ItemValue
 from cityeval.frameworks.models import FrameworkNode

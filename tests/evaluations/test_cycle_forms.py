@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
-from datetime import date, timedelta
 from collections.abc import Iterator
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -56,7 +56,8 @@ def test_every_date_field_of_every_form_is_the_calendar_field() -> None:
     wrong = [
         name
         for name, field in fields
-        if not isinstance(field, CalendarDateField) or not isinstance(field.widget, CalendarDateInput)
+        if not isinstance(field, CalendarDateField)
+        or not isinstance(field.widget, CalendarDateInput)
     ]
     assert wrong == []
 
@@ -66,7 +67,8 @@ def test_a_calendar_field_shows_a_known_date_in_iso_whatever_the_language(langua
     # <input type=date> shows nothing for "31-01-2027": the page must hand it 2027-01-31.
     with translation.override(language):
         html = CalendarDateInput().render("d", date(2027, 1, 31))
-    assert 'type="date"' in html and 'value="2027-01-31"' in html
+    assert 'type="date"' in html
+    assert 'value="2027-01-31"' in html
 
 
 @pytest.mark.parametrize(
@@ -201,7 +203,9 @@ def test_naming_the_same_lead_again_replaces_nobody(world: World) -> None:
 @pytest.mark.parametrize("persona", ["contributor_a", "coordinator_a", "lead_a"])
 def test_nobody_but_the_admin_changes_a_team(world: World, persona: str) -> None:
     before = list(AssessorAssignment.objects.values_list("pk", "user_id", "is_lead"))
-    response = _assign(world.client(persona), world, persona if persona == "lead_a" else "member_a", lead=True)
+    response = _assign(
+        world.client(persona), world, persona if persona == "lead_a" else "member_a", lead=True
+    )
     assert response.status_code == 403
     assert list(AssessorAssignment.objects.values_list("pk", "user_id", "is_lead")) == before
 
@@ -212,5 +216,6 @@ def test_the_team_form_offers_a_searchable_list_and_says_a_lead_is_replaced(
     client = shared_world.client("admin")
     html = client.get(reverse("evaluations:cycle", args=[shared_world.running_cycle.pk])).content
     page = html.decode()
-    assert "data-picker" in page and 'size="12"' in page
+    assert "data-picker" in page
+    assert 'size="12"' in page
     assert "digantikan" in page

@@ -16,13 +16,13 @@ from cityeval.accounts.models import User
 from cityeval.evaluations.errors import WorkflowError
 from cityeval.evaluations.forms_cycles import AssessorForm, EntryExceptionForm, OpenCycleForm
 from cityeval.evaluations.models import AssessorAssignment, Cycle, Evaluation, EvaluationStatus
-from cityeval.regions.models import Region
 from cityeval.evaluations.services import (
     Deadlines,
     assign_assessor,
     grant_entry_exception,
     open_cycle,
 )
+from cityeval.regions.models import Region
 
 
 @login_required
@@ -112,7 +112,11 @@ def cycle_assign(request: HttpRequest, pk: int) -> HttpResponse:
         replaced = _leads_replaced(cycle, regions, assessor) if is_lead else []
         for region in regions:
             assign_assessor(
-                cycle=cycle, region=region, assessor=assessor, is_lead=is_lead, user=actor_of(request)
+                cycle=cycle,
+                region=region,
+                assessor=assessor,
+                is_lead=is_lead,
+                user=actor_of(request),
             )
         messages.success(request, _("Tim asesor diperbarui."))
         for assignment in replaced:
