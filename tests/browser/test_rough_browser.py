@@ -146,6 +146,7 @@ def test_a_recommendation_takes_its_region_opd_and_a_target_date(
     shot(page, "recommendation-owner-form")
     form.get_by_role("button", name="Tambah").click()
     expect(page.locator("body")).to_contain_text("Rekomendasi ditambahkan")
+    expect(page.locator(".rec-edit [data-testid=rec-owner]")).to_contain_text("Dinas Kesehatan")
     rec = Recommendation.objects.get(evaluation=evaluation)
     assert rec.responsible_opd == OPD.objects.get(code="DINKES")
     assert rec.target_date == target
