@@ -34,11 +34,11 @@ from cityeval.regions.services import load_regions
 from cityeval.results.models import ResultSnapshot
 from cityeval.reviews.models import ClarificationRequest
 from tests.browser.conftest import screenshot as keep_screenshot
+from tests.browser.test_rough_browser import SHOTS
 
 pytestmark = pytest.mark.browser
 PASSWORD = "jalan-kota-cerdas-99"
 YEAR = 2025
-SHOTS = Path("/tmp/shots/rough")
 
 
 def screenshot(page: Page, name: str) -> None:

@@ -4,6 +4,7 @@ responsible OPD and a target date. Screenshots: /tmp/shots/rough/."""
 
 from __future__ import annotations
 
+import tempfile
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -19,7 +20,7 @@ from cityeval.reports.models import Recommendation
 from tests.browser.test_typed_work_browser import PASSWORD, build_world, person, saved
 
 pytestmark = pytest.mark.browser
-SHOTS = Path("/tmp/shots/rough")
+SHOTS = Path(tempfile.gettempdir()) / "shots" / "rough"
 
 
 def shot(page: Page, name: str) -> None:
@@ -38,9 +39,8 @@ class Answers:
 
     def handle(self, dialog: Dialog) -> None:
         self.seen.append((dialog.type, dialog.message))
-        if dialog.type == "beforeunload":
-            dialog.dismiss()
-        elif self.queue and not self.queue.pop(0):
+        refuse = dialog.type == "beforeunload" or (bool(self.queue) and not self.queue.pop(0))
+        if refuse:
             dialog.dismiss()
         else:
             dialog.accept()
