@@ -17,7 +17,8 @@ from cityeval.accounts.models import Role
 from cityeval.evaluations.models import AssessorAssignment, EvaluationStatus
 from cityeval.regions.models import OPD
 from cityeval.reports.models import Recommendation
-from tests.browser.test_typed_work_browser import PASSWORD, build_world, person, saved
+from tests.browser.test_typed_work_browser import PASSWORD, build_world, saved
+from tests.world import person
 
 pytestmark = pytest.mark.browser
 SHOTS = Path(tempfile.gettempdir()) / "shots" / "rough"

@@ -66,7 +66,8 @@ def test_regions_in_the_program_count_those_evaluated_outside_any_cohort(
 ) -> None:
     # The team world's cycle names its regions by hand: none of them sits in a cohort.
     evaluated = set(Evaluation.objects.values_list("region_id", flat=True))
-    assert evaluated and not Region.objects.filter(pk__in=evaluated, cohort__isnull=False).exists()
+    assert evaluated
+    assert not Region.objects.filter(pk__in=evaluated, cohort__isnull=False).exists()
     assign_cohort(year=2017, region_codes=["11.01"])
     expected = len(evaluated | {Region.objects.get(code="11.01").pk})
     assert set(Region.objects.in_program().values_list("pk", flat=True)) == evaluated | {
