@@ -3,7 +3,7 @@
 A browser's `<input type="date">` shows its own calendar and sends ISO dates (2027-01-31); it
 shows nothing when the page hands it a date in another format, so the widget always writes ISO.
 Without the calendar (an old browser, a person typing into the plain field) the active locale's
-formats are understood too (31-01-2027 in Indonesian, 01/31/2027 in English). A date that cannot
+formats are understood too, day first in both (31-01-2027, 31/01/2027). A date that cannot
 be read gets a message beside its field that shows how to write one; `not_before_today` refuses
 a date already past (a deadline, a target) with a message of its own.
 """

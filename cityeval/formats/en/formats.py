@@ -11,3 +11,7 @@ SHORT_DATETIME_FORMAT = "j M Y, H:i"
 TIME_FORMAT = "H:i"
 MONTH_DAY_FORMAT = "j F"
 YEAR_MONTH_FORMAT = "F Y"
+
+# Typed dates read day first too (31/01/2027): a person in Indonesia who switches to English still
+# writes the day first, and Django's month-first `en` input would read 03/04 as the 4th of March.
+DATE_INPUT_FORMATS = ["%d/%m/%Y", "%d-%m-%Y", "%d/%m/%y", "%d %b %Y", "%d %B %Y", "%Y-%m-%d"]
