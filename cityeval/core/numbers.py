@@ -3,8 +3,10 @@
 A Decimal interpolated as it is prints "91.6667" (Python) or "91,6667" (a template), depending
 on where it lands. `figure()` rounds half-up to the framework's places
 (`FrameworkVersion.rounding_places`, the published figures' precision) and formats with the
-active language ("91,67" in Indonesian, "91.67" in English). Templates use the `figure` filter
-(`{% load numbers %}`), flash messages and other Python text call `figure()` directly.
+active language ("91,67" in Indonesian, "91.67" in English), thousands grouped ("1.250.000,50"
+in Indonesian, "1,250,000.50" in English: a population or a budget is read at a glance).
+Templates use the `figure` filter (`{% load numbers %}`), flash messages and other Python text
+call `figure()` directly.
 """
 
 from __future__ import annotations
@@ -41,7 +43,7 @@ def figure(value: Any, places: int | None = None) -> str:
         return EMPTY
     digits = DEFAULT_PLACES if places is None else max(0, int(places))
     rounded = quantize(number, Rounding(places=digits))
-    return number_format(rounded, decimal_pos=digits, use_l10n=True)
+    return number_format(rounded, decimal_pos=digits, use_l10n=True, force_grouping=True)
 
 
 def entered(value: Any) -> str:
@@ -57,7 +59,7 @@ def entered(value: Any) -> str:
     if not number.is_finite():
         return EMPTY
     if number == number.to_integral_value():
-        return number_format(int(number), decimal_pos=0, use_l10n=True)
+        return number_format(int(number), decimal_pos=0, use_l10n=True, force_grouping=True)
     exponent = number.normalize().as_tuple().exponent
     places = -exponent if isinstance(exponent, int) else DEFAULT_PLACES
-    return number_format(number, decimal_pos=places, use_l10n=True)
+    return number_format(number, decimal_pos=places, use_l10n=True, force_grouping=True)

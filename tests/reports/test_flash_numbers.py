@@ -4,13 +4,14 @@ active language's format (issue 11 §5: "2.89" in a message beside "2,89" on the
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
 import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
 from django.utils import translation
 
-from cityeval.core.numbers import figure
+from cityeval.core.numbers import entered, figure
 from cityeval.evaluations.models import EvaluationStatus
 from cityeval.masterplans.upload import MAX_UPLOAD_BYTES, size_problem
 from cityeval.results.models import ResultSnapshot
@@ -44,7 +45,7 @@ def test_the_finalise_message_shows_the_index_as_the_result_page_does(
         ("91.6667", 2, "id", "91,67"),
         ("91.6667", 2, "en", "91.67"),
         ("2.885", 2, "id", "2,89"),  # half-up, as the published figures
-        ("1234.5", 2, "id", "1234,50"),
+        ("1234.5", 2, "id", "1.234,50"),
         ("7", 3, "en", "7.000"),
         (None, 2, "id", "—"),
         ("NaN", 2, "id", "—"),
@@ -63,3 +64,14 @@ def test_an_upload_size_message_follows_the_language(language: str, shown: str) 
     assert int(6.5 * 1024 * 1024) > MAX_UPLOAD_BYTES
     with translation.override(language):
         assert shown in (size_problem(int(6.5 * 1024 * 1024)) or "")
+
+
+@pytest.mark.parametrize(
+    ("language", "shown", "typed"),
+    [("id", "1.250.000,50", "1.250.000"), ("en", "1,250,000.50", "1,250,000")],
+)
+def test_large_figures_group_their_thousands(language: str, shown: str, typed: str) -> None:
+    with translation.override(language):
+        assert figure(Decimal("1250000.5")) == shown
+        assert entered(Decimal("1250000.0000")) == typed
+        assert figure(Decimal("91.6667")) in ("91,67", "91.67")
