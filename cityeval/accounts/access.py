@@ -7,6 +7,7 @@ their role does not allow answers 403 (PermissionDenied).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser
@@ -83,10 +84,35 @@ def require_admin(user: AnyUser, refusal: Exception | None = None) -> None:
         raise refusal if refusal is not None else PermissionDenied
 
 
+AssessedRegions = Callable[[int], frozenset[int]]
+_assessed_regions_rule: list[AssessedRegions] = []
+
+
+def register_assessed_regions(rule: AssessedRegions) -> None:
+    """Set the rule that says which regions an assessor is assigned to (by user id).
+
+    The assignments live in `evaluations`, an app above this one; `EvaluationsConfig.ready`
+    hands the rule over so the dependency runs one way (as `completeness.register_changed_rule`).
+    """
+    _assessed_regions_rule[:] = [rule]
+
+
+def assessed_regions(user: AnyUser) -> frozenset[int]:
+    """The regions an assessor evaluates in any cycle; none without the rule (fails closed)."""
+    if not (scope_of(user).assessor and _assessed_regions_rule and user.pk is not None):
+        return frozenset()
+    return _assessed_regions_rule[0](user.pk)
+
+
 def region_for_reading(user: AnyUser, region_id: int) -> Region:
-    """A region whose own (non-public) data the person may read; 404 otherwise."""
+    """A region whose own (non-public) data the person may read; 404 otherwise. An assessor reads
+    the regions of their teams (any cycle), as they read only their teams' evaluations."""
     scope = scope_of(user)
-    if not (scope.reads_everything or scope.assessor or region_id in scope.region_ids):
+    if not (
+        scope.reads_everything
+        or region_id in scope.region_ids
+        or region_id in assessed_regions(user)
+    ):
         raise Http404
     try:
         return Region.objects.select_related("province").get(pk=region_id)

@@ -297,16 +297,13 @@ TABLE: dict[str, Row] = {
     "person_resend": Row(
         at=lambda w: {"pk": w.invited.pk}, get=NOT_THIS_METHOD, post=PERSON_OF_A_ACTS
     ),
-    # Masterplans: assessors read every region's masterplan (access.region_for_reading).
-    "masterplans:region": Row(
-        at=_region_a, get=A_READS.but(assessor_b=200), post=A_READS.but(assessor_b=200)
-    ),
-    "masterplans:template": Row(
-        at=_region_a, get=A_READS.but(assessor_b=200), post=A_READS.but(assessor_b=200)
-    ),
+    # Masterplans: an assessor reads the masterplans of their teams' regions only
+    # (access.region_for_reading), as they read only their teams' evaluations.
+    "masterplans:region": Row(at=_region_a, get=A_READS, post=A_READS),
+    "masterplans:template": Row(at=_region_a, get=A_READS, post=A_READS),
 }
 
-MASTERPLAN_EDITS = A_COORDINATES.but(admin=200, coordinator_a=200, assessor_b=403)
+MASTERPLAN_EDITS = A_COORDINATES.but(admin=200, coordinator_a=200)
 for _name, _at in [
     ("masterplans:masterplan_edit", _region_a),
     ("masterplans:masterplan_new", _region_a),
