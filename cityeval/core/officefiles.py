@@ -1,10 +1,13 @@
 """Checks of an uploaded Office Open XML file (.xlsx, .docx, .pptx) made from its zip directory
 and a streaming pass over its XML, before any library parses it.
 
-- `active_content_problem`: macros (`vbaProject.bin`, a macro-enabled content type) or content
-  fetched from outside the file (external workbook links, relationships with
-  TargetMode="External" other than plain hyperlinks: a remote template, a linked picture or
-  object). Shared by evidence uploads and the workbook imports.
+- `active_content_problem`: macros (`vbaProject.bin`, a macro-enabled content type; in an
+  OpenDocument file the `Basic/` and `Scripts/` folders), embedded OLE objects (an OOXML
+  `embeddings/*.bin` part, an OpenDocument `application/vnd.sun.star.oleobject` entry: a
+  "package" object carries any program, run by a double click), or content fetched from outside
+  the file (external workbook links, relationships with TargetMode="External" other than plain
+  hyperlinks: a remote template, a linked picture or object). Shared by evidence uploads (OOXML
+  and OpenDocument) and the workbook imports.
 - `check_workbook`: everything a workbook import needs before openpyxl reads it: the zip's
   unpacked size, per-part size, part count and compression ratio, active content, every XML part
   well formed, and each sheet's rows and columns (both the cells really present and the declared
@@ -34,6 +37,12 @@ MACRO_PART = "vbaproject.bin"
 MACRO_CONTENT_TYPE = b"macroEnabled"
 EXTERNAL_LINK_FOLDER = "/externallinks/"
 HYPERLINK_TYPE = "/hyperlink"
+# An embedded OLE object: OOXML keeps its compound file as embeddings/oleObjectN.bin; an embedded
+# Office document (embeddings/Microsoft_Excel_Worksheet.xlsx) is itself OOXML and not refused.
+OLE_EMBEDDING = re.compile(r"(^|/)embeddings/[^/]*\.bin$")
+ODF_SCRIPT_FOLDERS = ("basic/", "scripts/")
+ODF_MANIFEST = "META-INF/manifest.xml"
+ODF_OLE_TYPE = b"application/vnd.sun.star.oleobject"
 # A part over this size whose compression ratio exceeds WORKBOOK_MAX_RATIO is a bomb; small
 # parts (styles, a sheet of one repeated value) may compress very well and cost nothing.
 RATIO_FLOOR_BYTES = 1024 * 1024
@@ -95,15 +104,30 @@ def external_message() -> str:
     )
 
 
+def ole_message() -> str:
+    return _(
+        "Berkas ini memuat objek OLE tersemat, yang dapat membawa program. Demi keamanan, hapus "
+        "objek itu (sisipkan isinya sebagai gambar atau lampirkan sebagai PDF), simpan, lalu "
+        "unggah lagi."
+    )
+
+
 def active_content_problem(archive: zipfile.ZipFile, *, workbook: bool = False) -> str | None:
-    """Why an OOXML package with macros or external content is refused, or None."""
+    """Why an OOXML or OpenDocument package with macros, embedded OLE objects or external
+    content is refused, or None."""
     names = archive.namelist()
     lowered = [name.lower() for name in names]
     types = _read_small(archive, "[Content_Types].xml") or b""
-    if any(posixpath.basename(name) == MACRO_PART for name in lowered) or (
-        MACRO_CONTENT_TYPE in types
+    if (
+        any(posixpath.basename(name) == MACRO_PART for name in lowered)
+        or MACRO_CONTENT_TYPE in types
+        or any(name.startswith(ODF_SCRIPT_FOLDERS) for name in lowered)
     ):
         return macro_message() if workbook else macro_document_message()
+    if any(OLE_EMBEDDING.search(name) for name in lowered) or (
+        ODF_OLE_TYPE in (_read_small(archive, ODF_MANIFEST) or b"")
+    ):
+        return ole_message()
     if any(EXTERNAL_LINK_FOLDER in "/" + name for name in lowered):
         return external_message()
     for name in names:

@@ -3,9 +3,9 @@
 The list is short (PDF, JPEG, PNG, WebP, OOXML and ODF documents), so hand-written signatures
 are enough and add no dependency. The name's extension must agree with the content: a renamed
 program or archive is refused, and so is an Office file with macros (.docm and friends), whose
-[Content_Types].xml names a different main part, or an OOXML file that carries `vbaProject.bin`
-or pulls content from outside itself (`core.officefiles.active_content_problem`, the check the
-workbook imports share).
+[Content_Types].xml names a different main part, or an OOXML or OpenDocument file that carries
+macros or an embedded OLE object or pulls content from outside itself
+(`core.officefiles.active_content_problem`, the check the workbook imports share).
 """
 
 from __future__ import annotations
@@ -90,7 +90,7 @@ def check_file(name: str, stream: IO[bytes], allowed: tuple[FileType, ...]) -> F
             _("“%(name)s”: berkas ini bukan %(declared)s (isinya terbaca sebagai %(found)s).")
             % {"name": name, "declared": declared.label, "found": found}
         )
-    if declared in _OOXML_MAIN_PARTS:
+    if declared in _OOXML_MAIN_PARTS or declared.content_type.startswith(_ODF):
         problem = _active_content(stream)
         if problem:
             raise FileTypeError(_("“%(name)s”: %(problem)s") % {"name": name, "problem": problem})

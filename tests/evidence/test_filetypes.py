@@ -126,8 +126,33 @@ def test_an_uploaded_name_loses_folders_and_control_characters() -> None:
             {"ppt/slides/_rels/slide1.xml.rels": external_relationship("image")},
             "dari luar berkas",
         ),
+        ("laporan.docx", DOCX_BYTES, {"word/embeddings/oleObject1.bin": b"\xd0\xcf"}, "OLE"),
+        ("paparan.pptx", PPTX_BYTES, {"ppt/embeddings/oleObject2.bin": b"\xd0\xcf"}, "OLE"),
+        ("notulen.odt", ODT_BYTES, {"Basic/Standard/Module1.xml": "<m/>"}, "berisi makro"),
+        ("notulen.odt", ODT_BYTES, {"Scripts/python/run.py": "import os"}, "berisi makro"),
+        (
+            "notulen.odt",
+            ODT_BYTES,
+            {
+                "META-INF/manifest.xml": '<manifest:file-entry manifest:full-path="Object 1" '
+                'manifest:media-type="application/vnd.sun.star.oleobject"/>'
+            },
+            "OLE",
+        ),
     ],
-    ids=["docx macros", "xlsx macros", "pptx macros", "xlsx links", "remote template", "image"],
+    ids=[
+        "docx macros",
+        "xlsx macros",
+        "pptx macros",
+        "xlsx links",
+        "remote template",
+        "image",
+        "docx OLE object",
+        "pptx OLE object",
+        "odt Basic macros",
+        "odt scripts",
+        "odt OLE object",
+    ],
 )
 def test_it_refuses_office_files_with_macros_or_external_content(
     name: str, content: bytes, parts: dict[str, Any], words: str
@@ -135,6 +160,16 @@ def test_it_refuses_office_files_with_macros_or_external_content(
     with pytest.raises(FileTypeError, match=words) as caught:
         check_file(name, io.BytesIO(rezip(content, parts)), EVIDENCE_TYPES)
     assert str(caught.value).startswith(f"“{name}”: ")
+
+
+def test_it_accepts_an_embedded_office_document_and_a_plain_opendocument() -> None:
+    # An embedded workbook is itself OOXML (checked when opened), not an OLE compound file.
+    parts = {"word/embeddings/Microsoft_Excel_Worksheet.xlsx": XLSX_BYTES}
+    content = rezip(DOCX_BYTES, parts)
+    assert check_file("laporan.docx", io.BytesIO(content), EVIDENCE_TYPES).key == "docx"
+    manifest = {"META-INF/manifest.xml": '<manifest:file-entry manifest:full-path="/"/>'}
+    content = rezip(ODT_BYTES, manifest)
+    assert check_file("notulen.odt", io.BytesIO(content), EVIDENCE_TYPES).key == "odt"
 
 
 def test_it_accepts_a_document_with_plain_hyperlinks() -> None:
