@@ -27,7 +27,7 @@ from scoring.model import Framework, ItemValues
 from scoring.normalise import Cohort
 from scoring.official import fast_scores
 from scoring.rank import competition_ranks, group_ranks, improvement
-from scoring.tree import plan_for
+from scoring.tree import Plan, plan_for
 from scoring.values import Resolved, resolve
 
 RankMap = Mapping[str, int | None]
@@ -58,9 +58,8 @@ def score_regions(
     plan = plan_for(framework)
     fast = fast_scores(plan, values, previous or {})
     if fast is None:
-        return score_regions_exact(
-            framework, values, previous=previous, previous_indices=previous_indices, groups=groups
-        )
+        # The plan made above serves the exact path too (planning validates the whole tree).
+        return _exact(plan, values, previous or {}, previous_indices or {}, groups)
     scores, cohort = fast
     return _batch(framework, scores, cohort, previous_indices or {}, groups)
 
@@ -74,8 +73,16 @@ def score_regions_exact(
     groups: Mapping[str, Mapping[str, str]] | None = None,
 ) -> BatchScore:
     """`score_regions` on the exact path only: every figure in Fractions (the reference)."""
-    plan = plan_for(framework)
-    previous = previous or {}
+    return _exact(plan_for(framework), values, previous or {}, previous_indices or {}, groups)
+
+
+def _exact(
+    plan: Plan,
+    values: Mapping[str, ItemValues],
+    previous: Mapping[str, ItemValues],
+    previous_indices: Mapping[str, Decimal | None],
+    groups: Mapping[str, Mapping[str, str]] | None,
+) -> BatchScore:
     resolved: dict[str, Resolved] = {}
     for region, region_values in values.items():
         with _for_region(region):
@@ -85,7 +92,7 @@ def score_regions_exact(
     for region, region_resolved in resolved.items():
         with _for_region(region):
             scores[region] = score_resolved(plan, region_resolved, cohort)
-    return _batch(framework, scores, cohort, previous_indices or {}, groups)
+    return _batch(plan.framework, scores, cohort, previous_indices, groups)
 
 
 def _batch(
