@@ -6,11 +6,12 @@ progress of the cycle; the public one shows published results only, to anyone.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
 from django.template.loader import render_to_string
 
@@ -23,6 +24,7 @@ from cityeval.evaluations.models import Cycle
 from cityeval.exports.access import public_cycles
 from cityeval.frameworks.axes import comparison_axis
 from cityeval.frameworks.models import FrameworkNode
+from cityeval.results.public_pages import public_page
 
 
 def national(request: HttpRequest) -> HttpResponse:
@@ -36,11 +38,21 @@ def national(request: HttpRequest) -> HttpResponse:
     return _page(request, cycles, public=False)
 
 
-def public(request: HttpRequest) -> HttpResponse:
-    return _page(request, public_cycles(), public=True)
+def public(request: HttpRequest) -> HttpResponseBase:
+    return public_page(
+        request,
+        "dashboard",
+        lambda extra: _page(request, public_cycles(), public=True, extra=extra),
+    )
 
 
-def _page(request: HttpRequest, cycles: Sequence[Cycle], *, public: bool) -> HttpResponse:
+def _page(
+    request: HttpRequest,
+    cycles: Sequence[Cycle],
+    *,
+    public: bool,
+    extra: Mapping[str, Any] | None = None,
+) -> HttpResponse:
     form = DashboardForm(request.GET or None, cycles=list(cycles))
     cycle = form.chosen_cycle()
     context: dict[str, object] = {"form": form, "public": public, "board": None}
@@ -55,7 +67,7 @@ def _page(request: HttpRequest, cycles: Sequence[Cycle], *, public: bool) -> Htt
         )
     elif cycle is not None:
         context.update(_board_context(cycle, cycles, form.filters(), public=False))
-    return render(request, "dashboard/dashboard.html", context)
+    return render(request, "dashboard/dashboard.html", {**context, **(extra or {})})
 
 
 def _board_context(

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cityeval.core.decimals import finite_decimal
 from cityeval.evaluations.models import Evaluation
+from cityeval.results.public_pages import public_page
 from cityeval.scorecards import charts
 from cityeval.scorecards.access import SignInRequired, UnderReview, scorecard_for, under_review
 from cityeval.scorecards.data import Scorecard, scorecard
@@ -22,8 +24,10 @@ from cityeval.scorecards.simulate import Projection, SimulationError, project
 TARGET_PREFIX = "target-"
 
 
-def scorecard_view(request: HttpRequest, pk: int) -> HttpResponse:
-    return _page(request, pk)
+def scorecard_view(request: HttpRequest, pk: int) -> HttpResponseBase:
+    # Published (and under review) pages are the same for every visitor: rendered once per
+    # publication state; the simulator's POST below is always live.
+    return public_page(request, "scorecard", lambda extra: _page(request, pk, extra=extra))
 
 
 @require_POST
@@ -31,13 +35,18 @@ def simulate(request: HttpRequest, pk: int) -> HttpResponse:
     return _page(request, pk, simulate=True)
 
 
-def _page(request: HttpRequest, pk: int, simulate: bool = False) -> HttpResponse:
+def _page(
+    request: HttpRequest,
+    pk: int,
+    simulate: bool = False,
+    extra: Mapping[str, Any] | None = None,
+) -> HttpResponse:
     try:
         evaluation = scorecard_for(request.user, pk)
     except SignInRequired:
         return redirect_to_login(request.get_full_path())
     except UnderReview as reopened:
-        return under_review(request, reopened.evaluation)
+        return under_review(request, reopened.evaluation, extra)
     card = scorecard(evaluation)
     projection: Projection | None = None
     error = ""
@@ -56,7 +65,7 @@ def _page(request: HttpRequest, pk: int, simulate: bool = False) -> HttpResponse
     return render(
         request,
         "scorecards/scorecard.html",
-        {**context, **_context(evaluation, card)},
+        {**context, **_context(evaluation, card), **(extra or {})},
         status=status,
     )
 
