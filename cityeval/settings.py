@@ -108,6 +108,8 @@ MIDDLEWARE = [
     "cityeval.core.health.HealthCheckMiddleware",
     # Outside everything else so the request id and the duration cover the whole request.
     "cityeval.core.requestlog.RequestLogMiddleware",
+    # Before everything that writes the body, so it compresses the final page (core/compression.py).
+    "cityeval.core.compression.TextGZipMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

@@ -1,7 +1,9 @@
 """Open data: the public results page and each cycle's exports (Excel, CSV, JSON).
 
 Every view goes through `results.public_pages`: what an anonymous visitor gets is rendered once
-per publication state and served from the shared cache. No view requires a login: what a person gets is decided by `access.exportable_evaluations`
+per publication state and served from the shared cache.
+
+No view requires a login: what a person gets is decided by `access.exportable_evaluations`
 (published results for everybody, more for people whose role lets them read more), and
 `evaluations.visibility` which results and verified values of those rows they see.
 """

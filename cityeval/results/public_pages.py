@@ -128,5 +128,5 @@ def _public_headers(
     # Browsers and proxies may keep it but must ask again (a 304 costs no rendering): a reopened
     # result must not be served from a cache after the reopening.
     response["Cache-Control"] = "no-cache"
-    patch_vary_headers(response, ("Cookie", "Accept-Language"))
+    patch_vary_headers(response, ("Cookie",))  # the language comes from a cookie too
     return response
