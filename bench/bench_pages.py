@@ -93,6 +93,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             Target("public dashboard", ["/dashboard/public/"]),
             Target("internal dashboard", ["/dashboard/"], cookie),
             Target("scorecard", [f"/scorecard/{pk}/" for pk in scorecards]),
+            Target("open data", ["/data/"]),
         ]
         with Gunicorn(env, data_dir, args) as port:
             figures = [measure(port, target, args) for target in targets]

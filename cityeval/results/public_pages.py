@@ -125,8 +125,9 @@ def _public_headers(
     response["ETag"] = etag
     if last_modified is not None:
         response["Last-Modified"] = http_date(last_modified)
-    # Browsers and proxies may keep it but must ask again (a 304 costs no rendering): a reopened
-    # result must not be served from a cache after the reopening.
-    response["Cache-Control"] = "no-cache"
+    # The browser may keep it but must ask again (a 304 costs no rendering): a reopened result
+    # must not be served from a cache after the reopening. Private: a shared proxy could hand the
+    # anonymous copy to a signed-in reader, whose page differs.
+    response["Cache-Control"] = "private, no-cache"
     patch_vary_headers(response, ("Cookie",))  # the language comes from a cookie too
     return response

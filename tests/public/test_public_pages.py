@@ -71,6 +71,7 @@ def test_a_public_page_is_rendered_once_and_then_served_from_the_cache(
     assert second["ETag"] == first["ETag"]
     assert "Last-Modified" in second
     assert "Cookie" in second["Vary"]
+    assert second["Cache-Control"] == "private, no-cache"
 
 
 @pytest.mark.parametrize("page", list(PAGES))
