@@ -13,7 +13,8 @@ Run with `uv run python bench/bench_pages.py` (or `.venv/bin/python bench/bench_
    requests back to back for `--seconds` per target after `--warmup` seconds whose figures are
    dropped. Targets: the trivial view, the public dashboard, the internal dashboard (signed in as
    the national viewer through a session created in the database) and published scorecards of
-   random regions of the latest cycle.
+   random regions of the latest cycle (twice: cold, then from the cache), and `/data/`. Set
+   REDIS_URL to measure with the shared cache (the servers' processes then share it).
 
 Printed per target: requests, throughput, p50/p95/p99 latency, errors, and p50 and p95 as a
 multiple of the trivial view's, measured in the same run. The clients are Python threads on the
@@ -93,6 +94,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             Target("public dashboard", ["/dashboard/public/"]),
             Target("internal dashboard", ["/dashboard/"], cookie),
             Target("scorecard", [f"/scorecard/{pk}/" for pk in scorecards]),
+            # The same pages again: published pages are rendered once per publication state, so
+            # the first pass renders (a cold cache) and this one is the steady state.
+            Target("scorecard, again", [f"/scorecard/{pk}/" for pk in scorecards]),
             Target("open data", ["/data/"]),
         ]
         with Gunicorn(env, data_dir, args) as port:
