@@ -309,7 +309,8 @@ def client(
     number: int,
 ) -> None:
     rng = random.Random(number)
-    headers = {"Cookie": target.cookie} if target.cookie else {}
+    # As a browser does: pages are compressed when the client accepts it (core/compression.py).
+    headers = {"Accept-Encoding": "gzip", **({"Cookie": target.cookie} if target.cookie else {})}
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
     start.wait()
     deadline = time.perf_counter() + seconds
