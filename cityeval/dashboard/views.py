@@ -6,8 +6,7 @@ progress of the cycle; the public one shows published results only, to anyone.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Sequence
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
@@ -42,7 +41,7 @@ def public(request: HttpRequest) -> HttpResponseBase:
     return public_page(
         request,
         "dashboard",
-        lambda extra: _page(request, public_cycles(), public=True, extra=extra),
+        lambda: _page(request, public_cycles(), public=True),
     )
 
 
@@ -51,7 +50,6 @@ def _page(
     cycles: Sequence[Cycle],
     *,
     public: bool,
-    extra: Mapping[str, Any] | None = None,
 ) -> HttpResponse:
     form = DashboardForm(request.GET or None, cycles=list(cycles))
     cycle = form.chosen_cycle()
@@ -67,7 +65,7 @@ def _page(
         )
     elif cycle is not None:
         context.update(_board_context(cycle, cycles, form.filters(), public=False))
-    return render(request, "dashboard/dashboard.html", {**context, **(extra or {})})
+    return render(request, "dashboard/dashboard.html", context)
 
 
 def _board_context(

@@ -29,7 +29,7 @@ def index(request: HttpRequest) -> HttpResponseBase:
     return public_page(
         request,
         "data",
-        lambda extra: render(request, "exports/index.html", {"cycles": public_results(), **extra}),
+        lambda: render(request, "exports/index.html", {"cycles": public_results()}),
     )
 
 
@@ -55,7 +55,7 @@ def _download(content: str | bytes, content_type: str, filename: str) -> HttpRes
 
 @require_GET
 def workbook(request: HttpRequest, cycle_id: int) -> HttpResponseBase:
-    return public_page(request, "data-file", lambda _extra: _workbook(request, cycle_id))
+    return public_page(request, "data-file", lambda: _workbook(request, cycle_id))
 
 
 def _workbook(request: HttpRequest, cycle_id: int) -> HttpResponse:
@@ -65,7 +65,7 @@ def _workbook(request: HttpRequest, cycle_id: int) -> HttpResponse:
 
 @require_GET
 def regions_table(request: HttpRequest, cycle_id: int) -> HttpResponseBase:
-    return public_page(request, "data-file", lambda _extra: _regions_table(request, cycle_id))
+    return public_page(request, "data-file", lambda: _regions_table(request, cycle_id))
 
 
 def _regions_table(request: HttpRequest, cycle_id: int) -> HttpResponse:
@@ -77,7 +77,7 @@ def _regions_table(request: HttpRequest, cycle_id: int) -> HttpResponse:
 
 @require_GET
 def items_table(request: HttpRequest, cycle_id: int) -> HttpResponseBase:
-    return public_page(request, "data-file", lambda _extra: _items_table(request, cycle_id))
+    return public_page(request, "data-file", lambda: _items_table(request, cycle_id))
 
 
 def _items_table(request: HttpRequest, cycle_id: int) -> HttpResponse:
@@ -89,7 +89,7 @@ def _items_table(request: HttpRequest, cycle_id: int) -> HttpResponse:
 
 @require_GET
 def results_json(request: HttpRequest, cycle_id: int) -> HttpResponseBase:
-    return public_page(request, "data-file", lambda _extra: _results_json(request, cycle_id))
+    return public_page(request, "data-file", lambda: _results_json(request, cycle_id))
 
 
 def _results_json(request: HttpRequest, cycle_id: int) -> HttpResponse:

@@ -16,37 +16,42 @@ under a key that names the publication state:
   a browser that has the page gets 304 Not Modified without any rendering.
 
 Only anonymous GET/HEAD requests with no pending message are cached: a signed-in person's page
-carries their navigation and notifications. The CSRF token of the forms in the page (language
-switch, simulator) is the one per-visitor part: the page is rendered with `CSRF_PLACEHOLDER` in its
-place and each response gets a fresh masked token of its own visitor (`get_token`).
+carries their navigation and notifications. An anonymous page holds no per-visitor part (its
+language switch is a GET form, the simulator needs no CSRF token), so a hit is the stored bytes as
+they are: a page whose rendering asked for a CSRF token is served live instead and not stored.
+Each entry is kept twice, as rendered and gzipped, so a hit compresses nothing either; with no
+secret in the page, a compressed copy shared by all leaks nothing (BREACH, docs/decisions.md).
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Mapping
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from django.contrib.messages import get_messages
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
-from django.middleware.csrf import get_token
 from django.utils import translation
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date, quote_etag
+from django.utils.text import compress_string
 
 from cityeval.audit.models import AuditEntry
+from cityeval.core.compression import COMPRESSED_TYPES
 
 PUBLICATION_ACTIONS = ("results.rank_intervals.computed", "results.rank_intervals.cleared")
 # A safety net for what the marker does not see (a region renamed, a framework label corrected).
 SECONDS = 15 * 60
-CSRF_PLACEHOLDER = "cityeval-csrf-placeholder-7d0c2e"
 # Headers that belong to the page and are kept with it (cookies and Vary are per response).
 KEPT_HEADERS = ("Content-Type", "Content-Disposition", "Content-Language")
+# Smaller bodies are not worth compressing (GZipMiddleware's own threshold).
+COMPRESS_FROM = 200
+ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 
-Render = Callable[[Mapping[str, Any]], HttpResponse]
+Render = Callable[[], HttpResponse]
 
 
 @dataclass(frozen=True)
@@ -84,14 +89,13 @@ def cacheable(request: HttpRequest) -> bool:
     return len(get_messages(request)) == 0
 
 
-def public_page(request: HttpRequest, page: str, render: Render) -> HttpResponseBase:
-    """The response of `render`, from the shared cache for anonymous readers (module docstring).
+Stored = tuple[int, dict[str, str], bytes]  # status, KEPT_HEADERS (+ Content-Encoding), body
 
-    `render(extra)` must render the page with `extra` added to its template context (it carries
-    the CSRF placeholder); it is called without extra for requests that are not cached.
-    """
+
+def public_page(request: HttpRequest, page: str, render: Render) -> HttpResponseBase:
+    """The response of `render()`, from the shared cache for anonymous readers (see above)."""
     if not cacheable(request):
-        return render({})
+        return render()
     state = publication()
     key = state_key(page, state.marker, request.get_full_path())
     etag = quote_etag(key.rsplit(":", 1)[-1])
@@ -99,24 +103,37 @@ def public_page(request: HttpRequest, page: str, render: Render) -> HttpResponse
     not_modified = get_conditional_response(request, etag=etag, last_modified=last_modified)
     if not_modified is not None:
         return _public_headers(not_modified, etag, last_modified)
-    stored: tuple[int, dict[str, str], bytes] | None = cache.get(key)
+    gzip = bool(ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", "")))
+    stored: Stored | None = cache.get(f"{key}:{'gzip' if gzip else 'identity'}")
     if stored is None:
-        fresh = render({"csrf_token": CSRF_PLACEHOLDER})
-        if fresh.status_code != 200 or fresh.cookies or fresh.streaming:
-            return _with_token(request, fresh)
-        headers = {name: fresh[name] for name in KEPT_HEADERS if fresh.has_header(name)}
-        stored = (fresh.status_code, headers, fresh.content)
-        cache.set(key, stored, SECONDS)
+        fresh = render()
+        # A page that used a CSRF token (or set any cookie) belongs to its visitor only.
+        token_used = request.META.get("CSRF_COOKIE_NEEDS_UPDATE", False)
+        if fresh.status_code != 200 or fresh.cookies or fresh.streaming or token_used:
+            return fresh
+        identity, compressed = _entries(fresh)
+        cache.set_many({f"{key}:identity": identity, f"{key}:gzip": compressed}, SECONDS)
+        stored = compressed if gzip else identity
     status, headers, content = stored
     response = HttpResponse(content, status=status, headers=headers)
-    return _public_headers(_with_token(request, response), etag, last_modified)
+    if "Content-Encoding" in headers:
+        etag = f"W/{etag}"  # another representation of the same page, as GZipMiddleware marks it
+    patch_vary_headers(response, ("Accept-Encoding",))
+    return _public_headers(response, etag, last_modified)
 
 
-def _with_token(request: HttpRequest, response: HttpResponse) -> HttpResponse:
-    placeholder = CSRF_PLACEHOLDER.encode()
-    if placeholder in response.content:
-        response.content = response.content.replace(placeholder, get_token(request).encode())
-    return response
+def _entries(fresh: HttpResponse) -> tuple[Stored, Stored]:
+    """The page as rendered and, for text worth it, gzipped (else the same bytes again)."""
+    headers = {name: fresh[name] for name in KEPT_HEADERS if fresh.has_header(name)}
+    identity = (fresh.status_code, headers, fresh.content)
+    if len(fresh.content) < COMPRESS_FROM or not fresh.get("Content-Type", "").startswith(
+        COMPRESSED_TYPES
+    ):
+        return identity, identity
+    compressed = compress_string(fresh.content)
+    if len(compressed) >= len(fresh.content):
+        return identity, identity
+    return identity, (fresh.status_code, {**headers, "Content-Encoding": "gzip"}, compressed)
 
 
 def _public_headers(

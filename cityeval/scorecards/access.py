@@ -10,9 +10,6 @@ review (`UnderReview`) rather than sent to log in or told that it does not exist
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
 from django.contrib.auth.models import AnonymousUser
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -69,10 +66,6 @@ def scorecard_for(user: AnyUser, pk: int) -> Evaluation:
     return evaluation
 
 
-def under_review(
-    request: HttpRequest, evaluation: Evaluation, extra: Mapping[str, Any] | None = None
-) -> HttpResponse:
+def under_review(request: HttpRequest, evaluation: Evaluation) -> HttpResponse:
     """The page in place of a reopened result: which region and cycle, and that it comes back."""
-    return render(
-        request, "scorecards/under_review.html", {"evaluation": evaluation, **(extra or {})}
-    )
+    return render(request, "scorecards/under_review.html", {"evaluation": evaluation})

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -11,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from cityeval.core.decimals import finite_decimal
@@ -27,9 +27,13 @@ TARGET_PREFIX = "target-"
 def scorecard_view(request: HttpRequest, pk: int) -> HttpResponseBase:
     # Published (and under review) pages are the same for every visitor: rendered once per
     # publication state; the simulator's POST below is always live.
-    return public_page(request, "scorecard", lambda extra: _page(request, pk, extra=extra))
+    return public_page(request, "scorecard", lambda: _page(request, pk))
 
 
+# A simulation writes nothing and shows only what the page shows the same reader: no request
+# can be forged into a change, so it takes no CSRF token, and the published page around its form
+# stays one cached copy for every visitor (results/public_pages.py).
+@csrf_exempt
 @require_POST
 def simulate(request: HttpRequest, pk: int) -> HttpResponse:
     return _page(request, pk, simulate=True)
@@ -39,14 +43,13 @@ def _page(
     request: HttpRequest,
     pk: int,
     simulate: bool = False,
-    extra: Mapping[str, Any] | None = None,
 ) -> HttpResponse:
     try:
         evaluation = scorecard_for(request.user, pk)
     except SignInRequired:
         return redirect_to_login(request.get_full_path())
     except UnderReview as reopened:
-        return under_review(request, reopened.evaluation, extra)
+        return under_review(request, reopened.evaluation)
     card = scorecard(evaluation)
     projection: Projection | None = None
     error = ""
@@ -65,7 +68,7 @@ def _page(
     return render(
         request,
         "scorecards/scorecard.html",
-        {**context, **_context(evaluation, card), **(extra or {})},
+        {**context, **_context(evaluation, card)},
         status=status,
     )
 
