@@ -8,6 +8,8 @@ alone: compressing them costs CPU for nothing. Static files are compressed by Wh
 BREACH (a secret in a compressed body next to text an attacker controls) is answered by what the
 pages carry: the only secret in a page is the CSRF token, which Django masks with a fresh random
 salt in every response, so its compressed length leaks nothing; session ids live only in cookies.
+The cached public pages hold no token and are stored gzipped already (results/public_pages.py):
+this middleware leaves a response with a Content-Encoding alone.
 See docs/decisions.md.
 """
 

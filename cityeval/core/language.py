@@ -12,21 +12,16 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponseRedirect
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET
 
 from cityeval.core.middleware import SUPPORTED_LANGUAGES
+from cityeval.core.redirects import safe_next
 
 
 @require_GET
 def choose_language(request: HttpRequest) -> HttpResponseRedirect:
     """Set the language cookie to `?language=` (if offered) and go back to `?next=`."""
-    next_url = request.GET.get("next", "")
-    if not url_has_allowed_host_and_scheme(
-        url=next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        next_url = "/"
-    response = HttpResponseRedirect(next_url)
+    response = HttpResponseRedirect(safe_next(request, "/"))
     language = request.GET.get("language", "")
     if language in SUPPORTED_LANGUAGES:
         response.set_cookie(
