@@ -98,12 +98,17 @@ def ensure_pdf_libraries(required: bool) -> None:
 
 def ensure_test_tools() -> None:
     """Browser tests drive Debian's Chromium (Playwright's own browser download is not used);
-    PDF tests render pages to PNG with poppler's pdftoppm."""
+    PDF tests render pages to PNG with poppler's pdftoppm; the two-server test starts a
+    throw-away redis-server of its own (tests/public/test_two_servers.py)."""
     missing = missing_debian_packages(
-        {"chromium": CHROMIUM.exists(), "poppler-utils": shutil.which("pdftoppm") is not None}
+        {
+            "chromium": CHROMIUM.exists(),
+            "poppler-utils": shutil.which("pdftoppm") is not None,
+            "redis-server": shutil.which("redis-server") is not None,
+        }
     )
     if missing:
-        apt_install(missing, "the browser and PDF tests need them")
+        apt_install(missing, "the browser, PDF and two-server tests need them")
     ensure_pdf_libraries(required=True)
 
 

@@ -13,7 +13,10 @@ Run with `uv run python bench/bench_pages.py` (or `.venv/bin/python bench/bench_
    requests back to back for `--seconds` per target after `--warmup` seconds whose figures are
    dropped. Targets: the trivial view, the public dashboard, the internal dashboard (signed in as
    the national viewer through a session created in the database) and published scorecards of
-   random regions of the latest cycle.
+   random regions of the latest cycle (twice: cold, then from the cache: each page is requested
+   once before the second pass), and `/data/`. `--only` picks targets by name, `--scorecards`
+   the sample's size. Set REDIS_URL to measure with the shared cache (the servers' processes
+   then share it).
 
 Printed per target: requests, throughput, p50/p95/p99 latency, errors, and p50 and p95 as a
 multiple of the trivial view's, measured in the same run. The clients are Python threads on the
@@ -51,6 +54,7 @@ class Target:
     name: str
     paths: list[str]
     cookie: str = ""
+    primed: bool = False  # each path is requested once before the warm-up (a filled cache)
 
 
 @dataclass
@@ -87,13 +91,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     env = server_env(data_dir)
     try:
         build_data(env, args.regions)
-        cookie, scorecards = prepare(env, args.sample_seed)
+        cookie, scorecards = prepare(env, args.sample_seed, args.scorecards)
         targets = [
             Target("trivial view", ["/bench/trivial/"]),
             Target("public dashboard", ["/dashboard/public/"]),
             Target("internal dashboard", ["/dashboard/"], cookie),
             Target("scorecard", [f"/scorecard/{pk}/" for pk in scorecards]),
+            # The same pages again: published pages are rendered once per publication state, so
+            # the first pass renders (a cold cache) and this one is the steady state.
+            Target("scorecard, again", [f"/scorecard/{pk}/" for pk in scorecards], primed=True),
+            Target("open data", ["/data/"]),
         ]
+        if args.only:
+            targets = [t for t in targets if t.name == "trivial view" or t.name in args.only]
         with Gunicorn(env, data_dir, args) as port:
             figures = [measure(port, target, args) for target in targets]
         report(figures, args)
@@ -118,6 +128,12 @@ def parse(argv: Sequence[str] | None) -> argparse.Namespace:
         "--data-dir", type=Path, default=None, help="keep (and reuse) the SQLite data set here"
     )
     parser.add_argument("--sample-seed", type=int, default=SEED)
+    parser.add_argument(
+        "--scorecards", type=int, default=SCORECARD_SAMPLE, help="published scorecards sampled"
+    )
+    parser.add_argument(
+        "--only", action="append", help="a target's name, repeatable (the trivial view always runs)"
+    )
     return parser.parse_args(argv)
 
 
@@ -154,7 +170,7 @@ def build_data(env: dict[str, str], regions: int | None) -> None:
     print(f"data set ready in {time.perf_counter() - started:.1f} s", flush=True)
 
 
-def prepare(env: dict[str, str], seed: int) -> tuple[str, list[int]]:
+def prepare(env: dict[str, str], seed: int, size: int) -> tuple[str, list[int]]:
     """A session cookie of the national viewer, and a seeded sample of published scorecards."""
     os.environ.update(env)
     sys.path.insert(0, str(ROOT))
@@ -186,7 +202,7 @@ def prepare(env: dict[str, str], seed: int) -> tuple[str, list[int]]:
     )
     if not published:
         raise SystemExit(f"no published evaluation in cycle {latest}")
-    sample = random.Random(seed).sample(published, min(SCORECARD_SAMPLE, len(published)))
+    sample = random.Random(seed).sample(published, min(size, len(published)))
     return f"{settings.SESSION_COOKIE_NAME}={session.session_key}", sample
 
 
@@ -255,6 +271,8 @@ def wait_until_up(port: int, process: subprocess.Popen[bytes], log: Path) -> Non
 
 def measure(port: int, target: Target, args: argparse.Namespace) -> Figures:
     print(f"{target.name}: {args.warmup:g} s warm-up, {args.seconds:g} s measured", flush=True)
+    if target.primed:
+        prime(port, target)
     load(port, target, args.clients, args.warmup)
     started = time.perf_counter()
     samples = load(port, target, args.clients, args.seconds)
@@ -272,6 +290,14 @@ def measure(port: int, target: Target, args: argparse.Namespace) -> Figures:
         errors=samples.errors,
         first_error=samples.first_error,
     )
+
+
+def prime(port: int, target: Target) -> None:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+    for path in sorted(set(target.paths)):
+        connection.request("GET", path, headers={"Accept-Encoding": "gzip"})
+        connection.getresponse().read()
+    connection.close()
 
 
 def load(port: int, target: Target, clients: int, seconds: float) -> Samples:
@@ -304,7 +330,8 @@ def client(
     number: int,
 ) -> None:
     rng = random.Random(number)
-    headers = {"Cookie": target.cookie} if target.cookie else {}
+    # As a browser does: pages are compressed when the client accepts it (core/compression.py).
+    headers = {"Accept-Encoding": "gzip", **({"Cookie": target.cookie} if target.cookie else {})}
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
     start.wait()
     deadline = time.perf_counter() + seconds

@@ -67,3 +67,15 @@ def env_choice(name: str, choices: list[str], default: str) -> str:
 def env_path(name: str, default: Path) -> Path:
     raw = os.environ.get(name)
     return Path(raw).expanduser().resolve() if raw else default
+
+
+def env_url(name: str, schemes: list[str]) -> str:
+    """A URL whose scheme is one of `schemes`, or "" when the variable is unset or empty."""
+    raw = os.environ.get(name, "").strip()
+    scheme, separator, _ = raw.partition("://")
+    if raw and (not separator or scheme.lower() not in schemes):
+        raise ConfigError(
+            f"{name} must be a URL starting with {' or '.join(s + '://' for s in schemes)}; "
+            f"got {raw!r}"
+        )
+    return raw

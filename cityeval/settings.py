@@ -10,7 +10,16 @@ import dj_database_url
 from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.utils.translation import gettext_lazy as _
 
-from cityeval.env import ConfigError, env_bool, env_choice, env_int, env_list, env_path, env_str
+from cityeval.env import (
+    ConfigError,
+    env_bool,
+    env_choice,
+    env_int,
+    env_list,
+    env_path,
+    env_str,
+    env_url,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -99,6 +108,8 @@ MIDDLEWARE = [
     "cityeval.core.health.HealthCheckMiddleware",
     # Outside everything else so the request id and the duration cover the whole request.
     "cityeval.core.requestlog.RequestLogMiddleware",
+    # Before everything that writes the body, so it compresses the final page (core/compression.py).
+    "cityeval.core.compression.TextGZipMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -153,6 +164,22 @@ else:
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
         "connect_timeout", env_int("DATABASE_CONNECT_TIMEOUT", 5)
     )
+# The cache holds what must agree across application servers: the rendered public pages (keyed on
+# the publication state), the API rate-limit counters. With several servers set REDIS_URL (e.g.
+# redis://cache.internal:6379/0) so they share one; without it (one machine) each process keeps
+# its own local-memory cache, which is correct there because the keys name the published state.
+REDIS_URL = env_url("REDIS_URL", ["redis", "rediss", "unix"])
+CACHES: dict[str, dict[str, object]] = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    if not REDIS_URL
+    else {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "cityeval"),
+        # A cache that stops answering must not hang a request: fail in a second instead.
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+    }
+}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 

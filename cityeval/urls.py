@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from cityeval.core.language import choose_language
 from cityeval.dashboard import home
 from cityeval.evaluations import urls as evaluation_urls
 from cityeval.workbooks import urls as workbook_urls
@@ -13,6 +14,7 @@ handler500 = "cityeval.core.database_errors.server_error"
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/choose/", choose_language, name="choose_language"),
     path("admin/", admin.site.urls),
     path("accounts/tokens/", include("cityeval.api.ui_urls")),
     path("accounts/", include("cityeval.accounts.urls")),

@@ -14,16 +14,16 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 
-_SUPPORTED = {code for code, _name in settings.LANGUAGES}
+SUPPORTED_LANGUAGES = frozenset(code for code, _name in settings.LANGUAGES)
 
 
 def chosen_language(request: HttpRequest) -> str:
     cookie = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
-    if cookie in _SUPPORTED:
+    if cookie in SUPPORTED_LANGUAGES:
         return cookie
     user = getattr(request, "user", None)
     preferred = getattr(user, "preferred_language", "") if user is not None else ""
-    if preferred in _SUPPORTED:
+    if preferred in SUPPORTED_LANGUAGES:
         return str(preferred)
     return str(settings.LANGUAGE_CODE)
 

@@ -1,5 +1,9 @@
 """The public dashboard's board, rendered once per state of the published results.
 
+Anonymous visitors get the whole page from `results.public_pages` (the one mechanism for public
+pages); a signed-in reader of the public dashboard gets the page around the board rendered for
+them and the board from here, under a key of the same mechanism (`state_key`).
+
 The public board (every published region of a cycle: leaderboard, distribution, quick wins) costs
 some 150 ms of CPU at 514 regions, most of it drawing the table, and it reads only published
 results, which change a few times a year. It is cached as rendered HTML, keyed by a marker that
@@ -13,41 +17,19 @@ board (navigation, language switch, the filters form) is rendered per request an
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
 
 from django.core.cache import cache
-from django.db.models import Max
-from django.utils import translation
 from django.utils.safestring import SafeString, mark_safe
 
-from cityeval.audit.models import AuditEntry
 from cityeval.dashboard.forms import Filters
 from cityeval.evaluations.models import Cycle
-
-PUBLICATION_ACTIONS = ("results.rank_intervals.computed", "results.rank_intervals.cleared")
-# A safety net for what the marker does not see (a region renamed, a framework label corrected).
-SECONDS = 15 * 60
-
-
-def publication_marker() -> int:
-    """The id of the newest audit entry that changed what is published (0 before any)."""
-    newest = AuditEntry.objects.filter(action__in=PUBLICATION_ACTIONS).aggregate(m=Max("id"))
-    return int(newest["m"] or 0)
+from cityeval.results.public_pages import SECONDS, publication_marker, state_key
 
 
 def board_key(cycle: Cycle, filters: Filters, marker: int) -> str:
-    parts = (
-        marker,
-        translation.get_language(),
-        cycle.pk,
-        filters.cohort,
-        filters.province,
-        filters.kind,
-        filters.peer_group,
-    )
-    digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
-    return f"dashboard:public:{digest}"
+    parts = (cycle.pk, filters.cohort, filters.province, filters.kind, filters.peer_group)
+    return state_key("dashboard-board", marker, *parts)
 
 
 def cached_board(cycle: Cycle, filters: Filters, render: Callable[[], str]) -> SafeString:

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
 from django.template.loader import render_to_string
 
@@ -23,6 +23,7 @@ from cityeval.evaluations.models import Cycle
 from cityeval.exports.access import public_cycles
 from cityeval.frameworks.axes import comparison_axis
 from cityeval.frameworks.models import FrameworkNode
+from cityeval.results.public_pages import public_page
 
 
 def national(request: HttpRequest) -> HttpResponse:
@@ -36,11 +37,20 @@ def national(request: HttpRequest) -> HttpResponse:
     return _page(request, cycles, public=False)
 
 
-def public(request: HttpRequest) -> HttpResponse:
-    return _page(request, public_cycles(), public=True)
+def public(request: HttpRequest) -> HttpResponseBase:
+    return public_page(
+        request,
+        "dashboard",
+        lambda: _page(request, public_cycles(), public=True),
+    )
 
 
-def _page(request: HttpRequest, cycles: Sequence[Cycle], *, public: bool) -> HttpResponse:
+def _page(
+    request: HttpRequest,
+    cycles: Sequence[Cycle],
+    *,
+    public: bool,
+) -> HttpResponse:
     form = DashboardForm(request.GET or None, cycles=list(cycles))
     cycle = form.chosen_cycle()
     context: dict[str, object] = {"form": form, "public": public, "board": None}

@@ -1,5 +1,8 @@
 """Open data: the public results page and each cycle's exports (Excel, CSV, JSON).
 
+Every view goes through `results.public_pages`: what an anonymous visitor gets is rendered once
+per publication state and served from the shared cache.
+
 No view requires a login: what a person gets is decided by `access.exportable_evaluations`
 (published results for everybody, more for people whose role lets them read more), and
 `evaluations.visibility` which results and verified values of those rows they see.
@@ -7,7 +10,7 @@ No view requires a login: what a person gets is decided by `access.exportable_ev
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
@@ -16,13 +19,18 @@ from cityeval.exports import formats
 from cityeval.exports.access import cycle_for_export, exportable_evaluations, exportable_items
 from cityeval.exports.builder import CycleExport, build_export
 from cityeval.exports.public import public_results
+from cityeval.results.public_pages import public_page
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @require_GET
-def index(request: HttpRequest) -> HttpResponse:
-    return render(request, "exports/index.html", {"cycles": public_results()})
+def index(request: HttpRequest) -> HttpResponseBase:
+    return public_page(
+        request,
+        "data",
+        lambda: render(request, "exports/index.html", {"cycles": public_results()}),
+    )
 
 
 def _export(request: HttpRequest, cycle_id: int, *, items: bool) -> CycleExport:
@@ -46,13 +54,21 @@ def _download(content: str | bytes, content_type: str, filename: str) -> HttpRes
 
 
 @require_GET
-def workbook(request: HttpRequest, cycle_id: int) -> HttpResponse:
+def workbook(request: HttpRequest, cycle_id: int) -> HttpResponseBase:
+    return public_page(request, "data-file", lambda: _workbook(request, cycle_id))
+
+
+def _workbook(request: HttpRequest, cycle_id: int) -> HttpResponse:
     export = _export(request, cycle_id, items=True)
     return _download(formats.to_xlsx(export), XLSX, f"{export.slug}-results.xlsx")
 
 
 @require_GET
-def regions_table(request: HttpRequest, cycle_id: int) -> HttpResponse:
+def regions_table(request: HttpRequest, cycle_id: int) -> HttpResponseBase:
+    return public_page(request, "data-file", lambda: _regions_table(request, cycle_id))
+
+
+def _regions_table(request: HttpRequest, cycle_id: int) -> HttpResponse:
     export = _export(request, cycle_id, items=False)
     return _download(
         formats.regions_csv(export), "text/csv; charset=utf-8", f"{export.slug}-regions.csv"
@@ -60,7 +76,11 @@ def regions_table(request: HttpRequest, cycle_id: int) -> HttpResponse:
 
 
 @require_GET
-def items_table(request: HttpRequest, cycle_id: int) -> HttpResponse:
+def items_table(request: HttpRequest, cycle_id: int) -> HttpResponseBase:
+    return public_page(request, "data-file", lambda: _items_table(request, cycle_id))
+
+
+def _items_table(request: HttpRequest, cycle_id: int) -> HttpResponse:
     export = _export(request, cycle_id, items=True)
     return _download(
         formats.items_csv(export), "text/csv; charset=utf-8", f"{export.slug}-items.csv"
@@ -68,7 +88,11 @@ def items_table(request: HttpRequest, cycle_id: int) -> HttpResponse:
 
 
 @require_GET
-def results_json(request: HttpRequest, cycle_id: int) -> HttpResponse:
+def results_json(request: HttpRequest, cycle_id: int) -> HttpResponseBase:
+    return public_page(request, "data-file", lambda: _results_json(request, cycle_id))
+
+
+def _results_json(request: HttpRequest, cycle_id: int) -> HttpResponse:
     export = _export(request, cycle_id, items=False)
     response = JsonResponse(
         formats.to_json(export), json_dumps_params={"ensure_ascii": False, "indent": 1}

@@ -7,13 +7,15 @@ from typing import Any
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from cityeval.core.decimals import finite_decimal
 from cityeval.evaluations.models import Evaluation
+from cityeval.results.public_pages import public_page
 from cityeval.scorecards import charts
 from cityeval.scorecards.access import SignInRequired, UnderReview, scorecard_for, under_review
 from cityeval.scorecards.data import Scorecard, scorecard
@@ -22,16 +24,26 @@ from cityeval.scorecards.simulate import Projection, SimulationError, project
 TARGET_PREFIX = "target-"
 
 
-def scorecard_view(request: HttpRequest, pk: int) -> HttpResponse:
-    return _page(request, pk)
+def scorecard_view(request: HttpRequest, pk: int) -> HttpResponseBase:
+    # Published (and under review) pages are the same for every visitor: rendered once per
+    # publication state; the simulator's POST below is always live.
+    return public_page(request, "scorecard", lambda: _page(request, pk))
 
 
+# A simulation writes nothing and shows only what the page shows the same reader: no request
+# can be forged into a change, so it takes no CSRF token, and the published page around its form
+# stays one cached copy for every visitor (results/public_pages.py).
+@csrf_exempt
 @require_POST
 def simulate(request: HttpRequest, pk: int) -> HttpResponse:
     return _page(request, pk, simulate=True)
 
 
-def _page(request: HttpRequest, pk: int, simulate: bool = False) -> HttpResponse:
+def _page(
+    request: HttpRequest,
+    pk: int,
+    simulate: bool = False,
+) -> HttpResponse:
     try:
         evaluation = scorecard_for(request.user, pk)
     except SignInRequired:

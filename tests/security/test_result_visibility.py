@@ -242,6 +242,7 @@ RESULTS: dict[str, Surface] = {
 NO_RESULTS: dict[str, str] = {
     "admin/": "Django admin: staff accounts only, no program persona reaches it",
     "i18n/setlang/": "language switch",
+    "i18n/choose/": "language switch of anonymous pages",
     "accounts/": "people, grants, sign-in and tokens: no evaluation content",
     "masterplan/": "the region's masterplan programs: no result or verdict",
     "evaluations/<int:pk>/submit/": "POST only",

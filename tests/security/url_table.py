@@ -594,6 +594,8 @@ TABLE |= {
         body=lambda w: {"decision": "accept", "version": version(w.review_item)},
         api=True,
     ),
+    # The language switch of anonymous (cached) pages: GET only, sets the cookie, goes back.
+    "choose_language": Row(at=no_kwargs, get=cells(302), post=NOBODY),
 }
 
 
