@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "cityeval.masterplans",
     "cityeval.evidence",
     "cityeval.reviews",
+    "cityeval.discussions",
     "cityeval.reports",
     "cityeval.mentoring",
     "cityeval.scorecards",

@@ -18,6 +18,8 @@ from cityeval.evaluations import notify as events
 from cityeval.evaluations.services import assign_items
 from cityeval.mentoring.models import AgendaKind
 from cityeval.mentoring.services import AgendaEntry, VisitPlan, plan_visit
+from cityeval.discussions.models import DataRequest
+from cityeval.discussions.services import close_data_request, request_data, start_thread
 from cityeval.notifications.kinds import KINDS, render_text
 from cityeval.notifications.models import Notification
 from tests.world import World
@@ -42,7 +44,38 @@ EVENTS: dict[str, Callable[[World], None]] = {
     "reopened": lambda w: events.notify_reopened(w.running, "Salah hitung."),
     "assigned": lambda w: events.notify_assigned(w.running, w.health, 3),
     "visit_invited": lambda w: _plan_a_visit(w),
+    "discussion_mention": lambda w: _mention_in_a_thread(w),
+    "data_requested": lambda w: _ask_roads_for_data(w),
+    "data_request_closed": lambda w: _close_a_data_request(w),
 }
+
+
+def _mention_in_a_thread(w: World) -> None:
+    start_thread(
+        item=w.item,
+        evaluation=w.running,
+        user=w.people["contributor_a"],
+        title="",
+        body="Mohon dicek, @coordinator_a.",
+        shared=False,
+    )
+
+
+def _ask_roads_for_data(w: World) -> DataRequest:
+    return request_data(
+        item=w.item,
+        evaluation=w.running,
+        user=w.people["contributor_a"],
+        to_opd=w.roads,
+        due_on=date(2031, 3, 1),
+        body="Mohon data jalan.",
+    )
+
+
+def _close_a_data_request(w: World) -> None:
+    asked = _ask_roads_for_data(w)
+    _fresh(w)
+    close_data_request(data_request=asked, user=w.people["contributor_a2"])
 
 
 def _plan_a_visit(w: World) -> None:
