@@ -18,9 +18,9 @@ from django.db.models import Q
 from django.http import Http404
 
 from cityeval.accounts.access import AnyUser, scope_of
+from cityeval.discussions.models import Thread, ThreadQuerySet, Visibility
 from cityeval.evaluations.access import Can, capabilities, evaluation_for, visible_evaluations
 from cityeval.evaluations.models import Evaluation, ItemValue
-from cityeval.discussions.models import Thread, ThreadQuerySet, Visibility
 
 
 @dataclass(frozen=True)
@@ -45,9 +45,7 @@ def rights_on(user: AnyUser, evaluation: Evaluation) -> Rights:
     member = evaluation.region_id in scope.region_ids
     can = capabilities(user, evaluation)
     fills = member and Can.FILL in can
-    return Rights(
-        internal=member, post_internal=fills, post_shared=fills or Can.REVIEW in can
-    )
+    return Rights(internal=member, post_internal=fills, post_shared=fills or Can.REVIEW in can)
 
 
 def visibility_filter(user: AnyUser, evaluation: Evaluation) -> Q:

@@ -55,7 +55,9 @@ class EditForm(forms.Form):
 
 
 class DataRequestForm(forms.Form):
-    to_opd = forms.ModelChoiceField(label=_("Perangkat daerah yang diminta"), queryset=OPD.objects.none())
+    to_opd = forms.ModelChoiceField(
+        label=_("Perangkat daerah yang diminta"), queryset=OPD.objects.none()
+    )
     due_on = forms.DateField(
         label=_("Batas waktu"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
@@ -69,6 +71,6 @@ class DataRequestForm(forms.Form):
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = (
             OPD.objects.filter(region_id=region_id, active=True)
-            .exclude(pk=item.opd_id)
+            .exclude(pk=item.opd_id or 0)
             .order_by("name")
         )

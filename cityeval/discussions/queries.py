@@ -10,7 +10,7 @@ from cityeval.discussions.models import DataRequest, Post, Thread
 from cityeval.evaluations.models import Evaluation, ItemValue
 
 
-def posts() -> Prefetch[Post]:
+def posts() -> Prefetch:  # type: ignore[type-arg]
     return Prefetch(
         "posts",
         queryset=Post.objects.select_related("author", "attachment").annotate(

@@ -67,9 +67,7 @@ def _params(thread: Thread, **more: str) -> dict[str, str]:
     }
 
 
-def _write_post(
-    *, thread: Thread, user: User, body: str, attachment: Evidence | None
-) -> Posted:
+def _write_post(*, thread: Thread, user: User, body: str, attachment: Evidence | None) -> Posted:
     post = Post.objects.create(
         thread=thread,
         author=user,
@@ -198,7 +196,9 @@ def set_resolved(*, thread: Thread, user: User, resolved: bool) -> Thread:
 
 def _contributors(opd: OPD) -> list[User]:
     return list(
-        User.objects.filter(is_active=True, grants__role=Role.CONTRIBUTOR, grants__opd=opd).distinct()
+        User.objects.filter(
+            is_active=True, grants__role=Role.CONTRIBUTOR, grants__opd=opd
+        ).distinct()
     )
 
 

@@ -221,6 +221,3 @@ def close(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("Permintaan data ditutup."))
     return redirect("discussions:thread", pk=found.pk)
-
-
-
