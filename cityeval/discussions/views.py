@@ -78,7 +78,7 @@ def start(request: HttpRequest, item_pk: int) -> HttpResponse:
             return redirect("discussions:thread", pk=posted.post.thread_id)
     else:
         messages.error(request, _first_error(form))
-    return _back(request, "/")
+    return _back(request, reverse("evaluations:item", args=[evaluation.pk, item.pk]))
 
 
 @login_required
