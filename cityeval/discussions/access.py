@@ -19,7 +19,13 @@ from django.http import Http404
 
 from cityeval.accounts.access import AnyUser, scope_of
 from cityeval.discussions.models import Thread, ThreadQuerySet, Visibility
-from cityeval.evaluations.access import Can, capabilities, evaluation_for, visible_evaluations
+from cityeval.evaluations.access import (
+    Can,
+    capabilities,
+    evaluation_for,
+    item_lock_reason,
+    visible_evaluations,
+)
 from cityeval.evaluations.models import Evaluation, ItemValue
 
 
@@ -88,3 +94,26 @@ def may_ask_data(user: AnyUser, evaluation: Evaluation, item: ItemValue) -> bool
     return item.opd_id is not None and (
         item.opd_id in scope.contributor_opds or evaluation.region_id in scope.coordinator_regions
     )
+
+
+def answers_request(user: AnyUser, thread: Thread) -> bool:
+    """The person is a contributor of the OPD asked for data in this thread, the request open:
+    its answer may bring a file into the item's evidence although the item is not its own."""
+    data_request = getattr(thread, "data_request", None)
+    return (
+        data_request is not None
+        and data_request.is_open
+        and data_request.to_opd_id in scope_of(user).contributor_opds
+    )
+
+
+def may_upload(user: AnyUser, thread: Thread) -> bool:
+    """A post may bring a new file (it becomes the item's evidence) when the person posts here
+    and may add evidence to the item now: the item's own OPD or coordinator, or the OPD asked
+    for data on it; never once the region's entry is locked (submitted, past the deadline)."""
+    if not rights_on(user, thread.evaluation).may_post(thread):
+        return False
+    reason = item_lock_reason(
+        user, thread.item, thread.evaluation, asked=answers_request(user, thread)
+    )
+    return not reason

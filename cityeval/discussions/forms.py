@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cityeval.evaluations.models import ItemValue
+from cityeval.evidence.filetypes import EVIDENCE_TYPES, accept_attribute
 from cityeval.evidence.models import Evidence
 from cityeval.regions.models import OPD
 
@@ -34,10 +35,21 @@ def _evidence_field(item: ItemValue) -> EvidenceChoice:
 
 
 class PostForm(forms.Form):
-    def __init__(self, *args: Any, item: ItemValue, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, item: ItemValue, uploads: bool = False, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["body"] = BODY
         self.fields["attachment"] = _evidence_field(item)
+        if uploads:
+            self.fields["upload"] = forms.FileField(
+                label=_("atau unggah berkas baru"),
+                required=False,
+                help_text=_("Berkas menjadi bukti dukung butir ini dan terlampir pada pesan."),
+                widget=forms.ClearableFileInput(
+                    attrs={"accept": accept_attribute(EVIDENCE_TYPES)}
+                ),
+            )
 
 
 class ThreadForm(PostForm):

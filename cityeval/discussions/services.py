@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -19,11 +20,12 @@ from django.utils.translation import gettext as _
 from cityeval.accounts.access import scope_of
 from cityeval.accounts.models import Role, User
 from cityeval.audit.log import record
-from cityeval.discussions.access import may_ask_data, rights_on
+from cityeval.discussions.access import answers_request, may_ask_data, rights_on
 from cityeval.discussions.mentions import Mentions, resolve
 from cityeval.discussions.models import DataRequest, Post, PostRevision, Thread, Visibility
 from cityeval.evaluations.models import Evaluation, ItemValue
 from cityeval.evidence.models import Evidence
+from cityeval.evidence.services import add_file_evidence
 from cityeval.notifications.services import notify
 from cityeval.regions.models import OPD
 
@@ -137,9 +139,30 @@ def start_thread(
 
 @transaction.atomic
 def add_post(
-    *, thread: Thread, user: User, body: str, attachment: Evidence | None = None
+    *,
+    thread: Thread,
+    user: User,
+    body: str,
+    attachment: Evidence | None = None,
+    upload: UploadedFile[bytes] | None = None,
 ) -> Posted:
+    """A reply. `attachment` is one of the item's evidence; `upload` a new file that becomes
+    the item's evidence first (the evidence rule decides who may: the item's OPD and its
+    coordinator, and the OPD asked for data in this thread while the request is open)."""
     _refuse_unless_posting(user, thread)
+    _body(body)  # an empty message stores no file
+    if upload is not None:
+        if attachment is not None:
+            raise ValidationError(_("Pilih lampiran atau unggah berkas, tidak keduanya."))
+        thread.item.evaluation = thread.evaluation
+        attachment = add_file_evidence(
+            item=thread.item,
+            user=user,
+            upload=upload,
+            description=_("Dikirim dalam diskusi: %(title)s")
+            % {"title": thread.title or thread.item.indicator.code},
+            asked=answers_request(user, thread),
+        )
     return _write_post(thread=thread, user=user, body=body, attachment=attachment)
 
 

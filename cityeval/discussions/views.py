@@ -12,14 +12,18 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_POST
 
 from cityeval.accounts.access import actor_of
 from cityeval.discussions import services
-from cityeval.discussions.access import may_ask_data, rights_on, thread_for
+from cityeval.discussions.access import may_ask_data, may_upload, rights_on, thread_for
 from cityeval.discussions.forms import DataRequestForm, EditForm, PostForm, ThreadForm
 from cityeval.discussions.models import DataRequest, Post
 from cityeval.evaluations.access import item_for
+from cityeval.evaluations.errors import WorkflowError
+from cityeval.evidence.storage import too_large_message
+from cityeval.evidence.uploads import limit_uploads, max_bytes
 from cityeval.evidence.views import file_response
 
 
@@ -87,6 +91,7 @@ def thread(request: HttpRequest, pk: int) -> HttpResponse:
     found = thread_for(request.user, pk)
     rights = rights_on(request.user, found.evaluation)
     may_post = rights.may_post(found)
+    uploads = may_post and may_upload(request.user, found)
     data_request: DataRequest | None = getattr(found, "data_request", None)
     return render(
         request,
@@ -98,7 +103,8 @@ def thread(request: HttpRequest, pk: int) -> HttpResponse:
                 "revisions__edited_by"
             ),
             "may_post": may_post,
-            "reply_form": PostForm(item=found.item) if may_post else None,
+            "reply_form": PostForm(item=found.item, uploads=uploads) if may_post else None,
+            "may_upload": uploads,
             "data_request": data_request,
             "may_close": data_request is not None
             and data_request.is_open
@@ -107,21 +113,37 @@ def thread(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+# A reply may carry a file: the size limit is installed before anything reads the body, so the
+# CSRF check runs inside (the pattern of `evidence.views.add_files`).
+@csrf_exempt
 @login_required
 @require_POST
 def reply(request: HttpRequest, pk: int) -> HttpResponse:
+    limiter = limit_uploads(request)
+    return _reply(request, pk, limiter.too_large)
+
+
+@csrf_protect
+def _reply(request: HttpRequest, pk: int, too_large: list[str]) -> HttpResponse:
     found = thread_for(request.user, pk, posting=True)
-    form = PostForm(request.POST, item=found.item)
-    if form.is_valid():
+    form = PostForm(
+        request.POST, request.FILES, item=found.item, uploads=may_upload(request.user, found)
+    )
+    if too_large:
+        messages.error(request, f"“{too_large[0]}”: {too_large_message(max_bytes())}")
+    elif form.is_valid():
         try:
             posted = services.add_post(
                 thread=found,
                 user=actor_of(request),
                 body=form.cleaned_data["body"],
                 attachment=form.cleaned_data["attachment"],
+                upload=form.cleaned_data.get("upload"),
             )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
+        except WorkflowError as error:
+            messages.error(request, str(error))
         else:
             messages.success(request, _("Pesan terkirim."))
             _say_mentions(request, posted)

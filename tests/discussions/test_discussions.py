@@ -9,6 +9,7 @@ from datetime import date, timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.http import Http404
 from django.test.utils import CaptureQueriesContext
@@ -18,7 +19,7 @@ from django.utils import timezone
 from cityeval.accounts.models import RoleGrant
 from cityeval.audit.models import AuditEntry
 from cityeval.discussions.access import thread_for
-from cityeval.discussions.models import PostRevision, Thread
+from cityeval.discussions.models import Post, PostRevision, Thread
 from cityeval.discussions.services import (
     Posted,
     add_post,
@@ -28,6 +29,10 @@ from cityeval.discussions.services import (
     set_resolved,
     start_thread,
 )
+from cityeval.evaluations.errors import WorkflowError
+from cityeval.evaluations.models import Evaluation, EvaluationStatus
+from cityeval.evidence.models import Evidence
+from cityeval.evidence.samples import tiny_pdf
 from cityeval.notifications.models import Notification
 from tests.world import World
 
@@ -315,3 +320,105 @@ def test_the_item_pages_make_the_same_number_of_queries_for_more_threads(
         )
     many = (_count(w, "contributor_a", page), _count(w, "lead_a", review))
     assert few == many
+
+
+def _pdf(name: str) -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, tiny_pdf([name]), "application/pdf")
+
+
+def test_the_asked_opd_answers_with_a_file_that_becomes_the_items_evidence(
+    shared_world: World,
+) -> None:
+    w = shared_world
+    asked = _ask(w)
+    url = reverse("discussions:thread", args=[asked.thread_id])
+    page = w.client("contributor_a2").get(url).content.decode()
+    assert 'name="upload"' in page
+    assert 'enctype="multipart/form-data"' in page
+    response = w.client("contributor_a2").post(
+        reverse("discussions:reply", args=[asked.thread_id]),
+        {"body": "Data panjang jalan terlampir.", "upload": _pdf("panjang-jalan.pdf")},
+    )
+    assert response.status_code == 302
+    answer = Post.objects.filter(thread_id=asked.thread_id).order_by("pk").last()
+    assert answer is not None and answer.attachment is not None
+    evidence = answer.attachment
+    assert (evidence.item_id, evidence.uploaded_by) == (w.item.pk, w.people["contributor_a2"])
+    assert evidence.original_name == "panjang-jalan.pdf"
+    assert AuditEntry.objects.filter(action="evidence.add", target_id=str(evidence.pk)).exists()
+    # The asking OPD reads it in the thread and finds it among its item's evidence.
+    download = w.client("contributor_a").get(
+        reverse("discussions:attachment", args=[answer.pk])
+    )
+    assert download.status_code == 200
+    item_page = reverse("evaluations:item", args=[w.running.pk, w.item.pk])
+    assert "panjang-jalan.pdf" in w.client("contributor_a").get(item_page).content.decode()
+
+
+def test_a_new_file_in_a_post_follows_the_evidence_rule(shared_world: World) -> None:
+    w = shared_world
+    plain = _thread(_start(w))  # no data request: PUPR does not hold the item
+    page = w.client("contributor_a2").get(reverse("discussions:thread", args=[plain.pk]))
+    assert 'name="upload"' not in page.content.decode()
+    with pytest.raises(WorkflowError):
+        add_post(
+            thread=thread_for(w.people["contributor_a2"], plain.pk),
+            user=w.people["contributor_a2"],
+            body="Ini datanya",
+            upload=_pdf("tanpa-permintaan.pdf"),
+        )
+    # The item's own OPD may; so may the coordinator.
+    own = add_post(
+        thread=thread_for(w.people["contributor_a"], plain.pk),
+        user=w.people["contributor_a"],
+        body="Terlampir",
+        upload=_pdf("milik-sendiri.pdf"),
+    )
+    assert own.post.attachment is not None and own.post.attachment.item_id == w.item.pk
+    # The assessor team in a shared thread may not bring files into the region's evidence.
+    shared = _thread(_start(w, shared=True))
+    with pytest.raises(WorkflowError):
+        add_post(
+            thread=thread_for(w.people["lead_a"], shared.pk),
+            user=w.people["lead_a"],
+            body="Contoh format",
+            upload=_pdf("dari-asesor.pdf"),
+        )
+    # A closed request gives no more right to add evidence; nor does a locked evaluation.
+    asked = _ask(w)
+    close_data_request(data_request=asked, user=w.people["contributor_a2"])
+    with pytest.raises(WorkflowError):
+        add_post(
+            thread=thread_for(w.people["contributor_a2"], asked.thread_id),
+            user=w.people["contributor_a2"],
+            body="Terlambat",
+            upload=_pdf("terlambat.pdf"),
+        )
+    still_open = _ask(w)
+    Evaluation.objects.filter(pk=w.running.pk).update(status=EvaluationStatus.SUBMITTED)
+    with pytest.raises(WorkflowError):
+        add_post(
+            thread=thread_for(w.people["contributor_a2"], still_open.thread_id),
+            user=w.people["contributor_a2"],
+            body="Setelah diserahkan",
+            upload=_pdf("setelah.pdf"),
+        )
+    names = set(Evidence.objects.filter(item=w.item).values_list("original_name", flat=True))
+    assert not names & {"tanpa-permintaan.pdf", "dari-asesor.pdf", "terlambat.pdf", "setelah.pdf"}
+    # Another region's OPD does not even find the thread; a viewer may not post.
+    reply = reverse("discussions:reply", args=[still_open.thread_id])
+    assert w.client("contributor_b").post(reply, {"body": "x"}).status_code == 404
+    assert w.client("viewer_a").post(reply, {"body": "x"}).status_code == 403
+
+
+def test_an_empty_answer_stores_no_file(shared_world: World) -> None:
+    w = shared_world
+    asked = _ask(w)
+    with pytest.raises(ValidationError):
+        add_post(
+            thread=thread_for(w.people["contributor_a2"], asked.thread_id),
+            user=w.people["contributor_a2"],
+            body="   ",
+            upload=_pdf("kosong.pdf"),
+        )
+    assert not Evidence.objects.filter(original_name="kosong.pdf").exists()
