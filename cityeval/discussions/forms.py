@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from cityeval.core.dates import CalendarDateField
 from cityeval.evaluations.models import ItemValue
 from cityeval.evidence.filetypes import EVIDENCE_TYPES, accept_attribute
 from cityeval.evidence.models import Evidence
@@ -70,9 +71,7 @@ class DataRequestForm(forms.Form):
     to_opd = forms.ModelChoiceField(
         label=_("Perangkat daerah yang diminta"), queryset=OPD.objects.none()
     )
-    due_on = forms.DateField(
-        label=_("Batas waktu"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
+    due_on = CalendarDateField(label=_("Batas waktu"), not_before_today=True)
     body = forms.CharField(
         label=_("Data yang diminta"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
     )
