@@ -27,6 +27,7 @@ class ThreadQuerySet(models.QuerySet["Thread"]):
             "resolved_by",
             "data_request__from_opd",
             "data_request__to_opd",
+            "data_request__closed_by",
         )
 
 

@@ -16,6 +16,7 @@ from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect
 
 from cityeval.discussions.models import DataRequest, Post, Thread
+from cityeval.discussions.services import start_thread
 from cityeval.evidence.samples import tiny_pdf
 from cityeval.notifications.models import Notification
 from tests.world import World, build_world
@@ -56,7 +57,7 @@ def test_two_opds_and_the_coordinator_discuss_an_item_and_exchange_data(
 ) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"
     w = build_world()
-    for persona in ("contributor_a", "contributor_a2", "coordinator_a"):
+    for persona in ("contributor_a", "contributor_a2", "coordinator_a", "lead_a"):
         w.people[persona].set_password(PASSWORD)
         w.people[persona].save()
     base = live_server.url
@@ -142,3 +143,22 @@ def test_two_opds_and_the_coordinator_discuss_an_item_and_exchange_data(
     phone.goto(base + reverse("discussions:thread", args=[thread.pk]))
     expect(phone.locator("[data-testid=posts] .post")).to_have_count(2)
     shot(phone, "9-thread-phone")
+
+    # 6. The assessor's item page shows the shared threads only, beside the rubric.
+    start_thread(
+        item=w.item,
+        evaluation=w.running,
+        user=w.people["coordinator_a"],
+        title="Untuk tim asesor",
+        body="SK tim pelaksana sudah diunggah.",
+        shared=True,
+    )
+    team = sign_in(browser, base, "lead_a")
+    team.goto(base + reverse("reviews:item", args=[w.running.pk, w.item.pk]))
+    expect(team.locator("[data-testid=thread]")).to_have_count(1)
+    expect(team.locator("[data-testid=discussion]")).to_contain_text("Untuk tim asesor")
+    shot(team, "10-review-page-shared-thread-desktop")
+    team_phone = sign_in(browser, base, "lead_a", phone=True)
+    team_phone.goto(base + reverse("reviews:item", args=[w.running.pk, w.item.pk]))
+    expect(team_phone.locator("[data-testid=discussion]")).to_be_visible()
+    shot(team_phone, "11-review-page-phone")
