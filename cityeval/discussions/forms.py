@@ -36,9 +36,7 @@ def _evidence_field(item: ItemValue) -> EvidenceChoice:
 
 
 class PostForm(forms.Form):
-    def __init__(
-        self, *args: Any, item: ItemValue, uploads: bool = False, **kwargs: Any
-    ) -> None:
+    def __init__(self, *args: Any, item: ItemValue, uploads: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["body"] = BODY
         self.fields["attachment"] = _evidence_field(item)
@@ -47,9 +45,7 @@ class PostForm(forms.Form):
                 label=_("atau unggah berkas baru"),
                 required=False,
                 help_text=_("Berkas menjadi bukti dukung butir ini dan terlampir pada pesan."),
-                widget=forms.ClearableFileInput(
-                    attrs={"accept": accept_attribute(EVIDENCE_TYPES)}
-                ),
+                widget=forms.ClearableFileInput(attrs={"accept": accept_attribute(EVIDENCE_TYPES)}),
             )
 
 

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from django.urls import reverse
 from django.utils import timezone
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Page, ViewportSize, expect
 
 from cityeval.discussions.models import DataRequest, Post, Thread
 from cityeval.discussions.services import start_thread
@@ -24,8 +24,8 @@ from tests.world import World, build_world
 pytestmark = pytest.mark.browser
 SHOTS = Path(tempfile.gettempdir()) / "shots" / "threads"
 PASSWORD = "diskusi-antar-opd-2024"
-DESKTOP = {"width": 1280, "height": 900}
-PHONE = {"width": 390, "height": 844}
+DESKTOP: ViewportSize = {"width": 1280, "height": 900}
+PHONE: ViewportSize = {"width": 390, "height": 844}
 
 
 def shot(page: Page, name: str) -> None:
@@ -128,7 +128,8 @@ def test_two_opds_and_the_coordinator_discuss_an_item_and_exchange_data(
     expect(roads.locator("[data-testid=data-request]")).to_contain_text("ditutup")
     shot(roads, "6-request-closed-phone")
     answer = Post.objects.filter(thread=asked.thread).order_by("pk").last()
-    assert answer is not None and answer.attachment is not None
+    assert answer is not None
+    assert answer.attachment is not None
     assert answer.attachment.item_id == w.item.pk
 
     # 5. Back on the item page the health office sees both threads, and the file as evidence.

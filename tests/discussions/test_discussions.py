@@ -341,15 +341,14 @@ def test_the_asked_opd_answers_with_a_file_that_becomes_the_items_evidence(
     )
     assert response.status_code == 302
     answer = Post.objects.filter(thread_id=asked.thread_id).order_by("pk").last()
-    assert answer is not None and answer.attachment is not None
+    assert answer is not None
+    assert answer.attachment is not None
     evidence = answer.attachment
     assert (evidence.item_id, evidence.uploaded_by) == (w.item.pk, w.people["contributor_a2"])
     assert evidence.original_name == "panjang-jalan.pdf"
     assert AuditEntry.objects.filter(action="evidence.add", target_id=str(evidence.pk)).exists()
     # The asking OPD reads it in the thread and finds it among its item's evidence.
-    download = w.client("contributor_a").get(
-        reverse("discussions:attachment", args=[answer.pk])
-    )
+    download = w.client("contributor_a").get(reverse("discussions:attachment", args=[answer.pk]))
     assert download.status_code == 200
     item_page = reverse("evaluations:item", args=[w.running.pk, w.item.pk])
     assert "panjang-jalan.pdf" in w.client("contributor_a").get(item_page).content.decode()
@@ -374,7 +373,8 @@ def test_a_new_file_in_a_post_follows_the_evidence_rule(shared_world: World) -> 
         body="Terlampir",
         upload=_pdf("milik-sendiri.pdf"),
     )
-    assert own.post.attachment is not None and own.post.attachment.item_id == w.item.pk
+    assert own.post.attachment is not None
+    assert own.post.attachment.item_id == w.item.pk
     # The assessor team in a shared thread may not bring files into the region's evidence.
     shared = _thread(_start(w, shared=True))
     with pytest.raises(WorkflowError):
