@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "cityeval.masterplans",
     "cityeval.evidence",
     "cityeval.reviews",
+    "cityeval.discussions",
     "cityeval.reports",
     "cityeval.mentoring",
     "cityeval.scorecards",

@@ -29,6 +29,7 @@ urlpatterns = [
     path("review/", include("cityeval.reviews.urls")),
     path("reports/", include("cityeval.reports.urls")),
     path("mentoring/", include("cityeval.mentoring.urls")),
+    path("discussions/", include("cityeval.discussions.urls")),
     path("scorecard/", include("cityeval.scorecards.urls")),
     path("data/", include("cityeval.exports.urls")),
     path("dashboard/", include("cityeval.dashboard.urls")),

@@ -25,7 +25,7 @@ LAYERS: tuple[tuple[str, frozenset[str]], ...] = (
         "ground",
         frozenset({"core", "regions", "frameworks", "accounts", "audit", "notifications"}),
     ),
-    ("workflow", frozenset({"masterplans", "evaluations", "evidence", "reviews"})),
+    ("workflow", frozenset({"masterplans", "evaluations", "evidence", "reviews", "discussions"})),
     # Finalising and publishing (`reports`) write the snapshots and ranks of `results` in their
     # own transaction: `results` never imports `reports` (a layer apart, so the test says so).
     ("official results", frozenset({"results"})),

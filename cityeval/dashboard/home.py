@@ -11,6 +11,7 @@ from cityeval.accounts.access import scope_of
 from cityeval.accounts.models import User
 from cityeval.dashboard import roles
 from cityeval.dashboard.programs import newest_cycle, programs_of
+from cityeval.discussions.queries import open_requests_for
 from cityeval.evaluations.access import visible_evaluations
 from cityeval.evaluations.models import Cycle, EvaluationStatus
 from cityeval.exports.access import public_cycles
@@ -30,6 +31,8 @@ def _role_sections(request: HttpRequest) -> dict[str, object]:
     sections: dict[str, object] = {}
     if scope.contributor_opds:
         sections["contributor_work"] = roles.contributor_work(user, scope, today)
+        # What other OPDs of the region asked this person's OPD for, the nearest due date first.
+        sections["data_requests"] = open_requests_for(user)
     if scope.coordinator_regions:
         sections["coordinator_work"] = roles.coordinator_work(scope, today)
         sections["clarifications"] = roles.open_clarifications(scope)

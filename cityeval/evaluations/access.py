@@ -114,8 +114,13 @@ def entry_lock_reason(evaluation: Evaluation, today: date | None = None) -> str:
     return ""
 
 
-def item_lock_reason(user: AnyUser, item: ItemValue, evaluation: Evaluation) -> str:
-    """Why this person cannot change this item's self-assessment now ('' when they can)."""
+def item_lock_reason(
+    user: AnyUser, item: ItemValue, evaluation: Evaluation, *, asked: bool = False
+) -> str:
+    """Why this person cannot change this item's self-assessment now ('' when they can).
+
+    `asked`: the caller established that the person's OPD was asked for data on this item (an
+    open data request of `discussions`); the OPD rule gives way, the entry lock still holds."""
     reason = entry_lock_reason(evaluation)
     if reason:
         return reason
@@ -124,6 +129,8 @@ def item_lock_reason(user: AnyUser, item: ItemValue, evaluation: Evaluation) -> 
         and item.review_status != ReviewStatus.CLARIFICATION
     ):
         return _("Terkunci: hanya butir yang diminta klarifikasi yang dibuka kembali.")
+    if asked:
+        return ""
     scope = scope_of(user)
     if evaluation.region_id in scope.coordinator_regions:
         return ""

@@ -30,15 +30,23 @@ url_validator = URLValidator(schemes=["http", "https"])
 
 
 def add_file_evidence(
-    *, item: ItemValue, user: Actor, upload: UploadedFile[bytes], description: str
+    *,
+    item: ItemValue,
+    user: Actor,
+    upload: UploadedFile[bytes],
+    description: str,
+    asked: bool = False,
 ) -> Evidence:
-    """Attach an uploaded file to an item after checking its size and content."""
-    _refuse_if_locked(item, user)  # before the upload is written anywhere
+    """Attach an uploaded file to an item after checking its size and content.
+
+    `asked`: the person answers an open data request on the item (the caller checked it, see
+    `evaluations.access.item_lock_reason`): another OPD's file becomes the item's evidence."""
+    _refuse_if_locked(item, user, asked=asked)  # before the upload is written anywhere
     kind, staged = stage_upload(upload, EVIDENCE_TYPES)
     name = display_name(upload.name)
     try:
         with transaction.atomic():
-            locked = _locked_item(item, user)
+            locked = _locked_item(item, user, asked=asked)
             same = (
                 Evidence.objects.filter(item=locked)
                 .current()
@@ -112,21 +120,21 @@ def remove_evidence(*, evidence: Evidence, user: Actor) -> Evidence:
     return locked_evidence
 
 
-def _refuse_if_locked(item: ItemValue, user: Actor) -> None:
+def _refuse_if_locked(item: ItemValue, user: Actor, *, asked: bool = False) -> None:
     evaluation = item.evaluation
-    reason = item_lock_reason(user, item, evaluation)
+    reason = item_lock_reason(user, item, evaluation, asked=asked)
     if reason:
         raise WorkflowError(reason)
 
 
-def _locked_item(item: ItemValue, user: Actor) -> ItemValue:
+def _locked_item(item: ItemValue, user: Actor, *, asked: bool = False) -> ItemValue:
     """The item re-read under a row lock, so that a submission cannot slip in between."""
     locked = (
         ItemValue.objects.select_for_update(of=("self",))
         .select_related("evaluation__cycle")
         .get(pk=item.pk)
     )
-    _refuse_if_locked(locked, user)
+    _refuse_if_locked(locked, user, asked=asked)
     return locked
 
 

@@ -64,6 +64,18 @@ KINDS: dict[str, Kind] = {
         _("[cityeval] Pengingat batas waktu %(region)s"),
         _("%(count)s butir %(region)s (%(cycle)s) belum terisi; batas %(deadline)s."),
     ),
+    "discussion_mention": Kind(
+        _("[cityeval] %(person)s menyebut Anda dalam diskusi butir %(item)s"),
+        _("%(person)s menyebut Anda dalam diskusi butir %(item)s (%(region)s, %(cycle)s)."),
+    ),
+    "data_requested": Kind(
+        _("[cityeval] Permintaan data dari %(opd)s: butir %(item)s"),
+        _("%(opd)s meminta data untuk butir %(item)s (%(region)s), paling lambat %(due)s."),
+    ),
+    "data_request_closed": Kind(
+        _("[cityeval] %(opd)s menutup permintaan data butir %(item)s"),
+        _("%(opd)s menutup permintaan data butir %(item)s (%(region)s, %(cycle)s)."),
+    ),
 }
 
 

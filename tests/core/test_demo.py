@@ -147,6 +147,19 @@ def it_holds_the_kutai_kartanegara_visit_with_every_opd_invited() -> None:
     assert visit.actions.exists()
 
 
+def it_holds_threads_and_a_data_request_in_kutai_kartanegara() -> None:
+    from cityeval.discussions.models import DataRequest, Thread
+    from cityeval.discussions.queries import open_requests_for
+
+    threads = Thread.objects.filter(evaluation__region__code="64.02")
+    assert {t.visibility for t in threads} == {"region", "shared"}
+    assert threads.filter(resolved_at__isnull=False).exists()
+    asked = DataRequest.objects.get(thread__evaluation__region__code="64.02")
+    assert asked.to_opd.code == "DINKES"
+    assert asked.is_open
+    assert open_requests_for(User.objects.get(username="kontributor.kukar")) == [asked]
+
+
 def test_the_demo_is_a_living_program(demo: str) -> None:
     """One demo build (several seconds) serves every check of its content."""
     it_builds_the_three_cohorts_with_kutai_kartanegara_in_2018()
@@ -159,3 +172,4 @@ def test_the_demo_is_a_living_program(demo: str) -> None:
     it_does_nothing_when_asked_to_fill_only_an_empty_database()
     the_login_list_names_every_demo_person()
     it_holds_the_kutai_kartanegara_visit_with_every_opd_invited()
+    it_holds_threads_and_a_data_request_in_kutai_kartanegara()

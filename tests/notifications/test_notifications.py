@@ -14,6 +14,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
+from cityeval.discussions.models import DataRequest
+from cityeval.discussions.services import close_data_request, request_data, start_thread
 from cityeval.evaluations import notify as events
 from cityeval.evaluations.services import assign_items
 from cityeval.mentoring.models import AgendaKind
@@ -42,7 +44,56 @@ EVENTS: dict[str, Callable[[World], None]] = {
     "reopened": lambda w: events.notify_reopened(w.running, "Salah hitung."),
     "assigned": lambda w: events.notify_assigned(w.running, w.health, 3),
     "visit_invited": lambda w: _plan_a_visit(w),
+    "discussion_mention": lambda w: _mention_in_a_thread(w),
+    "data_requested": lambda w: _ask_roads(w),
+    "data_request_closed": lambda w: _close_a_data_request(w),
 }
+
+
+def _mention_in_a_thread(w: World) -> None:
+    start_thread(
+        item=w.item,
+        evaluation=w.running,
+        user=w.people["contributor_a"],
+        title="",
+        body="Mohon dicek, @coordinator_a.",
+        shared=False,
+    )
+
+
+def _ask_roads_for_data(w: World) -> DataRequest:
+    return request_data(
+        item=w.item,
+        evaluation=w.running,
+        user=w.people["contributor_a"],
+        to_opd=w.roads,
+        due_on=date(2031, 3, 1),
+        body="Mohon data jalan.",
+    )
+
+
+def _ask_roads(w: World) -> None:
+    _ask_roads_for_data(w)
+
+
+def _close_a_data_request(w: World) -> None:
+    # The request row alone (its own notification is the case above).
+    posted = start_thread(
+        item=w.item,
+        evaluation=w.running,
+        user=w.people["contributor_a"],
+        title="",
+        body="Mohon data jalan.",
+        shared=False,
+    )
+    asked = DataRequest.objects.create(
+        thread=posted.post.thread,
+        from_opd=w.health,
+        to_opd=w.roads,
+        due_on=date(2031, 3, 1),
+        asked_by=w.people["contributor_a"],
+    )
+    close_data_request(data_request=asked, user=w.people["contributor_a2"])
 
 
 def _plan_a_visit(w: World) -> None:

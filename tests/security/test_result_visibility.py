@@ -283,6 +283,10 @@ NO_RESULTS: dict[str, str] = {
     "bantuan/": "help centre, glossary, FAQ (anonymised) and questions: no result or verdict",
     "help/": "redirect to bantuan/",
     "faq/": "redirect to bantuan/faq/",
+    "discussions/": (
+        "item discussions: what people of the region and its assessor team write to each other "
+        "(internal threads never reach the team); no figure, rank or verified value"
+    ),
 }
 
 

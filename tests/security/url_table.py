@@ -107,6 +107,19 @@ MENTORING_WRITES = MENTORING_READS.but(
     national_viewer=403, coordinator_a=403, viewer_a=403, contributor_a=403
 )
 MENTORING_ACTS = MENTORING_WRITES.but(admin=302, lead_a=302, member_a=302)
+# Item discussions: the region reads all its threads, the assessor team and the ministry the
+# shared ones; coordinators, contributors (of any OPD of A) and the team post.
+DISCUSSION_POSTS = cells(
+    403,
+    anonymous=302,
+    lead_a=302,
+    member_a=302,
+    coordinator_a=302,
+    contributor_a=302,
+    contributor_a2=302,
+    **FOREIGN_TO_A,
+)
+MINISTRY_SIDE_404 = {"admin": 404, "national_viewer": 404, "lead_a": 404, "member_a": 404}
 # People pages: program admin and coordinators; a coordinator of B does not see A's people.
 PEOPLE = cells(403, anonymous=302, admin=200, coordinator_a=200, coordinator_b=200)
 PERSON_OF_A_ACTS = PEOPLE.but(admin=302, coordinator_a=302, coordinator_b=404)
@@ -163,6 +176,70 @@ def _mentoring_material(w: World) -> dict[str, Any]:
         upload=SimpleUploadedFile("bahan.pdf", tiny_pdf(["Bahan"]), "application/pdf"),
     )
     return {"pk": material.pk}
+
+
+# Item discussions of A's running item (made inside the request's savepoint): a thread shared
+# with the assessor team, with a post of contributor_a carrying the item's evidence file.
+def _shared_thread(w: World) -> dict[str, Any]:
+    from cityeval.discussions.models import Thread
+    from cityeval.discussions.services import start_thread
+
+    found = Thread.objects.filter(item=w.item, visibility="shared").first()
+    if found is None:
+        found = start_thread(
+            item=w.item,
+            evaluation=w.running,
+            user=w.people["contributor_a"],
+            title="Data",
+            body="Mohon dicek.",
+            shared=True,
+            attachment=w.evidence_file,
+        ).post.thread
+    return {"pk": found.pk}
+
+
+def _internal_thread(w: World) -> dict[str, Any]:
+    from cityeval.discussions.models import Thread
+    from cityeval.discussions.services import start_thread
+
+    found = Thread.objects.filter(item=w.item, visibility="region").first()
+    if found is None:
+        found = start_thread(
+            item=w.item,
+            evaluation=w.running,
+            user=w.people["contributor_a"],
+            title="",
+            body="Catatan daerah.",
+            shared=False,
+        ).post.thread
+    return {"pk": found.pk}
+
+
+def _discussion_post(w: World) -> dict[str, Any]:
+    from cityeval.discussions.models import Post
+
+    post = Post.objects.filter(thread_id=_shared_thread(w)["pk"]).order_by("pk").first()
+    assert post is not None
+    return {"pk": post.pk}
+
+
+def _data_request(w: World) -> dict[str, Any]:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from cityeval.discussions.models import DataRequest
+    from cityeval.discussions.services import request_data
+
+    found = DataRequest.objects.first() or request_data(
+        item=w.item,
+        evaluation=w.running,
+        user=w.people["contributor_a"],
+        to_opd=w.roads,
+        due_on=timezone.localdate() + timedelta(days=7),
+        body="Mohon data.",
+    )
+    return {"pk": found.pk}
 
 
 def _item(w: World) -> dict[str, Any]:
@@ -596,6 +673,68 @@ TABLE |= {
     ),
     # The language switch of anonymous (cached) pages: GET only, sets the cookie, goes back.
     "choose_language": Row(at=no_kwargs, get=cells(302), post=NOBODY),
+    "discussions:start": Row(
+        at=_item,
+        get=NOT_THIS_METHOD,
+        post=DISCUSSION_POSTS.but(contributor_a2=404),
+    ),
+    "discussions:ask": Row(
+        at=_item,
+        get=A_READS.but(
+            admin=403,
+            national_viewer=403,
+            lead_a=403,
+            member_a=403,
+            viewer_a=403,
+            contributor_a2=404,
+        ),
+        post=A_READS.but(
+            admin=403,
+            national_viewer=403,
+            lead_a=403,
+            member_a=403,
+            viewer_a=403,
+            contributor_a2=404,
+        ),
+    ),
+    "discussions:thread": Row(at=_shared_thread, get=A_READS, post=NOT_THIS_METHOD),
+    "discussions:thread@internal": Row(
+        at=_internal_thread, get=A_READS.but(**MINISTRY_SIDE_404), post=NOT_THIS_METHOD
+    ),
+    "discussions:reply": Row(at=_shared_thread, get=NOT_THIS_METHOD, post=DISCUSSION_POSTS),
+    "discussions:reply@internal": Row(
+        at=_internal_thread,
+        get=NOT_THIS_METHOD,
+        post=DISCUSSION_POSTS.but(**MINISTRY_SIDE_404),
+    ),
+    "discussions:resolve": Row(at=_shared_thread, get=NOT_THIS_METHOD, post=DISCUSSION_POSTS),
+    "discussions:edit": Row(
+        at=_discussion_post,
+        get=A_READS.but(
+            admin=403,
+            national_viewer=403,
+            lead_a=403,
+            member_a=403,
+            coordinator_a=403,
+            contributor_a2=403,
+            viewer_a=403,
+        ),
+        post=A_READS.but(
+            admin=403,
+            national_viewer=403,
+            lead_a=403,
+            member_a=403,
+            coordinator_a=403,
+            contributor_a2=403,
+            viewer_a=403,
+        ),
+    ),
+    "discussions:attachment": Row(at=_discussion_post, get=A_READS, post=NOT_THIS_METHOD),
+    "discussions:close": Row(
+        at=_data_request,
+        get=NOT_THIS_METHOD,
+        post=DISCUSSION_POSTS.but(lead_a=404, member_a=404, admin=404, national_viewer=404),
+    ),
 }
 
 

@@ -25,6 +25,7 @@ from cityeval.frameworks.models import FrameworkNode, FrameworkVersion
 from cityeval.frameworks.services import import_shipped
 from cityeval.masterplans.models import Masterplan
 from cityeval.masterplans.shares import program_shares
+from cityeval.operations.demo.discussions_demo import create_demo_discussions
 from cityeval.operations.demo.evidence_demo import create_demo_evidence
 from cityeval.operations.demo.help_demo import create_demo_help
 from cityeval.operations.demo.mentoring_demo import create_demo_visit
@@ -127,6 +128,7 @@ def build_demo(*, seed: int = 2017, progress: Progress | None = None) -> DemoSum
         create_demo_evidence(rng=rng)
         create_demo_help()
         create_demo_visit()
+        create_demo_discussions()
         step("reviews, reports, evidence, help and the Kutai Kartanegara visit", 1)
     return DemoSummary(
         regions=Region.objects.count(),
