@@ -62,6 +62,10 @@ KINDS: dict[str, Kind] = {
         _("[cityeval] Pengingat batas waktu %(region)s"),
         _("%(count)s butir %(region)s (%(cycle)s) belum terisi; batas %(deadline)s."),
     ),
+    "practice_hidden": Kind(
+        _("[cityeval] Praktik baik %(region)s disembunyikan"),
+        _("Admin program menyembunyikan praktik baik butir %(item)s dari %(region)s."),
+    ),
 }
 
 
