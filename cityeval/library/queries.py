@@ -91,9 +91,7 @@ def library_choices(listed: GoodPracticeQuerySet) -> LibraryChoices:
         .values_list("program", "item_code", "dimension", "dimension_name")
         .distinct()
     )
-    items = dict(
-        listed.order_by().values_list("item_code", "indicator__name_id").distinct()
-    )
+    items = dict(listed.order_by().values_list("item_code", "indicator__name_id").distinct())
     provinces = Province.objects.filter(
         regions__good_practices__in=listed.order_by().values("pk")
     ).distinct()
@@ -119,6 +117,8 @@ class Band:
 
 
 BILLION = Decimal(1_000_000_000)
+
+
 def bands() -> list[Band]:
     """The budget bands in the active language."""
     return [
@@ -218,8 +218,7 @@ class PeerComparison:
     def tables(self) -> list[tuple[Axis, list[tuple[PeerRow, list[Decimal | None]]]]]:
         """One table per axis: each row with its figures on that axis."""
         return [
-            (axis, [(row, row.figures[n]) for row in self.rows])
-            for n, axis in enumerate(self.axes)
+            (axis, [(row, row.figures[n]) for row in self.rows]) for n, axis in enumerate(self.axes)
         ]
 
 

@@ -19,8 +19,8 @@ from cityeval.evidence.models import Evidence
 from cityeval.frameworks.axes import comparison_axis, item_members
 from cityeval.library.models import GoodPractice
 from cityeval.notifications.services import notify
-from cityeval.results.models import ResultSnapshot
 from cityeval.results.figures import decimal_of
+from cityeval.results.models import ResultSnapshot
 
 MAX_NARRATIVE = 10_000
 

@@ -78,9 +78,7 @@ def share(request: HttpRequest, item_pk: int) -> HttpResponse:
     published = ResultSnapshot.objects.published().filter(evaluation_id=evaluation.pk).exists()
     shared = GoodPractice.objects.active().filter(item=item).first()
     evidence = list(Evidence.objects.current().filter(item=item).for_panel())
-    form = ShareForm(
-        request.POST or None, evidence=evidence, initial={"narrative": item.narrative}
-    )
+    form = ShareForm(request.POST or None, evidence=evidence, initial={"narrative": item.narrative})
     if request.method == "POST" and form.is_valid():
         try:
             practice = services.share_practice(

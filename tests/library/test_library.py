@@ -59,7 +59,9 @@ def stored_file(item: ItemValue, name: str = "sop-mpp.pdf") -> Evidence:
     return evidence
 
 
-def shared(w: World, item: ItemValue | None = None, files: list[Evidence] | None = None) -> GoodPractice:
+def shared(
+    w: World, item: ItemValue | None = None, files: list[Evidence] | None = None
+) -> GoodPractice:
     item = item or published_items(w)[0]
     return share_practice(
         item=item,
@@ -265,9 +267,10 @@ def test_a_reopened_result_takes_its_practices_off_the_list(shared_world: World)
     reopen_evaluation(evaluation=w.published, user=w.people["admin"], reason="Periksa ulang.")
     assert not GoodPractice.objects.listed().exists()
     assert NARRATIVE[:40] not in _listed_for(w, "coordinator_b")
-    assert w.client("coordinator_b").get(
-        reverse("library:detail", args=[practice.pk])
-    ).status_code == 404
+    assert (
+        w.client("coordinator_b").get(reverse("library:detail", args=[practice.pk])).status_code
+        == 404
+    )
 
 
 # ----- search and filters, on SQLite and PostgreSQL -----
@@ -298,17 +301,26 @@ def test_search_and_filters_find_the_practice(shared_world: World) -> None:
     }
     client = w.client("viewer_b")
     for key, value in found.items():
-        assert NARRATIVE[:40] in client.get(reverse("library:index"), {key: value}).content.decode(), key
+        assert (
+            NARRATIVE[:40] in client.get(reverse("library:index"), {key: value}).content.decode()
+        ), key
     for key, value in missed.items():
-        assert NARRATIVE[:40] not in client.get(
-            reverse("library:index"), {key: value}
-        ).content.decode(), key
+        assert (
+            NARRATIVE[:40]
+            not in client.get(reverse("library:index"), {key: value}).content.decode()
+        ), key
     group = PeerGroup.objects.create(code="uji-kab", name="Kabupaten uji")
     group.regions.add(w.region_a)
     other = PeerGroup.objects.create(code="uji-kota", name="Kota uji")
     other.regions.add(w.region_b)
-    assert NARRATIVE[:40] in client.get(reverse("library:index"), {"peer_group": "uji-kab"}).content.decode()
-    assert NARRATIVE[:40] not in client.get(reverse("library:index"), {"peer_group": "uji-kota"}).content.decode()
+    assert (
+        NARRATIVE[:40]
+        in client.get(reverse("library:index"), {"peer_group": "uji-kab"}).content.decode()
+    )
+    assert (
+        NARRATIVE[:40]
+        not in client.get(reverse("library:index"), {"peer_group": "uji-kota"}).content.decode()
+    )
 
 
 def test_each_rubric_level_links_to_the_library_at_that_level(shared_world: World) -> None:
@@ -329,7 +341,10 @@ def test_the_item_page_offers_sharing_to_the_coordinator_of_a_published_result(
     assert 'data-testid="share-practice"' in w.client("coordinator_a").get(url).content.decode()
     assert 'data-testid="share-practice"' not in w.client("viewer_a").get(url).content.decode()
     running = reverse("evaluations:item", args=[w.running.pk, w.item.pk])
-    assert 'data-testid="share-practice"' not in w.client("coordinator_a").get(running).content.decode()
+    assert (
+        'data-testid="share-practice"'
+        not in w.client("coordinator_a").get(running).content.decode()
+    )
 
 
 # ----- constant query counts at two sizes -----
@@ -429,7 +444,9 @@ def test_peers_show_published_figures_only(shared_world: World) -> None:
 
 
 @pytest.mark.parametrize("persona", ["coordinator_b", "contributor_b", "viewer_b"])
-def test_another_region_does_not_open_a_regions_comparison(shared_world: World, persona: str) -> None:
+def test_another_region_does_not_open_a_regions_comparison(
+    shared_world: World, persona: str
+) -> None:
     w = shared_world
     assert w.client(persona).get(reverse("library:peers", args=[w.region_a.pk])).status_code == 404
 
@@ -454,9 +471,11 @@ def test_regions_that_improved_most_link_to_their_practices(shared_world: World)
     share_practice(
         item=item_b, narrative="Praktik Semarang.", evidence_ids=[], user=w.people["coordinator_b"]
     )
-    html = w.client("coordinator_a").get(
-        reverse("library:peers", args=[w.region_a.pk]), {"cycle": w.review_cycle.pk}
-    ).content.decode()
+    html = (
+        w.client("coordinator_a")
+        .get(reverse("library:peers", args=[w.region_a.pk]), {"cycle": w.review_cycle.pk})
+        .content.decode()
+    )
     improved = html.split('data-testid="most-improved"')[1]
     assert "Kota Semarang" in improved and "+0,50" in improved
     assert f"/pustaka/?region={w.region_b.code}" in improved
@@ -464,8 +483,12 @@ def test_regions_that_improved_most_link_to_their_practices(shared_world: World)
 
 def test_chosen_regions_replace_the_peer_group(shared_world: World) -> None:
     w = shared_world
-    html = w.client("coordinator_a").get(
-        reverse("library:peers", args=[w.region_a.pk]),
-        {"cycle": w.published_cycle.pk, "regions": w.region_b.code},
-    ).content.decode()
+    html = (
+        w.client("coordinator_a")
+        .get(
+            reverse("library:peers", args=[w.region_a.pk]),
+            {"cycle": w.published_cycle.pk, "regions": w.region_b.code},
+        )
+        .content.decode()
+    )
     assert "Kota Semarang" in html and "Dibandingkan dengan daerah pilihan" in html

@@ -600,7 +600,6 @@ TABLE |= {
 }
 
 
-
 # Good-practice library (cityeval/library): a practice of A's published 2023 result with a
 # file, made inside the request's savepoint; listed, so every signed-in person reads it; its
 # region's coordinator withdraws, the program admin hides; the coordinator shares an item of
@@ -675,6 +674,7 @@ TABLE |= {
         post=NOT_THIS_METHOD,
     ),
 }
+
 
 def row_for(name: str) -> Row | None:
     """The row of a URL name; the admin site's pages share one."""
