@@ -79,7 +79,8 @@ def test_coordinator_shares_an_item_through_the_page(shared_world: World) -> Non
     item = published_items(w)[0]
     evidence = stored_file(item)
     page = w.client("coordinator_a").get(reverse("library:share", args=[item.pk]))
-    assert page.status_code == 200 and 'data-testid="share-form"' in page.content.decode()
+    assert page.status_code == 200
+    assert 'data-testid="share-form"' in page.content.decode()
     response = w.client("coordinator_a").post(
         reverse("library:share", args=[item.pk]),
         {"narrative": NARRATIVE, "evidence": [str(evidence.pk)]},
@@ -90,7 +91,8 @@ def test_coordinator_shares_an_item_through_the_page(shared_world: World) -> Non
     snapshot = ResultSnapshot.objects.published().get(evaluation=w.published)
     assert practice.snapshot == snapshot
     assert practice.level == Decimal(str(snapshot.inputs[item.indicator.code]))
-    assert practice.dimension and practice.dimension_name
+    assert practice.dimension
+    assert practice.dimension_name
     assert list(practice.evidence.all()) == [evidence]
     entry = AuditEntry.objects.get(action="library.practice.shared")
     assert entry.after["evidence"] == [evidence.pk]
@@ -398,8 +400,10 @@ def test_the_program_library_shows_bands_not_budgets_and_filters(shared_world: W
     client = w.client("coordinator_b")
     html = client.get(reverse("library:programs")).content.decode()
     assert "Layanan publik terpadu" in html
-    assert "1.000.000.000" not in html and "1000000000" not in html
-    assert "Rp 1–10 miliar" in html and "Berjalan" in html
+    assert "1.000.000.000" not in html
+    assert "1000000000" not in html
+    assert "Rp 1–10 miliar" in html
+    assert "Berjalan" in html
     for query, present in [
         ({"status": "running"}, True),
         ({"status": "planned"}, False),
@@ -439,7 +443,8 @@ def test_peers_show_published_figures_only(shared_world: World) -> None:
         rows = [row for row in html.split("<tr") if "Kota Semarang" in row]
         assert rows, persona
         for row in rows:
-            assert "belum dipublikasikan" in row and shown_b not in row, persona
+            assert "belum dipublikasikan" in row, persona
+            assert shown_b not in row, persona
             assert "<td>" not in row.split("</td>", 1)[1], persona
 
 
@@ -477,7 +482,8 @@ def test_regions_that_improved_most_link_to_their_practices(shared_world: World)
         .content.decode()
     )
     improved = html.split('data-testid="most-improved"')[1]
-    assert "Kota Semarang" in improved and "+0,50" in improved
+    assert "Kota Semarang" in improved
+    assert "+0,50" in improved
     assert f"/pustaka/?region={w.region_b.code}" in improved
 
 
@@ -491,4 +497,5 @@ def test_chosen_regions_replace_the_peer_group(shared_world: World) -> None:
         )
         .content.decode()
     )
-    assert "Kota Semarang" in html and "Dibandingkan dengan daerah pilihan" in html
+    assert "Kota Semarang" in html
+    assert "Dibandingkan dengan daerah pilihan" in html
