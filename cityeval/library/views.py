@@ -162,7 +162,12 @@ def programs(request: HttpRequest) -> HttpResponse:
         {
             "filters": filters,
             "programs": [
-                (p, queries.band_of(p.budget), queries.status_label(p.latest_status)) for p in rows
+                (
+                    p,
+                    queries.band_of(p.budget),
+                    queries.status_label(getattr(p, "latest_status", None)),
+                )
+                for p in rows
             ],
             "total": found.count(),
             "page": queries.PAGE,

@@ -95,6 +95,7 @@ def test_coordinator_shares_an_item_through_the_page(shared_world: World) -> Non
     assert practice.dimension_name
     assert list(practice.evidence.all()) == [evidence]
     entry = AuditEntry.objects.get(action="library.practice.shared")
+    assert entry.after is not None
     assert entry.after["evidence"] == [evidence.pk]
     assert entry.region_id == w.region_a.pk
 
@@ -493,7 +494,7 @@ def test_chosen_regions_replace_the_peer_group(shared_world: World) -> None:
         w.client("coordinator_a")
         .get(
             reverse("library:peers", args=[w.region_a.pk]),
-            {"cycle": w.published_cycle.pk, "regions": w.region_b.code},
+            {"cycle": str(w.published_cycle.pk), "regions": w.region_b.code},
         )
         .content.decode()
     )
