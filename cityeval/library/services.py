@@ -131,7 +131,11 @@ def hide_practice(*, practice: GoodPractice, reason: str, user: Actor) -> GoodPr
     notify(
         kind="practice_hidden",
         recipients=coordinators_of(evaluation),
-        params={"item": locked.item_code, "region": str(evaluation.region)},
+        params={
+            "item": locked.item_code,
+            "region": evaluation.region.full_name,
+            "cycle": str(evaluation.cycle),
+        },
         url=reverse("library:detail", args=[locked.pk]),
         quoted={"reason": text},
     )

@@ -16,6 +16,7 @@ from django.utils import translation
 
 from cityeval.evaluations import notify as events
 from cityeval.evaluations.services import assign_items
+from cityeval.library.services import hide_practice, share_practice
 from cityeval.mentoring.models import AgendaKind
 from cityeval.mentoring.services import AgendaEntry, VisitPlan, plan_visit
 from cityeval.notifications.kinds import KINDS, render_text
@@ -42,6 +43,7 @@ EVENTS: dict[str, Callable[[World], None]] = {
     "reopened": lambda w: events.notify_reopened(w.running, "Salah hitung."),
     "assigned": lambda w: events.notify_assigned(w.running, w.health, 3),
     "visit_invited": lambda w: _plan_a_visit(w),
+    "practice_hidden": lambda w: _hide_a_practice(w),
 }
 
 
@@ -59,6 +61,15 @@ def _plan_a_visit(w: World) -> None:
             opds=None,
         ),
     )
+
+
+def _hide_a_practice(w: World) -> None:
+    item = w.published.items.filter(indicator__kind="maturity").order_by("pk").first()
+    assert item is not None
+    practice = share_practice(
+        item=item, narrative="Mal pelayanan publik.", evidence_ids=[], user=w.people["coordinator_a"]
+    )
+    hide_practice(practice=practice, reason="Memuat data pribadi.", user=w.people["admin"])
 
 
 def test_every_kind_has_an_event_under_test() -> None:
