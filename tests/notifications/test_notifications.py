@@ -66,8 +66,9 @@ def _plan_a_visit(w: World) -> None:
 def _hide_a_practice(w: World) -> None:
     item = w.published.items.filter(indicator__kind="maturity").order_by("pk").first()
     assert item is not None
+    coordinator = w.people["coordinator_a"]
     practice = share_practice(
-        item=item, narrative="Mal pelayanan publik.", evidence_ids=[], user=w.people["coordinator_a"]
+        item=item, narrative="Mal pelayanan publik.", evidence_ids=[], user=coordinator
     )
     hide_practice(practice=practice, reason="Memuat data pribadi.", user=w.people["admin"])
 
