@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Page, ViewportSize, expect
 
 from cityeval.evaluations.models import ItemValue
 from cityeval.evidence.filetypes import EVIDENCE_TYPES
@@ -25,8 +25,8 @@ pytestmark = pytest.mark.browser
 SHOTS = Path(tempfile.gettempdir()) / "shots" / "library"
 PASSWORD = "pustaka-praktik-baik-77"
 NARRATIVE = "Mal pelayanan publik dengan antrean daring dan dasbor waktu tunggu per loket."
-DESKTOP = {"width": 1280, "height": 900}
-PHONE = {"width": 390, "height": 844}
+DESKTOP = ViewportSize(width=1280, height=900)
+PHONE = ViewportSize(width=390, height=844)
 
 
 def shot(page: Page, name: str) -> None:
