@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "cityeval.api",
     "cityeval.workbooks",
     "cityeval.help",
+    "cityeval.library",
     "cityeval.operations",
     "ninja",  # its swagger-ui static files, served locally (no CDN)
 ]

@@ -35,6 +35,7 @@ urlpatterns = [
     path("dashboard/", include("cityeval.dashboard.urls")),
     path("api/v1/", include("cityeval.api.urls")),
     path("bantuan/", include("cityeval.help.urls")),
+    path("pustaka/", include("cityeval.library.urls")),
     # The English and the short addresses lead to the Indonesian canonical ones.
     path(
         "help/",

@@ -32,7 +32,18 @@ LAYERS: tuple[tuple[str, frozenset[str]], ...] = (
     ("reports and publishing", frozenset({"reports"})),
     (
         "results and presentation",
-        frozenset({"scorecards", "dashboard", "exports", "api", "workbooks", "help", "mentoring"}),
+        frozenset(
+            {
+                "scorecards",
+                "dashboard",
+                "exports",
+                "api",
+                "workbooks",
+                "help",
+                "mentoring",
+                "library",
+            }
+        ),
     ),
     ("operations", frozenset({"operations"})),
 )

@@ -76,6 +76,10 @@ KINDS: dict[str, Kind] = {
         _("[cityeval] %(opd)s menutup permintaan data butir %(item)s"),
         _("%(opd)s menutup permintaan data butir %(item)s (%(region)s, %(cycle)s)."),
     ),
+    "practice_hidden": Kind(
+        _("[cityeval] Praktik baik %(region)s disembunyikan"),
+        _("Admin program menyembunyikan praktik baik butir %(item)s dari %(region)s."),
+    ),
 }
 
 

@@ -160,6 +160,20 @@ def it_holds_threads_and_a_data_request_in_kutai_kartanegara() -> None:
     assert open_requests_for(User.objects.get(username="kontributor.kukar")) == [asked]
 
 
+def it_shares_good_practices_of_published_results_and_hides_one() -> None:
+    from cityeval.library.models import GoodPractice
+
+    listed = GoodPractice.objects.listed()
+    assert set(listed.values_list("region__code", flat=True)) == {"64.02", "33.74"}
+    assert listed.count() >= 5
+    assert listed.filter(evidence__isnull=False).exists()
+    hidden = GoodPractice.objects.exclude(hidden_at=None)
+    assert hidden.count() == 1
+    assert hidden.get().hidden_reason
+    assert not listed.filter(pk__in=hidden).exists()
+    assert not GoodPractice.objects.exclude(evaluation__status="published").exists()
+
+
 def test_the_demo_is_a_living_program(demo: str) -> None:
     """One demo build (several seconds) serves every check of its content."""
     it_builds_the_three_cohorts_with_kutai_kartanegara_in_2018()
@@ -173,3 +187,4 @@ def test_the_demo_is_a_living_program(demo: str) -> None:
     the_login_list_names_every_demo_person()
     it_holds_the_kutai_kartanegara_visit_with_every_opd_invited()
     it_holds_threads_and_a_data_request_in_kutai_kartanegara()
+    it_shares_good_practices_of_published_results_and_hides_one()

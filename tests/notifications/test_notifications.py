@@ -18,6 +18,7 @@ from cityeval.discussions.models import DataRequest
 from cityeval.discussions.services import close_data_request, request_data, start_thread
 from cityeval.evaluations import notify as events
 from cityeval.evaluations.services import assign_items
+from cityeval.library.services import hide_practice, share_practice
 from cityeval.mentoring.models import AgendaKind
 from cityeval.mentoring.services import AgendaEntry, VisitPlan, plan_visit
 from cityeval.notifications.kinds import KINDS, render_text
@@ -47,6 +48,7 @@ EVENTS: dict[str, Callable[[World], None]] = {
     "discussion_mention": lambda w: _mention_in_a_thread(w),
     "data_requested": lambda w: _ask_roads(w),
     "data_request_closed": lambda w: _close_a_data_request(w),
+    "practice_hidden": lambda w: _hide_a_practice(w),
 }
 
 
@@ -110,6 +112,16 @@ def _plan_a_visit(w: World) -> None:
             opds=None,
         ),
     )
+
+
+def _hide_a_practice(w: World) -> None:
+    item = w.published.items.filter(indicator__kind="maturity").order_by("pk").first()
+    assert item is not None
+    coordinator = w.people["coordinator_a"]
+    practice = share_practice(
+        item=item, narrative="Mal pelayanan publik.", evidence_ids=[], user=coordinator
+    )
+    hide_practice(practice=practice, reason="Memuat data pribadi.", user=w.people["admin"])
 
 
 def test_every_kind_has_an_event_under_test() -> None:

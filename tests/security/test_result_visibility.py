@@ -237,6 +237,12 @@ RESULTS: dict[str, Surface] = {
     "api/v1/cycles/<cycle_id>/results": surface(
         api(lambda w: f"/cycles/{cycle(w)}/results"), "index"
     ),
+    # The library lists practices of published results only (their level is the published
+    # verified value); the peer comparison prints published figures only.
+    "pustaka/": surface(page(lambda w: "/pustaka/")),
+    "pustaka/pembanding/<int:region_id>/": surface(
+        page(lambda w: f"/pustaka/pembanding/{w.evaluation.region_id}/"), "index"
+    ),
 }
 
 NO_RESULTS: dict[str, str] = {
@@ -287,6 +293,12 @@ NO_RESULTS: dict[str, str] = {
         "item discussions: what people of the region and its assessor team write to each other "
         "(internal threads never reach the team); no figure, rank or verified value"
     ),
+    "pustaka/<int:pk>/": (
+        "one good practice of a published result (narrative, files, the published level); "
+        "taken off the list when the result is reopened (tests/library)"
+    ),
+    "pustaka/butir/": "the coordinator's share form: the item's own narrative and evidence",
+    "pustaka/program/": "masterplan programs: names, dimensions, statuses, budget bands",
 }
 
 

@@ -738,6 +738,82 @@ TABLE |= {
 }
 
 
+# Good-practice library (cityeval/library): a practice of A's published 2023 result with a
+# file, made inside the request's savepoint; listed, so every signed-in person reads it; its
+# region's coordinator withdraws, the program admin hides; the coordinator shares an item of
+# a published result (the item's assessor team and the ministry see it but do not opt in).
+def _published_item(w: World, position: int) -> ItemValue:
+    return (
+        ItemValue.objects.filter(evaluation=w.published, indicator__kind="maturity")
+        .select_related("indicator", "evaluation__region")
+        .order_by("indicator__sequence")[position]
+    )
+
+
+def _practice_of_a(w: World) -> Any:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from cityeval.evidence.filetypes import EVIDENCE_TYPES
+    from cityeval.evidence.models import Evidence, EvidenceKind
+    from cityeval.evidence.samples import tiny_pdf
+    from cityeval.evidence.uploads import stage_upload
+    from cityeval.library.models import GoodPractice
+    from cityeval.library.services import share_practice
+
+    item = _published_item(w, 0)
+    found = GoodPractice.objects.filter(item=item).first()
+    if found is not None:
+        return found
+    upload = SimpleUploadedFile("sop.pdf", tiny_pdf(["SOP"]), "application/pdf")
+    kind, staged = stage_upload(upload, EVIDENCE_TYPES)
+    evidence = Evidence.objects.create(
+        item=item,
+        kind=EvidenceKind.FILE,
+        original_name="sop.pdf",
+        stored_path=staged.stored_path,
+        content_type=kind.content_type,
+        size=staged.size,
+        sha256=staged.sha256,
+    )
+    staged.commit()
+    return share_practice(
+        item=item, narrative="Praktik.", evidence_ids=[evidence.pk], user=w.people["coordinator_a"]
+    )
+
+
+def _practice(w: World) -> dict[str, Any]:
+    return {"pk": _practice_of_a(w).pk}
+
+
+def _practice_file(w: World) -> dict[str, Any]:
+    practice = _practice_of_a(w)
+    return {"pk": practice.pk, "evidence_pk": practice.evidence.get().pk}
+
+
+LIBRARY_MANAGES = cells(403, anonymous=302, coordinator_a=302)
+LIBRARY_HIDES = cells(403, anonymous=302, admin=302)
+LIBRARY_SHARES = cells(
+    403, anonymous=302, coordinator_a=200, contributor_a=404, contributor_a2=404, **FOREIGN_TO_A
+)
+TABLE |= {
+    "library:index": Row(at=no_kwargs, get=SIGNED_IN, post=NOT_THIS_METHOD),
+    "library:detail": Row(at=_practice, get=SIGNED_IN, post=NOT_THIS_METHOD),
+    "library:file": Row(at=_practice_file, get=SIGNED_IN, post=NOT_THIS_METHOD),
+    "library:withdraw": Row(at=_practice, get=NOT_THIS_METHOD, post=LIBRARY_MANAGES),
+    "library:hide": Row(at=_practice, get=NOT_THIS_METHOD, post=LIBRARY_HIDES),
+    "library:unhide": Row(at=_practice, get=NOT_THIS_METHOD, post=LIBRARY_HIDES),
+    "library:share": Row(
+        at=lambda w: {"item_pk": _published_item(w, 1).pk}, get=LIBRARY_SHARES, post=LIBRARY_SHARES
+    ),
+    "library:programs": Row(at=no_kwargs, get=SIGNED_IN, post=NOT_THIS_METHOD),
+    "library:peers": Row(
+        at=_region_a,
+        get=cells(200, anonymous=302, coordinator_b=404, contributor_b=404, viewer_b=404),
+        post=NOT_THIS_METHOD,
+    ),
+}
+
+
 def row_for(name: str) -> Row | None:
     """The row of a URL name; the admin site's pages share one."""
     if name in TABLE:
