@@ -285,6 +285,8 @@ NO_RESULTS: dict[str, str] = {
     "bantuan/": "help centre, glossary, FAQ (anonymised) and questions: no result or verdict",
     "help/": "redirect to bantuan/",
     "faq/": "redirect to bantuan/faq/",
+    "data/<int:cycle_id>/datapackage.json": "the open data's table schema: columns, no figures",
+    "data/catalog.jsonld": "DCAT catalogue: titles and links of the published datasets",
 }
 
 

@@ -597,6 +597,12 @@ TABLE |= {
         body=lambda w: {"decision": "accept", "version": version(w.review_item)},
         api=True,
     ),
+    # Harvestable open data: published cycles only, the same for every reader.
+    "exports:datapackage": Row(at=_published_cycle, get=EVERYONE, post=NOBODY),
+    "exports:datapackage@unpublished": Row(
+        at=lambda w: {"cycle_id": w.review_cycle.pk}, get=cells(404), post=NOBODY
+    ),
+    "exports:catalog": Row(at=no_kwargs, get=EVERYONE, post=NOBODY),
 }
 
 
