@@ -11,6 +11,7 @@ file can be kept as it is.
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from collections.abc import Iterable, Mapping
@@ -104,3 +105,39 @@ def _code_of(properties: Mapping[str, Any], number: int) -> str:
             % {"number": number, "names": ", ".join(CODE_PROPERTIES), "value": raw}
         )
     return f"{match.group(1)}.{match.group(2)}"
+
+
+def with_codes(content: bytes) -> dict[str, Any]:
+    """The checked document with every feature's code written as `kode_kemendagri: NN.NN`, the
+    one property the map's Vega-Lite spec looks results up by (call after `check_boundaries`)."""
+    document: dict[str, Any] = json.loads(content)
+    _, features = _features(document)
+    for number, properties in enumerate(features, 1):
+        if isinstance(properties, dict):
+            properties["kode_kemendagri"] = _code_of(properties, number)
+    if document.get("type") == "FeatureCollection":
+        for feature in document["features"]:
+            _rewind(feature.get("geometry") or {})
+    return document
+
+
+def _rewind(geometry: dict[str, Any]) -> None:
+    """Outer rings clockwise, holes anticlockwise: the order Vega's (d3's) spherical drawing
+    expects. GeoJSON (RFC 7946) asks for the opposite, and d3 draws such a ring as the whole
+    globe minus the region."""
+    kind, coordinates = geometry.get("type"), geometry.get("coordinates")
+    polygons: list[Any] = []
+    if kind == "Polygon":
+        polygons = [coordinates]
+    elif kind == "MultiPolygon" and isinstance(coordinates, list):
+        polygons = coordinates
+    for polygon in polygons:
+        for position, ring in enumerate(polygon):
+            clockwise = _signed_area(ring) < 0
+            if clockwise != (position == 0):
+                ring.reverse()
+
+
+def _signed_area(ring: list[list[float]]) -> float:
+    """Twice the planar signed area (lon, lat): positive for an anticlockwise ring."""
+    return sum(a[0] * b[1] - b[0] * a[1] for a, b in itertools.pairwise(ring))

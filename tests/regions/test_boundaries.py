@@ -34,7 +34,8 @@ def topojson(*codes: str) -> bytes:
         {"type": "Polygon", "arcs": [[n]], "properties": {"KODE": code}}
         for n, code in enumerate(codes)
     ]
-    arcs = [[[n, 0], [1, 0], [0, 1], [-1, 0], [0, -1]] for n, _ in enumerate(codes)]
+    # No "transform": positions are absolute; each ring clockwise, as TopoJSON tools write them.
+    arcs = [[[n, 0], [n, 1], [n + 1, 1], [n + 1, 0], [n, 0]] for n, _ in enumerate(codes)]
     return json.dumps(
         {
             "type": "Topology",
