@@ -27,7 +27,8 @@ from cityeval.evidence.services import add_file_evidence
 from cityeval.evidence.storage import open_stored
 from cityeval.operations.backup.archive import create_backup, restore_backup
 from cityeval.operations.backup.database import erase
-from tests.evidence.conftest import PDF_BYTES, PNG_BYTES, World, upload
+from tests.evidence.conftest import PDF_BYTES, PNG_BYTES, upload
+from tests.world import TeamWorld as World
 
 
 def free_port() -> int:

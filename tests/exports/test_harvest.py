@@ -15,7 +15,8 @@ from rdflib.namespace import DCTERMS, RDF
 
 from cityeval.evaluations.models import Cycle
 from cityeval.regions.models import Region
-from tests.exports.conftest import FINALISED, PUBLISHED, World
+from tests.exports.conftest import FINALISED, PUBLISHED
+from tests.exports.conftest import Exports as World
 from tests.world import open_test_cycle
 
 pytestmark = pytest.mark.django_db
