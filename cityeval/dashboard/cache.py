@@ -24,6 +24,7 @@ from django.utils.safestring import SafeString, mark_safe
 from cityeval.audit.models import AuditEntry
 from cityeval.dashboard.forms import Filters
 from cityeval.evaluations.models import Cycle
+from cityeval.regions.models import BoundaryFile
 
 PUBLICATION_ACTIONS = ("results.rank_intervals.computed", "results.rank_intervals.cleared")
 # A safety net for what the marker does not see (a region renamed, a framework label corrected).
@@ -36,9 +37,10 @@ def publication_marker() -> int:
     return int(newest["m"] or 0)
 
 
-def board_key(cycle: Cycle, filters: Filters, marker: int) -> str:
+def board_key(cycle: Cycle, filters: Filters, marker: int, boundaries: int) -> str:
     parts = (
         marker,
+        boundaries,
         translation.get_language(),
         cycle.pk,
         filters.cohort,
@@ -52,7 +54,7 @@ def board_key(cycle: Cycle, filters: Filters, marker: int) -> str:
 
 def cached_board(cycle: Cycle, filters: Filters, render: Callable[[], str]) -> SafeString:
     """The public board's HTML from the cache, or `render()`ed and stored."""
-    key = board_key(cycle, filters, publication_marker())
+    key = board_key(cycle, filters, publication_marker(), BoundaryFile.objects.current_id())
     html: str | None = cache.get(key)
     if html is None:
         html = render()

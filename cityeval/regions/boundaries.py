@@ -1,7 +1,8 @@
 """Checking an operator's boundary file (GeoJSON or TopoJSON) before anything is stored.
 
-The first step of the map (issue 13 §6): the upload page, the stored file and the choropleth
-are not built yet. A file passes when it is a GeoJSON FeatureCollection or a TopoJSON Topology
+The map of issue 13 §6: a program admin uploads the file (`dashboard.maps.upload_boundaries`),
+it is stored prepared (`BoundaryFile`), and the dashboards draw `dashboard.charts.choropleth_chart`
+from it. A file passes when it is a GeoJSON FeatureCollection or a TopoJSON Topology
 whose features carry a Kemendagri regency/city code (property `kode`, `code` or
 `kode_kemendagri`, written `64.02` or `6402`) and at least one code is a known region; the
 check lists the codes matched, the codes in the file that are no region, and the regions the
@@ -23,6 +24,10 @@ from django.utils.translation import gettext as _
 
 # A national regency file simplified for a web map (geoBoundaries ADM2 simplified: ~4 MB).
 MAX_BYTES = 8 * 1024 * 1024
+# GeoJSON positions are kept to 3 decimals of a degree (~110 m at the equator, far below a pixel
+# of a national or provincial map), and a point equal to the one before it is dropped: a file
+# exported at full precision shrinks to a fraction without a visible change.
+PLACES = 3
 CODE_PROPERTIES = ("kode", "code", "kode_kemendagri")
 _CODE = re.compile(r"^(\d{2})\.?(\d{2})$")
 
@@ -42,11 +47,7 @@ class BoundaryCheck:
 
 def check_boundaries(content: bytes, *, known_codes: Iterable[str]) -> BoundaryCheck:
     """The file's codes against the region list; BoundaryError if it cannot be used."""
-    if len(content) > MAX_BYTES:
-        raise BoundaryError(
-            _("Berkas batas wilayah terlalu besar: paling besar %(limit)s.")
-            % {"limit": filesizeformat(MAX_BYTES)}
-        )
+    check_size(len(content))
     try:
         document = json.loads(content)
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
@@ -67,6 +68,15 @@ def check_boundaries(content: bytes, *, known_codes: Iterable[str]) -> BoundaryC
         unknown=sorted(found - known),
         missing=sorted(known - found),
     )
+
+
+def check_size(size: int) -> None:
+    """BoundaryError past the limit: an upload is refused on its size before it is read."""
+    if size > MAX_BYTES:
+        raise BoundaryError(
+            _("Berkas batas wilayah terlalu besar: paling besar %(limit)s.")
+            % {"limit": filesizeformat(MAX_BYTES)}
+        )
 
 
 def _features(document: Any) -> tuple[str, list[Mapping[str, Any]]]:
@@ -111,14 +121,40 @@ def with_codes(content: bytes) -> dict[str, Any]:
     """The checked document with every feature's code written as `kode_kemendagri: NN.NN`, the
     one property the map's Vega-Lite spec looks results up by (call after `check_boundaries`)."""
     document: dict[str, Any] = json.loads(content)
-    _, features = _features(document)
+    _kind, features = _features(document)
     for number, properties in enumerate(features, 1):
         if isinstance(properties, dict):
             properties["kode_kemendagri"] = _code_of(properties, number)
     if document.get("type") == "FeatureCollection":
-        for feature in document["features"]:
-            _rewind(feature.get("geometry") or {})
+        for number, feature in enumerate(document["features"], 1):
+            geometry = feature.get("geometry") if isinstance(feature, dict) else None
+            if not isinstance(geometry, dict):
+                continue
+            try:
+                _simplify(geometry)
+            except (TypeError, ValueError):
+                raise BoundaryError(
+                    _("Geometri fitur ke-%(number)d bukan daftar koordinat yang sah.")
+                    % {"number": number}
+                ) from None
+            _rewind(geometry)
     return document
+
+
+def _simplify(geometry: dict[str, Any]) -> None:
+    """Positions rounded to `PLACES`, repeated positions dropped; a ring that would fall below
+    four positions keeps them all (rounded)."""
+    kind, coordinates = geometry.get("type"), geometry.get("coordinates")
+    polygons: list[Any] = []
+    if kind == "Polygon" and isinstance(coordinates, list):
+        polygons = [coordinates]
+    elif kind == "MultiPolygon" and isinstance(coordinates, list):
+        polygons = coordinates
+    for polygon in polygons:
+        for position, ring in enumerate(polygon):
+            rounded = [[round(float(x), PLACES), round(float(y), PLACES)] for x, y, *_ in ring]
+            kept = [p for n, p in enumerate(rounded) if n == 0 or p != rounded[n - 1]]
+            polygon[position] = kept if len(kept) >= 4 else rounded
 
 
 def _rewind(geometry: dict[str, Any]) -> None:

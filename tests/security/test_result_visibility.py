@@ -284,6 +284,7 @@ NO_RESULTS: dict[str, str] = {
     "faq/": "redirect to bantuan/faq/",
     "data/<int:cycle_id>/datapackage.json": "the open data's table schema: columns, no figures",
     "data/catalog.jsonld": "DCAT catalogue: titles and links of the published datasets",
+    "dashboard/map/": "the admin's boundary file: its name, uploader and codes, no figure",
 }
 
 

@@ -603,6 +603,8 @@ TABLE |= {
         at=lambda w: {"cycle_id": w.review_cycle.pk}, get=cells(404), post=NOBODY
     ),
     "exports:catalog": Row(at=no_kwargs, get=EVERYONE, post=NOBODY),
+    # The map's boundary file: the program admin's page (an empty POST shows the form's error).
+    "dashboard:boundaries": Row(at=no_kwargs, get=ADMIN_ONLY, post=ADMIN_ONLY),
 }
 
 
