@@ -1,4 +1,4 @@
-"""Evidence on S3-compatible object storage, against a real server process (moto's S3 server).
+"""Evidence on S3-compatible object storage, against moto's in-process S3 mock.
 
 The same upload, download, backup and restore paths as on a shared volume: files land in the
 bucket under their random names, leave only through the permission-checked view, and a backup
@@ -7,16 +7,13 @@ carries them so that a restore puts exactly them back.
 
 from __future__ import annotations
 
-import socket
-import subprocess
-import sys
-import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import boto3
+from moto import mock_aws
 import pytest
 from django.urls import reverse
 from pytest_django.fixtures import Settings
@@ -31,35 +28,18 @@ from tests.evidence.conftest import PDF_BYTES, PNG_BYTES, upload
 from tests.world import TeamWorld as World
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+# An endpoint of our own, as a MinIO or Ceph gateway would be configured: moto's in-process mock
+# answers it (MOTO_S3_CUSTOM_ENDPOINTS) like it answers AWS's own.
+ENDPOINT = "http://s3.cityeval.test:9000"
 
 
-@pytest.fixture(scope="session")
-def s3_server() -> Iterator[str]:
-    """moto's S3-compatible server as its own process on a free port, for the whole session."""
-    port = free_port()
-    server = Path(sys.executable).parent / "moto_server"
-    process = subprocess.Popen(
-        [str(server), "-H", "127.0.0.1", "-p", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            break
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                pytest.fail("moto_server did not start")
-            time.sleep(0.1)
-    yield f"http://127.0.0.1:{port}"
-    process.terminate()
-    process.wait(timeout=10)
+@pytest.fixture
+def s3_server(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """moto's S3 mock inside this process: botocore's requests, from django-storages and from the
+    test alike, are answered by moto's S3 implementation instead of the network."""
+    monkeypatch.setenv("MOTO_S3_CUSTOM_ENDPOINTS", ENDPOINT)
+    with mock_aws():
+        yield ENDPOINT
 
 
 @pytest.fixture
