@@ -13,9 +13,9 @@ from pathlib import Path
 from typing import Any
 
 import boto3
-from moto import mock_aws
 import pytest
 from django.urls import reverse
+from moto import mock_aws
 from pytest_django.fixtures import Settings
 
 from cityeval.env import ConfigError, s3_storage_options
@@ -26,7 +26,6 @@ from cityeval.operations.backup.archive import create_backup, restore_backup
 from cityeval.operations.backup.database import erase
 from tests.evidence.conftest import PDF_BYTES, PNG_BYTES, upload
 from tests.world import TeamWorld as World
-
 
 # An endpoint of our own, as a MinIO or Ceph gateway would be configured: moto's in-process mock
 # answers it (MOTO_S3_CUSTOM_ENDPOINTS) like it answers AWS's own.
