@@ -139,8 +139,10 @@ def choropleth_chart(boundaries: dict[str, Any], values: list[dict[str, Any]]) -
     }
     return {
         "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
+        # Both follow the page's box (css: .dash-map), which keeps a national map's wide shape
+        # on a phone; paper gives both (`scorecards.pdf.chart_svg`).
         "width": "container",
-        "height": 360,
+        "height": "container",
         "background": None,
         "config": {"view": {"stroke": None}},
         "data": data,
@@ -163,6 +165,7 @@ def choropleth_chart(boundaries: dict[str, Any], values: list[dict[str, Any]]) -
                         "type": "quantitative",
                         "title": index,
                         "scale": {"scheme": "blues"},
+                        "legend": {"orient": "bottom", "direction": "horizontal"},
                     },
                     "tooltip": [
                         {"field": "region", "title": region},

@@ -49,7 +49,12 @@ def public(request: HttpRequest) -> HttpResponse:
 def _page(request: HttpRequest, cycles: Sequence[Cycle], *, public: bool) -> HttpResponse:
     form = DashboardForm(request.GET or None, cycles=list(cycles))
     cycle = form.chosen_cycle()
-    context: dict[str, object] = {"form": form, "public": public, "board": None}
+    context: dict[str, object] = {
+        "form": form,
+        "public": public,
+        "board": None,
+        "map_admin": not public and scope_of(request.user).admin,
+    }
     if cycle is not None and public:
         filters = form.filters()
         context["board_html"] = cached_board(

@@ -24,7 +24,7 @@ def fills(svg: str) -> list[str]:
 
 def test_a_shape_is_drawn_as_itself_not_as_the_globe_around_it() -> None:
     # GeoJSON's own ring order (anticlockwise) is what d3 draws as "everything but the shape".
-    svg = chart_svg(choropleth_chart(with_codes(geojson("64.02")), VALUES), 400, "id")
+    svg = chart_svg(choropleth_chart(with_codes(geojson("64.02")), VALUES), 400, "id", 300)
     shape = re.search(r'<path transform="[^"]*" d="([^"]*)"', svg)
     assert shape is not None
     assert shape.group(1).count("M") == 1
@@ -34,7 +34,7 @@ def test_a_shape_is_drawn_as_itself_not_as_the_globe_around_it() -> None:
     "content", [geojson("64.02", "3374", "35.78"), topojson("64.02", "33.74", "35.78")]
 )
 def test_every_feature_is_drawn_and_those_with_a_result_coloured(content: bytes) -> None:
-    svg = chart_svg(choropleth_chart(with_codes(content), VALUES), 400, "id")
+    svg = chart_svg(choropleth_chart(with_codes(content), VALUES), 400, "id", 300)
     drawn = fills(svg)
     assert drawn.count(MAP_EMPTY) == 3  # the base layer: every feature, with a result or not
     coloured = [fill for fill in drawn if fill != MAP_EMPTY]
@@ -43,5 +43,5 @@ def test_every_feature_is_drawn_and_those_with_a_result_coloured(content: bytes)
 
 
 def test_a_filter_that_shows_no_region_draws_grey_shapes_only() -> None:
-    svg = chart_svg(choropleth_chart(with_codes(geojson("64.02", "33.74")), []), 400, "id")
+    svg = chart_svg(choropleth_chart(with_codes(geojson("64.02", "33.74")), []), 400, "id", 300)
     assert fills(svg) == [MAP_EMPTY, MAP_EMPTY]

@@ -211,3 +211,11 @@ def test_geometry_is_rounded_and_repeated_points_dropped() -> None:
     (kept,) = prepared["features"][0]["geometry"]["coordinates"]
     assert len(kept) == 4  # 110.12345 and 110.12349 are one point at 3 decimals
     assert {x for x, _y in kept} == {110.123, 111.0}
+
+
+@pytest.mark.parametrize(("persona", "shown"), [("admin", True), ("national_viewer", False)])
+def test_the_ministry_dashboard_links_the_upload_page_for_admins_only(
+    world: Any, persona: str, shown: bool
+) -> None:
+    html = world.client(persona).get(reverse("dashboard:national")).content.decode()
+    assert ('data-testid="map-admin-link"' in html) is shown
