@@ -79,3 +79,34 @@ def env_url(name: str, schemes: list[str]) -> str:
             f"got {raw!r}"
         )
     return raw
+
+
+def s3_storage_options() -> dict[str, object] | None:
+    """django-storages' S3 options for evidence when `STORAGE_S3_BUCKET` is set, else None.
+
+    Set with it: `AWS_ACCESS_KEY_ID` and `AWS_SECRET_ACCESS_KEY` (required: a bucket without
+    credentials must stop the start, not fail on the first upload), `STORAGE_S3_ENDPOINT_URL`
+    (an S3-compatible server such as MinIO or Ceph; empty for AWS), `STORAGE_S3_REGION`,
+    `STORAGE_S3_PREFIX` (a folder inside the bucket).
+    """
+    bucket = env_str("STORAGE_S3_BUCKET", "").strip()
+    if not bucket:
+        return None
+    hint = "the credentials of the STORAGE_S3_BUCKET's account"
+    endpoint = env_str("STORAGE_S3_ENDPOINT_URL", "").strip()
+    if endpoint and not endpoint.startswith(("http://", "https://")):
+        raise ConfigError(
+            f"STORAGE_S3_ENDPOINT_URL must start with http:// or https://; got {endpoint!r}"
+        )
+    return {
+        "bucket_name": bucket,
+        "access_key": env_str("AWS_ACCESS_KEY_ID", hint=hint),
+        "secret_key": env_str("AWS_SECRET_ACCESS_KEY", hint=hint),
+        "endpoint_url": endpoint or None,
+        "region_name": env_str("STORAGE_S3_REGION", "").strip() or None,
+        "location": env_str("STORAGE_S3_PREFIX", "").strip("/"),
+        # Evidence names are random and private: never public, never renamed on a clash.
+        "default_acl": "private",
+        "querystring_auth": True,
+        "file_overwrite": True,
+    }

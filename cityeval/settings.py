@@ -19,6 +19,7 @@ from cityeval.env import (
     env_path,
     env_str,
     env_url,
+    s3_storage_options,
 )
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -53,6 +54,9 @@ DATA_DIR.mkdir(parents=True, exist_ok=True)
 # Evidence files; on several application servers a shared volume mounted on every one of them.
 MEDIA_ROOT = env_path("CITYEVAL_MEDIA_DIR", DATA_DIR / "media")
 MEDIA_URL = "/media-not-served/"  # evidence is served only through permission-checked views
+# Evidence on S3-compatible object storage instead, when STORAGE_S3_BUCKET is set (env.py);
+# MEDIA_ROOT then holds only files being uploaded. Read through `evidence.storage`.
+EVIDENCE_S3 = s3_storage_options()
 STATIC_ROOT = DATA_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)
 STATIC_URL = "/static/"

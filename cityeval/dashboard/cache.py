@@ -24,17 +24,18 @@ from django.utils.safestring import SafeString, mark_safe
 
 from cityeval.dashboard.forms import Filters
 from cityeval.evaluations.models import Cycle
+from cityeval.regions.models import BoundaryFile
 from cityeval.results.public_pages import SECONDS, publication_marker, state_key
 
 
-def board_key(cycle: Cycle, filters: Filters, marker: int) -> str:
+def board_key(cycle: Cycle, filters: Filters, marker: int, boundaries: int) -> str:
     parts = (cycle.pk, filters.cohort, filters.province, filters.kind, filters.peer_group)
-    return state_key("dashboard-board", marker, *parts)
+    return state_key("dashboard-board", marker, boundaries, *parts)
 
 
 def cached_board(cycle: Cycle, filters: Filters, render: Callable[[], str]) -> SafeString:
     """The public board's HTML from the cache, or `render()`ed and stored."""
-    key = board_key(cycle, filters, publication_marker())
+    key = board_key(cycle, filters, publication_marker(), BoundaryFile.objects.current_id())
     html: str | None = cache.get(key)
     if html is None:
         html = render()

@@ -114,3 +114,64 @@ def consistency_chart(dimensions: list[DimensionLine]) -> dict[str, Any]:
             ],
         },
     }
+
+
+MAP_EMPTY = "#e3e6ea"
+
+
+def choropleth_chart(boundaries: dict[str, Any], values: list[dict[str, Any]]) -> dict[str, Any]:
+    """The index of each region on the operator's boundary file (`regions.boundaries.with_codes`):
+    a grey shape for every feature, coloured where a result is shown. `values`: one mapping per
+    region shown (code, region, index as a float), already filtered like the rest of the board,
+    so that the page (vega-embed) and paper (vl-convert) draw the same spec."""
+    index, region = _("Indeks"), _("Daerah")
+    if boundaries.get("type") == "Topology":
+        layer = next(iter(boundaries["objects"]))
+        data: dict[str, Any] = {
+            "values": boundaries,
+            "format": {"type": "topojson", "feature": layer},
+        }
+    else:
+        data = {"values": boundaries, "format": {"type": "json", "property": "features"}}
+    lookup = {
+        "lookup": "properties.kode_kemendagri",
+        "from": {"data": {"values": values}, "key": "code", "fields": ["index", "region"]},
+    }
+    return {
+        "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
+        # Both follow the page's box (css: .dash-map), which keeps a national map's wide shape
+        # on a phone; paper gives both (`scorecards.pdf.chart_svg`).
+        "width": "container",
+        "height": "container",
+        "background": None,
+        "config": {"view": {"stroke": None}},
+        "data": data,
+        "projection": {"type": "mercator"},
+        "layer": [
+            {
+                "mark": {
+                    "type": "geoshape",
+                    "fill": MAP_EMPTY,
+                    "stroke": "white",
+                    "strokeWidth": 0.5,
+                }
+            },
+            {
+                "transform": [lookup, {"filter": "isValid(datum.index)"}],
+                "mark": {"type": "geoshape", "stroke": "white", "strokeWidth": 0.5},
+                "encoding": {
+                    "color": {
+                        "field": "index",
+                        "type": "quantitative",
+                        "title": index,
+                        "scale": {"scheme": "blues"},
+                        "legend": {"orient": "bottom", "direction": "horizontal"},
+                    },
+                    "tooltip": [
+                        {"field": "region", "title": region},
+                        {"field": "index", "type": "quantitative", "title": index, "format": ".2f"},
+                    ],
+                },
+            },
+        ],
+    }

@@ -76,6 +76,7 @@ class Row:
     published: bool
     scorecard_url: str
     interval: Interval | None = None  # Monte Carlo rank interval, when one describes the rank
+    region_code: str = ""  # Kemendagri code: where the map puts the row
 
 
 @dataclass(frozen=True)
@@ -371,6 +372,7 @@ def _rows(cycle: Cycle, standings: list[Standing], before: dict[int, Decimal | N
             improvement=improvement(s.index, before.get(s.region_id), rounding),
             published=s.published,
             scorecard_url=link.replace(str(STAND_IN_ID), str(s.evaluation_id)),
+            region_code=s.region_code,
         )
         for s in standings
     ]

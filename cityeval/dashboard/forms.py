@@ -96,3 +96,13 @@ class DashboardForm(forms.Form):
             kind=data.get("kind") or "",
             peer_group=data.get("peer_group") or "",
         )
+
+
+class BoundaryUploadForm(forms.Form):
+    upload = forms.FileField(
+        label=_("Berkas batas wilayah (GeoJSON atau TopoJSON)"),
+        help_text=_(
+            "Setiap fitur membawa kode Kemendagri kabupaten/kota pada properti kode, code atau "
+            "kode_kemendagri (misalnya 64.02)."
+        ),
+    )

@@ -7,4 +7,5 @@ app_name = "dashboard"
 urlpatterns = [
     path("", views.national, name="national"),
     path("public/", views.public, name="public"),
+    path("map/", views.boundaries, name="boundaries"),
 ]

@@ -8,22 +8,28 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
 
-from cityeval.accounts.access import scope_of
+from cityeval.accounts.access import actor_of, require_admin, scope_of
 from cityeval.dashboard.cache import cached_board
 from cityeval.dashboard.charts import consistency_chart, distribution_chart
 from cityeval.dashboard.data import QUICK_WIN_GROUP, dashboard
-from cityeval.dashboard.forms import DashboardForm, Filters
+from cityeval.dashboard.forms import BoundaryUploadForm, DashboardForm, Filters
+from cityeval.dashboard.maps import map_chart, upload_boundaries
 from cityeval.evaluations.models import Cycle
 from cityeval.exports.access import public_cycles
 from cityeval.frameworks.axes import comparison_axis
 from cityeval.frameworks.models import FrameworkNode
 from cityeval.results.public_pages import public_page
+from cityeval.regions.boundaries import MAX_BYTES, BoundaryError, check_size
+from cityeval.regions.models import BoundaryFile
 
 
 def national(request: HttpRequest) -> HttpResponse:
@@ -53,7 +59,12 @@ def _page(
 ) -> HttpResponse:
     form = DashboardForm(request.GET or None, cycles=list(cycles))
     cycle = form.chosen_cycle()
-    context: dict[str, object] = {"form": form, "public": public, "board": None}
+    context: dict[str, object] = {
+        "form": form,
+        "public": public,
+        "board": None,
+        "map_admin": not public and scope_of(request.user).admin,
+    }
     if cycle is not None and public:
         filters = form.filters()
         context["board_html"] = cached_board(
@@ -87,4 +98,35 @@ def _board_context(
         "consistency_chart": consistency_chart(found.dimensions)
         if found and not found.empty
         else None,
+        "map_chart": map_chart((r.region_code, r.region, r.index) for r in board.rows),
     }
+
+
+@login_required
+def boundaries(request: HttpRequest) -> HttpResponse:
+    """The program admin's page for the map's boundary file: the current one and an upload."""
+    require_admin(request.user)
+    posted = request.method == "POST"
+    form = BoundaryUploadForm(request.POST if posted else None, request.FILES if posted else None)
+    if posted and form.is_valid():
+        upload = form.cleaned_data["upload"]
+        try:
+            check_size(upload.size)  # before it is read
+            stored = upload_boundaries(
+                content=upload.read(), name=upload.name or "", user=actor_of(request)
+            )
+        except BoundaryError as error:
+            form.add_error("upload", str(error))
+        else:
+            messages.success(
+                request,
+                _("Berkas %(name)s dipakai untuk peta: %(matched)d kode cocok.")
+                % {"name": stored.original_name, "matched": len(stored.matched)},
+            )
+            return redirect("dashboard:boundaries")
+    current = BoundaryFile.objects.select_related("uploaded_by").current()
+    return render(
+        request,
+        "dashboard/boundaries.html",
+        {"form": form, "current": current, "limit": MAX_BYTES},
+    )

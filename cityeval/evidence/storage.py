@@ -5,6 +5,12 @@ creates its database row in a transaction and `Staged.commit` renames the file t
 inside that transaction. Any failure removes the temporary file and rolls the row back, so a
 full or unwritable disk never leaves a row without its file. MEDIA_ROOT lies outside the static
 root and no URL serves it: files leave only through permission-checked views.
+
+With object storage configured (`settings.EVIDENCE_S3`, from STORAGE_S3_* in env.py), the file
+is still staged and hashed on the local disk; `commit` uploads it to the bucket under the same
+random name (django-storages' S3 backend, private objects) and removes the local copy. Reads go
+through `open_stored`, so the download views stream the object through the same permission
+check and the same inert headers; no presigned URL is ever handed out (see docs/decisions.md).
 """
 
 from __future__ import annotations
@@ -16,8 +22,11 @@ import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 
 from django.conf import settings
+from django.core.files import File
+from django.core.files.storage import Storage
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -35,6 +44,45 @@ class StorageError(WorkflowError):
 
 def media_root() -> Path:
     return Path(settings.MEDIA_ROOT)
+
+
+def remote() -> Storage | None:
+    """The object storage holding evidence, or None when evidence lies under MEDIA_ROOT."""
+    options = getattr(settings, "EVIDENCE_S3", None)
+    if not options:
+        return None
+    from storages.backends.s3 import S3Storage
+
+    return S3Storage(**options)  # type: ignore[no-any-return]
+
+
+def open_stored(stored_path: str) -> IO[bytes]:
+    """A stored file opened for reading, wherever it lies; FileNotFoundError if it is not there."""
+    storage = remote()
+    if storage is None:
+        return absolute(stored_path).open("rb")
+    _check_name(stored_path)
+    if not storage.exists(stored_path):
+        raise FileNotFoundError(stored_path)
+    return storage.open(stored_path, "rb")
+
+
+def remote_names(storage: Storage) -> list[str]:
+    """Every evidence object's stored path in the bucket, in a stable order (for backups)."""
+    found: list[str] = []
+    folders = [FOLDER]
+    while folders:
+        folder = folders.pop()
+        subfolders, files = storage.listdir(folder)
+        found += [f"{folder}/{name}" for name in files if not name.endswith(".part")]
+        folders += [f"{folder}/{sub}" for sub in subfolders]
+    return sorted(found)
+
+
+def _check_name(stored_path: str) -> None:
+    parts = stored_path.split("/")
+    if not stored_path or parts[0] != FOLDER or any(p in ("", ".", "..") for p in parts):
+        raise FileNotFoundError(stored_path)
 
 
 def absolute(stored_path: str) -> Path:
@@ -58,6 +106,10 @@ class Staged:
 
     def commit(self) -> None:
         """Give the file its final name; call it last inside the row's transaction."""
+        storage = remote()
+        if storage is not None:
+            self._upload(storage)
+            return
         final = media_root() / self.stored_path
         try:
             os.replace(self.temp, final)
@@ -65,8 +117,27 @@ class Staged:
             raise _storage_error(error) from error
         self.committed = True
 
+    def _upload(self, storage: Storage) -> None:
+        try:
+            with open(self.temp, "rb") as source:
+                saved = storage.save(self.stored_path, File(source))
+        except Exception as error:  # boto3 raises its own and OSError; both mean "not stored"
+            raise _storage_error(error) from error
+        if saved != self.stored_path:  # file_overwrite keeps the name; never serve another
+            storage.delete(saved)
+            raise _storage_error(OSError(f"stored as {saved}"))
+        self.committed = True
+        _unlink_quietly(self.temp)
+
     def discard(self) -> None:
         """Remove the file, whichever name it has now; never raises."""
+        storage = remote()
+        if storage is not None and self.committed:
+            try:
+                storage.delete(self.stored_path)
+            except Exception:
+                log.warning("could not remove %s from object storage", self.stored_path)
+            return
         _unlink_quietly(media_root() / self.stored_path if self.committed else self.temp)
 
 
@@ -119,7 +190,7 @@ def too_large_message(max_bytes: int) -> str:
     }
 
 
-def _storage_error(error: OSError) -> StorageError:
+def _storage_error(error: Exception) -> StorageError:
     log.error("evidence storage failed: %s", error)
     return StorageError(
         _(

@@ -20,7 +20,7 @@ from cityeval.evidence.access import evidence_for
 from cityeval.evidence.forms import EvidenceFilesForm, EvidenceLinkForm
 from cityeval.evidence.models import StoredFile
 from cityeval.evidence.services import add_file_evidence, add_link_evidence, remove_evidence
-from cityeval.evidence.storage import StorageError, absolute, too_large_message
+from cityeval.evidence.storage import StorageError, open_stored, too_large_message
 from cityeval.evidence.uploads import keep_description_draft, limit_uploads, max_bytes
 
 INLINE_TYPES = {"application/pdf", "image/jpeg", "image/png", "image/webp"}
@@ -132,7 +132,7 @@ def download(request: HttpRequest, pk: int) -> HttpResponseBase:
 def file_response(stored: StoredFile, *, force_download: bool = False) -> FileResponse:
     """A stored file for a person already checked, with headers that keep it inert."""
     try:
-        handle = absolute(stored.stored_path).open("rb")
+        handle = open_stored(stored.stored_path)
     except OSError:
         raise Http404 from None
     inline = stored.content_type in INLINE_TYPES and not force_download

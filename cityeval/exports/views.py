@@ -12,24 +12,29 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from cityeval.evaluations.visibility import results_visible
-from cityeval.exports import formats
+from cityeval.exports import formats, harvest
 from cityeval.exports.access import cycle_for_export, exportable_evaluations, exportable_items
 from cityeval.exports.builder import CycleExport, build_export
+from cityeval.exports.harvest import XLSX
 from cityeval.exports.public import public_results
 from cityeval.results.public_pages import public_page
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @require_GET
 def index(request: HttpRequest) -> HttpResponseBase:
+    catalog_url = request.build_absolute_uri(reverse("exports:catalog"))
     return public_page(
         request,
         "data",
-        lambda: render(request, "exports/index.html", {"cycles": public_results()}),
+        lambda: render(
+            request,
+            "exports/index.html",
+            {"cycles": public_results(), "catalog_url": catalog_url},
+        ),
     )
 
 
@@ -100,3 +105,25 @@ def _results_json(request: HttpRequest, cycle_id: int) -> HttpResponse:
     response["Cache-Control"] = "private, no-cache"
     response["Vary"] = "Cookie"
     return response
+
+
+def _public_json(content: dict[str, object], content_type: str) -> HttpResponse:
+    # Describes published results only, the same for every reader: a shared cache may keep it.
+    response = JsonResponse(
+        content, content_type=content_type, json_dumps_params={"ensure_ascii": False, "indent": 1}
+    )
+    response["Cache-Control"] = "public, max-age=300"
+    return response
+
+
+@require_GET
+def datapackage(request: HttpRequest, cycle_id: int) -> HttpResponse:
+    """The cycle's Frictionless Data Package, beside the CSV files it describes."""
+    cycle = harvest.public_cycle(cycle_id)
+    return _public_json(harvest.datapackage(cycle), "application/json")
+
+
+@require_GET
+def catalog(request: HttpRequest) -> HttpResponse:
+    """The DCAT-AP catalogue (JSON-LD) of the published datasets, for CKAN's harvester."""
+    return _public_json(harvest.catalogue(request.build_absolute_uri), "application/ld+json")

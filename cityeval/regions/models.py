@@ -267,3 +267,48 @@ class RegionSource(models.Model):
                 "licence": self.licence,
             }
         return text
+
+
+class BoundaryFileQuerySet(models.QuerySet["BoundaryFile"]):
+    def current(self) -> BoundaryFile | None:
+        """The file the map is drawn from: the newest upload."""
+        return self.order_by("-pk").first()
+
+    def current_id(self) -> int:
+        """The current file's id (0 without one), without reading its geometry: the map's part of
+        the public dashboard's cache key."""
+        return int(self.order_by("-pk").values_list("pk", flat=True).first() or 0)
+
+
+class BoundaryFile(models.Model):
+    """The operator's own regency/city boundaries (GeoJSON or TopoJSON), checked by
+    `regions.boundaries` and stored prepared for the map; the newest one is used. Earlier uploads
+    are kept: who uploaded what, when."""
+
+    document = models.JSONField(_("geometri"))
+    kind = models.CharField(_("format"), max_length=10)
+    original_name = models.CharField(_("nama berkas"), max_length=255)
+    size = models.PositiveIntegerField(_("ukuran diunggah (bita)"))
+    checksum = models.CharField(_("SHA-256 berkas"), max_length=64)
+    features = models.PositiveIntegerField(_("jumlah fitur"))
+    matched = models.JSONField(_("kode cocok"), default=list)
+    unknown = models.JSONField(_("kode tidak dikenal"), default=list)
+    missing = models.JSONField(_("daerah tanpa batas"), default=list)
+    uploaded_by = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("diunggah oleh"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("diunggah pada"))
+
+    objects = BoundaryFileQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-pk"]
+        verbose_name = _("berkas batas wilayah")
+        verbose_name_plural = _("berkas batas wilayah")
+
+    def __str__(self) -> str:
+        return self.original_name

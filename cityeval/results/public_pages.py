@@ -42,7 +42,13 @@ from django.utils.text import compress_string
 from cityeval.audit.models import AuditEntry
 from cityeval.core.compression import COMPRESSED_TYPES
 
-PUBLICATION_ACTIONS = ("results.rank_intervals.computed", "results.rank_intervals.cleared")
+# What changes the public pages: the published results (publishing and reopening recompute the
+# rank intervals) and the operator's boundary file, which the dashboards' map draws.
+PUBLICATION_ACTIONS = (
+    "results.rank_intervals.computed",
+    "results.rank_intervals.cleared",
+    "regions.boundaries.uploaded",
+)
 # A safety net for what the marker does not see (a region renamed, a framework label corrected).
 SECONDS = 15 * 60
 # Headers that belong to the page and are kept with it (cookies and Vary are per response).

@@ -299,6 +299,9 @@ NO_RESULTS: dict[str, str] = {
     ),
     "pustaka/butir/": "the coordinator's share form: the item's own narrative and evidence",
     "pustaka/program/": "masterplan programs: names, dimensions, statuses, budget bands",
+    "data/<int:cycle_id>/datapackage.json": "the open data's table schema: columns, no figures",
+    "data/catalog.jsonld": "DCAT catalogue: titles and links of the published datasets",
+    "dashboard/map/": "the admin's boundary file: its name, uploader and codes, no figure",
 }
 
 

@@ -811,6 +811,14 @@ TABLE |= {
         get=cells(200, anonymous=302, coordinator_b=404, contributor_b=404, viewer_b=404),
         post=NOT_THIS_METHOD,
     ),
+    # Harvestable open data: published cycles only, the same for every reader.
+    "exports:datapackage": Row(at=_published_cycle, get=EVERYONE, post=NOBODY),
+    "exports:datapackage@unpublished": Row(
+        at=lambda w: {"cycle_id": w.review_cycle.pk}, get=cells(404), post=NOBODY
+    ),
+    "exports:catalog": Row(at=no_kwargs, get=EVERYONE, post=NOBODY),
+    # The map's boundary file: the program admin's page (an empty POST shows the form's error).
+    "dashboard:boundaries": Row(at=no_kwargs, get=ADMIN_ONLY, post=ADMIN_ONLY),
 }
 
 

@@ -15,9 +15,12 @@ from typing import IO, Any
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.files import File
+from django.core.files.storage import Storage
 from django.db import DatabaseError, connection, transaction
 from django.utils.translation import gettext as _
 
+from cityeval.evidence.storage import remote, remote_names
 from cityeval.operations.backup import BackupError, database
 from cityeval.operations.backup.manifest import (
     DATABASE,
@@ -74,7 +77,9 @@ def create_backup(output: Path, progress: Progress | None = None) -> BackupResul
         rows, counts = _dump_database(dump_path, report)
         manifest = new_manifest(counts)
         partial = Path(work) / "archive.tar.gz"
-        files = media_files()
+        storage = remote()
+        files: list[tuple[str, Path | str]] = []
+        files += media_files() if storage is None else remote_media_files()
         descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, ARCHIVE_MODE)
         os.fchmod(descriptor, ARCHIVE_MODE)  # whatever the umask
         with (
@@ -84,7 +89,11 @@ def create_backup(output: Path, progress: Progress | None = None) -> BackupResul
             manifest.members[DATABASE] = _add(archive, DATABASE, dump_path)
             total = len(files)
             for done, (name, path) in enumerate(files, start=1):
-                manifest.members[name] = _add(archive, name, path)
+                if isinstance(path, Path):
+                    manifest.members[name] = _add(archive, name, path)
+                else:
+                    assert storage is not None
+                    manifest.members[name] = _add_remote(archive, name, path, storage)
                 report("files", done, total)
             manifest_raw = manifest.to_json()
             _add_bytes(archive, MANIFEST, manifest_raw)
@@ -135,6 +144,25 @@ def media_files() -> list[tuple[str, Path]]:
         if path.is_file() and not path.is_symlink() and not path.name.endswith(PARTIAL_SUFFIX):
             found.append((MEDIA_PREFIX + relative.as_posix(), path))
     return found
+
+
+def remote_media_files() -> list[tuple[str, str]]:
+    """Every evidence object in the bucket, as (archive name, stored path): the same archive
+    names as files under MEDIA_ROOT, so a backup restores onto either kind of storage."""
+    storage = remote()
+    if storage is None:
+        return []
+    return [(MEDIA_PREFIX + name, name) for name in remote_names(storage)]
+
+
+def _add_remote(archive: tarfile.TarFile, name: str, key: str, storage: Storage) -> Member:
+    info = tarfile.TarInfo(name)
+    info.size, info.mode = storage.size(key), 0o600
+    info.mtime = int(storage.get_modified_time(key).timestamp())
+    with storage.open(key, "rb") as source:
+        reader = _HashingReader(source)
+        archive.addfile(info, reader)
+    return Member(sha256=reader.digest.hexdigest(), size=reader.size)
 
 
 class _HashingReader:
@@ -218,6 +246,8 @@ def _replace_everything(
 ) -> int:
     """One transaction for the rows; the evidence folder is swapped just before it commits."""
     moves: list[tuple[Path, Path]] = []
+    storage = remote()
+    uploaded: list[str] = []
     total = sum(manifest.row_counts.values())
     done = 0
 
@@ -240,11 +270,45 @@ def _replace_everything(
                 raise BackupError(
                     _("Data dalam arsip tidak konsisten: %(error)s") % {"error": error}
                 ) from error
-            _swap_media(new_media, staging, moves)
+            if storage is None:
+                _swap_media(new_media, staging, moves)
+            else:
+                _upload_media(new_media, storage, uploaded)
     except BaseException:
         _undo(moves)
+        _delete_quietly(storage, uploaded)
         raise
+    if storage is not None:
+        # The rows now name only the restored objects: the others are no evidence any more.
+        restored = {
+            p.relative_to(new_media).as_posix() for p in new_media.rglob("*") if p.is_file()
+        }
+        _delete_quietly(storage, [key for key in remote_names(storage) if key not in restored])
     return rows
+
+
+def _upload_media(new: Path, storage: Storage, uploaded: list[str]) -> None:
+    """Put every restored file into the bucket under its stored path, noting the keys that were
+    not there before so that a failed restore removes them again."""
+    for path in sorted(new.rglob("*")):
+        if not path.is_file():
+            continue
+        key = path.relative_to(new).as_posix()
+        existed = storage.exists(key)
+        with open(path, "rb") as source:
+            storage.save(key, File(source))
+        if not existed:
+            uploaded.append(key)
+
+
+def _delete_quietly(storage: Storage | None, keys: list[str]) -> None:
+    if storage is None:
+        return
+    for key in keys:
+        try:
+            storage.delete(key)
+        except Exception:  # noqa: S112 - a leftover object is harmless, a crash here is not
+            continue
 
 
 def _swap_media(new: Path, staging: Path, moves: list[tuple[Path, Path]]) -> None:
