@@ -27,9 +27,9 @@ from cityeval.evaluations.models import Cycle
 from cityeval.exports.access import public_cycles
 from cityeval.frameworks.axes import comparison_axis
 from cityeval.frameworks.models import FrameworkNode
-from cityeval.results.public_pages import public_page
 from cityeval.regions.boundaries import MAX_BYTES, BoundaryError, check_size
 from cityeval.regions.models import BoundaryFile
+from cityeval.results.public_pages import public_page
 
 
 def national(request: HttpRequest) -> HttpResponse:
