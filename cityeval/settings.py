@@ -236,6 +236,8 @@ API_MAX_TOKENS_PER_PERSON = env_int("API_MAX_TOKENS_PER_PERSON", 10)
 FRAMEWORKS_DIR = BASE_DIR / "frameworks"
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# Where the file e-mail backend (a mail drop for tests and trials) writes one file per message.
+EMAIL_FILE_PATH = str(env_path("EMAIL_FILE_PATH", DATA_DIR / "mail"))
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "cityeval@localhost")
 # The address people reach cityeval at: e-mails link to pages under it. No production default
 # (a wrong host in every link would go unnoticed); a development machine uses the runserver's.

@@ -17,23 +17,17 @@ import hashlib
 from collections.abc import Callable
 
 from django.core.cache import cache
-from django.db.models import Max
 from django.utils import translation
 from django.utils.safestring import SafeString, mark_safe
 
-from cityeval.audit.models import AuditEntry
 from cityeval.dashboard.forms import Filters
 from cityeval.evaluations.models import Cycle
+from cityeval.results.publication import PUBLICATION_ACTIONS, publication_marker
 
-PUBLICATION_ACTIONS = ("results.rank_intervals.computed", "results.rank_intervals.cleared")
+__all__ = ["PUBLICATION_ACTIONS", "board_key", "cached_board", "publication_marker"]
+
 # A safety net for what the marker does not see (a region renamed, a framework label corrected).
 SECONDS = 15 * 60
-
-
-def publication_marker() -> int:
-    """The id of the newest audit entry that changed what is published (0 before any)."""
-    newest = AuditEntry.objects.filter(action__in=PUBLICATION_ACTIONS).aggregate(m=Max("id"))
-    return int(newest["m"] or 0)
 
 
 def board_key(cycle: Cycle, filters: Filters, marker: int) -> str:

@@ -4,11 +4,12 @@
 it rolls back) and hands it to django-tasks after commit. A key already queued or done is not
 queued again: a re-run, a double click or two servers publishing at once do the work once.
 
-`run_job` (the django-tasks task) claims the job with a lease (`CITYEVAL_JOB_LEASE_SECONDS`),
-calls its handler (`settings.CITYEVAL_JOB_HANDLERS`: kind → dotted path, so this ground-floor
+`run_job` (the django-tasks task) claims the job with a lease (`CITYEVAL_JOB_LEASE_SECONDS`,
+renewed by a heartbeat while it runs), calls its handler (`settings.CITYEVAL_JOB_HANDLERS`: kind → dotted path, so this ground-floor
 app imports no higher app) and marks it done. A worker killed mid-job leaves the job RUNNING
 with a lease that runs out; `recover()` (called by every `jobs_worker` a few times a lease)
-queues it again, and the next claim runs it on whichever worker is alive. Handlers are written
+queues it again, and the next claim runs it on whichever worker is alive. A handler that fails
+is tried again after a lease, up to `CITYEVAL_JOB_MAX_ATTEMPTS`, then left FAILED with its error. Handlers are written
 to be run twice safely: a PDF is written to a temporary file and renamed into place; an e-mail
 is sent inside the transaction that records it (`send_once`).
 """
@@ -19,12 +20,13 @@ import datetime
 import logging
 import os
 import socket
+import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.module_loading import import_string
@@ -145,17 +147,38 @@ def run_job(job_id: int) -> None:
     job = claim(job_id)
     if job is None:
         return
+    stop = threading.Event()
+    beat = threading.Thread(target=_heartbeat, args=(job, stop), daemon=True)
+    beat.start()
     try:
         handler_for(job.kind)(job)
     except Exception as error:  # recorded on the job; the worker goes on with the next one
         logger.exception("job %s failed", job.key)
-        Job.objects.filter(pk=job.pk).update(
-            status=JobStatus.FAILED,
-            finished_at=timezone.now(),
+        again = job.attempts < settings.CITYEVAL_JOB_MAX_ATTEMPTS
+        # Tried again once its lease has run out (`recover`), up to the last attempt.
+        Job.objects.filter(pk=job.pk, status=JobStatus.RUNNING).update(
+            status=JobStatus.QUEUED if again else JobStatus.FAILED,
+            finished_at=None if again else timezone.now(),
+            lease_until=timezone.now() + _lease(),
             error=f"{type(error).__name__}: {error}",
         )
         return
+    finally:
+        stop.set()
+        beat.join()
     mark_done(job)
+
+
+def _heartbeat(job: Job, stop: threading.Event) -> None:
+    """Renew the lease while the handler runs, so a slow job is not taken for a dead one."""
+    every = settings.CITYEVAL_JOB_LEASE_SECONDS / 3
+    try:
+        while not stop.wait(every):
+            Job.objects.filter(
+                pk=job.pk, status=JobStatus.RUNNING, worker=job.worker
+            ).update(lease_until=timezone.now() + _lease())
+    finally:
+        connection.close()
 
 
 def send_once(job: Job, key: str, send: Callable[[], None]) -> bool:

@@ -13,7 +13,7 @@ class StoredScorecardPdf(models.Model):
     """One language's PDF of a published result, as of one state of the published results.
 
     The ranks on a scorecard change whenever any region of the cycle is published or reopened,
-    so the PDF records the publication marker it was rendered for (`dashboard.cache`); it is
+    so the PDF records the publication marker it was rendered for (`results.publication`); it is
     served only while that marker is the current one and the result is still published. The
     file lives under `MEDIA_ROOT/scorecards/`, named by the snapshot and the content's hash.
     """

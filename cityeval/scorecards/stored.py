@@ -17,11 +17,11 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 
-from cityeval.dashboard.cache import publication_marker
 from cityeval.evaluations.models import Cycle, Evaluation, EvaluationStatus
 from cityeval.jobs.models import Job, JobBatch
 from cityeval.jobs.runner import mark_done, start_batch
 from cityeval.results.models import ResultSnapshot
+from cityeval.results.publication import publication_marker
 from cityeval.scorecards.models import StoredScorecardPdf
 from cityeval.scorecards.pdf import scorecard_html
 from cityeval.scorecards.printing import html_to_pdf, write_atomically
