@@ -113,9 +113,7 @@ def test_a_job_whose_worker_died_runs_again_and_a_live_lease_is_left_alone(
 
 def test_a_batch_shows_done_of_total(kinds: None, django_capture_on_commit_callbacks: Any) -> None:
     with django_capture_on_commit_callbacks(execute=False) as queued:
-        batch = runner.start_batch(
-            title="three", jobs=[("count", f"b{n}", {}) for n in range(3)]
-        )
+        batch = runner.start_batch(title="three", jobs=[("count", f"b{n}", {}) for n in range(3)])
     assert runner.progress(batch) == runner.Progress(done=0, failed=0, total=3)
     queued[0]()
     assert runner.progress(batch) == runner.Progress(done=1, failed=0, total=3)
