@@ -44,5 +44,6 @@ urlpatterns = [
         name="faq_redirect",
     ),
     path("notifications/", include("cityeval.notifications.urls")),
+    path("jobs/", include("cityeval.jobs.urls")),
     path("", home.home, name="home"),
 ]

@@ -174,9 +174,9 @@ def _heartbeat(job: Job, stop: threading.Event) -> None:
     every = settings.CITYEVAL_JOB_LEASE_SECONDS / 3
     try:
         while not stop.wait(every):
-            Job.objects.filter(
-                pk=job.pk, status=JobStatus.RUNNING, worker=job.worker
-            ).update(lease_until=timezone.now() + _lease())
+            Job.objects.filter(pk=job.pk, status=JobStatus.RUNNING, worker=job.worker).update(
+                lease_until=timezone.now() + _lease()
+            )
     finally:
         connection.close()
 

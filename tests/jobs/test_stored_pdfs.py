@@ -110,3 +110,43 @@ def test_a_superseded_job_renders_nothing(
     job.refresh_from_db()
     assert job.status == JobStatus.DONE
     assert not StoredScorecardPdf.objects.exists()
+
+
+def test_the_batch_command_queues_the_published_pdfs_and_shows_done_of_total(
+    world: World, monkeypatch: pytest.MonkeyPatch, django_capture_on_commit_callbacks: Any
+) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from cityeval.jobs.models import JobBatch as Batch
+    from cityeval.scorecards import stored
+    from cityeval.scorecards.management.commands import scorecard_pdfs
+
+    monkeypatch.setattr(stored, "html_to_pdf", lambda html: b"%PDF-1.7 test\n%%EOF")
+
+    def queue_and_commit(cycle: Any) -> Batch:
+        # The test's transaction never commits: run the queued jobs as a commit would.
+        with django_capture_on_commit_callbacks(execute=True):
+            return stored.queue_cycle_pdfs(cycle)
+
+    monkeypatch.setattr(scorecard_pdfs, "queue_cycle_pdfs", queue_and_commit)
+    out = StringIO()
+    call_command(
+        "scorecard_pdfs", cycle=str(world.published_cycle.pk), queue=True, stdout=out,
+        stderr=StringIO(),
+    )  # fmt: skip
+    languages = len(settings.LANGUAGES)
+    assert f"{languages}/{languages} done, 0 failed" in out.getvalue()
+    assert StoredScorecardPdf.objects.count() == languages  # A only: B is not published
+
+
+def test_only_a_program_admin_sees_the_batches_page(world: World) -> None:
+    JobBatch.objects.create(title="PDF 2023", total=4)
+    url = reverse("jobs:batches")
+    page = world.client("admin").get(url)
+    assert page.status_code == 200
+    assert "0/4" in page.content.decode()
+    for persona in ("coordinator_a", "national_viewer", "lead_a"):
+        assert world.client(persona).get(url).status_code == 403
+    assert Client().get(url).status_code == 302
