@@ -285,6 +285,7 @@ NO_RESULTS: dict[str, str] = {
     "bantuan/": "help centre, glossary, FAQ (anonymised) and questions: no result or verdict",
     "help/": "redirect to bantuan/",
     "faq/": "redirect to bantuan/faq/",
+    "jobs/": "program admins only: batch titles and done/total, no figure or verdict",
 }
 
 
