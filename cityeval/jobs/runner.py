@@ -5,13 +5,14 @@ it rolls back) and hands it to django-tasks after commit. A key already queued o
 queued again: a re-run, a double click or two servers publishing at once do the work once.
 
 `run_job` (the django-tasks task) claims the job with a lease (`CITYEVAL_JOB_LEASE_SECONDS`,
-renewed by a heartbeat while it runs), calls its handler (`settings.CITYEVAL_JOB_HANDLERS`: kind → dotted path, so this ground-floor
-app imports no higher app) and marks it done. A worker killed mid-job leaves the job RUNNING
-with a lease that runs out; `recover()` (called by every `jobs_worker` a few times a lease)
-queues it again, and the next claim runs it on whichever worker is alive. A handler that fails
-is tried again after a lease, up to `CITYEVAL_JOB_MAX_ATTEMPTS`, then left FAILED with its error. Handlers are written
-to be run twice safely: a PDF is written to a temporary file and renamed into place; an e-mail
-is sent inside the transaction that records it (`send_once`).
+renewed by a heartbeat while it runs), calls its handler (`settings.CITYEVAL_JOB_HANDLERS`:
+kind → dotted path, so this ground-floor app imports no higher app) and marks it done. A worker
+killed mid-job leaves the job RUNNING with a lease that runs out; `recover()` (called by every
+`jobs_worker` a few times a lease) queues it again, and the next claim runs it on whichever
+worker is alive. A handler that fails is tried again after a lease, up to
+`CITYEVAL_JOB_MAX_ATTEMPTS`, then left FAILED with its error. Handlers are written to be run
+twice safely: a PDF is written to a temporary file and renamed into place; an e-mail is sent
+inside the transaction that records it (`send_once`).
 """
 
 from __future__ import annotations
@@ -21,8 +22,9 @@ import logging
 import os
 import socket
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -77,7 +79,9 @@ def enqueue(
     return job
 
 
-def start_batch(*, title: str, jobs: list[tuple[str, str, Mapping[str, JSONValue]]]) -> JobBatch:
+def start_batch(
+    *, title: str, jobs: Sequence[tuple[str, str, Mapping[str, JSONValue]]]
+) -> JobBatch:
     """Queue many (kind, key, params) as one batch whose progress is done/total."""
     with transaction.atomic():
         batch = JobBatch.objects.create(title=title, total=len(jobs))
@@ -181,7 +185,7 @@ def _heartbeat(job: Job, stop: threading.Event) -> None:
         connection.close()
 
 
-def send_once(job: Job, key: str, send: Callable[[], None]) -> bool:
+def send_once(job: Job, key: str, send: Callable[[], object]) -> bool:
     """Send one e-mail at most once per `key`: the record of the sent mail, the send and the
     job's done mark are one transaction. A worker killed before the commit leaves no record and
     the job runs again; one killed after it finds the record. Returns whether it sent."""
@@ -210,7 +214,7 @@ def recover() -> int:
                 lease_until__lt=now,
             ).update(status=JobStatus.QUEUED, lease_until=now + _lease())
             if moved:
-                transaction.on_commit(lambda job_id=job_id: _dispatch(job_id))
+                transaction.on_commit(partial(_dispatch, job_id))
                 recovered += moved
     # The library's own record of the dead worker's task stays RUNNING forever; close it so its
     # admin does not show a task still running (every task here is a short `run_job`).

@@ -1,9 +1,10 @@
 """The one way a person is told about an event: an in-app notification and its e-mail twin.
 
 Notifications are written in the caller's transaction (a rolled-back change leaves none). Each
-e-mail is a job (`cityeval.jobs`) queued in that transaction and sent by a worker after it commits,
-once per notification; a mail server failure never undoes the change: the job is marked failed. Bodies are composed by `core/mail.py` from plain, neutralised values, each with
-the absolute link (`SITE_URL`) to the page the event is about.
+e-mail is a job (`cityeval.jobs`) queued in that transaction and sent by a worker after it
+commits, once per notification; a mail server failure never undoes the change: the job is tried
+again, then marked failed. Bodies are composed by `core/mail.py` from plain, neutralised values,
+each with the absolute link (`SITE_URL`) to the page the event is about.
 """
 
 from __future__ import annotations

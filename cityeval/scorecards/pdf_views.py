@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http.response import HttpResponseBase
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -18,7 +19,7 @@ from cityeval.scorecards.pdf import NoResult, pdf_filename, render_scorecard_pdf
 from cityeval.scorecards.stored import stored_pdf
 
 
-def scorecard_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+def scorecard_pdf(request: HttpRequest, pk: int) -> HttpResponseBase:
     """The PDF in `?lang=` (id or en), else in the reader's language (cookie or profile)."""
     try:
         evaluation = scorecard_for(request.user, pk)
@@ -33,7 +34,7 @@ def scorecard_pdf(request: HttpRequest, pk: int) -> HttpResponse:
             _("Bahasa %(language)s tidak tersedia; pilih salah satu: %(choices)s.")
             % {"language": language, "choices": ", ".join(languages)}
         )
-    response: HttpResponse
+    response: HttpResponseBase
     kept = stored_pdf(evaluation, language)
     if kept is not None:
         # Rendered by a job when the result was published: reading it costs no rendering.

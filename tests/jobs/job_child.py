@@ -70,14 +70,14 @@ def worker(pause: str) -> None:
     if pause == "mail":
         from cityeval.notifications import services
 
-        original_send = services.send_mail
+        original_send = services.send_mail  # type: ignore[attr-defined]
 
         def pause_then_send(*args: Any, **kwargs: Any) -> Any:
             print("INSIDE", flush=True)
             time.sleep(PAUSE_SECONDS)
             return original_send(*args, **kwargs)
 
-        services.send_mail = pause_then_send  # type: ignore[assignment]
+        services.send_mail = pause_then_send  # type: ignore[attr-defined]
     elif pause == "pdf":
         from cityeval.scorecards import stored
 
@@ -87,7 +87,7 @@ def worker(pause: str) -> None:
             print("INSIDE", flush=True)
             time.sleep(PAUSE_SECONDS)
 
-        stored.write_atomically = half_written_then_pause  # type: ignore[assignment]
+        stored.write_atomically = half_written_then_pause  # type: ignore[attr-defined]
     call_command("jobs_worker", interval=0.2, no_startup_delay=True, verbosity=0)
 
 

@@ -59,10 +59,13 @@ def test_a_key_is_done_once_however_often_it_is_queued(
 def test_a_rolled_back_transaction_queues_nothing(
     kinds: None, django_capture_on_commit_callbacks: Any
 ) -> None:
-    with django_capture_on_commit_callbacks(execute=True):
-        with pytest.raises(RuntimeError), transaction.atomic():
+    def change_that_fails() -> None:
+        with transaction.atomic():
             runner.enqueue(kind="count", key="lost")
             raise RuntimeError("the change fails")
+
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError):
+        change_that_fails()
     assert CALLS == []
     assert not Job.objects.filter(key="lost").exists()
 
@@ -169,8 +172,9 @@ def test_a_rolled_back_change_mails_nobody(
 ) -> None:
     before = Job.objects.count()
     mail.outbox.clear()
-    with django_capture_on_commit_callbacks(execute=True):
-        with pytest.raises(RuntimeError), transaction.atomic():
+
+    def publication_that_fails() -> None:
+        with transaction.atomic():
             notify(
                 kind="published",
                 recipients=[world.people["coordinator_a"]],
@@ -178,5 +182,8 @@ def test_a_rolled_back_change_mails_nobody(
                 url="/x/",
             )
             raise RuntimeError("the publication fails")
+
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError):
+        publication_that_fails()
     assert mail.outbox == []
     assert Job.objects.count() == before

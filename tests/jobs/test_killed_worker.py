@@ -129,7 +129,8 @@ def test_a_killed_worker_s_jobs_run_again_once_on_another_worker(
     assert sorted(found["pdf_files"]) == sorted(row["path"] for row in found["stored"])
     for row in found["stored"]:
         data = (tmp_path / "media" / row["path"]).read_bytes()
-        assert data.startswith(b"%PDF-") and data.rstrip().endswith(b"%%EOF")
+        assert data.startswith(b"%PDF-")
+        assert data.rstrip().endswith(b"%%EOF")
         assert hashlib.sha256(data).hexdigest() == row["sha256"]
         assert len(data) == row["size"]
     killed_pdf = [k for k, (_s, attempts) in found["jobs"].items() if k.startswith("scorecard-pdf")]

@@ -99,7 +99,7 @@ def test_a_superseded_job_renders_nothing(
 ) -> None:
     from cityeval.scorecards.stored import render_stored_pdf
 
-    snapshot = world.published.snapshots.get(is_current=True)  # type: ignore[attr-defined]
+    snapshot = world.published.snapshots.get(is_current=True)
     job = Job.objects.create(
         kind="scorecard_pdf",
         key="old",

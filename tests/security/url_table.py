@@ -597,9 +597,7 @@ TABLE |= {
         body=lambda w: {"decision": "accept", "version": version(w.review_item)},
         api=True,
     ),
-    "jobs:batches": Row(
-        at=no_kwargs, get=ADMIN_ONLY, post=cells(403, anonymous=302, admin=405)
-    ),
+    "jobs:batches": Row(at=no_kwargs, get=ADMIN_ONLY, post=cells(403, anonymous=302, admin=405)),
 }
 
 
