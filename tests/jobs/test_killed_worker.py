@@ -44,10 +44,11 @@ def child_env(tmp_path: Path, transactional_db: None) -> dict[str, str]:
         "CITYEVAL_LOG_FORMAT": "plain",
     }
     if connection.vendor == "postgresql":
-        settings_dict = connection.settings_dict
+        # The test database itself: what the children write is committed and visible here.
+        db = connection.settings_dict
+        password = f":{db['PASSWORD']}" if db["PASSWORD"] else ""
         env["DATABASE_URL"] = (
-            f"postgres://{settings_dict['USER']}:{settings_dict['PASSWORD']}@"
-            f"{settings_dict['HOST']}:{settings_dict['PORT']}/{settings_dict['NAME']}"
+            f"postgres://{db['USER']}{password}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
         )
     else:
         env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'jobs.sqlite3'}"
