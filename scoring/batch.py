@@ -25,6 +25,7 @@ from scoring.errors import ScoringInputError
 from scoring.frozen import FrozenMap
 from scoring.model import Framework, ItemValues
 from scoring.normalise import Cohort
+from scoring.official import fast_scores
 from scoring.rank import competition_ranks, group_ranks, improvement
 from scoring.tree import plan_for
 from scoring.values import Resolved, resolve
@@ -49,10 +50,32 @@ def score_regions(
     previous_indices: Mapping[str, Decimal | None] | None = None,
     groups: Mapping[str, Mapping[str, str]] | None = None,
 ) -> BatchScore:
-    """Score every region, rank them nationally and within groups, and compute improvement."""
+    """Score every region, rank them nationally and within groups, and compute improvement.
+
+    The float path with error bounds (`scoring.official`) gives the figures when it can vouch
+    for every one of them; otherwise the exact path (`score_regions_exact`) does.
+    """
+    plan = plan_for(framework)
+    fast = fast_scores(plan, values, previous or {})
+    if fast is None:
+        return score_regions_exact(
+            framework, values, previous=previous, previous_indices=previous_indices, groups=groups
+        )
+    scores, cohort = fast
+    return _batch(framework, scores, cohort, previous_indices or {}, groups)
+
+
+def score_regions_exact(
+    framework: Framework,
+    values: Mapping[str, ItemValues],
+    *,
+    previous: Mapping[str, ItemValues] | None = None,
+    previous_indices: Mapping[str, Decimal | None] | None = None,
+    groups: Mapping[str, Mapping[str, str]] | None = None,
+) -> BatchScore:
+    """`score_regions` on the exact path only: every figure in Fractions (the reference)."""
     plan = plan_for(framework)
     previous = previous or {}
-    previous_indices = previous_indices or {}
     resolved: dict[str, Resolved] = {}
     for region, region_values in values.items():
         with _for_region(region):
@@ -62,7 +85,16 @@ def score_regions(
     for region, region_resolved in resolved.items():
         with _for_region(region):
             scores[region] = score_resolved(plan, region_resolved, cohort)
+    return _batch(framework, scores, cohort, previous_indices or {}, groups)
 
+
+def _batch(
+    framework: Framework,
+    scores: Mapping[str, RegionScore],
+    cohort: Cohort,
+    previous_indices: Mapping[str, Decimal | None],
+    groups: Mapping[str, Mapping[str, str]] | None,
+) -> BatchScore:
     indices = {region: score.index for region, score in scores.items()}
     return BatchScore(
         regions=FrozenMap(scores),

@@ -30,6 +30,7 @@ with `scoring.build_cohort` or let `scoring.score_regions` do it.
 from __future__ import annotations
 
 import bisect
+import functools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, localcontext
@@ -52,22 +53,32 @@ ZERO_DECIMAL = Decimal(0)
 
 @dataclass(frozen=True)
 class ItemStats:
-    """One item's values over a cohort."""
+    """One item's values over a cohort. The mean and the population standard deviation (the
+    cohort is every region scored, not a sample) are computed when first read: only z-score
+    items need them."""
 
     ordered: tuple[Decimal, ...]  # ascending
-    mean: Decimal
-    std: Decimal  # population standard deviation: the cohort is every region scored, not a sample
+
+    def __post_init__(self) -> None:
+        if not self.ordered:
+            raise ValueError("statistics need at least one value")
 
     @classmethod
     def of(cls, values: Iterable[Decimal]) -> ItemStats:
-        ordered = tuple(sorted(values))
-        if not ordered:
-            raise ValueError("statistics need at least one value")
+        return cls(ordered=tuple(sorted(values)))
+
+    @functools.cached_property
+    def mean(self) -> Decimal:
         with localcontext(CONTEXT):
-            n = Decimal(len(ordered))
-            mean = sum(ordered, ZERO_DECIMAL) / n
-            variance = sum(((v - mean) ** 2 for v in ordered), ZERO_DECIMAL) / n
-            return cls(ordered=ordered, mean=mean, std=variance.sqrt())
+            return sum(self.ordered, ZERO_DECIMAL) / Decimal(len(self.ordered))
+
+    @functools.cached_property
+    def std(self) -> Decimal:
+        with localcontext(CONTEXT):
+            mean = self.mean
+            n = Decimal(len(self.ordered))
+            variance = sum(((v - mean) ** 2 for v in self.ordered), ZERO_DECIMAL) / n
+            return variance.sqrt()
 
     @property
     def minimum(self) -> Decimal:

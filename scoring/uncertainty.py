@@ -61,6 +61,7 @@ from scoring.montecarlo import (
     rank_chunks,
 )
 from scoring.rank import rank_array
+from scoring.rank_counts import RankCounts, RankHistogram
 from scoring.vector import compile_framework, scale_matrix, score_matrix, value_matrix
 from scoring.vector_normalise import FloatArray, IntArray
 
@@ -129,9 +130,9 @@ class Uncertainty:
     low: IntArray
     high: IntArray
     mean: FloatArray
-    # regions x ranks: counts[r, k] = draws in which region r ranked k + 1 (R² integers: meant
-    # for national cohorts of hundreds or a few thousand regions).
-    counts: IntArray
+    # regions x ranks: counts[r, k] = draws in which region r ranked k + 1, stored as one band
+    # of ranks per region (memory linear in the regions; see `scoring.rank_counts`).
+    counts: RankCounts
     mean_shift: float  # mean absolute rank shift over all draws: every choice at once
     sensitivity: tuple[InputSensitivity, ...]  # the most influential first
     policies: tuple[MissingPolicy, ...]  # the policies drawn from
@@ -209,25 +210,28 @@ def rank_uncertainty_matrix(
         policies=len(policies),
     )
     reference = _reference(framework, kernel, raw, previous)
-    counts = np.zeros((n_regions, n_regions), dtype=np.int64)
+    national = RankHistogram(n_regions)
     members = {name: _members(rows, n_regions) for name, rows in (groups or {}).items()}
-    group_counts = {name: np.zeros((len(m), len(m)), dtype=np.int64) for name, m in members.items()}
+    histograms = {name: RankHistogram(len(m)) for name, m in members.items()}
     shift = 0
     for ranks in rank_chunks(kernel, scores, draws, settings.chunk):
-        _count(counts, ranks)
+        national.add(ranks)
         for name, rows in members.items():
-            _count(group_counts[name], within_group(ranks[:, rows]))
+            histograms[name].add(within_group(ranks[:, rows]))
         shift += int(np.abs(ranks - reference).sum())
 
+    counts = national.frozen()
+    group_counts = {name: histogram.frozen() for name, histogram in histograms.items()}
     low_q, high_q = settings.interval
+    median, low, high = counts.percentiles((0.5, low_q, high_q))
     return Uncertainty(
         regions=names,
         nominal=_frozen(nominal),
-        median=_frozen(_percentile(counts, 0.5)),
-        low=_frozen(_percentile(counts, low_q)),
-        high=_frozen(_percentile(counts, high_q)),
-        mean=_frozen(counts @ np.arange(1, n_regions + 1) / settings.draws),
-        counts=_frozen(counts),
+        median=_frozen(median),
+        low=_frozen(low),
+        high=_frozen(high),
+        mean=_frozen(counts.mean()),
+        counts=counts,
         mean_shift=shift / (settings.draws * n_regions),
         sensitivity=_sensitivity(
             framework, kernel, raw, previous, reference, draws, policies, settings
@@ -238,13 +242,16 @@ def rank_uncertainty_matrix(
             name: GroupUncertainty(
                 members=_frozen(rows),
                 nominal=_frozen(_nominal_within(nominal[rows])),
-                median=_frozen(_percentile(group_counts[name], 0.5)),
-                low=_frozen(_percentile(group_counts[name], low_q)),
-                high=_frozen(_percentile(group_counts[name], high_q)),
+                **_intervals(group_counts[name], settings),
             )
             for name, rows in members.items()
         },
     )
+
+
+def _intervals(counts: RankCounts, settings: MonteCarlo) -> dict[str, IntArray]:
+    found = counts.percentiles((0.5, *settings.interval))
+    return dict(zip(("median", "low", "high"), (_frozen(a) for a in found), strict=True))
 
 
 def within_group(ranks: npt.NDArray[np.integer[Any]]) -> IntArray:
@@ -268,14 +275,6 @@ def _members(rows: Sequence[int], n_regions: int) -> IntArray:
     if np.unique(found).size != found.size:
         raise ValueError("a group lists a region twice")
     return found
-
-
-def _count(counts: IntArray, ranks: npt.NDArray[np.integer[Any]]) -> None:
-    """Add draws' ranks (D x n, 1..n) to the n x n rank counts."""
-    n = counts.shape[0]
-    offsets = np.arange(n, dtype=np.int64) * n - 1
-    flat = (np.asarray(ranks, dtype=np.int64) + offsets).ravel()
-    counts += np.bincount(flat, minlength=n * n).reshape(counts.shape)
 
 
 def _nominal_within(nominal: IntArray) -> IntArray:
@@ -374,13 +373,6 @@ def _sensitivity(
             [_oat(framework, kernel, raw, previous, ones, policy=p) for p in alternatives],
         )
     return tuple(sorted(found, key=lambda s: (-s.mean_shift, s.input)))
-
-
-def _percentile(counts: IntArray, q: float) -> IntArray:
-    """Per region, the smallest rank whose cumulative share of draws reaches q."""
-    cumulative = counts.cumsum(axis=1)
-    needed = q * cumulative[:, -1:] - 1e-9  # tolerance: 0.05 x 10,000 must be exactly 500
-    return np.asarray((cumulative < needed).sum(axis=1) + 1, dtype=np.int64)
 
 
 def _frozen(array: ArrayT) -> ArrayT:

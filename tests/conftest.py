@@ -1,10 +1,12 @@
 """Settings every test shares, and the one test world (`tests/world.py`).
 
-`world` builds the world for one test (rolled back with it, like any `db` test); app conftests
-that define their own `world` still take precedence inside their folder until they move to this
-one. `shared_world` builds it once per test module inside a transaction that is rolled back
-when the module ends: for read-mostly modules such as the URL matrix, whose tests must undo what
-they change themselves (e.g. requests inside `transaction.atomic()` with `set_rollback`).
+`world` builds the world for one test (rolled back with it, like any `db` test). `shared_world`
+builds it once per test module inside a transaction that is rolled back when the module ends:
+for read-mostly modules such as the URL matrix, whose tests must undo what they change
+themselves (e.g. requests inside `transaction.atomic()` with `set_rollback`, see tests/matrix.py).
+`team_world` builds the lighter team world (one open cycle), which the apps of one workflow step
+offer as their own `world` (their conftest may pass it options by overriding `team_world`);
+`last_year`, `ranked` and `finalised` add the steps several of those apps share.
 """
 
 from __future__ import annotations
@@ -21,7 +23,18 @@ from django.test import override_settings
 from django.utils import translation
 from pytest_django import DjangoDbBlocker
 
-from tests.world import World, build_world
+from cityeval.evaluations.models import Evaluation
+from tests.world import (
+    Finalised,
+    Ranked,
+    TeamWorld,
+    World,
+    build_team_world,
+    build_world,
+    finalise_team,
+    publish_last_year,
+    rank_six,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -49,10 +62,43 @@ def empty_cache() -> Iterator[None]:
 
 
 @pytest.fixture
-def world(db: None, settings: Any, tmp_path: Path) -> World:
+def media(settings: Any, tmp_path: Path) -> Path:
+    """A private MEDIA_ROOT for each test, so that the files written are the test's own."""
+    root = tmp_path / "media"
+    root.mkdir(exist_ok=True)
+    settings.MEDIA_ROOT = root
+    return root
+
+
+@pytest.fixture
+def world(db: None, media: Path) -> World:
     """The test world for one test, with evidence files under the test's own folder."""
-    settings.MEDIA_ROOT = tmp_path / "media"
     return build_world()
+
+
+@pytest.fixture
+def team_world(db: None, media: Path) -> TeamWorld:
+    """The team world (one open cycle, people named by role) for one test. App conftests
+    offer it as their `world`, with their own step added."""
+    return build_team_world()
+
+
+@pytest.fixture
+def last_year(team_world: TeamWorld) -> Evaluation:
+    """Kutai Kartanegara's published 2023 evaluation with two recommendations."""
+    return publish_last_year(team_world)
+
+
+@pytest.fixture
+def ranked(team_world: TeamWorld) -> Ranked:
+    """Six regions finalised in a 2025 cycle (see `tests.world.Ranked`)."""
+    return rank_six(team_world)
+
+
+@pytest.fixture
+def finalised(team_world: TeamWorld) -> Finalised:
+    """Kutai Kartanegara's 2024 evaluation, verified and finalised."""
+    return finalise_team(team_world)
 
 
 @pytest.fixture(scope="module")

@@ -46,7 +46,9 @@ verified values); every workflow step goes through its service.
 from __future__ import annotations
 
 import functools
+import json
 import random
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -77,7 +79,7 @@ from cityeval.evidence.visit_services import VisitData, add_visit_photo, record_
 from cityeval.frameworks.loader import load_framework_file
 from cityeval.frameworks.models import FrameworkVersion
 from cityeval.frameworks.schema import FrameworkDocument
-from cityeval.frameworks.services import store_document
+from cityeval.frameworks.services import shipped_files, store_document
 from cityeval.masterplans.models import Masterplan, Program
 from cityeval.masterplans.services import (
     MasterplanData,
@@ -85,7 +87,7 @@ from cityeval.masterplans.services import (
     create_masterplan,
     create_program,
 )
-from cityeval.regions.models import OPD, Region
+from cityeval.regions.models import OPD, Cohort, PeerGroup, Region
 from cityeval.regions.services import load_regions
 from cityeval.reports.editing import add_recommendation
 from cityeval.reports.models import Priority, Recommendation
@@ -122,6 +124,14 @@ PERSONAS = (
 )
 
 
+def signed_in(people: Mapping[str, User], persona: str, **kwargs: Any) -> Client:
+    """A test client signed in as the persona of `people` ("anonymous": signed out)."""
+    client = Client(**kwargs)
+    if persona != "anonymous":
+        client.force_login(people[persona])
+    return client
+
+
 @dataclass
 class World:
     region_a: Region
@@ -156,10 +166,7 @@ class World:
 
     def client(self, persona: str, **kwargs: Any) -> Client:
         """A test client signed in as the persona (anonymous: signed out)."""
-        client = Client(**kwargs)
-        if persona != "anonymous":
-            client.force_login(self.people[persona])
-        return client
+        return signed_in(self.people, persona, **kwargs)
 
     def bearer(self, persona: str) -> dict[str, str]:
         """Request headers that carry the persona's API token (none for anonymous)."""
@@ -169,9 +176,19 @@ class World:
 
 
 @functools.cache
+def shipped_document(name: str) -> FrameworkDocument:
+    """A shipped framework file, parsed once per process (parsing is most of a world's time)."""
+    return load_framework_file(settings.FRAMEWORKS_DIR / name)
+
+
 def g100sc_2022() -> FrameworkDocument:
-    """The shipped framework, parsed once per process (parsing is most of a world's time)."""
-    return load_framework_file(settings.FRAMEWORKS_DIR / "g100sc-2022.yaml")
+    return shipped_document("g100sc-2022.yaml")
+
+
+def store_shipped() -> None:
+    """Every shipped framework, stored as `import_shipped` stores them (parsed once)."""
+    for path in shipped_files():
+        store_document(document=shipped_document(path.name), source_file=str(path))
 
 
 def load_test_regions() -> None:
@@ -180,11 +197,20 @@ def load_test_regions() -> None:
 
 
 def person(
-    username: str, *grants: tuple[Role, Region | None, OPD | None], password: str | None = None
+    username: str,
+    *grants: tuple[Role, Region | None, OPD | None],
+    password: str | None = None,
+    email: str | None = None,
+    **fields: Any,
 ) -> User:
-    """A user with role grants (role, region, OPD). No password unless a test signs in with
-    one: the others use force_login."""
-    user = User.objects.create_user(username, email=f"{username}@example.id", password=password)
+    """A user with role grants (role, region, OPD) and other fields of the user (`full_name`).
+    No password unless a test signs in with one: the others use force_login."""
+    user = User.objects.create_user(
+        username,
+        email=f"{username}@example.id" if email is None else email,
+        password=password,
+        **fields,
+    )
     for role, region, opd in grants:
         RoleGrant.objects.create(user=user, role=role, region=region, opd=opd)
     return user
@@ -474,3 +500,415 @@ def build_world() -> World:
         program=program,
         invited=invited,
     )
+
+
+# The team world ---------------------------------------------------------------------------
+# A lighter world for the tests of one workflow step: the same two regions, people named by
+# role alone (`lead`, `coordinator`, ...) and ONE open cycle (2024 Tahap I) in self-assessment.
+# App conftests take it as `world` and add their step (submitted, in review, finalised ...).
+
+TEAM_PASSWORD = "a-long-test-password-1"  # every team person has it, for tests that sign in
+TEAM_PERSONAS = (
+    "admin",
+    "lead",  # lead assessor of Kutai Kartanegara's team
+    "member",  # assessor in that team
+    "stranger_assessor",  # lead assessor of Kota Semarang
+    "coordinator",  # of Kutai Kartanegara
+    "other_coordinator",  # of Kota Semarang
+    "contributor",  # of Kutai Kartanegara's Dinkes
+    "roads_contributor",  # of Kutai Kartanegara's PUPR
+    "other_contributor",  # of Kota Semarang's Dinkes
+    "viewer",  # regional viewer of Kutai Kartanegara
+    "national_viewer",
+    "anonymous",
+)
+API = "/api/v1"
+
+
+class ApiClient:
+    """A test client that sends one bearer token and JSON bodies."""
+
+    def __init__(self, token: str | None) -> None:
+        self.client = Client()
+        self.headers = {"Authorization": f"Bearer {token}"} if token else {}
+
+    def get(self, path: str, **params: Any) -> Any:
+        return self.client.get(API + path, params, headers=self.headers)
+
+    def send(self, method: str, path: str, body: Any = None, *, raw: str | None = None) -> Any:
+        data = raw if raw is not None else json.dumps(body)
+        call = getattr(self.client, method)
+        return call(API + path, data=data, content_type="application/json", headers=self.headers)
+
+    def put(self, path: str, body: Any = None, **kw: Any) -> Any:
+        return self.send("put", path, body, **kw)
+
+    def post(self, path: str, body: Any = None, **kw: Any) -> Any:
+        return self.send("post", path, body, **kw)
+
+    def delete(self, path: str) -> Any:
+        return self.client.delete(API + path, headers=self.headers)
+
+
+def token_for(user: User, scope: TokenScope = TokenScope.READ_WRITE) -> str:
+    """A new API token of the user (plaintext)."""
+    return create_token(user=user, name="test", scope=scope, expires_at=None)[1]
+
+
+@dataclass
+class TeamWorld:
+    cycle: Cycle  # 2024 Tahap I, self-assessment due in 30 days
+    evaluation: Evaluation  # Kutai Kartanegara
+    other: Evaluation  # Kota Semarang: another tenant
+    health: OPD  # Dinkes of Kutai Kartanegara: the contributor's OPD
+    roads: OPD  # Dinas PUPR of Kutai Kartanegara
+    elsewhere: OPD  # Dinkes of Kota Semarang
+    people: dict[str, User]
+    kukar: Region
+    semarang: Region
+
+    def client(self, persona: str, **kwargs: Any) -> Client:
+        """A test client signed in as the persona (anonymous: signed out)."""
+        return signed_in(self.people, persona, **kwargs)
+
+    def api(self, persona: str, scope: TokenScope = TokenScope.READ_WRITE) -> ApiClient:
+        """An API client with a new token of the persona (none for anonymous)."""
+        if persona == "anonymous":
+            return ApiClient(None)
+        return ApiClient(token_for(self.people[persona], scope))
+
+    def items(self, evaluation: Evaluation | None = None) -> list[ItemValue]:
+        """Every item of the evaluation (Kutai Kartanegara's by default) in framework order."""
+        return list(
+            ItemValue.objects.filter(evaluation=evaluation or self.evaluation)
+            .select_related("indicator", "evaluation")
+            .order_by("indicator__sequence")
+        )
+
+    def maturity_items(self) -> list[ItemValue]:
+        """Filled items on the 1-5 scale."""
+        return [i for i in self.items() if i.indicator.kind == "maturity" and i.self_value]
+
+    def item(self, opd: OPD | None = None, evaluation: Evaluation | None = None) -> ItemValue:
+        """The first maturity item (of `opd`, when given); the first ones are Dinkes's."""
+        items = ItemValue.objects.filter(
+            evaluation=evaluation or self.evaluation, indicator__kind="maturity"
+        ).select_related("indicator", "evaluation__cycle")
+        found = (items.filter(opd=opd) if opd else items).order_by("indicator__sequence").first()
+        assert found is not None
+        return found
+
+    def fresh(self, item: ItemValue) -> ItemValue:
+        return ItemValue.objects.select_related("indicator", "evaluation").get(pk=item.pk)
+
+    def reload(self) -> Evaluation:
+        self.evaluation.refresh_from_db()
+        return self.evaluation
+
+    def at(self, status: EvaluationStatus, evaluation: Evaluation | None = None) -> Evaluation:
+        """Put an evaluation in a state (set-up only: the workflow's own tests cover it)."""
+        target = evaluation or self.evaluation
+        Evaluation.objects.filter(pk=target.pk).update(status=status)
+        target.refresh_from_db()
+        return target
+
+    def set_status(self, status: EvaluationStatus, evaluation: Evaluation | None = None) -> None:
+        self.at(status, evaluation)
+
+    def verify(self, evaluation: Evaluation | None = None, seed: int = 1) -> dict[str, Decimal]:
+        """Accept every item with a deterministic verified value; returns code -> value."""
+        rng = random.Random(seed)
+        values = {}
+        items = self.items(evaluation)
+        for item in items:
+            high = 5 if item.indicator.kind == "maturity" else 100
+            value = Decimal(rng.randint(1 if high == 5 else 0, high))
+            item.self_value = item.verified_value = value
+            item.review_status = ReviewStatus.ACCEPTED
+            values[item.indicator.code] = value
+        ItemValue.objects.bulk_update(items, ["self_value", "verified_value", "review_status"])
+        return values
+
+
+def team_people(
+    kukar: Region, semarang: Region, health: OPD, roads: OPD, elsewhere: OPD
+) -> dict[str, User]:
+    """The team world's people (TEAM_PERSONAS) for Kutai Kartanegara, its Dinkes and PUPR, and
+    Kota Semarang with its Dinkes (`elsewhere`)."""
+    grants: dict[str, tuple[Role, Region | None, OPD | None]] = {
+        "admin": (Role.PROGRAM_ADMIN, None, None),
+        "lead": (Role.ASSESSOR, None, None),
+        "member": (Role.ASSESSOR, None, None),
+        "stranger_assessor": (Role.ASSESSOR, None, None),
+        "coordinator": (Role.COORDINATOR, kukar, None),
+        "other_coordinator": (Role.COORDINATOR, semarang, None),
+        "contributor": (Role.CONTRIBUTOR, kukar, health),
+        "roads_contributor": (Role.CONTRIBUTOR, kukar, roads),
+        "other_contributor": (Role.CONTRIBUTOR, semarang, elsewhere),
+        "viewer": (Role.VIEWER, kukar, None),
+        "national_viewer": (Role.VIEWER, None, None),
+    }
+    return {name: person(name, grant, password=TEAM_PASSWORD) for name, grant in grants.items()}
+
+
+def build_team_world(*, opd_items: int = 10, shipped: bool = False) -> TeamWorld:
+    """The team world; Dinkes then PUPR hold `opd_items` maturity items each (0: none).
+    `shipped` stores every shipped framework, not only G100SC 2022."""
+    load_test_regions()
+    if shipped:
+        store_shipped()
+    else:
+        store_document(document=g100sc_2022())
+    kukar = Region.objects.get(code=REGION_A)
+    semarang = Region.objects.get(code=REGION_B)
+    health = OPD.objects.create(
+        region=kukar, code="DINKES", name="Dinas Kesehatan", short_name="Dinkes"
+    )
+    roads = OPD.objects.create(region=kukar, code="PUPR", name="Dinas PUPR", short_name="PUPR")
+    elsewhere = OPD.objects.create(region=semarang, code="DINKES", name="Dinas Kesehatan")
+    people = team_people(kukar, semarang, health, roads, elsewhere)
+    admin = people["admin"]
+    cycle = open_test_cycle(2024, [kukar, semarang], admin, round=Round.TAHAP_1)
+    for who, region, lead in [
+        ("lead", kukar, True),
+        ("member", kukar, False),
+        ("stranger_assessor", semarang, True),
+    ]:
+        assign_assessor(cycle=cycle, region=region, assessor=people[who], is_lead=lead, user=admin)
+    world = TeamWorld(
+        cycle=cycle,
+        evaluation=Evaluation.objects.get(cycle=cycle, region=kukar),
+        other=Evaluation.objects.get(cycle=cycle, region=semarang),
+        health=health,
+        roads=roads,
+        elsewhere=elsewhere,
+        people=people,
+        kukar=kukar,
+        semarang=semarang,
+    )
+    maturity = [i.pk for i in _items(world.evaluation)]
+    ItemValue.objects.filter(pk__in=maturity[:opd_items]).update(opd=health)
+    ItemValue.objects.filter(pk__in=maturity[opd_items : 2 * opd_items]).update(opd=roads)
+    return world
+
+
+def publish_last_year(world: TeamWorld) -> Evaluation:
+    """Kutai Kartanegara's published 2023 evaluation with two recommendations (GOV, ENV)."""
+    admin, lead = world.people["admin"], world.people["lead"]
+    cycle = open_test_cycle(2023, [world.kukar], admin, version=world.cycle.framework_version)
+    assign_assessor(cycle=cycle, region=world.kukar, assessor=lead, is_lead=True, user=admin)
+    evaluation = Evaluation.objects.get(cycle=cycle)
+    world.verify(evaluation)
+    world.at(EvaluationStatus.FIELD_VISIT, evaluation)
+    for dimension, text in [("GOV", "Integrasikan layanan."), ("ENV", "Perluas bank sampah.")]:
+        add_recommendation(
+            evaluation=evaluation, user=lead, dimension=dimension, text=text, priority=Priority.HIGH
+        )
+    finalise_evaluation(evaluation=evaluation, user=lead)
+    publish_evaluation(evaluation=evaluation, user=admin)
+    evaluation.refresh_from_db()
+    return evaluation
+
+
+RANKED_CODES = ["64.02", "64.71", "64.72", "33.74", "33.71", "33.72"]
+PEERS = ["64.02", "64.72", "33.71"]
+
+
+@dataclass
+class Ranked:
+    """A 2025 cycle of six regions in two provinces, finalised through the real services:
+    Kalimantan Timur (Kutai Kartanegara 64.02, Balikpapan 64.71, Samarinda 64.72) and Jawa
+    Tengah (Kota Semarang 33.74, Magelang 33.71, Surakarta 33.72); a hand-made peer group holds
+    three of them across both provinces. Nothing is published: tests publish what they need."""
+
+    world: TeamWorld
+    cycle: Cycle
+    evaluations: dict[str, Evaluation]  # region code -> evaluation
+    peers: PeerGroup
+
+    @property
+    def admin(self) -> User:
+        return self.world.people["admin"]
+
+
+def rank_six(world: TeamWorld) -> Ranked:
+    admin, lead = world.people["admin"], world.people["lead"]
+    regions = list(Region.objects.filter(code__in=RANKED_CODES).order_by("code"))
+    cycle = open_test_cycle(2025, regions, admin, version=world.cycle.framework_version)
+    peers = PeerGroup.objects.create(code="uji", name="Kelompok uji")
+    peers.regions.set([r for r in regions if r.code in PEERS])
+    evaluations = {}
+    for seed, region in enumerate(regions, start=3):
+        assign_assessor(cycle=cycle, region=region, assessor=lead, is_lead=True, user=admin)
+        evaluation = Evaluation.objects.get(cycle=cycle, region=region)
+        world.verify(evaluation, seed=seed)
+        world.at(EvaluationStatus.FIELD_VISIT, evaluation)
+        finalise_evaluation(evaluation=evaluation, user=lead)
+        evaluation.refresh_from_db()
+        evaluations[region.code] = evaluation
+    return Ranked(world, cycle, evaluations, peers)
+
+
+@dataclass
+class Finalised:
+    world: TeamWorld
+    snapshot: ResultSnapshot
+    values: dict[str, Decimal]
+
+    @property
+    def index(self) -> Decimal:
+        return self.snapshot.index
+
+
+def finalise_team(world: TeamWorld) -> Finalised:
+    """Kutai Kartanegara's 2024 evaluation, verified (self values all 5) and finalised."""
+    values = world.verify()
+    ItemValue.objects.filter(evaluation=world.evaluation).update(self_value=Decimal(5))
+    world.at(EvaluationStatus.FIELD_VISIT)
+    snapshot = finalise_evaluation(evaluation=world.evaluation, user=world.people["lead"])
+    world.evaluation.refresh_from_db()
+    return Finalised(world, snapshot, values)
+
+
+def publish(finalised: Finalised) -> None:
+    publish_evaluation(evaluation=finalised.world.evaluation, user=finalised.world.people["admin"])
+    finalised.world.evaluation.refresh_from_db()
+
+
+def add_result(
+    cycle: Cycle, region: Region, index: Decimal, tags: dict[str, str] | None = None
+) -> Evaluation:
+    """Another region's published result in `cycle` (an evaluation row and its snapshot)."""
+    evaluation, _ = Evaluation.objects.update_or_create(
+        cycle=cycle, region=region, defaults={"status": EvaluationStatus.PUBLISHED}
+    )
+    ResultSnapshot.objects.create(
+        evaluation=evaluation,
+        framework_version=cycle.framework_version,
+        index=index,
+        tag_indices=tags or {},
+    )
+    return evaluation
+
+
+# The national picture ------------------------------------------------------------------------
+
+
+KUKAR, SEMARANG, SURABAYA, JAKPUS = "64.02", "33.74", "35.78", "31.71"
+BANDUNG, DENPASAR, YOGYA = "32.73", "51.71", "34.71"
+
+
+@dataclass
+class Picture:
+    """A small national picture: two cycles of G100SC with results whose indices tests choose.
+
+    2024 (the current cycle; its self-assessment deadline has passed):
+    - Kabupaten Kutai Kartanegara (64.02): published, 3.456 -> 3.46 (2023: 3.00, +0.46)
+    - Kota Semarang (33.74): published, 3.4649 -> 3.46 (a tie with Kutai Kartanegara)
+    - Kota Surabaya (35.78): published, 3.10 (2023: 3.50, -0.40)
+    - Kota Jakarta Pusat (31.71): finalised, NOT published, 4.80 (it must not reach the public)
+    - Kota Bandung (32.73): self-assessment, no override: overdue
+    - Kota Denpasar (51.71): self-assessment, override in the future: not overdue
+    - Kota Yogyakarta (34.71): submitted
+    Statuses are set directly: the workflow is not under test here.
+    """
+
+    cycle: Cycle
+    previous: Cycle
+    people: dict[str, User]
+
+    def evaluation(self, code: str, cycle: Cycle | None = None) -> Evaluation:
+        return Evaluation.objects.get(cycle=cycle or self.cycle, region__code=code)
+
+    def client(self, persona: str) -> Client:
+        return signed_in(self.people, persona)
+
+
+def result(
+    evaluation: Evaluation,
+    index: str,
+    status: EvaluationStatus,
+    *,
+    predicate: str = "MAPAN",
+    tags: dict[str, str] | None = None,
+    quick_wins: dict[str, str] | None = None,
+) -> ResultSnapshot:
+    """A current snapshot with the chosen index, and verified values of quick-win items."""
+    snapshot = ResultSnapshot.objects.create(
+        evaluation=evaluation,
+        framework_version=evaluation.cycle.framework_version,
+        index=Decimal(index),
+        predicate=predicate,
+        tag_indices=tags or {},
+    )
+    for code, value in (quick_wins or {}).items():
+        ItemValue.objects.filter(evaluation=evaluation, indicator__code=code).update(
+            verified_value=Decimal(value)
+        )
+    Evaluation.objects.filter(pk=evaluation.pk).update(status=status)
+    return snapshot
+
+
+def build_national_picture() -> Picture:
+    """The national picture (see `Picture`)."""
+    load_test_regions()
+    store_document(document=g100sc_2022())
+    codes = [KUKAR, SEMARANG, SURABAYA, JAKPUS, BANDUNG, DENPASAR, YOGYA]
+    regions = {r.code: r for r in Region.objects.filter(code__in=codes)}
+    first = Cohort.objects.create(year=2017, name="Angkatan 2017")
+    Region.objects.filter(code__in=[KUKAR, SURABAYA]).update(cohort=first)
+    group = PeerGroup.objects.create(code="metro", name="Kota metropolitan")
+    group.regions.set([regions[SEMARANG], regions[SURABAYA]])
+    kukar = regions[KUKAR]
+    people = {
+        "admin": person("admin", (Role.PROGRAM_ADMIN, None, None)),
+        "national_viewer": person("national_viewer", (Role.VIEWER, None, None)),
+        "assessor": person("assessor", (Role.ASSESSOR, None, None)),
+        "coordinator": person("coordinator", (Role.COORDINATOR, kukar, None)),
+        "viewer": person("viewer", (Role.VIEWER, kukar, None)),
+    }
+    admin = people["admin"]
+    previous = open_test_cycle(2023, [regions[KUKAR], regions[SURABAYA]], admin)
+    cycle = open_test_cycle(2024, list(regions.values()), admin)
+    today = timezone.localdate()
+    Cycle.objects.filter(pk=cycle.pk).update(self_assessment_deadline=today - timedelta(days=3))
+    cycle.refresh_from_db()
+    world = Picture(cycle=cycle, previous=previous, people=people)
+    result(world.evaluation(KUKAR, previous), "3.00", EvaluationStatus.PUBLISHED)
+    result(world.evaluation(SURABAYA, previous), "3.50", EvaluationStatus.PUBLISHED)
+    result(
+        world.evaluation(KUKAR),
+        "3.456",
+        EvaluationStatus.PUBLISHED,
+        tags={"GOV": "3.5", "ECO": "2.004"},
+        quick_wins={"QW-GOV": "4", "QW-ECO": "3"},
+    )
+    result(
+        world.evaluation(SEMARANG),
+        "3.4649",
+        EvaluationStatus.PUBLISHED,
+        tags={"GOV": "3.0", "ECO": "3.0"},
+        quick_wins={"QW-GOV": "4", "QW-ECO": "2"},
+    )
+    result(
+        world.evaluation(SURABAYA),
+        "3.10",
+        EvaluationStatus.PUBLISHED,
+        tags={"GOV": "2.5"},
+        quick_wins={"QW-GOV": "3"},
+    )
+    result(
+        world.evaluation(JAKPUS),
+        "4.80",
+        EvaluationStatus.FINALISED,
+        predicate="UNGGUL",
+        tags={"GOV": "5"},
+        quick_wins={"QW-GOV": "5"},
+    )
+    Evaluation.objects.filter(pk=world.evaluation(DENPASAR).pk).update(
+        entry_deadline_override=today + timedelta(days=5)
+    )
+    Evaluation.objects.filter(pk=world.evaluation(YOGYA).pk).update(
+        status=EvaluationStatus.SUBMITTED
+    )
+    return world

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cityeval.api.models import TokenScope
+from cityeval.core.dates import CalendarDateField
 
 
 class TokenForm(forms.Form):
@@ -22,10 +23,9 @@ class TokenForm(forms.Form):
     scope = forms.ChoiceField(
         label=_("Cakupan"), choices=TokenScope.choices, initial=TokenScope.READ
     )
-    expires_on = forms.DateField(
+    expires_on = CalendarDateField(
         label=_("Berlaku sampai"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
         help_text=_("Kosongkan bila token berlaku sampai dicabut. Berakhir pada akhir hari itu."),
     )
 

@@ -55,7 +55,7 @@ def home(request: HttpRequest) -> HttpResponse:
         total=Count("id"),
         kabupaten=Count("id", filter=Q(kind=Region.Kind.KABUPATEN)),
         kota=Count("id", filter=Q(kind=Region.Kind.KOTA)),
-        in_program=Count("id", filter=Q(cohort__isnull=False)),
+        in_program=Count("id", filter=Q(pk__in=Region.objects.in_program().values("pk"))),
     )
     cycles = Cycle.objects.select_related("framework_version").annotate(
         participants=Count("evaluations"),

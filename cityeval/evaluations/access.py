@@ -169,17 +169,6 @@ def item_scope(user: AnyUser) -> Q:
     return condition
 
 
-def _sees_all_items(user: AnyUser, evaluation: Evaluation) -> bool:
-    scope = scope_of(user)
-    region = evaluation.region_id
-    return (
-        scope.reads_everything
-        or region in scope.coordinator_regions
-        or region in scope.viewer_regions
-        or Can.REVIEW in capabilities(user, evaluation)
-    )
-
-
 def item_for(
     user: AnyUser, item_pk: int, need: Can = Can.VIEW, *, evaluation_pk: int | None = None
 ) -> tuple[Evaluation, ItemValue]:
@@ -190,17 +179,14 @@ def item_for(
     their OPD's items only: the same rule as `visible_items`); 403 when the person sees the
     item but lacks `need`. The query count does not grow with the evaluation's item count.
     """
-    items = ItemValue.objects.for_list().filter(pk=item_pk)
+    # The one item rule (`item_scope`, as `visible_items` applies it): another OPD's item is 404.
+    items = ItemValue.objects.for_list().filter(item_scope(user), pk=item_pk)
     if evaluation_pk is not None:
         items = items.filter(evaluation_id=evaluation_pk)
     item = items.first()
     if item is None:
         raise Http404
     evaluation = evaluation_for(user, item.evaluation_id)
-    if not _sees_all_items(user, evaluation) and (
-        item.opd_id is None or item.opd_id not in scope_of(user).contributor_opds
-    ):
-        raise Http404
     if need not in capabilities(user, evaluation):
         raise PermissionDenied
     item.evaluation = evaluation

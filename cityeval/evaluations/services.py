@@ -203,10 +203,12 @@ def submit_evaluation(*, evaluation: Evaluation, user: Actor) -> Evaluation:
 def assign_assessor(
     *, cycle: Cycle, region: Region, assessor: Any, is_lead: bool, user: Actor
 ) -> AssessorAssignment:
+    """Put an assessor on a region's team; a new lead replaces the old one, who stays a member."""
+    replaced = None
     if is_lead:
-        AssessorAssignment.objects.filter(cycle=cycle, region=region, is_lead=True).update(
-            is_lead=False
-        )
+        previous = AssessorAssignment.objects.filter(cycle=cycle, region=region, is_lead=True)
+        replaced = previous.exclude(user=assessor).values_list("user_id", flat=True).first()
+        previous.update(is_lead=False)
     assignment, _created = AssessorAssignment.objects.update_or_create(
         cycle=cycle, region=region, user=assessor, defaults={"is_lead": is_lead}
     )
@@ -214,6 +216,7 @@ def assign_assessor(
         actor=user,
         action="cycle.assign_assessor",
         target=assignment,
+        before={"lead": replaced} if replaced is not None else None,
         after={"assessor": assessor.pk, "region": region.code, "is_lead": is_lead},
         region_id=region.pk,
     )

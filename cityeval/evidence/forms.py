@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import URLValidator
 from django.utils.translation import gettext_lazy as _
 
+from cityeval.core.dates import CalendarDateField
 from cityeval.core.decimals import FiniteDecimalField
 from cityeval.evaluations.models import Evaluation, ItemValue
 from cityeval.evidence.filetypes import EVIDENCE_TYPES, accept_attribute
@@ -99,9 +100,7 @@ class FieldVisitForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("Jenis"), choices=VisitKind.choices, widget=forms.RadioSelect, initial="field_visit"
     )
-    date = forms.DateField(
-        label=_("Tanggal"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
+    date = CalendarDateField(label=_("Tanggal"))
     place = forms.CharField(
         label=_("Tempat"),
         max_length=200,

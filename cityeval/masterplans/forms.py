@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from cityeval.core.dates import CalendarDateField
 from cityeval.masterplans.dimensions import smart_axis
 from cityeval.masterplans.models import Masterplan, Program, ProgramStatus, ProgramYear
 from cityeval.masterplans.services import MasterplanData, ProgramData
@@ -27,8 +28,8 @@ class MasterplanForm(_MasterplanForm):
     class Meta:
         model = Masterplan
         fields = ["title", "start_year", "end_year", "regulation", "regulation_date", "notes"]
+        field_classes = {"regulation_date": CalendarDateField}
         widgets = {
-            "regulation_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "notes": forms.Textarea(attrs={"rows": 3}),
         }
 

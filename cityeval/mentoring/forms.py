@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from cityeval.core.dates import CalendarDateField
 from cityeval.evaluations.models import Evaluation, ItemValue
 from cityeval.evidence.filetypes import EVIDENCE_TYPES, accept_attribute
 from cityeval.evidence.models import FieldVisit
@@ -20,8 +21,7 @@ AGENDA_ROWS = 4
 
 
 def _date_field(label: Any, *, required: bool = True) -> forms.DateField:
-    widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    return forms.DateField(label=label, widget=widget, required=required)
+    return CalendarDateField(label=label, required=required)
 
 
 def _region_opds(evaluation: Evaluation) -> Any:

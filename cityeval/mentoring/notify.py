@@ -27,7 +27,7 @@ def notify_visit_invited(visit: Visit) -> None:
             "cycle": str(visit.evaluation.cycle),
             "starts": visit.starts_on.isoformat(),
             "ends": visit.ends_on.isoformat(),
-            # ISO days: the line reads the same in either language of the reader.
+            # Each line starts with its ISO day, shown in the reader's date format (DATED_LINES).
             "agenda": [
                 f"{a.day.isoformat()}: {a.get_kind_display()} — {a.title}"
                 for a in visit.agenda.all()

@@ -3,6 +3,7 @@ the berita acara PDF. Thin: access helper → form → one service → redirect.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -154,57 +155,74 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
-@require_POST
-def point_add(request: HttpRequest, pk: int) -> HttpResponse:
+def _record_on_visit(
+    request: HttpRequest,
+    pk: int,
+    *,
+    form_class: type[PointForm] | type[ActionForm] | type[AttachFieldVisitForm],
+    slot: str,
+    apply: Callable[[Visit, User, Any], object],
+    done: str,
+) -> HttpResponse:
+    """One minutes action of the visit page: the form, its one service, a message, back to the
+    visit; an invalid form or a refusal shows the page again with the typed form in its slot."""
     visit = visit_for(request.user, pk, write=True)
-    form = PointForm(request.POST, visit=visit)
+    form = form_class(request.POST, visit=visit)
     if form.is_valid():
         try:
-            services.add_point(visit=visit, user=actor_of(request), data=form.data_())
+            apply(visit, actor_of(request), form)
         except WorkflowError as error:
             form.add_error(None, str(error))
         else:
-            messages.success(request, _("Pokok pembahasan dicatat."))
+            messages.success(request, done)
             return redirect(visit)
-    context = _detail_context(request, visit, point_form=form)
+    context = _detail_context(request, visit, **{slot: form})
     return render(request, "mentoring/visit_detail.html", context)
+
+
+@login_required
+@require_POST
+def point_add(request: HttpRequest, pk: int) -> HttpResponse:
+    return _record_on_visit(
+        request,
+        pk,
+        form_class=PointForm,
+        slot="point_form",
+        apply=lambda visit, user, form: services.add_point(
+            visit=visit, user=user, data=form.data_()
+        ),
+        done=_("Pokok pembahasan dicatat."),
+    )
 
 
 @login_required
 @require_POST
 def action_add(request: HttpRequest, pk: int) -> HttpResponse:
-    visit = visit_for(request.user, pk, write=True)
-    form = ActionForm(request.POST, visit=visit)
-    if form.is_valid():
-        try:
-            services.agree_action(visit=visit, user=actor_of(request), data=form.data_())
-        except WorkflowError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, _("Tindak lanjut dicatat."))
-            return redirect(visit)
-    context = _detail_context(request, visit, action_form=form)
-    return render(request, "mentoring/visit_detail.html", context)
+    return _record_on_visit(
+        request,
+        pk,
+        form_class=ActionForm,
+        slot="action_form",
+        apply=lambda visit, user, form: services.agree_action(
+            visit=visit, user=user, data=form.data_()
+        ),
+        done=_("Tindak lanjut dicatat."),
+    )
 
 
 @login_required
 @require_POST
 def field_visit_attach(request: HttpRequest, pk: int) -> HttpResponse:
-    visit = visit_for(request.user, pk, write=True)
-    form = AttachFieldVisitForm(request.POST, visit=visit)
-    if form.is_valid():
-        try:
-            services.attach_field_visit(
-                visit=visit, user=actor_of(request), field_visit=form.cleaned_data["field_visit"]
-            )
-        except WorkflowError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, _("Peninjauan lapangan dilampirkan."))
-            return redirect(visit)
-    context = _detail_context(request, visit, attach_form=form)
-    return render(request, "mentoring/visit_detail.html", context)
+    return _record_on_visit(
+        request,
+        pk,
+        form_class=AttachFieldVisitForm,
+        slot="attach_form",
+        apply=lambda visit, user, form: services.attach_field_visit(
+            visit=visit, user=user, field_visit=form.cleaned_data["field_visit"]
+        ),
+        done=_("Peninjauan lapangan dilampirkan."),
+    )
 
 
 # The size limit is installed before the body is read, so before the CSRF check (evidence/views).

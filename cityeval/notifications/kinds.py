@@ -17,6 +17,8 @@ from django.utils.translation import gettext_lazy as _
 
 Param = str | int | list[str]
 DATES = frozenset({"due", "deadline", "starts", "ends"})
+# Lists whose lines start with an ISO date and ": " (a visit's agenda): the date is shown likewise.
+DATED_LINES = frozenset({"agenda"})
 
 
 @dataclass(frozen=True)
@@ -74,7 +76,20 @@ def shown_params(params: Mapping[str, Param]) -> dict[str, Param]:
             shown[key] = date_format(date.fromisoformat(value), "DATE_FORMAT")
         else:
             shown[key] = "—"
+    for key in DATED_LINES & shown.keys():
+        lines = shown[key]
+        if isinstance(lines, list):
+            shown[key] = [_dated_line(line) for line in lines]
     return shown
+
+
+def _dated_line(line: str) -> str:
+    day, separator, rest = line.partition(": ")
+    try:
+        shown = date_format(date.fromisoformat(day), "DATE_FORMAT")
+    except ValueError:
+        return line
+    return f"{shown}{separator}{rest}"
 
 
 def render_subject(kind: str, params: Mapping[str, Param]) -> str:

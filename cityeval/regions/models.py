@@ -6,6 +6,7 @@ Kemendagri list (loaded by `loadregions`), never from a tenant. An OPD belongs t
 
 from __future__ import annotations
 
+from django.apps import apps
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Count
@@ -86,7 +87,12 @@ class RegionQuerySet(models.QuerySet["Region"]):
         return self.filter(cohort__year=year)
 
     def in_program(self) -> RegionQuerySet:
-        return self.filter(cohort__isnull=False)
+        """Regions of a cohort, and regions evaluated in any cycle (a cycle may name regions by
+        hand, outside every cohort)."""
+        evaluated = models.Exists(
+            apps.get_model("evaluations", "Evaluation").objects.filter(region=models.OuterRef("pk"))
+        )
+        return self.filter(models.Q(cohort__isnull=False) | evaluated)
 
     def with_population(self) -> RegionQuerySet:
         return self.filter(population__isnull=False)
@@ -178,6 +184,10 @@ class OPDQuerySet(models.QuerySet["OPD"]):
 
     def of_region(self, region: Region) -> OPDQuerySet:
         return self.filter(region=region)
+
+    def of_region_id(self, region_id: int) -> OPDQuerySet:
+        """The region's OPDs, active ones first (an inactive one may still own old work)."""
+        return self.filter(region_id=region_id).order_by("-active", "name")
 
 
 class OPD(models.Model):

@@ -7,11 +7,12 @@ in after the lead assessor finalised. Stale edits are refused with the version n
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import date
 from typing import Any
 
 from django.db import transaction
 from django.db.models import Max
-from django.utils import translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from cityeval.accounts.access import Actor
@@ -20,6 +21,7 @@ from cityeval.evaluations.access import Can, capabilities
 from cityeval.evaluations.errors import WorkflowError
 from cityeval.evaluations.models import Evaluation, ItemValue
 from cityeval.frameworks.dimensions import report_dimensions
+from cityeval.regions.models import OPD
 from cityeval.reports.access import edit_lock_reason
 from cityeval.reports.models import AssessorReport, Finding, FindingKind, Priority, Recommendation
 from cityeval.reports.proposals import PER_DIMENSION, proposals_for
@@ -114,15 +116,20 @@ def add_recommendation(
     text: str,
     priority: Priority,
     item: ItemValue | None = None,
+    responsible_opd: OPD | None = None,
+    target_date: date | None = None,
 ) -> Recommendation:
     current = _lock_for_editing(evaluation, user)
     _check(current, dimension=dimension, text=text, item=item)
+    _check_owner(current, responsible_opd, target_date, was=None)
     recommendation = Recommendation.objects.create(
         evaluation=current,
         dimension=dimension,
         item=item,
         text=text.strip(),
         priority=priority,
+        responsible_opd=responsible_opd,
+        target_date=target_date,
         order=_next_order(current, dimension),
         updated_by=user,
     )
@@ -139,20 +146,32 @@ def update_recommendation(
     priority: Priority,
     item: ItemValue | None,
     expected_version: int,
+    responsible_opd: OPD | None = None,
+    target_date: date | None = None,
 ) -> Recommendation:
     current = _lock_for_editing(recommendation.evaluation, user)
     locked = _locked(recommendation, current, expected_version)
     _check(current, dimension=locked.dimension, text=text, item=item)
+    _check_owner(current, responsible_opd, target_date, was=locked.target_date)
     before = _fields(locked)
     text = text.strip()
     item_id = item.pk if item is not None else None
-    if (locked.text, locked.priority, locked.item_id) == (text, priority, item_id):
+    opd_id = responsible_opd.pk if responsible_opd is not None else None
+    now = (text, priority, item_id, opd_id, target_date)
+    if (
+        locked.text,
+        locked.priority,
+        locked.item_id,
+        locked.responsible_opd_id,
+        locked.target_date,
+    ) == now:
         return locked
     # A proposal is shown from the rubric in the reader's language until the assessor changes
     # its words or its item; from then on their text is the recommendation.
     if text != locked.text or item_id != locked.item_id:
         locked.edited = True
     locked.text, locked.priority, locked.item = text, priority, item
+    locked.responsible_opd, locked.target_date = responsible_opd, target_date
     locked.version += 1
     locked.updated_by = user
     locked.save()
@@ -307,6 +326,19 @@ def _check(evaluation: Evaluation, *, dimension: str, text: str, item: ItemValue
         raise WorkflowError(_("Butir itu bukan bagian dari evaluasi ini."))
 
 
+def _check_owner(
+    evaluation: Evaluation, opd: OPD | None, target: date | None, *, was: date | None
+) -> None:
+    """The responsible OPD is one of the region's own; a new target date is not already past."""
+    if opd is not None and opd.region_id != evaluation.region_id:
+        raise WorkflowError(_("Perangkat daerah itu bukan bagian dari daerah ini."))
+    if target is not None and target != was and target < timezone.localdate():
+        raise WorkflowError(
+            _("Target selesai %(date)s sudah lewat; pilih hari ini atau sesudahnya.")
+            % {"date": formats.date_format(target, "SHORT_DATE_FORMAT")}
+        )
+
+
 def _next_order(evaluation: Evaluation, dimension: str) -> int:
     last = Recommendation.objects.filter(evaluation=evaluation, dimension=dimension).aggregate(
         last=Max("order")
@@ -320,6 +352,8 @@ def _fields(recommendation: Recommendation) -> dict[str, Any]:
         "item": recommendation.item_id,
         "text": recommendation.text,
         "priority": recommendation.priority,
+        "responsible_opd": recommendation.responsible_opd_id,
+        "target_date": recommendation.target_date,
         "proposed": recommendation.proposed,
         "edited": recommendation.edited,
     }

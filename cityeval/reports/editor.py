@@ -76,6 +76,7 @@ def render_editor(
                 form = RecommendationForm(
                     initial=RecommendationForm.initial_for(recommendation),
                     item_choices=choices.get(code, []),
+                    region_id=evaluation.region_id,
                     auto_id=f"r{recommendation.pk}_%s",
                 )
             rows.append((recommendation, form))
@@ -85,6 +86,7 @@ def render_editor(
             add_form = RecommendationForm(
                 initial={"dimension": code},
                 item_choices=choices.get(code, []),
+                region_id=evaluation.region_id,
                 auto_id=f"add_{code}_%s",
             )
         strengths, weaknesses = by_code[code]

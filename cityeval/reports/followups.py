@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cityeval.accounts.access import Actor
@@ -46,6 +47,13 @@ class FollowUpRow:
     def version(self) -> int:
         return self.follow_up.version if self.follow_up is not None else 0
 
+    @property
+    def overdue(self) -> bool:
+        """The recommendation's target date has passed and the region has not reported it done."""
+        target = self.recommendation.target_date
+        done = self.follow_up is not None and self.follow_up.status == FollowUpStatus.DONE
+        return target is not None and target < timezone.localdate() and not done
+
 
 def previous_published(evaluation: Evaluation) -> Evaluation | None:
     """The region's latest earlier evaluation of the same program that is published."""
@@ -63,7 +71,9 @@ def follow_up_rows(evaluation: Evaluation) -> list[FollowUpRow]:
     names = report_dimensions(previous.cycle.framework_version)
     rank = {code: i for i, code in enumerate(names)}
     recommendations = sorted(
-        Recommendation.objects.filter(evaluation=previous).select_related("item__indicator"),
+        Recommendation.objects.filter(evaluation=previous).select_related(
+            "item__indicator", "responsible_opd"
+        ),
         key=lambda r: (rank.get(r.dimension, len(rank)), r.order, r.pk),
     )
     follow_ups = {
@@ -81,6 +91,7 @@ def follow_up_rows(evaluation: Evaluation) -> list[FollowUpRow]:
 def tally(rows: list[FollowUpRow]) -> dict[str, int]:
     """How many are reported, and how many of them in each status (for the page's summary)."""
     counts = {"total": len(rows), "reported": 0, **dict.fromkeys(FollowUpStatus.values, 0)}
+    counts["overdue"] = sum(row.overdue for row in rows)
     for row in rows:
         if row.follow_up is not None:
             counts["reported"] += 1

@@ -7,6 +7,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from cityeval.core.dates import CalendarDateField
+from cityeval.regions.models import OPD
 from cityeval.reports.editing import FindingTexts
 from cityeval.reports.models import FindingKind, FollowUpStatus, Priority, Recommendation
 
@@ -78,13 +80,26 @@ class RecommendationForm(forms.Form):
     item = forms.TypedChoiceField(
         label=_("Butir terkait"), coerce=int, required=False, empty_value=None
     )
+    responsible_opd = forms.ModelChoiceField(
+        label=_("Penanggung jawab"),
+        queryset=OPD.objects.none(),
+        required=False,
+        empty_label=_("— belum ditentukan —"),
+    )
+    target_date = CalendarDateField(label=_("Target selesai"), required=False)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
 
-    def __init__(self, *args: Any, item_choices: list[tuple[int, str]], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, item_choices: list[tuple[int, str]], region_id: int, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         item = self.fields["item"]
         assert isinstance(item, forms.TypedChoiceField)
         item.choices = [("", _("— tanpa butir —")), *item_choices]
+        # Only the region's own OPDs are offered; another region's is refused as an invalid choice.
+        opd = self.fields["responsible_opd"]
+        assert isinstance(opd, forms.ModelChoiceField)
+        opd.queryset = OPD.objects.of_region_id(region_id)
 
     @staticmethod
     def initial_for(recommendation: Recommendation) -> dict[str, Any]:
@@ -93,6 +108,8 @@ class RecommendationForm(forms.Form):
             "text": recommendation.text,
             "priority": recommendation.priority,
             "item": recommendation.item_id or "",
+            "responsible_opd": recommendation.responsible_opd_id,
+            "target_date": recommendation.target_date,
             "version": recommendation.version,
         }
 

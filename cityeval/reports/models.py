@@ -79,6 +79,16 @@ class Recommendation(models.Model):
         verbose_name=_("butir"),
     )
     text = models.TextField(_("rekomendasi"))
+    # Who in the region carries it out, and by when; the next cycle's follow-up tracks both.
+    responsible_opd = models.ForeignKey(
+        "regions.OPD",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="recommendations",
+        verbose_name=_("perangkat daerah penanggung jawab"),
+    )
+    target_date = models.DateField(_("target selesai"), null=True, blank=True)
     priority = models.CharField(
         _("prioritas"), max_length=10, choices=Priority.choices, default=Priority.MEDIUM
     )

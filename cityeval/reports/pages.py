@@ -106,7 +106,7 @@ def report_sections(
 def recommendations_of(evaluation: Evaluation) -> list[Recommendation]:
     return list(
         Recommendation.objects.filter(evaluation=evaluation)
-        .select_related("item__indicator", "updated_by")
+        .select_related("item__indicator", "updated_by", "responsible_opd")
         .order_by("dimension", "order", "pk")
     )
 

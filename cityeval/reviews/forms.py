@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from cityeval.core.dates import CalendarDateField
 from cityeval.core.decimals import FiniteDecimalField
 from cityeval.evaluations.models import ItemValue
 from cityeval.frameworks.models import FrameworkNode
@@ -69,7 +70,7 @@ class ItemChoiceForm(forms.Form):
     )
     message = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
     # Empty: the default answer period (CLARIFICATION_ANSWER_DAYS).
-    due_date = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    due_date = CalendarDateField(required=False)
 
     def __init__(self, *args: Any, evaluation_id: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

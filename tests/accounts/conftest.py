@@ -7,31 +7,19 @@ an OPD contributor in each region as someone to be managed.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
 
 import pytest
-from django.contrib.auth.hashers import make_password
-from pytest_django.fixtures import Settings
+from django.test import Client
 
-from cityeval.accounts.models import Role, RoleGrant, User
+from cityeval.accounts.models import Role, User
 from cityeval.regions.models import OPD, Province, Region
+from tests.world import person
 
 PASSWORD = "kata-sandi-uji-2026"
 
 
-@pytest.fixture(autouse=True)
-def fast_hasher(settings: Settings) -> None:
-    # Argon2 takes a third of a second per check by design; lockout tests make dozens of checks.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@cache
-def _hashed_password() -> str:
-    return make_password(PASSWORD)
-
-
 @dataclass(frozen=True)
-class World:
+class Personas:
     region_a: Region
     region_b: Region
     opd_a: OPD
@@ -49,24 +37,27 @@ class World:
     def persona(self, name: str) -> User | None:
         return None if name == "anonymous" else getattr(self, name)
 
+    def client(self, persona: str) -> Client:
+        """A test client signed in as the persona (anonymous: signed out)."""
+        client = Client()
+        user = self.persona(persona)
+        if user is not None:
+            client.force_login(user)
+        return client
+
 
 def make_person(
     username: str, role: Role, *, region: Region | None = None, opd: OPD | None = None
 ) -> User:
-    user = User.objects.create(
-        username=username,
-        full_name=username.replace("_", " ").title(),
-        email=f"{username}@example.test",
-        password=_hashed_password(),
-    )
-    RoleGrant.objects.create(
-        user=user, role=role, region=region or (opd.region if opd else None), opd=opd
-    )
-    return user
+    """`tests.world.person` with a name, the password and the region of the OPD."""
+    grant = (role, region or (opd.region if opd else None), opd)
+    full_name = username.replace("_", " ").title()
+    email = f"{username}@example.test"
+    return person(username, grant, password=PASSWORD, email=email, full_name=full_name)
 
 
 @pytest.fixture
-def world(db: None) -> World:
+def world(db: None) -> Personas:
     kaltim = Province.objects.create(code="64", name="Kalimantan Timur")
     jateng = Province.objects.create(code="33", name="Jawa Tengah")
     region_a = Region.objects.create(
@@ -92,7 +83,7 @@ def world(db: None) -> World:
     opd_b = OPD.objects.create(
         region=region_b, code="DINKES", name="Dinas Kesehatan", short_name="Dinkes"
     )
-    return World(
+    return Personas(
         region_a=region_a,
         region_b=region_b,
         opd_a=opd_a,

@@ -6,7 +6,7 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from tests.accounts.conftest import PASSWORD, World
+from tests.accounts.conftest import PASSWORD, Personas
 
 
 def all_patterns(patterns: list[URLPattern | URLResolver]) -> list[URLPattern]:
@@ -31,14 +31,14 @@ def test_no_accounts_view_is_exempt_from_csrf() -> None:
 
 
 @pytest.mark.django_db
-def test_a_login_without_a_csrf_token_is_refused(world: World) -> None:
+def test_a_login_without_a_csrf_token_is_refused(world: Personas) -> None:
     client = Client(enforce_csrf_checks=True)
     response = client.post(reverse("login"), {"username": "peninjau_a", "password": PASSWORD})
     assert response.status_code == 403
 
 
 @pytest.mark.django_db
-def test_a_people_change_without_a_csrf_token_is_refused(world: World) -> None:
+def test_a_people_change_without_a_csrf_token_is_refused(world: Personas) -> None:
     client = Client(enforce_csrf_checks=True)
     client.force_login(world.admin)
     url = reverse("person_deactivate", kwargs={"pk": world.contributor_a.pk})

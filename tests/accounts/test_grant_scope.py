@@ -23,7 +23,7 @@ from cityeval.accounts import services
 from cityeval.accounts.models import Role, RoleGrant, User
 from cityeval.audit.models import AuditEntry
 from cityeval.regions.models import OPD, Region
-from tests.accounts.conftest import World, make_person
+from tests.accounts.conftest import Personas, make_person
 
 pytestmark = pytest.mark.django_db
 
@@ -108,7 +108,7 @@ def expected(granter: str, role: Role, choice: str, path: str) -> Outcome:
 
 @dataclass
 class Setup:
-    world: World
+    world: Personas
     target: User
     regions: dict[str, Region]
     opds: dict[str, OPD]
@@ -116,7 +116,7 @@ class Setup:
 
 
 @pytest.fixture
-def setup(world: World) -> Setup:
+def setup(world: Personas) -> Setup:
     opd_b2 = OPD.objects.create(region=world.region_b, code="BAPPEDA", name="Bappeda Semarang")
     # Someone both coordinators see, whose roles collide with no choice above.
     target = make_person("konsultan", Role.CONTRIBUTOR, opd=world.opd_a2)
@@ -234,7 +234,7 @@ def test_a_grant_is_stored_only_when_the_granter_may_grant_it(
 
 
 def test_a_coordinator_can_no_longer_make_a_national_viewer_from_an_opd(
-    client: Client, world: World
+    client: Client, world: Personas
 ) -> None:
     """The reported hole: viewer, no region, one of the coordinator's own OPDs."""
     client.force_login(world.coordinator_b)
@@ -259,7 +259,7 @@ def test_a_coordinator_can_no_longer_make_a_national_viewer_from_an_opd(
     )
 
 
-def test_a_refused_grant_says_why(client: Client, world: World) -> None:
+def test_a_refused_grant_says_why(client: Client, world: Personas) -> None:
     with pytest.raises(PermissionDenied, match="cakupan nasional hanya diberikan admin program"):
         services.grant_role(actor=world.coordinator_a, user=world.contributor_a, role=Role.VIEWER)
     client.force_login(world.coordinator_a)
@@ -269,7 +269,9 @@ def test_a_refused_grant_says_why(client: Client, world: World) -> None:
     assert "cakupan nasional hanya diberikan admin program" in response.content.decode()
 
 
-def test_the_admin_site_offers_no_way_around_the_grant_rule(client: Client, world: World) -> None:
+def test_the_admin_site_offers_no_way_around_the_grant_rule(
+    client: Client, world: Personas
+) -> None:
     """Role grants are not in the admin; a staff member who may change users cannot make a
     superuser (who counts as a program admin) of themselves or anyone.
     """

@@ -12,14 +12,14 @@ from django.urls import reverse
 from cityeval.accounts import services
 from cityeval.accounts.models import Role, RoleGrant, User
 from cityeval.audit.models import AuditEntry
-from tests.accounts.conftest import World
+from tests.accounts.conftest import Personas
 
 pytestmark = pytest.mark.django_db
 
 NEW_PASSWORD = "pesut-mahakam-2026"
 
 
-def invite_contributor(client: Client, world: World, username: str = "budi.dinkes") -> User:
+def invite_contributor(client: Client, world: Personas, username: str = "budi.dinkes") -> User:
     response = client.post(
         reverse("person_invite"),
         {
@@ -51,7 +51,7 @@ def accept(client: Client, path: str, password: str = NEW_PASSWORD) -> Client:
 
 
 def test_an_invitation_sets_a_password_once_and_the_person_signs_in(
-    client: Client, world: World
+    client: Client, world: Personas
 ) -> None:
     client.force_login(world.coordinator_a)
     person = invite_contributor(client, world)
@@ -80,7 +80,7 @@ def test_an_invitation_sets_a_password_once_and_the_person_signs_in(
     assert "Tautan undangan tidak berlaku" in again
 
 
-def test_accepting_says_where_to_sign_in(client: Client, world: World) -> None:
+def test_accepting_says_where_to_sign_in(client: Client, world: Personas) -> None:
     client.force_login(world.admin)
     invite_contributor(client, world)
     invitee = Client()
@@ -90,7 +90,7 @@ def test_accepting_says_where_to_sign_in(client: Client, world: World) -> None:
     assert "budi.dinkes" in page
 
 
-def test_the_invitation_refuses_a_weak_password(client: Client, world: World) -> None:
+def test_the_invitation_refuses_a_weak_password(client: Client, world: Personas) -> None:
     client.force_login(world.admin)
     person = invite_contributor(client, world)
     invitee = Client()
@@ -102,7 +102,7 @@ def test_the_invitation_refuses_a_weak_password(client: Client, world: World) ->
     assert person.invitation_pending
 
 
-def test_sending_again_retires_the_earlier_link(client: Client, world: World) -> None:
+def test_sending_again_retires_the_earlier_link(client: Client, world: Personas) -> None:
     client.force_login(world.coordinator_a)
     person = invite_contributor(client, world)
     first = link_path(mail.outbox[0])
@@ -116,7 +116,7 @@ def test_sending_again_retires_the_earlier_link(client: Client, world: World) ->
     assert AuditEntry.objects.filter(action="user.invite_again", target_id=str(person.pk)).exists()
 
 
-def test_a_deactivated_persons_link_no_longer_works(client: Client, world: World) -> None:
+def test_a_deactivated_persons_link_no_longer_works(client: Client, world: Personas) -> None:
     client.force_login(world.coordinator_a)
     person = invite_contributor(client, world)
     client.post(reverse("person_deactivate", kwargs={"pk": person.pk}))
@@ -124,7 +124,7 @@ def test_a_deactivated_persons_link_no_longer_works(client: Client, world: World
     assert "Tautan undangan tidak berlaku" in page
 
 
-def test_a_password_reset_link_is_no_invitation(client: Client, world: World) -> None:
+def test_a_password_reset_link_is_no_invitation(client: Client, world: Personas) -> None:
     client.force_login(world.admin)
     invite_contributor(client, world)
     path = link_path(mail.outbox[0]).replace("/invitation/", "/reset/")
@@ -132,7 +132,7 @@ def test_a_password_reset_link_is_no_invitation(client: Client, world: World) ->
 
 
 def test_an_invitation_is_audited_once_with_who_what_and_where(
-    client: Client, world: World
+    client: Client, world: Personas
 ) -> None:
     client.force_login(world.coordinator_a)
     person = invite_contributor(client, world)
@@ -147,7 +147,7 @@ def test_an_invitation_is_audited_once_with_who_what_and_where(
     assert accepted.actor == person
 
 
-def test_a_taken_username_writes_nothing_and_sends_nothing(client: Client, world: World) -> None:
+def test_a_taken_username_writes_nothing_and_sends_nothing(client: Client, world: Personas) -> None:
     client.force_login(world.coordinator_a)
     response = client.post(
         reverse("person_invite"),
@@ -168,7 +168,7 @@ def test_a_taken_username_writes_nothing_and_sends_nothing(client: Client, world
 
 
 def test_a_failing_mail_server_leaves_no_account_behind(
-    client: Client, world: World, monkeypatch: pytest.MonkeyPatch
+    client: Client, world: Personas, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     def refuse(*args: object, **kwargs: object) -> None:
         raise ConnectionRefusedError
@@ -189,7 +189,7 @@ def test_a_failing_mail_server_leaves_no_account_behind(
     assert not User.objects.filter(username="budi.dinkes").exists()
 
 
-def refusal(client: Client, world: World, **fields: str) -> str:
+def refusal(client: Client, world: Personas, **fields: str) -> str:
     data = {
         "full_name": "Orang Baru",
         "username": "orang.baru",
@@ -209,7 +209,7 @@ def refusal(client: Client, world: World, **fields: str) -> str:
 
 
 def test_a_taken_username_is_refused_alike_inside_and_outside_the_region(
-    client: Client, world: World
+    client: Client, world: Personas
 ) -> None:
     client.force_login(world.coordinator_a)
     inside = refusal(client, world, username="KONTRIBUTOR_A")
@@ -220,7 +220,7 @@ def test_a_taken_username_is_refused_alike_inside_and_outside_the_region(
 
 
 def test_a_taken_email_is_refused_alike_inside_and_outside_the_region(
-    client: Client, world: World
+    client: Client, world: Personas
 ) -> None:
     client.force_login(world.coordinator_a)
     inside = refusal(client, world, email=world.contributor_a.email.upper())
@@ -229,6 +229,6 @@ def test_a_taken_email_is_refused_alike_inside_and_outside_the_region(
     assert "tidak dapat dipakai" in inside
 
 
-def test_the_proposed_username_is_free(world: World) -> None:
+def test_the_proposed_username_is_free(world: Personas) -> None:
     User.objects.create(username="kontributor_a2")
     assert services.free_username("kontributor_a") == "kontributor_a3"

@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from cityeval.accounts.models import LoginFailure
 from cityeval.audit.models import AuditEntry
-from tests.accounts.conftest import PASSWORD, World
+from tests.accounts.conftest import PASSWORD, Personas
 
 pytestmark = pytest.mark.django_db
 
@@ -42,7 +42,7 @@ def test_the_login_page_speaks_indonesian_and_extends_the_site_layout(client: Cl
     assert 'name="csrfmiddlewaretoken"' in text
 
 
-def test_it_signs_in_with_the_right_password(client: Client, world: World) -> None:
+def test_it_signs_in_with_the_right_password(client: Client, world: Personas) -> None:
     response = client.post(
         reverse("login"), {"username": "kontributor_a", "password": PASSWORD, "next": "/"}
     )
@@ -52,19 +52,19 @@ def test_it_signs_in_with_the_right_password(client: Client, world: World) -> No
 
 
 def test_it_rejects_a_wrong_password_without_saying_which_part_was_wrong(
-    client: Client, world: World
+    client: Client, world: Personas
 ) -> None:
     assert WRONG in sign_in(client, "kontributor_a", "bukan-kata-sandinya")
     assert WRONG in sign_in(client, "tidak_ada_orangnya", "bukan-kata-sandinya")
 
 
-def test_it_does_not_let_a_deactivated_person_in(client: Client, world: World) -> None:
+def test_it_does_not_let_a_deactivated_person_in(client: Client, world: Personas) -> None:
     world.contributor_a.is_active = False
     world.contributor_a.save()
     assert WRONG in sign_in(client, "kontributor_a", PASSWORD)
 
 
-def test_it_locks_out_after_five_failures(client: Client, world: World) -> None:
+def test_it_locks_out_after_five_failures(client: Client, world: Personas) -> None:
     assert WRONG in fail_times(client, "kontributor_a", 4)
     assert LOCKED in fail_times(client, "kontributor_a", 1)
     # Even the right password is refused while locked.
@@ -73,7 +73,7 @@ def test_it_locks_out_after_five_failures(client: Client, world: World) -> None:
 
 
 def test_the_lockout_message_is_the_same_for_a_name_that_has_no_account(
-    client: Client, world: World
+    client: Client, world: Personas
 ) -> None:
     existing = fail_times(client, "kontributor_a", 5)
     missing = fail_times(client, "tidak_ada_orangnya", 5)
@@ -83,24 +83,24 @@ def test_the_lockout_message_is_the_same_for_a_name_that_has_no_account(
     assert "15 menit" in missing
 
 
-def test_a_lockout_covers_every_way_of_signing_in(client: Client, world: World) -> None:
+def test_a_lockout_covers_every_way_of_signing_in(client: Client, world: Personas) -> None:
     fail_times(client, "kontributor_a", 5)
     assert not client.login(username="kontributor_a", password=PASSWORD)
 
 
-def test_the_lockout_counts_the_name_in_any_case(client: Client, world: World) -> None:
+def test_the_lockout_counts_the_name_in_any_case(client: Client, world: Personas) -> None:
     fail_times(client, "KONTRIBUTOR_A", 3)
     fail_times(client, "kontributor_a ", 2)
     assert LOCKED in sign_in(client, "kontributor_a", PASSWORD)
 
 
-def test_attempts_while_locked_do_not_extend_the_lock(client: Client, world: World) -> None:
+def test_attempts_while_locked_do_not_extend_the_lock(client: Client, world: Personas) -> None:
     fail_times(client, "kontributor_a", 5)
     fail_times(client, "kontributor_a", 3)
     assert LoginFailure.objects.count() == 5
 
 
-def test_the_lock_ends_after_fifteen_minutes(client: Client, world: World) -> None:
+def test_the_lock_ends_after_fifteen_minutes(client: Client, world: Personas) -> None:
     fail_times(client, "kontributor_a", 5)
     LoginFailure.objects.update(at=F("at") - timedelta(minutes=15, seconds=1))
     assert sign_in(client, "kontributor_a", PASSWORD) == ""
@@ -108,7 +108,7 @@ def test_the_lock_ends_after_fifteen_minutes(client: Client, world: World) -> No
 
 
 def test_failures_spread_over_more_than_fifteen_minutes_do_not_lock(
-    client: Client, world: World
+    client: Client, world: Personas
 ) -> None:
     fail_times(client, "kontributor_a", 4)
     LoginFailure.objects.update(at=F("at") - timedelta(minutes=16))
@@ -116,7 +116,7 @@ def test_failures_spread_over_more_than_fifteen_minutes_do_not_lock(
     assert sign_in(client, "kontributor_a", PASSWORD) == ""
 
 
-def test_a_successful_sign_in_resets_the_count(client: Client, world: World) -> None:
+def test_a_successful_sign_in_resets_the_count(client: Client, world: Personas) -> None:
     fail_times(client, "kontributor_a", 4)
     assert sign_in(client, "kontributor_a", PASSWORD) == ""
     client.post(reverse("logout"))
@@ -124,12 +124,12 @@ def test_a_successful_sign_in_resets_the_count(client: Client, world: World) -> 
     assert LoginFailure.objects.count() == 4
 
 
-def test_one_persons_failures_do_not_lock_another(client: Client, world: World) -> None:
+def test_one_persons_failures_do_not_lock_another(client: Client, world: Personas) -> None:
     fail_times(client, "kontributor_a", 5)
     assert sign_in(client, "peninjau_a", PASSWORD) == ""
 
 
-def test_it_records_the_address_a_failure_came_from(client: Client, world: World) -> None:
+def test_it_records_the_address_a_failure_came_from(client: Client, world: Personas) -> None:
     client.post(
         reverse("login"),
         {"username": "kontributor_a", "password": "salah-sekali-123"},
@@ -138,7 +138,7 @@ def test_it_records_the_address_a_failure_came_from(client: Client, world: World
     assert LoginFailure.objects.get().ip_address == "10.1.2.3"
 
 
-def test_logging_out_takes_a_post_and_ends_the_session(client: Client, world: World) -> None:
+def test_logging_out_takes_a_post_and_ends_the_session(client: Client, world: Personas) -> None:
     client.force_login(world.contributor_a)
     assert client.get(reverse("logout")).status_code == 405
     response = client.post(reverse("logout"))
@@ -147,7 +147,7 @@ def test_logging_out_takes_a_post_and_ends_the_session(client: Client, world: Wo
 
 
 def test_a_signed_in_person_changes_their_password_and_it_is_audited(
-    client: Client, world: World
+    client: Client, world: Personas
 ) -> None:
     client.force_login(world.contributor_a)
     response = client.post(
@@ -169,7 +169,7 @@ def test_a_signed_in_person_changes_their_password_and_it_is_audited(
     assert "kebun" not in str(entry.after) + str(entry.before)
 
 
-def test_a_weak_new_password_is_refused(client: Client, world: World) -> None:
+def test_a_weak_new_password_is_refused(client: Client, world: Personas) -> None:
     client.force_login(world.contributor_a)
     response = client.post(
         reverse("password_change"),
@@ -181,7 +181,7 @@ def test_a_weak_new_password_is_refused(client: Client, world: World) -> None:
 
 
 def test_a_forgotten_password_is_reset_through_an_emailed_link(
-    client: Client, world: World
+    client: Client, world: Personas
 ) -> None:
     response = client.post(reverse("password_reset"), {"email": "kontributor_a@example.test"})
     assert response["Location"] == reverse("password_reset_done")
@@ -204,7 +204,7 @@ def test_a_forgotten_password_is_reset_through_an_emailed_link(
 
 
 def test_a_reset_request_for_an_unknown_address_looks_the_same_and_sends_nothing(
-    client: Client, world: World
+    client: Client, world: Personas
 ) -> None:
     response = client.post(reverse("password_reset"), {"email": "siapa@example.test"})
     assert response["Location"] == reverse("password_reset_done")

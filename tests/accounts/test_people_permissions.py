@@ -4,7 +4,7 @@ coordinator may not handle inside their own region answers 403; anonymous visito
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import pytest
 from django.test import Client
@@ -12,7 +12,8 @@ from django.urls import reverse
 
 from cityeval.accounts.models import Role, RoleGrant, User
 from cityeval.audit.models import AuditEntry
-from tests.accounts.conftest import World
+from tests.accounts.conftest import Personas
+from tests.matrix import Row, check, no_args
 
 pytestmark = pytest.mark.django_db
 
@@ -26,85 +27,74 @@ PERSONAS = [
     "assessor",
     "anonymous",
 ]
-LOGIN = 0  # expected "status" for a redirect to the login page
-
-UrlOf = Callable[[World], str]
 
 
-def person(name: str, action: str = "person_detail") -> UrlOf:
-    return lambda world: reverse(action, kwargs={"pk": getattr(world, name).pk})
+def of(name: str) -> Callable[[Personas], Sequence[object]]:
+    """The URL's argument: the persona's user id."""
+    return lambda world: [getattr(world, name).pk]
 
 
-# (label, method, url, expected status per persona in PERSONAS order)
-MATRIX: list[tuple[str, str, UrlOf, list[int]]] = [
-    ("people list", "get", lambda w: reverse("people"), [200, 200, 200, 403, 403, 403, 403, LOGIN]),
-    (
-        "invite page",
-        "get",
-        lambda w: reverse("person_invite"),
-        [200, 200, 200, 403, 403, 403, 403, LOGIN],
+def statuses(*expected: int) -> dict[str, int]:
+    """Expected statuses in PERSONAS order (anonymous last: 302 is the login page)."""
+    return dict(zip(PERSONAS, expected, strict=True))
+
+
+DENIED = (403, 403, 403, 403)  # contributor_a, viewer_a, national_viewer, assessor
+ROWS = [
+    Row("people", no_args, statuses(200, 200, 200, *DENIED, 302), label="people list"),
+    Row("person_invite", no_args, statuses(200, 200, 200, *DENIED, 302), label="invite page"),
+    Row(
+        "person_detail",
+        of("contributor_a"),
+        statuses(200, 200, 404, *DENIED, 302),
+        label="region A contributor",
     ),
-    (
-        "region A contributor",
-        "get",
-        person("contributor_a"),
-        [200, 200, 404, 403, 403, 403, 403, LOGIN],
+    Row(
+        "person_detail",
+        of("contributor_b"),
+        statuses(200, 404, 200, *DENIED, 302),
+        label="region B contributor",
     ),
-    (
-        "region B contributor",
-        "get",
-        person("contributor_b"),
-        [200, 404, 200, 403, 403, 403, 403, LOGIN],
+    Row(
+        "person_detail", of("assessor"), statuses(200, 404, 404, *DENIED, 302), label="an assessor"
     ),
-    ("an assessor", "get", person("assessor"), [200, 404, 404, 403, 403, 403, 403, LOGIN]),
-    (
-        "deactivate region A contributor",
+    Row(
+        "person_deactivate",
+        of("contributor_a"),
+        statuses(302, 302, 404, *DENIED, 302),
         "post",
-        person("contributor_a", "person_deactivate"),
-        [302, 302, 404, 403, 403, 403, 403, LOGIN],
+        label="deactivate region A contributor",
     ),
-    (
-        "deactivate region A viewer",
+    Row(
+        "person_deactivate",
+        of("viewer_a"),
+        statuses(302, 302, 404, *DENIED, 302),
         "post",
-        person("viewer_a", "person_deactivate"),
-        [302, 302, 404, 403, 403, 403, 403, LOGIN],
+        label="deactivate region A viewer",
     ),
-    (
-        "deactivate region A coordinator",
+    Row(
+        "person_deactivate",
+        of("coordinator_a"),
+        statuses(302, 403, 404, *DENIED, 302),
         "post",
-        person("coordinator_a", "person_deactivate"),
-        [302, 403, 404, 403, 403, 403, 403, LOGIN],
+        label="deactivate region A coordinator",
     ),
-    (
-        "re-invite region B contributor",
+    Row(
+        "person_resend",
+        of("contributor_b"),
+        statuses(302, 404, 302, *DENIED, 302),
         "post",
-        person("contributor_b", "person_resend"),
-        [302, 404, 302, 403, 403, 403, 403, LOGIN],
+        label="re-invite region B contributor",
     ),
-    ("profile", "get", lambda w: reverse("profile"), [200] * 7 + [LOGIN]),
-    ("password change", "get", lambda w: reverse("password_change"), [200] * 7 + [LOGIN]),
-    ("login page", "get", lambda w: reverse("login"), [302] * 7 + [200]),
+    Row("profile", no_args, statuses(*[200] * 7, 302)),
+    Row("password_change", no_args, statuses(*[200] * 7, 302)),
+    Row("login", no_args, statuses(*[302] * 7, 200), label="login page"),
 ]
-CASES = [
-    pytest.param(label, method, url, persona, expected[i], id=f"{label}-{persona}")
-    for label, method, url, expected in MATRIX
-    for i, persona in enumerate(PERSONAS)
-]
 
 
-@pytest.mark.parametrize(("label", "method", "url", "persona", "expected"), CASES)
-def test_each_persona_gets_the_status_it_should(
-    client: Client, world: World, label: str, method: str, url: UrlOf, persona: str, expected: int
-) -> None:
-    user = world.persona(persona)
-    if user is not None:
-        client.force_login(user)
-    response = getattr(client, method)(url(world))
-    if expected == LOGIN:
-        assert response.status_code == 302
-        assert response["Location"].startswith(reverse("login") + "?next=")
-    else:
-        assert response.status_code == expected
+@pytest.mark.parametrize("row", ROWS, ids=str)
+def test_each_persona_gets_the_status_it_should(world: Personas, row: Row) -> None:
+    check(row, world, PERSONAS)
 
 
 def grant(client: Client, target: User, **data: object) -> int:
@@ -112,7 +102,9 @@ def grant(client: Client, target: User, **data: object) -> int:
     return response.status_code
 
 
-def test_a_coordinator_cannot_grant_a_role_in_another_region(client: Client, world: World) -> None:
+def test_a_coordinator_cannot_grant_a_role_in_another_region(
+    client: Client, world: Personas
+) -> None:
     client.force_login(world.coordinator_a)
     target = world.contributor_a
     assert grant(client, target, role=Role.VIEWER, region=world.region_b.pk) == 404
@@ -125,19 +117,21 @@ def test_a_coordinator_cannot_grant_a_role_in_another_region(client: Client, wor
 
 @pytest.mark.parametrize("role", [Role.PROGRAM_ADMIN, Role.ASSESSOR, Role.COORDINATOR])
 def test_a_coordinator_cannot_grant_a_ministry_or_coordinator_role(
-    client: Client, world: World, role: Role
+    client: Client, world: Personas, role: Role
 ) -> None:
     client.force_login(world.coordinator_a)
     assert grant(client, world.contributor_a, role=role, region=world.region_a.pk) == 403
     assert not RoleGrant.objects.filter(user=world.contributor_a, role=role).exists()
 
 
-def test_a_coordinator_cannot_make_a_national_viewer(client: Client, world: World) -> None:
+def test_a_coordinator_cannot_make_a_national_viewer(client: Client, world: Personas) -> None:
     client.force_login(world.coordinator_a)
     assert grant(client, world.contributor_a, role=Role.VIEWER, region="") == 403
 
 
-def test_a_coordinator_grants_a_viewer_role_in_their_region(client: Client, world: World) -> None:
+def test_a_coordinator_grants_a_viewer_role_in_their_region(
+    client: Client, world: Personas
+) -> None:
     client.force_login(world.coordinator_a)
     assert grant(client, world.contributor_a, role=Role.VIEWER, region=world.region_a.pk) == 302
     created = RoleGrant.objects.get(user=world.contributor_a, role=Role.VIEWER)
@@ -147,7 +141,9 @@ def test_a_coordinator_grants_a_viewer_role_in_their_region(client: Client, worl
     assert entry.region_id == world.region_a.pk
 
 
-def test_a_coordinator_cannot_invite_into_another_regions_opd(client: Client, world: World) -> None:
+def test_a_coordinator_cannot_invite_into_another_regions_opd(
+    client: Client, world: Personas
+) -> None:
     client.force_login(world.coordinator_a)
     response = client.post(
         reverse("person_invite"),
@@ -164,7 +160,7 @@ def test_a_coordinator_cannot_invite_into_another_regions_opd(client: Client, wo
     assert not User.objects.filter(username="penyusup").exists()
 
 
-def test_a_coordinator_cannot_invite_an_assessor(client: Client, world: World) -> None:
+def test_a_coordinator_cannot_invite_an_assessor(client: Client, world: Personas) -> None:
     client.force_login(world.coordinator_a)
     response = client.post(
         reverse("person_invite"),
@@ -179,7 +175,7 @@ def test_a_coordinator_cannot_invite_an_assessor(client: Client, world: World) -
     assert not User.objects.filter(username="asesor.palsu").exists()
 
 
-def both_regions(world: World) -> User:
+def both_regions(world: Personas) -> User:
     """A consultant who contributes in region A and views region B."""
     shared = world.contributor_a
     RoleGrant.objects.create(user=shared, role=Role.VIEWER, region=world.region_b)
@@ -187,7 +183,7 @@ def both_regions(world: World) -> User:
 
 
 def test_a_coordinator_sees_only_their_own_regions_roles_of_a_person(
-    client: Client, world: World
+    client: Client, world: Personas
 ) -> None:
     shared = both_regions(world)
     client.force_login(world.coordinator_a)
@@ -196,7 +192,9 @@ def test_a_coordinator_sees_only_their_own_regions_roles_of_a_person(
     assert "Kota Semarang" not in text
 
 
-def test_a_coordinator_cannot_revoke_a_role_in_another_region(client: Client, world: World) -> None:
+def test_a_coordinator_cannot_revoke_a_role_in_another_region(
+    client: Client, world: Personas
+) -> None:
     shared = both_regions(world)
     other = RoleGrant.objects.get(user=shared, region=world.region_b)
     client.force_login(world.coordinator_a)
@@ -206,7 +204,7 @@ def test_a_coordinator_cannot_revoke_a_role_in_another_region(client: Client, wo
 
 
 def test_a_coordinator_cannot_deactivate_someone_who_also_works_elsewhere(
-    client: Client, world: World
+    client: Client, world: Personas
 ) -> None:
     shared = both_regions(world)
     client.force_login(world.coordinator_a)
@@ -215,7 +213,7 @@ def test_a_coordinator_cannot_deactivate_someone_who_also_works_elsewhere(
     assert shared.is_active
 
 
-def test_a_coordinator_cannot_revoke_a_fellow_coordinator(client: Client, world: World) -> None:
+def test_a_coordinator_cannot_revoke_a_fellow_coordinator(client: Client, world: Personas) -> None:
     colleague = User.objects.create(username="koordinator_a2")
     colleague_grant = RoleGrant.objects.create(
         user=colleague, role=Role.COORDINATOR, region=world.region_a
@@ -226,7 +224,7 @@ def test_a_coordinator_cannot_revoke_a_fellow_coordinator(client: Client, world:
 
 
 def test_a_coordinator_revokes_a_contributor_role_in_their_region(
-    client: Client, world: World
+    client: Client, world: Personas
 ) -> None:
     target = world.contributor_a.grants.get()
     client.force_login(world.coordinator_a)
@@ -240,7 +238,7 @@ def test_a_coordinator_revokes_a_contributor_role_in_their_region(
 
 
 def test_the_people_list_of_a_coordinator_holds_only_their_region(
-    client: Client, world: World
+    client: Client, world: Personas
 ) -> None:
     client.force_login(world.coordinator_a)
     text = client.get(reverse("people")).content.decode()
@@ -250,7 +248,7 @@ def test_the_people_list_of_a_coordinator_holds_only_their_region(
         assert name not in text
 
 
-def test_a_coordinator_is_offered_only_their_own_opds(client: Client, world: World) -> None:
+def test_a_coordinator_is_offered_only_their_own_opds(client: Client, world: Personas) -> None:
     client.force_login(world.coordinator_a)
     text = client.get(reverse("person_invite")).content.decode()
     assert "Bappeda" in text

@@ -8,12 +8,12 @@ from django.test import Client
 from django.urls import reverse
 
 from cityeval.audit.models import AuditEntry
-from tests.accounts.conftest import World
+from tests.accounts.conftest import Personas
 
 pytestmark = pytest.mark.django_db
 
 
-def test_a_person_chooses_english_and_the_pages_follow(client: Client, world: World) -> None:
+def test_a_person_chooses_english_and_the_pages_follow(client: Client, world: Personas) -> None:
     client.force_login(world.viewer_a)
     response = client.post(
         reverse("profile"), {"full_name": "Ibu Bupati", "preferred_language": "en"}
@@ -28,14 +28,18 @@ def test_a_person_chooses_english_and_the_pages_follow(client: Client, world: Wo
     assert entry.after == {"full_name": "Ibu Bupati", "preferred_language": "en"}
 
 
-def test_the_preference_follows_the_person_to_another_browser(client: Client, world: World) -> None:
+def test_the_preference_follows_the_person_to_another_browser(
+    client: Client, world: Personas
+) -> None:
     world.viewer_a.preferred_language = "en"
     world.viewer_a.save()
     client.force_login(world.viewer_a)
     assert '<html lang="en">' in client.get(reverse("profile")).content.decode()
 
 
-def test_going_back_to_the_default_clears_the_language_cookie(client: Client, world: World) -> None:
+def test_going_back_to_the_default_clears_the_language_cookie(
+    client: Client, world: Personas
+) -> None:
     client.force_login(world.viewer_a)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     response = client.post(reverse("profile"), {"full_name": "", "preferred_language": ""})
@@ -43,7 +47,7 @@ def test_going_back_to_the_default_clears_the_language_cookie(client: Client, wo
     assert '<html lang="id">' in client.get(reverse("profile")).content.decode()
 
 
-def test_a_language_it_does_not_have_is_refused(client: Client, world: World) -> None:
+def test_a_language_it_does_not_have_is_refused(client: Client, world: Personas) -> None:
     client.force_login(world.viewer_a)
     response = client.post(reverse("profile"), {"full_name": "", "preferred_language": "fr"})
     assert response.status_code == 200
@@ -51,7 +55,7 @@ def test_a_language_it_does_not_have_is_refused(client: Client, world: World) ->
     assert world.viewer_a.preferred_language == ""
 
 
-def test_the_profile_lists_the_persons_roles(client: Client, world: World) -> None:
+def test_the_profile_lists_the_persons_roles(client: Client, world: Personas) -> None:
     client.force_login(world.contributor_a)
     text = client.get(reverse("profile")).content.decode()
     assert "Kontributor OPD · Dinkes · Kabupaten Kutai Kartanegara" in text

@@ -8,12 +8,12 @@ from django.core.exceptions import ValidationError
 from cityeval.accounts import services
 from cityeval.accounts.models import Role, RoleGrant
 from cityeval.audit.models import AuditEntry
-from tests.accounts.conftest import World
+from tests.accounts.conftest import Personas
 
 pytestmark = pytest.mark.django_db
 
 
-def test_a_contributor_grant_takes_its_region_from_the_opd(world: World) -> None:
+def test_a_contributor_grant_takes_its_region_from_the_opd(world: Personas) -> None:
     grant = services.grant_role(
         actor=world.admin, user=world.assessor, role=Role.CONTRIBUTOR, opd=world.opd_b
     )
@@ -31,7 +31,7 @@ def test_a_contributor_grant_takes_its_region_from_the_opd(world: World) -> None
     ],
 )
 def test_each_role_takes_only_its_own_kind_of_scope(
-    world: World, role: Role, scope: str | None, message: str
+    world: Personas, role: Role, scope: str | None, message: str
 ) -> None:
     region = world.region_a if scope == "region_a" else None
     opd = world.opd_a if scope == "opd_a" else None
@@ -42,7 +42,7 @@ def test_each_role_takes_only_its_own_kind_of_scope(
     assert not AuditEntry.objects.exists()
 
 
-def test_an_opd_from_another_region_is_refused(world: World) -> None:
+def test_an_opd_from_another_region_is_refused(world: Personas) -> None:
     grant = RoleGrant(
         user=world.assessor, role=Role.CONTRIBUTOR, region=world.region_a, opd=world.opd_b
     )
@@ -50,7 +50,7 @@ def test_an_opd_from_another_region_is_refused(world: World) -> None:
         grant.clean()
 
 
-def test_each_service_writes_one_audit_entry(world: World) -> None:
+def test_each_service_writes_one_audit_entry(world: Personas) -> None:
     grant = services.grant_role(
         actor=world.admin, user=world.viewer_a, role=Role.VIEWER, region=world.region_b
     )
@@ -68,14 +68,14 @@ def test_each_service_writes_one_audit_entry(world: World) -> None:
     ]
 
 
-def test_re_inviting_someone_who_has_a_password_is_refused(world: World) -> None:
+def test_re_inviting_someone_who_has_a_password_is_refused(world: Personas) -> None:
     with pytest.raises(ValidationError, match="sudah mengatur kata sandinya"):
         services.resend_invitation(
             actor=world.admin, user=world.viewer_a, site_url="http://testserver/"
         )
 
 
-def test_deactivating_twice_is_refused(world: World) -> None:
+def test_deactivating_twice_is_refused(world: Personas) -> None:
     services.deactivate_user(actor=world.admin, user=world.viewer_a)
     with pytest.raises(ValidationError, match="sudah nonaktif"):
         services.deactivate_user(actor=world.admin, user=world.viewer_a)

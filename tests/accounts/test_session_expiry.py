@@ -10,7 +10,7 @@ from django.test import Client
 from django.urls import reverse
 
 from cityeval.accounts.middleware import SEEN_KEY, STARTED_KEY
-from tests.accounts.conftest import PASSWORD, World
+from tests.accounts.conftest import PASSWORD, Personas
 
 pytestmark = pytest.mark.django_db
 
@@ -29,13 +29,13 @@ def test_the_settings_say_two_hours_idle_and_eight_hours_at_most() -> None:
     assert not settings.SESSION_SAVE_EVERY_REQUEST
 
 
-def test_signing_in_starts_the_session_clock(client: Client, world: World) -> None:
+def test_signing_in_starts_the_session_clock(client: Client, world: Personas) -> None:
     client.post(reverse("login"), {"username": "peninjau_a", "password": PASSWORD})
     assert abs(client.session[SEEN_KEY] - time.time()) < 5
     assert abs(client.session[STARTED_KEY] - time.time()) < 5
 
 
-def test_it_ends_a_session_idle_for_more_than_two_hours(client: Client, world: World) -> None:
+def test_it_ends_a_session_idle_for_more_than_two_hours(client: Client, world: Personas) -> None:
     client.force_login(world.viewer_a)
     set_clock(client, seen_ago=2 * 3600 + 1, started_ago=3 * 3600)
     response = client.get(reverse("profile"), follow=True)
@@ -44,7 +44,7 @@ def test_it_ends_a_session_idle_for_more_than_two_hours(client: Client, world: W
     assert "_auth_user_id" not in client.session
 
 
-def test_activity_within_two_hours_keeps_the_session(client: Client, world: World) -> None:
+def test_activity_within_two_hours_keeps_the_session(client: Client, world: Personas) -> None:
     client.force_login(world.viewer_a)
     set_clock(client, seen_ago=2 * 3600 - 60, started_ago=3 * 3600)
     assert client.get(reverse("profile")).status_code == 200
@@ -52,7 +52,7 @@ def test_activity_within_two_hours_keeps_the_session(client: Client, world: Worl
     assert abs(client.session[SEEN_KEY] - time.time()) < 5
 
 
-def test_it_ends_a_busy_session_eight_hours_after_sign_in(client: Client, world: World) -> None:
+def test_it_ends_a_busy_session_eight_hours_after_sign_in(client: Client, world: Personas) -> None:
     client.force_login(world.viewer_a)
     set_clock(client, seen_ago=10, started_ago=8 * 3600 + 1)
     response = client.get(reverse("profile"))
@@ -60,7 +60,7 @@ def test_it_ends_a_busy_session_eight_hours_after_sign_in(client: Client, world:
     assert response["Location"].startswith(reverse("login"))
 
 
-def test_the_idle_clock_is_written_at_most_once_a_minute(client: Client, world: World) -> None:
+def test_the_idle_clock_is_written_at_most_once_a_minute(client: Client, world: Personas) -> None:
     client.force_login(world.viewer_a)
     set_clock(client, seen_ago=20, started_ago=100)
     before = client.session[SEEN_KEY]

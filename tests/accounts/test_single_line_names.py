@@ -15,7 +15,7 @@ from django.urls import reverse
 from cityeval.accounts import services
 from cityeval.accounts.models import Role, User
 from cityeval.core import mail as composer
-from tests.accounts.conftest import World
+from tests.accounts.conftest import Personas
 
 pytestmark = pytest.mark.django_db
 
@@ -40,7 +40,7 @@ def forged_line_in(text: str) -> bool:
 
 @pytest.mark.parametrize("name", HOSTILE)
 def test_the_invite_form_refuses_a_name_with_a_line_break(
-    client: Client, world: World, name: str
+    client: Client, world: Personas, name: str
 ) -> None:
     client.force_login(world.coordinator_a)
     response = client.post(
@@ -60,7 +60,7 @@ def test_the_invite_form_refuses_a_name_with_a_line_break(
     assert mail.outbox == []
 
 
-def test_the_profile_refuses_a_name_with_a_line_break(client: Client, world: World) -> None:
+def test_the_profile_refuses_a_name_with_a_line_break(client: Client, world: Personas) -> None:
     client.force_login(world.viewer_a)
     response = client.post(reverse("profile"), {"full_name": HOSTILE[0], "preferred_language": ""})
     assert response.status_code == 200
@@ -69,7 +69,7 @@ def test_the_profile_refuses_a_name_with_a_line_break(client: Client, world: Wor
     assert world.viewer_a.full_name == "Peninjau A"
 
 
-def test_the_model_refuses_it_whatever_the_form(world: World) -> None:
+def test_the_model_refuses_it_whatever_the_form(world: Personas) -> None:
     with pytest.raises(ValidationError, match="satu baris"):
         services.update_profile(user=world.viewer_a, full_name=HOSTILE[1], preferred_language="")
     world.viewer_a.refresh_from_db()
@@ -77,7 +77,7 @@ def test_the_model_refuses_it_whatever_the_form(world: World) -> None:
 
 
 @pytest.mark.parametrize("name", HOSTILE)
-def test_a_legacy_name_cannot_forge_a_line_of_the_invitation(world: World, name: str) -> None:
+def test_a_legacy_name_cannot_forge_a_line_of_the_invitation(world: Personas, name: str) -> None:
     """Rows stored before the rule: both the invitee's and the inviter's names."""
     invitee = User.objects.create(username="budi", email="budi@example.test")
     invitee.set_unusable_password()

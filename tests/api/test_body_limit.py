@@ -11,7 +11,8 @@ from pytest_django.fixtures import Settings
 
 from cityeval.audit.models import AuditEntry
 from cityeval.evidence.models import Evidence
-from tests.api.conftest import API, World, token_for
+from tests.world import API, token_for
+from tests.world import TeamWorld as World
 
 LIMIT = 2_000
 

@@ -7,7 +7,8 @@ from pytest_django.fixtures import Settings
 
 from cityeval.api.models import TokenScope
 from cityeval.api.routes import reference
-from tests.api.conftest import ApiClient, World, token_for
+from tests.world import ApiClient, token_for
+from tests.world import TeamWorld as World
 
 
 def test_the_rate_limit_answers_429_with_retry_after(world: World, settings: Settings) -> None:

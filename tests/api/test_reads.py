@@ -8,7 +8,8 @@ from cityeval.accounts.models import Role
 from cityeval.evaluations.models import ItemValue
 from cityeval.frameworks.models import FrameworkVersion
 from cityeval.regions.models import Cohort, Region
-from tests.api.conftest import ApiClient, World, person, token_for
+from tests.world import ApiClient, person, token_for
+from tests.world import TeamWorld as World
 
 
 def test_frameworks_list_and_tree(world: World) -> None:

@@ -7,7 +7,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from cityeval.evaluations.models import EvaluationStatus
 from cityeval.frameworks.models import FrameworkNode
 from cityeval.regions.models import Region
-from tests.api.conftest import World
+from tests.world import TeamWorld as World
 from tests.world import finish, open_test_cycle
 
 

@@ -31,8 +31,8 @@ from schemathesis.specs.openapi.checks import (
 
 from cityeval.evaluations.models import EvaluationStatus
 from cityeval.regions.models import Region
-from tests.api.conftest import World, token_for
-from tests.world import finish, open_test_cycle
+from tests.world import TeamWorld as World
+from tests.world import finish, open_test_cycle, token_for
 
 CHECKS = [
     not_a_server_error,

@@ -7,7 +7,8 @@ import re
 from django.test import Client
 
 from cityeval.api.models import PersonalAccessToken
-from tests.api.conftest import ApiClient, World
+from tests.world import ApiClient
+from tests.world import TeamWorld as World
 
 
 def _signed_in(world: World, persona: str) -> Client:

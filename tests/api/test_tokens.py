@@ -13,7 +13,8 @@ from cityeval.api.models import PersonalAccessToken, TokenScope
 from cityeval.api.services import TokenError, create_token, revoke_token
 from cityeval.api.tokens import prefix_of
 from cityeval.audit.models import AuditEntry
-from tests.api.conftest import ApiClient, World
+from tests.world import ApiClient
+from tests.world import TeamWorld as World
 
 
 def test_only_a_hash_of_the_token_is_stored(world: World) -> None:

@@ -11,7 +11,7 @@ from cityeval.api.models import TokenScope
 from cityeval.audit.models import AuditEntry
 from cityeval.evaluations.models import Evaluation, EvaluationStatus, ItemValue, ReviewStatus
 from cityeval.evidence.models import Evidence
-from tests.api.conftest import World
+from tests.world import TeamWorld as World
 
 
 def _save(world: World, persona: str, item: ItemValue, **body: Any) -> Any:

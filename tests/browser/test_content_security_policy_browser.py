@@ -5,13 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.conf import settings
 from playwright.sync_api import Page, expect
 
 from cityeval.accounts.models import Role, RoleGrant, User
 from cityeval.frameworks.services import import_shipped
-from cityeval.regions.services import load_regions
 from tests.browser.conftest import screenshot
+from tests.world import load_test_regions
 
 pytestmark = pytest.mark.browser
 
@@ -32,7 +31,7 @@ def violations(page: Page) -> list[str]:
 def test_the_home_page_has_no_violations_and_switches_language(
     page: Page, live_server: Any
 ) -> None:
-    load_regions(source_dir=settings.NODE_MODULES / "idn-area-data" / "data")
+    load_test_regions()
     import_shipped()
     page.add_init_script(RECORD_VIOLATIONS)
     page.goto(live_server.url)

@@ -3,7 +3,12 @@
 contributor fills an item with evidence → coordinator submits → lead assessor reviews and asks
 for clarification on two items → the region answers → the assessors accept, record a field
 visit → the lead finalises → the program admin publishes. Every step is screenshotted to
-artifacts/screenshots/journey-*.png.
+artifacts/screenshots/journey-*.png (and /tmp/shots/rough/ for the person who looks at them).
+
+Along the way (issue #11 "done means"): the contributor types a level and a narrative and uploads
+before pressing Simpan (nothing is lost), the submit page shows the completeness summary, a
+notification reaches the coordinator (unread count, list), and each role's home page shows what
+needs them: contributor, coordinator, assessor (the region that just submitted), admin.
 """
 
 from __future__ import annotations
@@ -13,10 +18,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.conf import settings
 from playwright.sync_api import Browser, Page, expect
 
-from cityeval.accounts.models import Role, RoleGrant, User
+from cityeval.accounts.models import Role
 from cityeval.evaluations.models import Evaluation, EvaluationStatus, ItemValue, Round
 from cityeval.evaluations.services import Deadlines, assign_assessor, open_cycle
 from cityeval.evidence.models import Evidence, FieldVisit
@@ -25,35 +29,38 @@ from cityeval.frameworks.models import FrameworkVersion
 from cityeval.frameworks.services import import_shipped
 from cityeval.masterplans.models import Masterplan, Program, ProgramYear
 from cityeval.regions.models import OPD, Region
-from cityeval.regions.services import load_regions
 from cityeval.results.models import ResultSnapshot
 from cityeval.reviews.models import ClarificationRequest
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import screenshot as keep_screenshot
+from tests.browser.test_rough_browser import SHOTS
+from tests.world import load_test_regions, person
 
 pytestmark = pytest.mark.browser
 PASSWORD = "jalan-kota-cerdas-99"
 YEAR = 2025
 
 
-def person(username: str, role: Role, region: Region | None = None, opd: OPD | None = None) -> User:
-    user = User.objects.create_user(
-        username, email=f"{username}@example.id", password=PASSWORD, full_name=username.title()
-    )
-    RoleGrant.objects.create(user=user, role=role, region=region, opd=opd)
-    return user
+def screenshot(page: Page, name: str) -> None:
+    path = keep_screenshot(page, name)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    (SHOTS / path.name).write_bytes(path.read_bytes())
 
 
 def build_world(tmp_media: Path) -> Evaluation:
-    load_regions(source_dir=settings.NODE_MODULES / "idn-area-data" / "data")
+    load_test_regions()
     import_shipped()
     kukar = Region.objects.get(code="64.02")
     health = OPD.objects.create(
         region=kukar, code="DINKES", name="Dinas Kesehatan", short_name="Dinkes"
     )
-    admin = person("admin", Role.PROGRAM_ADMIN)
-    lead = person("ketua", Role.ASSESSOR)
-    person("koordinator", Role.COORDINATOR, kukar)
-    person("kontributor", Role.CONTRIBUTOR, kukar, health)
+    admin = person("admin", (Role.PROGRAM_ADMIN, None, None), password=PASSWORD, full_name="Admin")
+    lead = person("ketua", (Role.ASSESSOR, None, None), password=PASSWORD, full_name="Ketua")
+    person(
+        "koordinator", (Role.COORDINATOR, kukar, None), password=PASSWORD, full_name="Koordinator"
+    )
+    person(
+        "kontributor", (Role.CONTRIBUTOR, kukar, health), password=PASSWORD, full_name="Kontributor"
+    )
     cycle = open_cycle(
         year=YEAR,
         round=Round.TAHAP_1,
@@ -124,20 +131,33 @@ def test_the_whole_evaluation_journey(
     base = live_server.url
     overview = f"{base}/evaluations/{evaluation.pk}/"
 
-    # 1. The health office's contributor fills their last item and attaches a PDF.
+    # 1. The health office's contributor sees their work on the home page, fills their last
+    # item and attaches a PDF before pressing Simpan: the typed level and narrative survive.
     page = sign_in(browser, base, "kontributor")
+    page.goto(f"{base}/")
+    expect(page.locator("[data-testid=home-contributor]")).to_contain_text("Kutai Kartanegara")
+    screenshot(page, "journey-0-contributor-home")
     page.goto(f"{overview}items/?state=empty")
     page.locator("table[data-testid=items] a").first.click()
     page.check("input[name=value][value='4']")
     page.fill("textarea[name=narrative]", "Rekam medis elektronik berjalan di 32 puskesmas.")
-    page.click("button:has-text('Simpan')")
-    expect(page.locator(".msg-success")).to_be_visible()
     pdf = tmp_path / "laporan-puskesmas.pdf"
     pdf.write_bytes(tiny_pdf(["Laporan rekam medis elektronik 2025"]))
     page.set_input_files("#evidence-uploads", str(pdf))
     page.locator("form[data-testid=evidence-upload] button[type=submit]").click()
     expect(page.locator("body")).to_contain_text("laporan-puskesmas.pdf")
+    expect(page.locator("textarea[name=narrative]")).to_have_value(
+        "Rekam medis elektronik berjalan di 32 puskesmas."
+    )
+    expect(page.locator("input[name=value][value='4']")).to_be_checked()
     screenshot(page, "journey-1-contributor-item")
+    typed = ItemValue.objects.get(
+        evaluation=evaluation, evidence__original_name="laporan-puskesmas.pdf"
+    )
+    assert (typed.self_value, typed.narrative) == (
+        Decimal(4),
+        "Rekam medis elektronik berjalan di 32 puskesmas.",
+    )
     assert Evidence.objects.filter(original_name="laporan-puskesmas.pdf").count() == 1
     assert (
         ItemValue.objects.filter(evaluation=evaluation, self_value__isnull=True)
@@ -146,17 +166,33 @@ def test_the_whole_evaluation_journey(
         == 0
     )
 
-    # 2. The coordinator submits the self-assessment.
+    # 2. The coordinator follows the progress on the home page, sees the completeness summary
+    # (empty items and items without evidence, counted and named in the question) and submits.
     page = sign_in(browser, base, "koordinator")
+    page.goto(f"{base}/")
+    expect(page.locator("[data-testid=home-coordinator]")).to_contain_text("Dinkes")
+    screenshot(page, "journey-2a-coordinator-home")
     page.goto(overview)
     page.click("[data-testid=submit-evaluation]")
     expect(page.locator("[data-testid=submit-summary]")).to_be_visible()
+    # The figures the page shows are those the confirmation question names.
+    empty = page.locator("[data-testid=summary-empty]").inner_text().strip()
+    without = page.locator("[data-testid=summary-no-evidence]").inner_text().strip()
+    assert int(without.replace(".", "")) > 0  # only the contributor's item has a file
+    expect(page.locator("[data-testid=confirmation]")).to_contain_text(without)
+    if empty != "0":
+        expect(page.locator("[data-testid=confirmation]")).to_contain_text(empty)
+    screenshot(page, "journey-2b-completeness")
     page.click("[data-testid=confirm-submit]")
     expect(page.locator("[data-testid=status]")).to_contain_text("Diserahkan")
     screenshot(page, "journey-2-coordinator-submitted")
 
-    # 3. The lead assessor starts the review and asks for clarification on two items.
+    # 3. The lead assessor finds the region that just submitted on the home page, starts the
+    # review and asks for clarification on two items.
     page = sign_in(browser, base, "ketua")
+    page.goto(f"{base}/")
+    expect(page.locator("[data-testid=assessor-queue]")).to_contain_text("Kutai Kartanegara")
+    screenshot(page, "journey-3a-assessor-home")
     page.goto(overview)
     page.click("[data-testid=start-review]")
     page.goto(overview)
@@ -174,8 +210,12 @@ def test_the_whole_evaluation_journey(
     flagged = list(ItemValue.objects.filter(evaluation=evaluation, review_status="clarification"))
     assert len(flagged) == 2
 
-    # 4. The region corrects one flagged item and answers.
+    # 4. The coordinator is told (unread count, list), corrects one flagged item and answers.
     page = sign_in(browser, base, "koordinator")
+    expect(page.locator("[data-testid=unread-count]")).to_be_visible()
+    page.click("[data-testid=notifications-link]")
+    expect(page.locator("[data-testid=notification].unread").first).to_contain_text("klarifikasi")
+    screenshot(page, "journey-4a-notification")
     page.goto(overview)
     page.click("[data-testid=answer-clarification]")
     page.locator("a:has-text('Perbaiki')").first.click()
@@ -243,8 +283,11 @@ def test_the_whole_evaluation_journey(
     snapshot = ResultSnapshot.objects.get(evaluation=evaluation, is_current=True)
     assert Decimal(1) <= snapshot.index <= Decimal(5)
 
-    # 8. The program admin publishes the result.
+    # 8. The program admin sees the cycle on the home page and publishes the result.
     page = sign_in(browser, base, "admin")
+    page.goto(f"{base}/")
+    expect(page.locator("[data-testid=cycle-status]")).to_contain_text(str(YEAR))
+    screenshot(page, "journey-8a-admin-home")
     page.goto(overview)
     page.click("[data-testid=publish]")
     # Publishing asks first: the confirmation page names the figures, only its form publishes.

@@ -5,12 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.conf import settings
 from playwright.sync_api import Page, expect
 
 from cityeval.frameworks.services import import_shipped
-from cityeval.regions.services import load_regions
 from tests.browser.conftest import screenshot
+from tests.world import load_test_regions
 
 pytestmark = pytest.mark.browser
 
@@ -18,7 +17,7 @@ pytestmark = pytest.mark.browser
 def test_the_home_page_speaks_indonesian_and_switches_to_english(
     page: Page, live_server: Any
 ) -> None:
-    load_regions(source_dir=settings.NODE_MODULES / "idn-area-data" / "data")
+    load_test_regions()
     import_shipped()
     page.goto(live_server.url)
     expect(page.locator("h1")).to_have_text("Evaluasi kota cerdas")

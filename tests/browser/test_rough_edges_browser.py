@@ -13,11 +13,15 @@ from cityeval.accounts.models import Role, User
 from cityeval.evaluations.models import EvaluationStatus
 from cityeval.reports.services import finalise_evaluation
 from tests.browser.conftest import screenshot
-from tests.reports.conftest import World
-from tests.reports.conftest import world as world
+from tests.world import TeamWorld as World
 from tests.world import person
 
 pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def world(team_world: World) -> World:
+    return team_world
 
 
 def sign_in(page: Page, live_server: Any, user: User) -> None:

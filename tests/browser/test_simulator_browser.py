@@ -8,8 +8,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.reports.conftest import World, last_year, world  # noqa: F401 (fixtures)
-from tests.scorecards.conftest import Finalised, finalised, publish  # noqa: F401 (fixtures)
+from tests.world import Finalised, publish
 
 pytestmark = pytest.mark.browser
 
@@ -18,7 +17,7 @@ def test_a_refused_level_shows_its_error_and_a_valid_one_projects(
     transactional_db: None,
     page: Page,
     live_server: Any,
-    finalised: Finalised,  # noqa: F811 (the imported fixture)
+    finalised: Finalised,
 ) -> None:
     publish(finalised)
     page.set_default_timeout(60_000)  # the first render warms caches; the machine is shared

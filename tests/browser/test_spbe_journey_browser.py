@@ -37,7 +37,7 @@ from django.conf import settings
 from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect
 
-from cityeval.accounts.models import Role, RoleGrant, User
+from cityeval.accounts.models import Role, User
 from cityeval.api.models import TokenScope
 from cityeval.api.services import create_token
 from cityeval.evaluations.models import Evaluation, EvaluationStatus, ItemValue
@@ -48,19 +48,12 @@ from cityeval.frameworks.services import store_document
 from cityeval.regions.models import Province, Region
 from cityeval.results.models import ResultSnapshot
 from tests.browser.conftest import SCREENSHOTS, screenshot
+from tests.world import person
 
 pytestmark = pytest.mark.browser
 PASSWORD = "evaluasi-spbe-2020-kuat"
 ARTIFACTS = SCREENSHOTS.parent
 G100SC_WORDS = re.compile(r"smart city|dimensi smart|quick win|masterplan", re.I)
-
-
-def _person(username: str, role: Role, region: Region | None = None) -> User:
-    user = User.objects.create_user(
-        username, email=f"{username}@example.id", password=PASSWORD, full_name=username.title()
-    )
-    RoleGrant.objects.create(user=user, role=role, region=region)
-    return user
 
 
 def _world() -> FrameworkVersion:
@@ -73,9 +66,11 @@ def _world() -> FrameworkVersion:
         kind=Region.Kind.KABUPATEN,
         province=province,
     )
-    _person("admin", Role.PROGRAM_ADMIN)
-    _person("asesor", Role.ASSESSOR)
-    _person("koordinator", Role.COORDINATOR, region)
+    person("admin", (Role.PROGRAM_ADMIN, None, None), password=PASSWORD, full_name="Admin")
+    person("asesor", (Role.ASSESSOR, None, None), password=PASSWORD, full_name="Asesor")
+    person(
+        "koordinator", (Role.COORDINATOR, region, None), password=PASSWORD, full_name="Koordinator"
+    )
     document = load_framework_file(settings.FRAMEWORKS_DIR / "spbe-2020.yaml")
     return store_document(document=document).version
 

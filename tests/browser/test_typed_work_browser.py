@@ -16,7 +16,7 @@ import pytest
 from django.conf import settings
 from playwright.sync_api import Browser, Dialog, Page, expect
 
-from cityeval.accounts.models import Role, RoleGrant, User
+from cityeval.accounts.models import Role
 from cityeval.evaluations.models import Evaluation, EvaluationStatus, ItemValue, Round
 from cityeval.evaluations.services import Deadlines, assign_assessor, open_cycle
 from cityeval.evidence.models import Evidence
@@ -24,31 +24,25 @@ from cityeval.evidence.samples import tiny_pdf
 from cityeval.frameworks.models import FrameworkVersion
 from cityeval.frameworks.services import import_framework
 from cityeval.regions.models import OPD, Region
-from cityeval.regions.services import load_regions
 from cityeval.reports.models import AssessorReport, Recommendation
 from tests.browser.conftest import screenshot
+from tests.world import load_test_regions, person
 
 pytestmark = pytest.mark.browser
 PASSWORD = "jalan-kota-cerdas-99"
 
 
-def person(username: str, role: Role, region: Region | None = None, opd: OPD | None = None) -> User:
-    user = User.objects.create_user(
-        username, email=f"{username}@example.id", password=PASSWORD, full_name=username.title()
-    )
-    RoleGrant.objects.create(user=user, role=role, region=region, opd=opd)
-    return user
-
-
 def build_world() -> tuple[Evaluation, ItemValue]:
     """Kutai Kartanegara in an open cycle; the contributor's first maturity item, still empty."""
-    load_regions(source_dir=settings.NODE_MODULES / "idn-area-data" / "data")
+    load_test_regions()
     import_framework(path=settings.FRAMEWORKS_DIR / "g100sc-2022.yaml")
     kukar = Region.objects.get(code="64.02")
     health = OPD.objects.create(region=kukar, code="DINKES", name="Dinas Kesehatan")
-    admin = person("admin", Role.PROGRAM_ADMIN)
-    lead = person("ketua", Role.ASSESSOR)
-    person("kontributor", Role.CONTRIBUTOR, kukar, health)
+    admin = person("admin", (Role.PROGRAM_ADMIN, None, None), password=PASSWORD, full_name="Admin")
+    lead = person("ketua", (Role.ASSESSOR, None, None), password=PASSWORD, full_name="Ketua")
+    person(
+        "kontributor", (Role.CONTRIBUTOR, kukar, health), password=PASSWORD, full_name="Kontributor"
+    )
     cycle = open_cycle(
         year=2025,
         round=Round.TAHAP_1,

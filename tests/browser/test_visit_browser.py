@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from django.core import mail
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Dialog, Page, expect
 
 from cityeval.accounts.models import Role
 from cityeval.evaluations.models import Evaluation, Round
@@ -19,9 +19,9 @@ from cityeval.frameworks.models import FrameworkVersion
 from cityeval.frameworks.services import import_shipped
 from cityeval.mentoring.models import AgreedAction, Attendance, Visit
 from cityeval.regions.models import OPD, Region
-from cityeval.regions.services import load_regions
 from tests.browser.conftest import SCREENSHOTS, screenshot
-from tests.browser.test_evaluation_journey import PASSWORD, person
+from tests.browser.test_evaluation_journey import PASSWORD
+from tests.world import load_test_regions, person
 
 pytestmark = pytest.mark.browser
 
@@ -43,15 +43,19 @@ def test_plan_invite_attend_on_a_phone_minutes_and_berita_acara(
     browser: Browser, live_server: Any, settings: Any, tmp_path: Path
 ) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"
-    load_regions(source_dir=settings.NODE_MODULES / "idn-area-data" / "data")
+    load_test_regions()
     import_shipped()
     kukar = Region.objects.get(code="64.02")
     health = OPD.objects.create(region=kukar, code="DINKES", name="Dinas Kesehatan")
     OPD.objects.create(region=kukar, code="KOMINFO", name="Dinas Komunikasi dan Informatika")
-    admin = person("admin", Role.PROGRAM_ADMIN)
-    lead = person("ketua", Role.ASSESSOR)
-    person("koordinator", Role.COORDINATOR, kukar)
-    contributor = person("kontributor", Role.CONTRIBUTOR, kukar, health)
+    admin = person("admin", (Role.PROGRAM_ADMIN, None, None), password=PASSWORD, full_name="Admin")
+    lead = person("ketua", (Role.ASSESSOR, None, None), password=PASSWORD, full_name="Ketua")
+    person(
+        "koordinator", (Role.COORDINATOR, kukar, None), password=PASSWORD, full_name="Koordinator"
+    )
+    contributor = person(
+        "kontributor", (Role.CONTRIBUTOR, kukar, health), password=PASSWORD, full_name="Kontributor"
+    )
     cycle = open_cycle(
         year=2020,
         round=Round.ANNUAL,
@@ -106,11 +110,30 @@ def test_plan_invite_attend_on_a_phone_minutes_and_berita_acara(
     screenshot(phone, "visit-attendance-phone")
     assert Attendance.objects.filter(visit=visit).count() == 2
 
-    # Minutes and an agreed action.
+    # Minutes and an agreed action. The page has several forms: submitting one while another
+    # holds typed text asks first, and refusing keeps both where they were.
     desk.goto(f"{base}/mentoring/visits/{visit.pk}/")
     desk.fill("[data-testid=point-form] textarea[name=discussion]", "SOP layanan kesehatan daring")
     desk.fill("[data-testid=point-form] textarea[name=question]", "Sudah ditetapkan?")
     desk.fill("[data-testid=point-form] textarea[name=answer]", "Rancangan ada.")
+    desk.fill("[data-testid=action-form] textarea[name=text]", "Tetapkan SOP layanan daring")
+    desk.select_option("[data-testid=action-form] select[name=opd]", str(health.pk))
+    desk.fill("[data-testid=action-form] input[name=due_on]", "2020-04-30")
+    questions: list[str] = []
+
+    def refuse(dialog: Dialog) -> None:
+        questions.append(dialog.message)
+        dialog.dismiss()
+
+    desk.once("dialog", refuse)
+    desk.click("[data-testid=action-form] button[type=submit]")
+    expect(desk.locator("[data-testid=point-form] textarea[name=discussion]")).to_have_value(
+        "SOP layanan kesehatan daring"
+    )
+    assert questions
+    assert "belum disimpan" in questions[0]
+    assert not AgreedAction.objects.filter(visit=visit).exists()
+    desk.once("dialog", lambda dialog: dialog.accept())
     desk.click("[data-testid=point-form] button[type=submit]")
     expect(desk.locator("[data-testid=points]")).to_contain_text("SOP layanan kesehatan daring")
     desk.fill("[data-testid=action-form] textarea[name=text]", "Tetapkan SOP layanan daring")

@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.conf import settings
 from openpyxl import load_workbook
 from playwright.sync_api import Browser, Page, expect
 
@@ -20,16 +19,16 @@ from cityeval.evaluations.services import Deadlines, open_cycle, save_self_asses
 from cityeval.frameworks.models import FrameworkVersion
 from cityeval.frameworks.services import import_shipped
 from cityeval.regions.models import Region
-from cityeval.regions.services import load_regions
 from cityeval.workbooks import workbook_format as fmt
 from tests.browser.conftest import screenshot
+from tests.world import load_test_regions
 
 pytestmark = pytest.mark.browser
 PASSWORD = "jalan-kota-cerdas-99"
 
 
 def build_world() -> Evaluation:
-    load_regions(source_dir=settings.NODE_MODULES / "idn-area-data" / "data")
+    load_test_regions()
     import_shipped()
     kukar = Region.objects.get(code="64.02")
     admin = User.objects.create_user("admin", email="admin@example.id", password=PASSWORD)

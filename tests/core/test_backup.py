@@ -30,7 +30,7 @@ from cityeval.operations.backup import BackupError
 from cityeval.operations.backup.archive import create_backup, inspect_archive, restore_backup
 from cityeval.operations.backup.database import _m2m_columns, backed_up_models
 from cityeval.regions.models import OPD, PeerGroup, Region
-from cityeval.regions.services import load_regions
+from tests.world import load_test_regions
 
 Rows = dict[str, list[dict[str, Any]]]
 
@@ -47,7 +47,7 @@ def data_dir(settings: Settings, tmp_path: Path) -> Path:
 @pytest.fixture
 def small_world(db: None, data_dir: Path) -> None:
     """Two regions in one open cycle, people with grants, evidence files, many-to-many rows."""
-    load_regions(source_dir=settings.NODE_MODULES / "idn-area-data" / "data")
+    load_test_regions()
     import_framework(path=settings.FRAMEWORKS_DIR / "g100sc-2022.yaml")
     kukar = Region.objects.get(code="64.02")
     semarang = Region.objects.get(code="33.74")

@@ -1,8 +1,14 @@
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.conf import settings
 from django.test import Client
+
+from cityeval.evaluations.models import Evaluation
+from cityeval.regions.models import Region
+from cityeval.regions.services import assign_cohort
 
 pytestmark = pytest.mark.django_db
 
@@ -53,3 +59,19 @@ def test_it_shows_an_empty_state_before_anything_is_loaded(client: Client) -> No
     text = client.get("/").content.decode()
     assert "cityeval framework import-shipped" in text
     assert "Belum ada siklus." in text
+
+
+def test_regions_in_the_program_count_those_evaluated_outside_any_cohort(
+    client: Client, world: Any
+) -> None:
+    # The team world's cycle names its regions by hand: none of them sits in a cohort.
+    evaluated = set(Evaluation.objects.values_list("region_id", flat=True))
+    assert evaluated
+    assert not Region.objects.filter(pk__in=evaluated, cohort__isnull=False).exists()
+    assign_cohort(year=2017, region_codes=["11.01"])
+    expected = len(evaluated | {Region.objects.get(code="11.01").pk})
+    assert set(Region.objects.in_program().values_list("pk", flat=True)) == evaluated | {
+        Region.objects.get(code="11.01").pk
+    }
+    text = client.get("/").content.decode()
+    assert f'data-testid="in-program-count">{expected}<' in text

@@ -95,6 +95,19 @@ def test_production_settings_pass_the_deploy_check(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+def test_the_deploy_check_warns_without_site_url(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=production_env(CITYEVAL_DATA_DIR=str(tmp_path), SITE_URL=""),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "cityeval.W001" in result.stdout + result.stderr
+
+
 def test_production_defaults_are_secure(tmp_path: Path) -> None:
     code = (
         "import django, os; os.environ['DJANGO_SETTINGS_MODULE'] = 'cityeval.settings'; "

@@ -13,7 +13,8 @@ from django.urls import reverse
 
 from cityeval.evaluations.models import AssessorAssignment, ItemValue, ReviewStatus
 from cityeval.frameworks.models import FrameworkNode
-from tests.dashboard.conftest import JAKPUS, KUKAR, SEMARANG, World
+from tests.world import JAKPUS, KUKAR, SEMARANG
+from tests.world import Picture as World
 
 pytestmark = pytest.mark.django_db
 

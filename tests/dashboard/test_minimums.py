@@ -13,7 +13,8 @@ from cityeval.dashboard.data import MINIMUM_COMPARED, Dashboard
 from cityeval.evaluations.models import Evaluation, EvaluationStatus
 from cityeval.regions.models import PeerGroup
 from cityeval.results.models import RankAnalysis
-from tests.dashboard.conftest import JAKPUS, KUKAR, SEMARANG, SURABAYA, World
+from tests.world import JAKPUS, KUKAR, SEMARANG, SURABAYA
+from tests.world import Picture as World
 
 PUBLIC = reverse("dashboard:public")
 NATIONAL = reverse("dashboard:national")

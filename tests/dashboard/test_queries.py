@@ -10,8 +10,8 @@ from django.urls import reverse
 from cityeval.evaluations.models import Cycle, Evaluation, EvaluationStatus
 from cityeval.regions.models import Region
 from cityeval.results.uncertainty import refresh_rank_intervals
-from tests.dashboard.conftest import World, result
-from tests.world import open_test_cycle
+from tests.world import Picture as World
+from tests.world import open_test_cycle, result
 
 
 def published_cycle(world: World, year: int, size: int) -> Cycle:

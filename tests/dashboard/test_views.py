@@ -11,14 +11,8 @@ from django.urls import reverse
 
 from cityeval.dashboard.charts import bins
 from cityeval.dashboard.data import Dashboard
-from tests.dashboard.conftest import (
-    BANDUNG,
-    JAKPUS,
-    KUKAR,
-    SEMARANG,
-    SURABAYA,
-    World,
-)
+from tests.world import BANDUNG, JAKPUS, KUKAR, SEMARANG, SURABAYA
+from tests.world import Picture as World
 
 NATIONAL = reverse("dashboard:national")
 PUBLIC = reverse("dashboard:public")

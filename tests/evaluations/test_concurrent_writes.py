@@ -27,7 +27,7 @@ from cityeval.evaluations.models import EvaluationStatus, ItemValue
 from cityeval.evaluations.services import save_self_assessment
 from cityeval.reviews.models import Verdict
 from cityeval.reviews.services import adjust_item
-from tests.evaluations.conftest import World
+from tests.world import TeamWorld as World
 
 WRITERS = 12
 ROUNDS = 3

@@ -11,9 +11,13 @@ from cityeval.audit.models import AuditEntry
 from cityeval.evaluations.models import AssessorAssignment, Cycle, Evaluation
 from cityeval.frameworks.models import FrameworkVersion
 from cityeval.regions.services import assign_cohort
-from tests.evaluations.conftest import World
+from tests.world import TeamWorld as World
 
 pytestmark = pytest.mark.django_db
+
+
+# Deadlines lie ahead: the form refuses a deadline already past.
+AHEAD = timezone.localdate().year + 1
 
 
 def open_form(**overrides: object) -> dict[str, object]:
@@ -22,10 +26,10 @@ def open_form(**overrides: object) -> dict[str, object]:
         "year": 2025,
         "round": "tahap_2",
         "region_codes": "64.02 33.74",
-        "self_assessment_deadline": "2025-08-01",
-        "review_deadline": "2025-09-01",
+        "self_assessment_deadline": f"{AHEAD}-08-01",
+        "review_deadline": f"{AHEAD}-09-01",
         "field_visit_deadline": "",
-        "finalisation_deadline": "2025-11-30",
+        "finalisation_deadline": f"{AHEAD}-11-30",
     }
     data.update(overrides)
     return data
@@ -50,7 +54,7 @@ def test_the_admin_opens_a_cycle_by_cohort_and_by_hand(client: Client, world: Wo
     assert response["Location"] == f"/evaluations/cycles/{cycle.pk}/"
     codes = set(Evaluation.objects.filter(cycle=cycle).values_list("region__code", flat=True))
     assert codes == {"11.01", "11.02", "33.74", "64.02"}
-    assert cycle.self_assessment_deadline == date(2025, 8, 1)
+    assert cycle.self_assessment_deadline == date(AHEAD, 8, 1)
 
 
 def test_it_names_unknown_region_codes_and_opens_nothing(client: Client, world: World) -> None:
@@ -63,8 +67,8 @@ def test_it_names_unknown_region_codes_and_opens_nothing(client: Client, world: 
 
 def test_it_refuses_deadlines_out_of_order(client: Client, world: World) -> None:
     client.force_login(world.people["admin"])
-    response = client.post("/evaluations/cycles/new/", open_form(review_deadline="2025-07-01"))
-    assert "harus berurutan" in response.content.decode()
+    response = client.post("/evaluations/cycles/new/", open_form(review_deadline=f"{AHEAD}-07-01"))
+    assert "tahapan berurutan" in response.content.decode()
     assert not Cycle.objects.filter(program="SPBE").exists()
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
-from django.conf import settings
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -16,15 +15,14 @@ from cityeval.accounts.models import Role, User
 from cityeval.evaluations.models import Cycle, Evaluation, EvaluationStatus
 from cityeval.frameworks.services import store_document
 from cityeval.regions.models import Region
-from cityeval.regions.services import load_regions
-from tests.world import g100sc_2022, open_test_cycle, person
+from tests.world import g100sc_2022, load_test_regions, open_test_cycle, person
 
 URL = reverse("evaluations:mine")
 KUKAR, SEMARANG = "64.02", "33.74"
 
 
 @dataclass
-class World:
+class Listing:
     cycle: Cycle
     previous: Cycle
     admin: User
@@ -37,8 +35,8 @@ class World:
 
 
 @pytest.fixture
-def world(db: None) -> World:
-    load_regions(source_dir=settings.NODE_MODULES / "idn-area-data" / "data")
+def world(db: None) -> Listing:
+    load_test_regions()
     store_document(document=g100sc_2022())
     kukar = Region.objects.get(code=KUKAR)
     semarang = Region.objects.get(code=SEMARANG)
@@ -49,10 +47,10 @@ def world(db: None) -> World:
     Evaluation.objects.filter(cycle=cycle, region=semarang).update(
         status=EvaluationStatus.SUBMITTED
     )
-    return World(cycle, previous, admin, coordinator)
+    return Listing(cycle, previous, admin, coordinator)
 
 
-def more_evaluations(world: World, count: int) -> None:
+def more_evaluations(world: Listing, count: int) -> None:
     """`count` more evaluations in the current cycle (rows only: the list reads no items)."""
     taken = Evaluation.objects.filter(cycle=world.cycle).values_list("region_id", flat=True)
     regions = Region.objects.exclude(pk__in=list(taken)).order_by("code")[:count]
@@ -76,19 +74,19 @@ def shown(response: object) -> list[tuple[int, str]]:
     ],
 )
 def test_it_filters_and_searches(
-    world: World, params: dict[str, str], expected: list[tuple[int, str]]
+    world: Listing, params: dict[str, str], expected: list[tuple[int, str]]
 ) -> None:
     response = world.client(world.admin).get(URL, params)
     assert response.status_code == 200
     assert sorted(shown(response), reverse=True) == sorted(expected, reverse=True)
 
 
-def test_it_filters_by_cycle(world: World) -> None:
+def test_it_filters_by_cycle(world: Listing) -> None:
     response = world.client(world.admin).get(URL, {"cycle": str(world.previous.pk)})
     assert shown(response) == [(2023, KUKAR)]
 
 
-def test_a_search_never_reaches_beyond_the_readers_regions(world: World) -> None:
+def test_a_search_never_reaches_beyond_the_readers_regions(world: Listing) -> None:
     response = world.client(world.coordinator).get(URL, {"q": "Semarang"})
     assert shown(response) == []
     assert "Kota Semarang" not in response.content.decode()
@@ -96,7 +94,7 @@ def test_a_search_never_reaches_beyond_the_readers_regions(world: World) -> None
     assert {code for _y, code in shown(everything)} == {KUKAR}
 
 
-def test_an_unknown_filter_value_is_reported_and_ignored(world: World) -> None:
+def test_an_unknown_filter_value_is_reported_and_ignored(world: Listing) -> None:
     response = world.client(world.admin).get(URL, {"status": "bogus", "cycle": "x"})
     assert response.status_code == 200
     assert 'data-testid="filter-errors"' in response.content.decode()
@@ -104,7 +102,7 @@ def test_an_unknown_filter_value_is_reported_and_ignored(world: World) -> None:
 
 
 def test_it_pages_and_keeps_the_filters_in_the_page_links(
-    world: World, monkeypatch: pytest.MonkeyPatch
+    world: Listing, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr("cityeval.evaluations.views.overview.PAGE_SIZE", 2)
     more_evaluations(world, 3)
@@ -117,14 +115,14 @@ def test_it_pages_and_keeps_the_filters_in_the_page_links(
     assert len(shown(last)) == 1
 
 
-def count_queries(world: World) -> int:
+def count_queries(world: Listing) -> int:
     client = world.client(world.admin)
     with CaptureQueriesContext(connection) as queries:
         assert client.get(URL, {"status": "self_assessment"}).status_code == 200
     return len(queries)
 
 
-def test_the_query_count_does_not_grow_with_the_regions(world: World) -> None:
+def test_the_query_count_does_not_grow_with_the_regions(world: Listing) -> None:
     more_evaluations(world, 5)
     few = count_queries(world)
     more_evaluations(world, 60)

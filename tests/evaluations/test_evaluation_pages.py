@@ -6,7 +6,7 @@ import pytest
 from django.test import Client
 
 from cityeval.evaluations.models import EvaluationStatus, ItemValue
-from tests.evaluations.conftest import World
+from tests.world import TeamWorld as World
 
 pytestmark = pytest.mark.django_db
 

@@ -22,7 +22,7 @@ from cityeval.evaluations.services import Deadlines, open_cycle
 from cityeval.evidence.models import Evidence, EvidenceKind
 from cityeval.frameworks.models import FrameworkNode, FrameworkVersion
 from cityeval.reviews.models import ClarificationItem, ClarificationRequest
-from tests.evaluations.conftest import World
+from tests.world import TeamWorld as World
 
 pytestmark = pytest.mark.django_db
 

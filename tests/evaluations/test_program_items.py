@@ -9,7 +9,7 @@ from cityeval.evaluations.models import ItemValue
 from cityeval.evaluations.programs import sync_program_items
 from cityeval.evaluations.services import submit_evaluation
 from cityeval.masterplans.models import Masterplan, Program, ProgramYear
-from tests.evaluations.conftest import World
+from tests.world import TeamWorld as World
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
@@ -15,14 +14,13 @@ from cityeval.evaluations.errors import StaleEditError
 from cityeval.evaluations.history import last_change, sentences
 from cityeval.evaluations.models import ItemValue
 from cityeval.evaluations.services import assign_items, save_self_assessment
-from tests.evaluations.conftest import World
+from tests.world import TeamWorld as World
 
 RAW = ("self_value", "item.self_assessment", "item.assign", "1.0000", "1,0000", "narrative", "opd:")
 
 
 def _history(world: World, item: ItemValue, language: str) -> str:
-    client = Client()
-    client.force_login(world.people["coordinator"])
+    client = world.client("coordinator")
     client.cookies["django_language"] = language
     url = reverse("evaluations:item_history", args=[world.evaluation.pk, item.pk])
     response = client.get(url)
@@ -152,8 +150,7 @@ def test_the_item_page_shows_who_saved_the_newer_version(world: World) -> None:
         narrative="",
         expected_version=opened,
     )
-    client = Client()
-    client.force_login(world.people["contributor"])
+    client = world.client("contributor")
     url = reverse("evaluations:item", args=[world.evaluation.pk, item.pk])
     response = client.post(url, {"value": "2", "narrative": "x", "version": str(opened)})
     assert response.status_code == 200
@@ -172,8 +169,7 @@ def test_the_item_page_says_anda_for_my_own_newer_version(world: World) -> None:
     save_self_assessment(
         item=item, user=contributor, value=Decimal(4), narrative="", expected_version=opened
     )
-    client = Client()
-    client.force_login(contributor)
+    client = world.client("contributor")
     url = reverse("evaluations:item", args=[world.evaluation.pk, item.pk])
     response = client.post(url, {"value": "2", "narrative": "x", "version": str(opened)})
     page = response.content.decode()

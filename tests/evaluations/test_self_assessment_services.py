@@ -18,7 +18,7 @@ from cityeval.evaluations.services import (
 )
 from cityeval.frameworks.models import FrameworkNode, FrameworkVersion
 from cityeval.regions.models import OPD, Region
-from tests.evaluations.conftest import World
+from tests.world import TeamWorld as World
 
 pytestmark = pytest.mark.django_db
 

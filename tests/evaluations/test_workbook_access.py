@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from django.test import Client
 
 from cityeval.evaluations.models import ItemValue
-from tests.evaluations.conftest import World
 from tests.evaluations.workbook_helpers import client_for, download, edited, fill, upload
+from tests.matrix import Row, check
+from tests.world import TeamWorld as World
 
 pytestmark = pytest.mark.django_db
 
@@ -26,18 +26,16 @@ EXPECTED = {
 }
 
 
-@pytest.mark.parametrize("url", ["workbook.xlsx", "workbook/"])
-@pytest.mark.parametrize(("who", "status"), EXPECTED.items())
-def test_who_may_open_the_workbook(world: World, url: str, who: str, status: int) -> None:
-    response = client_for(world.people[who]).get(f"/evaluations/{world.evaluation.pk}/{url}")
-    assert response.status_code == status
+ROWS = [
+    Row(f"evaluations:{name}", lambda w: [w.evaluation.pk], {**EXPECTED, "anonymous": 302})
+    for name in ["workbook_download", "workbook"]
+]
 
 
-@pytest.mark.parametrize("url", ["workbook.xlsx", "workbook/"])
-def test_a_stranger_is_asked_to_sign_in(world: World, url: str) -> None:
-    response = Client().get(f"/evaluations/{world.evaluation.pk}/{url}")
-    assert response.status_code == 302
-    assert "/login" in response["Location"] or "masuk" in response["Location"]
+@pytest.mark.parametrize("row", ROWS, ids=str)
+def test_who_may_open_the_workbook(world: World, row: Row) -> None:
+    """Every persona, the stranger asked to sign in (tests/matrix.py)."""
+    check(row, world, [*EXPECTED, "anonymous"])
 
 
 @pytest.mark.parametrize(("who", "status"), [("viewer", 403), ("other_coordinator", 404)])

@@ -33,7 +33,6 @@ from cityeval.frameworks.models import FrameworkVersion
 from cityeval.masterplans.upload import MAX_UPLOAD_BYTES
 from cityeval.workbooks import workbook_format as fmt
 from tests.core.officefile_samples import rezip, zip_bomb
-from tests.evaluations.conftest import World
 from tests.evaluations.workbook_helpers import (
     COLUMN,
     client_for,
@@ -44,6 +43,7 @@ from tests.evaluations.workbook_helpers import (
     problems,
     upload,
 )
+from tests.world import TeamWorld as World
 
 pytestmark = pytest.mark.django_db
 Problem = tuple[str, int | None, str, str]

@@ -16,7 +16,6 @@ from cityeval.evaluations.services import (
     save_self_assessment,
 )
 from cityeval.workbooks import workbook_format as fmt
-from tests.evaluations.conftest import World
 from tests.evaluations.workbook_helpers import (
     COLUMN,
     client_for,
@@ -29,6 +28,7 @@ from tests.evaluations.workbook_helpers import (
     text,
     upload,
 )
+from tests.world import TeamWorld as World
 
 pytestmark = pytest.mark.django_db
 

@@ -14,7 +14,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from cityeval.accounts.models import User
 from cityeval.evaluations.models import Evaluation
 from cityeval.workbooks import workbook_format as fmt
-from tests.evaluations.conftest import PASSWORD
+from tests.world import TEAM_PASSWORD as PASSWORD
 
 COLUMN = {key: index + 1 for key, index in fmt.INDEX.items()}  # 1-based, as openpyxl counts
 

@@ -17,7 +17,7 @@ from cityeval.evidence.storage import absolute
 from cityeval.frameworks.models import FrameworkVersion
 from cityeval.operations.demo.evidence_demo import create_demo_evidence
 from cityeval.regions.models import Region
-from tests.evidence.conftest import World
+from tests.world import TeamWorld as World
 
 
 def running_2020(world: World) -> tuple[Evaluation, Evaluation]:

@@ -17,7 +17,8 @@ from cityeval.evaluations.models import EvaluationStatus
 from cityeval.evidence.models import Evidence
 from cityeval.evidence.services import add_file_evidence, add_link_evidence, remove_evidence
 from cityeval.evidence.storage import absolute
-from tests.evidence.conftest import DOCX_BYTES, PDF_BYTES, PNG_BYTES, World, upload
+from tests.evidence.conftest import DOCX_BYTES, PDF_BYTES, PNG_BYTES, upload
+from tests.world import TeamWorld as World
 
 
 def files_under(root: Path) -> list[Path]:

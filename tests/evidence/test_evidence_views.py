@@ -13,7 +13,8 @@ from pytest_django.fixtures import Settings
 from cityeval.evaluations.models import EvaluationStatus
 from cityeval.evidence.models import Evidence
 from cityeval.evidence.services import add_file_evidence, add_link_evidence
-from tests.evidence.conftest import PDF_BYTES, PNG_BYTES, World, upload
+from tests.evidence.conftest import PDF_BYTES, PNG_BYTES, upload
+from tests.world import TeamWorld as World
 
 # Who gets what for evidence on an item of the health OPD (Kutai Kartanegara).
 READ = {

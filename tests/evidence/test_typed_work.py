@@ -22,7 +22,8 @@ from cityeval.evaluations.models import EvaluationStatus, ItemValue
 from cityeval.evaluations.services import save_self_assessment
 from cityeval.evidence.models import Evidence
 from cityeval.evidence.services import add_file_evidence
-from tests.evidence.conftest import PDF_BYTES, World, upload
+from tests.evidence.conftest import PDF_BYTES, upload
+from tests.world import TeamWorld as World
 
 NARRATIVE = "Perbup 12/2023 tentang Masterplan Smart City sudah ditetapkan."
 

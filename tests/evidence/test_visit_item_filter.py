@@ -11,7 +11,7 @@ import re
 from django.urls import reverse
 
 from cityeval.evaluations.models import EvaluationStatus
-from tests.evidence.conftest import World
+from tests.world import TeamWorld as World
 
 
 def test_every_filter_text_is_lowercase_with_the_item_code(world: World) -> None:

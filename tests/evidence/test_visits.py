@@ -22,7 +22,8 @@ from cityeval.evidence.visit_services import (
     remove_visit_photo,
     update_field_visit,
 )
-from tests.evidence.conftest import PDF_BYTES, PNG_BYTES, World, upload
+from tests.evidence.conftest import PDF_BYTES, PNG_BYTES, upload
+from tests.world import TeamWorld as World
 
 READ = {
     "admin": 200,

@@ -14,13 +14,21 @@ from dataclasses import dataclass
 import pytest
 from django.test import Client
 
-from cityeval.accounts.models import Role, User
+from cityeval.accounts.models import User
 from cityeval.evaluations.models import Cycle, Evaluation, EvaluationStatus
 from cityeval.evaluations.services import assign_assessor
 from cityeval.frameworks.models import FrameworkVersion
 from cityeval.frameworks.services import store_document
 from cityeval.regions.models import OPD, Region
-from tests.world import fill, finish, g100sc_2022, load_test_regions, open_test_cycle, person
+from tests.world import (
+    fill,
+    finish,
+    g100sc_2022,
+    load_test_regions,
+    open_test_cycle,
+    signed_in,
+    team_people,
+)
 
 PERSONAS = [
     "admin",
@@ -40,7 +48,7 @@ S = EvaluationStatus
 
 
 @dataclass
-class World:
+class Exports:
     cycle: Cycle
     people: dict[str, User]
     version: FrameworkVersion
@@ -49,33 +57,20 @@ class World:
         return Evaluation.objects.get(cycle=cycle or self.cycle, region__code=code)
 
     def client(self, persona: str) -> Client:
-        client = Client()
-        if persona != "anonymous":
-            client.force_login(self.people[persona])
-        return client
+        return signed_in(self.people, persona)
 
 
 @pytest.fixture
-def world(db: None) -> World:
+def world(db: None) -> Exports:
     load_test_regions()
     store_document(document=g100sc_2022())
     kukar, semarang, surabaya = (
         Region.objects.get(code=code) for code in (PUBLISHED, FINALISED, RUNNING)
     )
     health = OPD.objects.create(region=kukar, code="DINKES", name="Dinas Kesehatan")
+    roads = OPD.objects.create(region=kukar, code="PUPR", name="Dinas PUPR")
     elsewhere = OPD.objects.create(region=semarang, code="DINKES", name="Dinas Kesehatan")
-    people = {
-        "admin": person("admin", (Role.PROGRAM_ADMIN, None, None)),
-        "lead": person("lead", (Role.ASSESSOR, None, None)),
-        "member": person("member", (Role.ASSESSOR, None, None)),
-        "stranger_assessor": person("stranger_assessor", (Role.ASSESSOR, None, None)),
-        "coordinator": person("coordinator", (Role.COORDINATOR, kukar, None)),
-        "other_coordinator": person("other_coordinator", (Role.COORDINATOR, semarang, None)),
-        "contributor": person("contributor", (Role.CONTRIBUTOR, kukar, health)),
-        "other_contributor": person("other_contributor", (Role.CONTRIBUTOR, semarang, elsewhere)),
-        "viewer": person("viewer", (Role.VIEWER, kukar, None)),
-        "national_viewer": person("national_viewer", (Role.VIEWER, None, None)),
-    }
+    people = team_people(kukar, semarang, health, roads, elsewhere)
     admin = people["admin"]
     cycle = open_test_cycle(2024, [kukar, semarang, surabaya], admin)
     for user, region, lead in [
@@ -84,7 +79,7 @@ def world(db: None) -> World:
         (people["stranger_assessor"], semarang, True),
     ]:
         assign_assessor(cycle=cycle, region=region, assessor=user, is_lead=lead, user=admin)
-    world = World(cycle=cycle, people=people, version=cycle.framework_version)
+    world = Exports(cycle=cycle, people=people, version=cycle.framework_version)
     finish(world.evaluation(PUBLISHED), S.PUBLISHED, seed=1)
     finish(world.evaluation(FINALISED), S.FINALISED, seed=2)
     fill(world.evaluation(RUNNING), seed=3, verify=False)

@@ -11,11 +11,11 @@ from cityeval.accounts.access import AnyUser
 from cityeval.evaluations.access import items_for
 from cityeval.evaluations.models import EvaluationStatus, ItemValue
 from cityeval.exports.access import exportable_evaluations, exportable_items
-from tests.exports.conftest import World
+from tests.exports.conftest import Exports
 
 
 @pytest.mark.django_db
-def test_every_persona_exports_the_items_it_sees_in_the_application(world: World) -> None:
+def test_every_persona_exports_the_items_it_sees_in_the_application(world: Exports) -> None:
     people: dict[str, AnyUser] = {"anonymous": AnonymousUser(), **world.people}
     seen = {}
     for persona, user in people.items():

@@ -10,14 +10,14 @@ from django.urls import reverse
 from cityeval.evaluations.models import Cycle, EvaluationStatus
 from cityeval.evaluations.services import assign_assessor
 from cityeval.regions.models import Region
-from tests.exports.conftest import PUBLISHED, World
+from tests.exports.conftest import PUBLISHED, Exports
 from tests.world import finish, open_test_cycle
 
 FORMATS = ["exports:xlsx", "exports:regions_csv", "exports:items_csv", "exports:json"]
 BIGGER = ["31.71", "31.72", "31.73", "32.73", "33.71", "34.71", "35.73", "51.71"]
 
 
-def bigger_cycle(world: World) -> Cycle:
+def bigger_cycle(world: Exports) -> Cycle:
     """Eight more regions, all published, the lead assessor on two of them."""
     regions = list(Region.objects.filter(code__in=BIGGER))
     admin = world.people["admin"]
@@ -31,7 +31,7 @@ def bigger_cycle(world: World) -> Cycle:
     return cycle
 
 
-def count(world: World, persona: str, url: str) -> int:
+def count(world: Exports, persona: str, url: str) -> int:
     client = world.client(persona)
     client.get(url)  # session and language middleware warm up outside the count
     with CaptureQueriesContext(connection) as queries:
@@ -44,7 +44,7 @@ def count(world: World, persona: str, url: str) -> int:
 @pytest.mark.parametrize("name", FORMATS)
 @pytest.mark.parametrize("persona", ["anonymous", "admin", "coordinator", "lead", "contributor"])
 def test_exports_make_the_same_number_of_queries_for_3_and_8_regions(
-    world: World, persona: str, name: str
+    world: Exports, persona: str, name: str
 ) -> None:
     bigger = bigger_cycle(world)
     small = count(world, persona, reverse(name, args=[world.cycle.pk]))
@@ -54,7 +54,7 @@ def test_exports_make_the_same_number_of_queries_for_3_and_8_regions(
 
 @pytest.mark.django_db
 def test_the_results_page_makes_the_same_number_of_queries_with_more_cycles(
-    world: World,
+    world: Exports,
 ) -> None:
     url = reverse("exports:index")
     one = count(world, "anonymous", url)
@@ -63,7 +63,7 @@ def test_the_results_page_makes_the_same_number_of_queries_with_more_cycles(
 
 
 @pytest.mark.django_db
-def test_the_results_page_lists_published_results_only(world: World) -> None:
+def test_the_results_page_lists_published_results_only(world: Exports) -> None:
     response = world.client("anonymous").get(reverse("exports:index"))
     assert response.status_code == 200
     page = response.content.decode()
@@ -79,7 +79,7 @@ def test_the_results_page_lists_published_results_only(world: World) -> None:
 
 
 @pytest.mark.django_db
-def test_a_cycle_without_published_results_is_not_listed(world: World) -> None:
+def test_a_cycle_without_published_results_is_not_listed(world: Exports) -> None:
     unpublished = open_test_cycle(2025, [Region.objects.get(code=PUBLISHED)], world.people["admin"])
     page = world.client("admin").get(reverse("exports:index")).content.decode()
     assert str(unpublished) not in page
@@ -87,7 +87,7 @@ def test_a_cycle_without_published_results_is_not_listed(world: World) -> None:
 
 
 @pytest.mark.django_db
-def test_the_leaderboard_shows_ranks_and_two_decimals(world: World) -> None:
+def test_the_leaderboard_shows_ranks_and_two_decimals(world: Exports) -> None:
     bigger = bigger_cycle(world)
     response = world.client("anonymous").get(reverse("exports:index"))
     entry = next(e for e in response.context["cycles"] if e.cycle.pk == bigger.pk)

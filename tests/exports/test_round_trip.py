@@ -16,12 +16,12 @@ from cityeval.evaluations.models import Evaluation, ItemValue
 from cityeval.frameworks.models import FrameworkNode
 from cityeval.frameworks.tags import dimension_names
 from cityeval.results.models import ResultSnapshot
-from tests.exports.conftest import FINALISED, PUBLISHED, RUNNING, World
+from tests.exports.conftest import FINALISED, PUBLISHED, RUNNING, Exports
 
 TWO = Decimal("0.01")
 
 
-def expected_regions(world: World) -> dict[str, dict[str, Any]]:
+def expected_regions(world: Exports) -> dict[str, dict[str, Any]]:
     """Region code -> column -> the published figure as the database holds it."""
     top = list(
         FrameworkNode.objects.filter(version=world.version, depth=1)
@@ -46,7 +46,7 @@ def expected_regions(world: World) -> dict[str, dict[str, Any]]:
     return found
 
 
-def expected_items(world: World) -> dict[tuple[str, str], tuple[Any, Any, str]]:
+def expected_items(world: Exports) -> dict[tuple[str, str], tuple[Any, Any, str]]:
     rows = ItemValue.objects.filter(evaluation__cycle=world.cycle).values_list(
         "evaluation__region__code",
         "indicator__code",
@@ -63,7 +63,7 @@ def number(value: object) -> Decimal | None:
 
 
 @pytest.mark.django_db
-def test_the_workbook_reads_back_to_the_database_figures(world: World) -> None:
+def test_the_workbook_reads_back_to_the_database_figures(world: Exports) -> None:
     response = world.client("admin").get(reverse("exports:xlsx", args=[world.cycle.pk]))
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     workbook = openpyxl.load_workbook(io.BytesIO(response.content))
@@ -109,7 +109,7 @@ def test_the_workbook_reads_back_to_the_database_figures(world: World) -> None:
 
 
 @pytest.mark.django_db
-def test_the_regions_csv_reads_back_with_published_two_decimals(world: World) -> None:
+def test_the_regions_csv_reads_back_with_published_two_decimals(world: Exports) -> None:
     response = world.client("admin").get(reverse("exports:regions_csv", args=[world.cycle.pk]))
     assert response.content.startswith(b"\xef\xbb\xbf")
     rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
@@ -133,7 +133,7 @@ def test_the_regions_csv_reads_back_with_published_two_decimals(world: World) ->
 
 
 @pytest.mark.django_db
-def test_the_items_csv_reads_back_to_the_stored_values(world: World) -> None:
+def test_the_items_csv_reads_back_to_the_stored_values(world: Exports) -> None:
     response = world.client("admin").get(reverse("exports:items_csv", args=[world.cycle.pk]))
     rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
     items = expected_items(world)
@@ -150,7 +150,7 @@ def test_the_items_csv_reads_back_to_the_stored_values(world: World) -> None:
 
 
 @pytest.mark.django_db
-def test_the_json_has_the_documented_shape(world: World) -> None:
+def test_the_json_has_the_documented_shape(world: Exports) -> None:
     response = world.client("admin").get(reverse("exports:json", args=[world.cycle.pk]))
     data = json.loads(response.content)
     assert data["schema"] == "cityeval.results/1"
@@ -186,7 +186,7 @@ def test_the_json_has_the_documented_shape(world: World) -> None:
 
 
 @pytest.mark.django_db
-def test_ties_share_a_rank_among_published_results(world: World) -> None:
+def test_ties_share_a_rank_among_published_results(world: Exports) -> None:
     from cityeval.evaluations.models import EvaluationStatus
 
     # Semarang published with the same index as Kutai Kartanegara: both rank 1.

@@ -20,14 +20,14 @@ from cityeval.frameworks.models import FrameworkNode
 from cityeval.frameworks.services import store_document
 from cityeval.regions.models import Region
 from cityeval.regions.services import assign_cohort
-from tests.exports.conftest import FINALISED, PUBLISHED, World
+from tests.exports.conftest import FINALISED, PUBLISHED, Exports
 from tests.world import finish, open_test_cycle
 
 TWO = Decimal("0.01")
 
 
 @pytest.fixture
-def spbe(world: World) -> Cycle:
+def spbe(world: Exports) -> Cycle:
     store_document(document=load_framework_file(settings.FRAMEWORKS_DIR / "spbe-2020.yaml"))
     # Kutai Kartanegara is in a G100SC cohort; that year must not show in an SPBE export.
     assign_cohort(year=2017, region_codes=[PUBLISHED])
@@ -57,7 +57,7 @@ def _tree_columns(cycle: Cycle) -> list[str]:
     ]
 
 
-def test_spbe_regions_have_a_column_per_domain_and_aspect(world: World, spbe: Cycle) -> None:
+def test_spbe_regions_have_a_column_per_domain_and_aspect(world: Exports, spbe: Cycle) -> None:
     rows = _csv(_get(Client(), "regions_csv", spbe))
     columns = list(rows[0])
     figures = [c for c in columns if c.startswith(("eval_", "smart_"))]
@@ -73,7 +73,7 @@ def test_spbe_regions_have_a_column_per_domain_and_aspect(world: World, spbe: Cy
     assert FINALISED not in {row["region_code"] for row in rows}
 
 
-def test_spbe_items_have_no_smart_dimension_column(world: World, spbe: Cycle) -> None:
+def test_spbe_items_have_no_smart_dimension_column(world: Exports, spbe: Cycle) -> None:
     admin = world.client("admin")
     rows = _csv(_get(admin, "items_csv", spbe))
     assert rows
@@ -90,7 +90,7 @@ def test_spbe_items_have_no_smart_dimension_column(world: World, spbe: Cycle) ->
     assert set(_tree_columns(spbe)) <= set(readme)
 
 
-def test_spbe_json_names_the_tree_and_leaves_out_cohorts(world: World, spbe: Cycle) -> None:
+def test_spbe_json_names_the_tree_and_leaves_out_cohorts(world: Exports, spbe: Cycle) -> None:
     data = json.loads(_get(Client(), "json", spbe))
     assert data["smart_dimensions"] == []
     levels = [(d["level"], d["parent"] is None) for d in data["evaluation_dimensions"]]
@@ -102,7 +102,7 @@ def test_spbe_json_names_the_tree_and_leaves_out_cohorts(world: World, spbe: Cyc
     assert len(published["result"]["evaluation_dimensions"]) == 12
 
 
-def test_g100sc_keeps_its_cohort_and_smart_dimension_columns(world: World) -> None:
+def test_g100sc_keeps_its_cohort_and_smart_dimension_columns(world: Exports) -> None:
     assign_cohort(year=2017, region_codes=[PUBLISHED])
     regions = _csv(_get(Client(), "regions_csv", world.cycle))
     assert regions[0]["cohort"] == "2017"

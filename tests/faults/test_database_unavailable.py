@@ -20,7 +20,7 @@ from django.urls import reverse
 from cityeval.audit.models import AuditEntry
 from cityeval.core.database_errors import RETRY_AFTER_SECONDS, server_error
 from cityeval.evaluations.models import ItemValue
-from tests.evaluations.conftest import World
+from tests.world import TeamWorld as World
 
 UNAVAILABLE_TEXT = "Layanan basis data sedang tidak tersedia"
 NOT_SAVED_TEXT = "Perubahan Anda belum disimpan"

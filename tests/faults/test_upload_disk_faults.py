@@ -22,7 +22,7 @@ from django.urls import reverse
 from cityeval.audit.models import AuditEntry
 from cityeval.evidence.models import Evidence
 from cityeval.evidence.samples import tiny_pdf
-from tests.evaluations.conftest import World
+from tests.world import TeamWorld as World
 
 pytestmark = pytest.mark.django_db
 

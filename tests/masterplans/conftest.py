@@ -8,10 +8,11 @@ from dataclasses import dataclass
 
 import pytest
 
-from cityeval.accounts.models import Role, RoleGrant, User
+from cityeval.accounts.models import Role, User
 from cityeval.frameworks.services import import_shipped
 from cityeval.masterplans.models import Masterplan
 from cityeval.regions.models import OPD, Province, Region
+from tests.world import person
 
 
 @pytest.fixture
@@ -89,20 +90,13 @@ class People:
 
 @pytest.fixture
 def people(region: Region, other_region: Region, opds: Opds) -> People:
-    def person(username: str, role: Role | None, **scope: object) -> User:
-        # No password: the tests sign in with force_login, and Argon2 hashing is slow on purpose.
-        user = User.objects.create_user(username)
-        if role is not None:
-            RoleGrant.objects.create(user=user, role=role, **scope)
-        return user
-
     return People(
-        coordinator=person("koordinator", Role.COORDINATOR, region=region),
-        other_coordinator=person("koordinator.lain", Role.COORDINATOR, region=other_region),
-        contributor=person("kontributor", Role.CONTRIBUTOR, region=region, opd=opds.dinkes),
-        viewer=person("pimpinan", Role.VIEWER, region=region),
-        national_viewer=person("nasional", Role.VIEWER),
-        assessor=person("asesor", Role.ASSESSOR),
-        admin=person("admin.program", Role.PROGRAM_ADMIN),
-        outsider=person("orang.luar", None),
+        coordinator=person("koordinator", (Role.COORDINATOR, region, None)),
+        other_coordinator=person("koordinator.lain", (Role.COORDINATOR, other_region, None)),
+        contributor=person("kontributor", (Role.CONTRIBUTOR, region, opds.dinkes)),
+        viewer=person("pimpinan", (Role.VIEWER, region, None)),
+        national_viewer=person("nasional", (Role.VIEWER, None, None)),
+        assessor=person("asesor", (Role.ASSESSOR, None, None)),
+        admin=person("admin.program", (Role.PROGRAM_ADMIN, None, None)),
+        outsider=person("orang.luar"),
     )

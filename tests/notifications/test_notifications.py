@@ -200,3 +200,15 @@ def test_a_clarification_reaches_the_contributors_of_the_flagged_items_only(
         )
     )
     assert recipients == {"coordinator_a", "contributor_a2"}
+
+
+def test_a_visit_invitation_shows_agenda_days_in_the_reader_date_format(
+    shared_world: World, django_capture_on_commit_callbacks: Any
+) -> None:
+    w = shared_world
+    _fresh(w)
+    with django_capture_on_commit_callbacks(execute=True):
+        _plan_a_visit(w)
+    body = mail.outbox[0].body
+    assert "25 Februari 2031: " in body, body
+    assert "2031-02-25" not in body

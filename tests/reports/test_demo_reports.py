@@ -12,7 +12,7 @@ from cityeval.reports.models import (
     Recommendation,
     RecommendationFollowUp,
 )
-from tests.reports.conftest import World
+from tests.world import TeamWorld as World
 
 
 def _contents() -> list[tuple[object, ...]]:

@@ -22,7 +22,7 @@ from cityeval.frameworks.services import store_document
 from cityeval.reports.services import finalise_evaluation
 from cityeval.results.models import ImmutableSnapshotError, ResultSnapshot
 from scoring.engine import score_region
-from tests.reports.conftest import World
+from tests.world import TeamWorld as World
 from tests.world import open_test_cycle
 
 S = EvaluationStatus

@@ -14,7 +14,7 @@ from cityeval.evaluations import workflow
 from cityeval.evaluations.errors import TransitionError
 from cityeval.evaluations.models import Evaluation, EvaluationStatus
 from cityeval.reports.services import finalise_evaluation, publish_evaluation
-from tests.reports.conftest import World
+from tests.world import TeamWorld as World
 
 S = EvaluationStatus
 TABLE = Evaluation._meta.db_table

@@ -14,7 +14,7 @@ from cityeval.core.numbers import figure
 from cityeval.evaluations.models import EvaluationStatus
 from cityeval.masterplans.upload import MAX_UPLOAD_BYTES, size_problem
 from cityeval.results.models import ResultSnapshot
-from tests.reports.conftest import World
+from tests.world import TeamWorld as World
 
 
 @pytest.mark.parametrize(("language", "separator"), [("id", ","), ("en", ".")])

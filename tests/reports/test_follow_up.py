@@ -16,7 +16,7 @@ from cityeval.reports.followups import (
 )
 from cityeval.reports.models import FollowUpStatus, Recommendation, RecommendationFollowUp
 from cityeval.reports.services import reopen_evaluation
-from tests.reports.conftest import World
+from tests.world import TeamWorld as World
 
 S = EvaluationStatus
 

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from cityeval.evaluations.models import EvaluationStatus
 from cityeval.reports.services import finalise_evaluation
-from tests.reports.conftest import World
+from tests.world import TeamWorld as World
 
 pytestmark = pytest.mark.django_db
 S = EvaluationStatus

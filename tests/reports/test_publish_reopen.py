@@ -19,7 +19,7 @@ from cityeval.reports.services import (
     reopen_evaluation,
 )
 from cityeval.results.models import ResultSnapshot
-from tests.reports.conftest import World
+from tests.world import TeamWorld as World
 
 S = EvaluationStatus
 CaptureCallbacks = Callable[..., AbstractContextManager[list[Callable[[], Any]]]]

@@ -25,7 +25,7 @@ from cityeval.reports.editing import (
 from cityeval.reports.models import FindingKind, Priority, Recommendation
 from cityeval.reports.services import finalise_evaluation, reopen_evaluation
 from scoring.tree import plan_for
-from tests.reports.conftest import World
+from tests.world import TeamWorld as World
 
 S = EvaluationStatus
 STRENGTH, WEAKNESS = FindingKind.STRENGTH, FindingKind.WEAKNESS

@@ -18,7 +18,7 @@ from django.urls import resolve, reverse
 from cityeval.evaluations.models import EvaluationStatus as S
 from cityeval.reports.editing import add_recommendation, save_report
 from cityeval.reports.models import AssessorReport, Priority, Recommendation
-from tests.reports.conftest import World
+from tests.world import TeamWorld as World
 
 SUMMARY = "Tata kelola data sudah terpadu di Diskominfo."
 STRENGTH = "Satu data daerah berjalan."

@@ -11,7 +11,7 @@ from cityeval.reports.editing import add_recommendation, save_report
 from cityeval.reports.models import FindingKind, Priority, Recommendation
 from cityeval.reports.services import finalise_evaluation, publish_evaluation
 from cityeval.results.models import ResultSnapshot
-from tests.reports.conftest import World
+from tests.world import TeamWorld as World
 
 S = EvaluationStatus
 REGION_MEMBERS = ["coordinator", "contributor", "viewer"]

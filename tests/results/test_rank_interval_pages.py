@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from cityeval.reports.services import publish_cycle, publish_evaluation
 from cityeval.results.models import RankAnalysis, RankInterval, RankScope
-from tests.results.conftest import Ranked
+from tests.world import Ranked
 
 pytestmark = pytest.mark.django_db
 

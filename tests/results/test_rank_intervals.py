@@ -18,7 +18,7 @@ from cityeval.results.uncertainty import SETTINGS, refresh_rank_intervals
 from scoring.rank import competition_ranks
 from scoring.rounding import quantize
 from scoring.uncertainty import rank_uncertainty
-from tests.results.conftest import PEERS, Ranked
+from tests.world import PEERS, Ranked
 
 pytestmark = pytest.mark.django_db
 

@@ -2,9 +2,9 @@
 reads it: the public results page, the open-data exports, the API, the public dashboard and a
 published scorecard.
 
-The world (tests/dashboard/conftest.py): 2024 has Kota Semarang 3.4649 and Kutai Kartanegara
-3.456 (both published as 3.46: a tie), Kota Surabaya 3.10, and Kota Jakarta Pusat 4.80 finalised
-but NOT published (it must neither show nor move an official rank).
+The world (the dashboards' `Picture` of tests/world.py): 2024 has Kota Semarang 3.4649 and
+Kutai Kartanegara 3.456 (both published as 3.46: a tie), Kota Surabaya 3.10, and Kota Jakarta
+Pusat 4.80 finalised but NOT published (it must neither show nor move an official rank).
 """
 
 from __future__ import annotations
@@ -29,10 +29,16 @@ from cityeval.results.figures import decimal_of, decimals, published_figure
 from cityeval.results.models import ResultSnapshot
 from cityeval.results.standings import published_standings
 from cityeval.scorecards.ranking import cycle_entries, ranks_of
-from tests.dashboard.conftest import JAKPUS, KUKAR, SEMARANG, SURABAYA, World
-from tests.dashboard.conftest import world as world  # the fixture
+from tests.world import JAKPUS, KUKAR, SEMARANG, SURABAYA, build_national_picture
+from tests.world import Picture as World
 
 OFFICIAL = {SEMARANG: 1, KUKAR: 1, SURABAYA: 3}
+
+
+@pytest.fixture
+def world(db: None) -> World:
+    return build_national_picture()
+
 
 Ranks = dict[str, int | None]
 

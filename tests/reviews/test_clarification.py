@@ -26,7 +26,7 @@ from cityeval.reviews.services import (
     request_clarification,
     start_field_visit,
 )
-from tests.reviews.conftest import World
+from tests.world import TeamWorld as World
 
 
 def ask(world: World, items: list[ItemValue], message: str = "Mohon lengkapi bukti.") -> Any:

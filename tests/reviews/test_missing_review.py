@@ -11,7 +11,7 @@ from django.utils import timezone
 from cityeval.evaluations.models import EvaluationStatus, ItemValue, ReviewStatus
 from cityeval.evidence.models import Evidence, EvidenceKind
 from cityeval.reviews.services import accept_item, flag_item
-from tests.reviews.conftest import World
+from tests.world import TeamWorld as World
 
 pytestmark = pytest.mark.django_db
 

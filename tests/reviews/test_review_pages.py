@@ -15,7 +15,7 @@ from cityeval.reviews.services import (
     flag_item,
     request_clarification,
 )
-from tests.reviews.conftest import World
+from tests.world import TeamWorld as World
 
 
 def item_url(world: World, index: int = 0) -> str:

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import pytest
 from django.urls import reverse
 
 from cityeval.evaluations.models import EvaluationStatus
-from tests.reviews.conftest import PERSONAS, World
+from tests.matrix import Row, check, no_args
+from tests.reviews.conftest import PERSONAS
+from tests.world import TeamWorld as World
 
 TEAM = {"lead", "member"}
 REGION = {"coordinator", "contributor", "roads_contributor", "viewer"}
@@ -41,88 +43,98 @@ def expected_for_queue(persona: str) -> int:
     return 200 if persona in TEAM | {"stranger_assessor"} else 403
 
 
-UrlOf = Callable[[World], str]
-
-PAGES: dict[str, tuple[UrlOf, Callable[[str], int]]] = {
-    "queue": (lambda w: reverse("reviews:queue"), expected_for_queue),
-    "workspace": (
-        lambda w: reverse("reviews:workspace", args=[w.evaluation.pk]),
-        expected_for_review,
-    ),
-    "item": (
-        lambda w: reverse("reviews:item", args=[w.evaluation.pk, w.maturity_items()[0].pk]),
-        expected_for_review,
-    ),
-    "changes": (lambda w: reverse("reviews:changes", args=[w.evaluation.pk]), expected_for_view),
-    "field_visit": (
-        lambda w: reverse("reviews:field_visit", args=[w.evaluation.pk]),
-        expected_for_review,
-    ),
-    "clarification": (
-        lambda w: reverse("reviews:clarification", args=[w.evaluation.pk]),
-        expected_for_view,
-    ),
-}
+def evaluation(world: World) -> Sequence[object]:
+    return [world.evaluation.pk]
 
 
-@pytest.mark.parametrize("page", list(PAGES))
-@pytest.mark.parametrize("persona", PERSONAS)
-def test_who_may_open_each_review_page(in_review: World, page: str, persona: str) -> None:
-    url_of, expected_of = PAGES[page]
-    response = in_review.client(persona).get(url_of(in_review))
-    assert response.status_code == expected_of(persona)
-    if persona == "anonymous":
-        assert response["Location"].startswith(reverse("login"))
+def first_item(world: World) -> Sequence[object]:
+    return [world.evaluation.pk, world.maturity_items()[0].pk]
 
 
-POSTS: dict[str, tuple[UrlOf, Any, str, set[str]]] = {
-    # name: (url, data, status the evaluation must be in, who may do it)
-    "start": (lambda w: reverse("reviews:start", args=[w.evaluation.pk]), {}, "submitted", TEAM),
-    "bulk_accept": (
-        lambda w: reverse("reviews:bulk_accept", args=[w.evaluation.pk]),
+PAGES = [
+    Row("reviews:queue", no_args, expected_for_queue),
+    Row("reviews:workspace", evaluation, expected_for_review),
+    Row("reviews:item", first_item, expected_for_review),
+    Row("reviews:changes", evaluation, expected_for_view),
+    Row("reviews:field_visit", evaluation, expected_for_review),
+    Row("reviews:clarification", evaluation, expected_for_view),
+]
+
+
+@pytest.mark.parametrize("row", PAGES, ids=str)
+def test_who_may_open_each_review_page(in_review: World, row: Row) -> None:
+    check(row, in_review, PERSONAS)
+
+
+def expected_post(allowed: set[str]) -> Callable[[str], int]:
+    def status(persona: str) -> int:
+        if persona == "anonymous":
+            return 302
+        if persona in {"stranger_assessor", "other_coordinator"}:
+            return 404
+        return 302 if persona in allowed else 403
+
+    return status
+
+
+def acted_only_if(allowed: set[str], status: str) -> Callable[[World, str], None]:
+    """The evaluation moved on or its first item was decided exactly when the persona may act."""
+
+    def effect(world: World, persona: str) -> None:
+        changed = world.reload().status != status
+        item_decided = world.fresh(world.maturity_items()[0]).review_status != "pending"
+        if persona not in allowed:
+            assert not changed, persona
+            assert not item_decided, persona
+        else:
+            assert changed or item_decided, persona
+
+    return effect
+
+
+def post(
+    name: str, status: str, allowed: set[str], data: Any = None, url: Any = evaluation
+) -> tuple[Row, str]:
+    """A review action (a POST) that needs the evaluation in `status`."""
+    row = Row(
+        f"reviews:{name}",
+        url,
+        expected_post(allowed),
+        "post",
+        data or {},
+        effect=acted_only_if(allowed, status),
+    )
+    return row, status
+
+
+POSTS = [
+    post("start", "submitted", TEAM),
+    post(
+        "bulk_accept",
+        "document_review",
+        TEAM,
         lambda w: {"items": [w.maturity_items()[0].pk], "confirmed": "1"},
+    ),
+    post(
+        "request_clarification",
         "document_review",
         TEAM,
-    ),
-    "request_clarification": (
-        lambda w: reverse("reviews:request_clarification", args=[w.evaluation.pk]),
         lambda w: {"items": [w.maturity_items()[0].pk], "message": "Mohon jelaskan."},
+    ),
+    post("field_visit", "document_review", TEAM),
+    post(
+        "item",
         "document_review",
         TEAM,
-    ),
-    "field_visit": (
-        lambda w: reverse("reviews:field_visit", args=[w.evaluation.pk]),
-        {},
-        "document_review",
-        TEAM,
-    ),
-    "item_accept": (
-        lambda w: reverse("reviews:item", args=[w.evaluation.pk, w.maturity_items()[0].pk]),
         lambda w: {"action": "accept", "version": w.maturity_items()[0].version},
-        "document_review",
-        TEAM,
+        first_item,
     ),
-    "answer": (
-        lambda w: reverse("reviews:clarification", args=[w.evaluation.pk]),
-        {"answer": "Sudah diperbaiki."},
-        "clarification",
-        {"coordinator"},
-    ),
-}
+    post("clarification", "clarification", {"coordinator"}, {"answer": "Sudah diperbaiki."}),
+]
 
 
-def expected_post(persona: str, allowed: set[str]) -> int:
-    if persona == "anonymous":
-        return 302
-    if persona in {"stranger_assessor", "other_coordinator"}:
-        return 404
-    return 302 if persona in allowed else 403
-
-
-@pytest.mark.parametrize("action", list(POSTS))
-@pytest.mark.parametrize("persona", PERSONAS)
-def test_who_may_post_each_review_action(world: World, action: str, persona: str) -> None:
-    url_of, data, status, allowed = POSTS[action]
+@pytest.mark.parametrize(("row", "status"), POSTS, ids=[str(row) for row, _ in POSTS])
+def test_who_may_post_each_review_action(world: World, row: Row, status: str) -> None:
     world.evaluation.__class__.objects.filter(pk=world.evaluation.pk).update(status=status)
     if status == "clarification":
         # A real request, so that the coordinator's answer has something to answer.
@@ -134,17 +146,4 @@ def test_who_may_post_each_review_action(world: World, action: str, persona: str
             {"items": [world.maturity_items()[1].pk], "message": "Mohon jelaskan."},
         )
         assert world.reload().status == status
-    payload = data(world) if callable(data) else data
-
-    response = world.client(persona).post(url_of(world), payload)
-
-    assert response.status_code == expected_post(persona, allowed)
-    if persona == "anonymous":
-        assert response["Location"].startswith(reverse("login"))
-    changed = world.reload().status != status
-    item_decided = world.fresh(world.maturity_items()[0]).review_status != "pending"
-    if persona not in allowed:
-        assert not changed
-        assert not item_decided
-    else:
-        assert changed or item_decided
+    check(row, world, PERSONAS)

@@ -21,7 +21,7 @@ from cityeval.reviews.services import (
     start_field_visit,
     start_review,
 )
-from tests.reviews.conftest import World
+from tests.world import TeamWorld as World
 
 
 def test_it_starts_the_review_of_a_submitted_evaluation(world: World) -> None:

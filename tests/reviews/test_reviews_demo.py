@@ -11,7 +11,7 @@ from django.urls import reverse
 from cityeval.evaluations.models import Evaluation, EvaluationStatus, ItemValue, ReviewStatus
 from cityeval.operations.demo import reviews_demo
 from cityeval.reviews.models import ClarificationItem, ClarificationRequest, Verdict, VerdictKind
-from tests.reviews.conftest import World
+from tests.world import TeamWorld as World
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from cityeval.evaluations.models import Evaluation
 from cityeval.reports.services import publish_cycle, publish_evaluation
 from cityeval.results.models import RankInterval, RankScope
 from cityeval.scorecards.data import scorecard
-from tests.results.conftest import Ranked
+from tests.world import Ranked
 
 
 def _card(evaluation: Evaluation):  # type: ignore[no-untyped-def]

@@ -24,8 +24,8 @@ from cityeval.scorecards.pdf import (
     render_scorecard_pdf,
 )
 from cityeval.scorecards.printing import BASE_URL, FetchRefused, StaticFilesOnly
-from tests.reports.conftest import World
-from tests.scorecards.conftest import Finalised, publish
+from tests.world import Finalised, publish
+from tests.world import TeamWorld as World
 
 HEADINGS_ID = [
     "Indeks final",

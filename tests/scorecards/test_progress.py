@@ -22,7 +22,7 @@ from cityeval.results.models import ResultSnapshot
 from cityeval.scorecards.data import scorecard
 from cityeval.scorecards.progress import TARGET_YEARS, progress_table
 from scoring.progress import Growth, ProgressBand
-from tests.reports.conftest import World
+from tests.world import TeamWorld as World
 from tests.world import open_test_cycle
 
 MINIMAL = Path(settings.BASE_DIR) / "tests" / "frameworks" / "good" / "minimal.yaml"

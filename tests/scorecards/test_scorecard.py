@@ -12,7 +12,7 @@ from cityeval.scorecards.data import scorecard
 from cityeval.scorecards.ranking import cycle_entries, ranks_of
 from scoring.engine import score_region
 from scoring.improve import gains_per_step
-from tests.scorecards.conftest import Finalised, add_result
+from tests.world import Finalised, add_result
 
 ONE = Decimal(1)
 

@@ -14,8 +14,8 @@ from pypdf import PdfReader
 from cityeval.evaluations.models import Evaluation, EvaluationStatus
 from cityeval.reports.services import finalise_evaluation, publish_evaluation
 from cityeval.scorecards import pdf, printing
-from tests.reports.conftest import World
-from tests.scorecards.conftest import Finalised, publish
+from tests.world import Finalised, publish
+from tests.world import TeamWorld as World
 
 KUKAR = "rapor-6402-kutai-kartanegara-2024-tahap-1.pdf"
 SEMARANG = "rapor-3374-semarang-2024-tahap-1.pdf"
@@ -92,13 +92,13 @@ def test_a_failed_region_does_not_stop_the_others_and_fails_the_run(
         return real(evaluation, language)
 
     monkeypatch.setattr("cityeval.scorecards.batch.scorecard_html", broken_for_kukar)
-    err = io.StringIO()
+    err, out = io.StringIO(), tmp_path / "out"  # tmp_path also holds the world's media folder
 
     with pytest.raises(CommandError, match="1 of 2 PDFs failed") as failure:
-        call_command("scorecard_pdfs", "--cycle", "2024", "--output", str(tmp_path), stderr=err)
+        call_command("scorecard_pdfs", "--cycle", "2024", "--output", str(out), stderr=err)
 
     assert failure.value.returncode == 1  # the exit status of manage.py
-    assert files_in(tmp_path) == [SEMARANG]
+    assert files_in(out) == [SEMARANG]
     assert "FAILED Kabupaten Kutai Kartanegara: RuntimeError: font missing" in err.getvalue()
 
 
@@ -107,9 +107,9 @@ def test_it_runs_regions_in_worker_processes(
 ) -> None:
     publish(finalised)
 
-    out, _err = run_command("--cycle", "2024", "--output", str(tmp_path), "--jobs", "2")
+    out, _err = run_command("--cycle", "2024", "--output", str(tmp_path / "out"), "--jobs", "2")
 
-    assert files_in(tmp_path) == [SEMARANG, KUKAR]
+    assert files_in(tmp_path / "out") == [SEMARANG, KUKAR]
     assert "2 workers" in out
 
 

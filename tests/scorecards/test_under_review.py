@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from cityeval.reports.services import reopen_evaluation
-from tests.scorecards.conftest import Finalised, publish
+from tests.world import Finalised, publish
 
 pytestmark = pytest.mark.django_db
 

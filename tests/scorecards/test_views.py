@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -18,34 +19,35 @@ from cityeval.results.uncertainty import refresh_rank_intervals
 from cityeval.scorecards.data import scorecard
 from cityeval.scorecards.ranking import cycle_entries, ranks_of
 from scoring.engine import score_region
-from tests.reports.conftest import PERSONAS, World
-from tests.scorecards.conftest import Finalised, add_result, publish
+from tests.matrix import Row, check
+from tests.world import TEAM_PERSONAS as PERSONAS
+from tests.world import Finalised, add_result, publish
+from tests.world import TeamWorld as World
 
 S = EvaluationStatus
 ALWAYS = {"admin", "lead", "member", "national_viewer"}
 
 
+def readers(status: S) -> Callable[[str], int]:
+    """Everybody once published; before that the assessors, the admin and the nation only."""
+
+    def expected(persona: str) -> int:
+        if status == S.PUBLISHED or persona in ALWAYS:
+            return 200
+        return 302 if persona == "anonymous" else 404
+
+    return expected
+
+
 @pytest.mark.parametrize("status", [S.FINALISED, S.PUBLISHED])
-@pytest.mark.parametrize("persona", PERSONAS)
-@pytest.mark.parametrize("name", ["scorecard", "simulate"])
+@pytest.mark.parametrize(("name", "method"), [("scorecard", "get"), ("simulate", "post")])
 def test_it_shows_the_scorecard_to_the_right_people(
-    finalised: Finalised, persona: str, status: S, name: str
+    finalised: Finalised, status: S, name: str, method: str
 ) -> None:
-    world = finalised.world
     if status == S.PUBLISHED:
         publish(finalised)
-    url = reverse(f"scorecards:{name}", args=[world.evaluation.pk])
-    client = world.client(persona)
-
-    response = client.post(url) if name == "simulate" else client.get(url)
-
-    if status == S.PUBLISHED or persona in ALWAYS:
-        assert response.status_code == 200
-    elif persona == "anonymous":
-        assert response.status_code == 302
-        assert "/accounts/login/" in response["Location"]
-    else:
-        assert response.status_code == 404
+    row = Row(f"scorecards:{name}", lambda w: [w.evaluation.pk], readers(status), method)
+    check(row, finalised.world, PERSONAS)
 
 
 def test_it_refuses_to_read_the_scorecard_by_get_on_the_simulator(finalised: Finalised) -> None:

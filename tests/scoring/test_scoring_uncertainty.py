@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from decimal import Decimal as D
+from typing import Any
 
 import numpy as np
 import pytest
@@ -60,7 +61,7 @@ def _levels(**items: str) -> ItemValues:
     return {code: D(v) for code, v in items.items()}
 
 
-def _arrays(result: Uncertainty) -> list[np.ndarray]:
+def _arrays(result: Uncertainty) -> list[Any]:
     return [result.nominal, result.median, result.low, result.high, result.mean, result.counts]
 
 

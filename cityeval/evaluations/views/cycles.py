@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cityeval.accounts.access import actor_of, require_admin
+from cityeval.accounts.models import User
 from cityeval.evaluations.errors import WorkflowError
 from cityeval.evaluations.forms_cycles import AssessorForm, EntryExceptionForm, OpenCycleForm
 from cityeval.evaluations.models import AssessorAssignment, Cycle, Evaluation, EvaluationStatus
@@ -21,6 +22,7 @@ from cityeval.evaluations.services import (
     grant_entry_exception,
     open_cycle,
 )
+from cityeval.regions.models import Region
 
 
 @login_required
@@ -105,18 +107,42 @@ def cycle_assign(request: HttpRequest, pk: int) -> HttpResponse:
     region_ids = list(cycle.evaluations.values_list("region_id", flat=True))
     form = AssessorForm(request.POST, region_ids=region_ids)
     if form.is_valid():
-        for region in form.cleaned_data["regions"]:
+        assessor, regions = form.cleaned_data["assessor"], form.cleaned_data["regions"]
+        is_lead = form.cleaned_data["is_lead"]
+        replaced = _leads_replaced(cycle, regions, assessor) if is_lead else []
+        for region in regions:
             assign_assessor(
                 cycle=cycle,
                 region=region,
-                assessor=form.cleaned_data["assessor"],
-                is_lead=form.cleaned_data["is_lead"],
+                assessor=assessor,
+                is_lead=is_lead,
                 user=actor_of(request),
             )
         messages.success(request, _("Tim asesor diperbarui."))
+        for assignment in replaced:
+            messages.info(
+                request,
+                _(
+                    "%(new)s menggantikan %(old)s sebagai ketua tim %(region)s; "
+                    "%(old)s tetap anggota tim."
+                )
+                % {"new": assessor, "old": assignment.user, "region": assignment.region},
+            )
     else:
         messages.error(request, _("Pilih asesor dan setidaknya satu daerah."))
     return redirect("evaluations:cycle", pk=cycle.pk)
+
+
+def _leads_replaced(
+    cycle: Cycle, regions: list[Region], assessor: User
+) -> list[AssessorAssignment]:
+    """The present leads of these regions that naming `assessor` lead will replace."""
+    return list(
+        AssessorAssignment.objects.filter(cycle=cycle, region__in=regions, is_lead=True)
+        .exclude(user=assessor)
+        .select_related("user", "region")
+        .order_by("region__code")
+    )
 
 
 @login_required

@@ -38,7 +38,10 @@ def add(request: HttpRequest, pk: int) -> HttpResponse:
     dimension = request.POST.get("dimension", "")
     choices, items = item_choices(evaluation)
     form = RecommendationForm(
-        request.POST, item_choices=choices.get(dimension, []), auto_id=f"add_{dimension}_%s"
+        request.POST,
+        item_choices=choices.get(dimension, []),
+        region_id=evaluation.region_id,
+        auto_id=f"add_{dimension}_%s",
     )
     if form.is_valid():
         try:
@@ -49,6 +52,8 @@ def add(request: HttpRequest, pk: int) -> HttpResponse:
                 text=form.cleaned_data["text"],
                 priority=Priority(form.cleaned_data["priority"]),
                 item=items.get(form.cleaned_data["item"] or 0),
+                responsible_opd=form.cleaned_data["responsible_opd"],
+                target_date=form.cleaned_data["target_date"],
             )
         except WorkflowError as error:
             form.add_error(None, str(error))
@@ -67,7 +72,12 @@ def change(request: HttpRequest, pk: int, rec_pk: int) -> HttpResponse:
     choices, items = item_choices(evaluation)
     dimension_choices = choices.get(recommendation.dimension, [])
     auto_id = f"r{recommendation.pk}_%s"
-    form = RecommendationForm(request.POST, item_choices=dimension_choices, auto_id=auto_id)
+    form = RecommendationForm(
+        request.POST,
+        item_choices=dimension_choices,
+        region_id=evaluation.region_id,
+        auto_id=auto_id,
+    )
     if form.is_valid():
         try:
             update_recommendation(
@@ -77,12 +87,19 @@ def change(request: HttpRequest, pk: int, rec_pk: int) -> HttpResponse:
                 priority=Priority(form.cleaned_data["priority"]),
                 item=items.get(form.cleaned_data["item"] or 0),
                 expected_version=form.cleaned_data["version"] or 0,
+                responsible_opd=form.cleaned_data["responsible_opd"],
+                target_date=form.cleaned_data["target_date"],
             )
         except StaleRecommendationError as error:
             # Keep the person's text; the next save is against the version they have now seen.
             data = request.POST.copy()
             data["version"] = str(error.current.version)
-            form = RecommendationForm(data, item_choices=dimension_choices, auto_id=auto_id)
+            form = RecommendationForm(
+                data,
+                item_choices=dimension_choices,
+                region_id=evaluation.region_id,
+                auto_id=auto_id,
+            )
             form.is_valid()
             form.add_error(None, str(error))
         except WorkflowError as error:

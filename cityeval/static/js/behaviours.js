@@ -9,9 +9,18 @@
 //   <form data-carry="ID">            when submitted, carries the changed fields of form ID along
 //                                     as hidden "carried-NAME" copies, so that another action on
 //                                     the page (an upload, a new recommendation) saves them too
+//   <body data-unsaved-others="...">  submitting one form while ANOTHER data-unsaved form of the
+//                                     page holds typed work (not carried along) asks first with
+//                                     this question: a page of several forms (the visit's minutes,
+//                                     actions, materials) never drops typed text in silence
+//   <form data-guard-unsaved="Q?">    asks Q before submitting while a data-unsaved form on the
+//                                     page holds typed work (the language switch: it reloads)
+//   <select multiple data-picker>     becomes a searchable checklist (data-picker-placeholder);
+//                                     the <select> stays in the form and is what is submitted
 (function () {
   "use strict";
   var leaving = false;
+  var agreedToLeave = false;  // the person answered "leave anyway" for typed work elsewhere
 
   function changed(form) {
     if (form.getAttribute("data-unsaved") === "pending") { return true; }
@@ -34,6 +43,72 @@
     return false;
   }
 
+  // A refused auto-submitting choice (the language) goes back to what the page was served with.
+  function resetChoices(form) {
+    var selects = form.querySelectorAll("select[data-autosubmit]");
+    for (var i = 0; i < selects.length; i++) {
+      for (var j = 0; j < selects[i].options.length; j++) {
+        selects[i].options[j].selected = selects[i].options[j].defaultSelected;
+      }
+    }
+  }
+
+  function picker(select) {
+    var box = document.createElement("div");
+    box.className = "picker";
+    var search = document.createElement("input");
+    search.type = "search";
+    search.className = "picker-search";
+    search.placeholder = select.getAttribute("data-picker-placeholder") || "";
+    search.setAttribute("aria-label", search.placeholder);
+    var count = document.createElement("p");
+    count.className = "picker-count muted small";
+    count.setAttribute("aria-live", "polite");
+    var list = document.createElement("div");
+    list.className = "picker-list";
+    var rows = [];
+    function recount() {
+      var chosen = [];
+      for (var i = 0; i < select.options.length; i++) {
+        if (select.options[i].selected) { chosen.push(select.options[i].text); }
+      }
+      count.textContent = chosen.length ? "✓ " + chosen.length + ": " + chosen.join(", ") : "";
+    }
+    Array.prototype.forEach.call(select.options, function (option) {
+      var label = document.createElement("label");
+      label.className = "inline-check";
+      var tick = document.createElement("input");
+      tick.type = "checkbox";
+      tick.checked = option.selected;
+      tick.addEventListener("change", function () {
+        option.selected = tick.checked;
+        recount();
+      });
+      label.appendChild(tick);
+      label.appendChild(document.createTextNode(" " + option.text));
+      list.appendChild(label);
+      rows.push({ label: label, text: option.text.toLowerCase() });
+    });
+    search.addEventListener("input", function () {
+      var words = search.value.toLowerCase().split(/\s+/).filter(Boolean);
+      rows.forEach(function (row) {
+        row.label.hidden = !words.every(function (w) { return row.text.indexOf(w) !== -1; });
+      });
+    });
+    // Enter in the search box filters; it must not submit the team form half-chosen.
+    search.addEventListener("keydown", function (event) {
+      if (event.key === "Enter") { event.preventDefault(); }
+    });
+    box.appendChild(search);
+    box.appendChild(list);
+    box.appendChild(count);
+    select.hidden = true;
+    select.parentNode.insertBefore(box, select.nextSibling);
+    var label = select.id ? document.querySelector("label[for='" + select.id + "']") : null;
+    if (label) { label.setAttribute("for", ""); }
+    recount();
+  }
+
   function carry(form) {
     var old = form.querySelectorAll("input[data-carried]");
     for (var i = 0; i < old.length; i++) { old[i].remove(); }
@@ -50,23 +125,56 @@
     });
   }
 
+  // Typed work in a form of the page other than the one submitted and the one it carries along.
+  function typedElsewhere(form) {
+    var carried = form.getAttribute("data-carry");
+    var forms = document.querySelectorAll("form[data-unsaved]");
+    for (var i = 0; i < forms.length; i++) {
+      var other = forms[i];
+      if (other === form || (carried && other.id === carried)) { continue; }
+      if (changed(other)) { return true; }
+    }
+    return false;
+  }
+
   document.addEventListener("submit", function (event) {
     var form = event.target;
     if (!(form instanceof HTMLFormElement)) { return; }
     var question = form.getAttribute("data-confirm");
+    if (!question && form.hasAttribute("data-guard-unsaved") && typedElsewhere(form)) {
+      question = form.getAttribute("data-guard-unsaved");
+    }
     if (question && !window.confirm(question)) {
       event.preventDefault();
       event.stopImmediatePropagation();
+      resetChoices(form);
+      return;
+    }
+    // A form with its own question (data-guard-unsaved) has already asked about the typed work.
+    var others = document.body.getAttribute("data-unsaved-others");
+    if (others && !form.hasAttribute("data-guard-unsaved") && typedElsewhere(form)) {
+      if (!window.confirm(others)) {
+        event.preventDefault();
+        event.stopImmediatePropagation();
+        resetChoices(form);
+        return;
+      }
+      agreedToLeave = true;
     }
   }, true);
   document.addEventListener("submit", function (event) {
     var form = event.target;
     if (!(form instanceof HTMLFormElement) || event.defaultPrevented) { return; }
     if (form.hasAttribute("data-carry")) { carry(form); }
-    leaving = true;
+    // Only a form that saves (or carries) the typed work, or that asked first, may leave without
+    // the browser's own warning: a language switch or a sign-out would otherwise drop it silently.
+    if (agreedToLeave || form.hasAttribute("data-unsaved") || form.hasAttribute("data-carry") ||
+        form.hasAttribute("data-guard-unsaved") || !typedElsewhere(form)) {
+      leaving = true;
+    }
   });
   // Back to a page kept in memory (back button): its forms hold what they held; guard again.
-  window.addEventListener("pageshow", function () { leaving = false; });
+  window.addEventListener("pageshow", function () { leaving = false; agreedToLeave = false; });
   window.addEventListener("beforeunload", function (event) {
     if (leaving) { return; }
     var forms = document.querySelectorAll("form[data-unsaved]");
@@ -78,6 +186,15 @@
       }
     }
   });
+  function start() {
+    var selects = document.querySelectorAll("select[multiple][data-picker]");
+    for (var i = 0; i < selects.length; i++) { picker(selects[i]); }
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
   document.addEventListener("change", function (event) {
     var field = event.target;
     if (field instanceof HTMLElement && field.hasAttribute("data-autosubmit") && field.form) {
