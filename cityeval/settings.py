@@ -260,6 +260,8 @@ CITYEVAL_JOB_HANDLERS = {
     "remind_deadlines": "cityeval.evaluations.reminders.remind_job",
     "publication_pdfs": "cityeval.scorecards.stored.queue_publication_pdfs",
     "scorecard_pdf": "cityeval.scorecards.stored.render_stored_pdf",
+    "invitation_mail": "cityeval.accounts.invitations.send_invitation_mail",
+    "password_reset_mail": "cityeval.accounts.invitations.send_password_reset_mail",
 }
 # Kinds queued once a day by every running worker (the key names the day: it runs once).
 CITYEVAL_JOB_SCHEDULE = ["remind_deadlines"]
