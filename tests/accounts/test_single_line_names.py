@@ -120,7 +120,11 @@ def test_a_multi_line_message_is_quoted_line_by_line() -> None:
     assert str(composer.Quoted("Satu\r\nDua\u2028Tiga")) == "> Satu\n> Dua\n> Tiga"
 
 
-IMPORTS_MAIL = r"^\s*(from django\.core\.mail import|import django\.core\.mail|from django\.core import mail\b)"
+IMPORTS_MAIL = (
+    r"^\s*(from django\.core\.mail import"
+    r"|import django\.core\.mail"
+    r"|from django\.core import mail\b)"
+)
 
 
 def test_every_mail_is_sent_from_text_composed_by_the_one_composer() -> None:
