@@ -262,6 +262,7 @@ CITYEVAL_JOB_HANDLERS = {
     "scorecard_pdf": "cityeval.scorecards.stored.render_stored_pdf",
     "invitation_mail": "cityeval.accounts.invitations.send_invitation_mail",
     "password_reset_mail": "cityeval.accounts.invitations.send_password_reset_mail",
+    "masterplan_import": "cityeval.masterplans.queued.run_import",
 }
 # Kinds queued once a day by every running worker (the key names the day: it runs once).
 CITYEVAL_JOB_SCHEDULE = ["remind_deadlines"]

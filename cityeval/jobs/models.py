@@ -54,6 +54,8 @@ class Job(models.Model):
     created_at = models.DateTimeField(_("dibuat"), default=timezone.now)
     finished_at = models.DateTimeField(_("selesai"), null=True, blank=True)
     error = models.TextField(_("galat"), blank=True)
+    # What a finished job reports to the page that waits for it (an import's counts or problems).
+    result = models.JSONField(_("hasil"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("pekerjaan")

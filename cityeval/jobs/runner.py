@@ -139,9 +139,22 @@ def claim(job_id: int) -> Job | None:
     return job
 
 
+def hold(job: Job) -> bool:
+    """Lock the job's row for the caller's transaction; False if it is no longer this worker's
+    (its lease ran out and another worker claimed it, or it is done). A handler whose work and
+    done mark are one transaction calls this first: a second claim then waits for the commit
+    and finds the job done, so the work is never done twice."""
+    return (
+        Job.objects.select_for_update()
+        .filter(pk=job.pk, status=JobStatus.RUNNING, worker=job.worker)
+        .exists()
+    )
+
+
 def mark_done(job: Job) -> None:
-    """Mark the job done (call inside the handler's own transaction to make both one)."""
-    Job.objects.filter(pk=job.pk).update(
+    """Mark the job done (call inside the handler's own transaction to make both one). Only the
+    worker that holds the job does: a stalled one whose job was taken over changes nothing."""
+    Job.objects.filter(pk=job.pk, worker=job.worker).update(
         status=JobStatus.DONE, finished_at=timezone.now(), error=""
     )
 
