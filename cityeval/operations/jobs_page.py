@@ -1,4 +1,7 @@
-"""`/jobs/`: the program admin's view of the queue's batches, each with its done/total."""
+"""`/jobs/`: the program admin's view of the queue's batches, each with its done/total.
+
+Here, on the top floor, because it needs the admin rule of `accounts`, which sits beside `jobs`
+on the ground floor and queues its e-mails through it (the two may not import each other)."""
 
 from __future__ import annotations
 
