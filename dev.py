@@ -126,7 +126,15 @@ def start(args: argparse.Namespace) -> None:
     manage("demo", "--if-empty", env=env)
     say(f"cityeval runs at http://{HOST}:{args.port}/  (Ctrl+C stops it)")
     manage("demo_logins", env=env)
-    manage("runserver", f"{HOST}:{args.port}", "--noreload", env=env)
+    # One local job worker beside the server (e-mails, reminders, published scorecard PDFs),
+    # the same `jobs_worker` production runs; it stops with the server.
+    say("starting a local job worker (manage.py jobs_worker)")
+    worker = subprocess.Popen([VENV_PYTHON, ROOT / "manage.py", "jobs_worker"], env=env)
+    try:
+        manage("runserver", f"{HOST}:{args.port}", "--noreload", env=env)
+    finally:
+        worker.terminate()
+        worker.wait(timeout=30)
 
 
 def test(args: argparse.Namespace) -> None:

@@ -14,6 +14,10 @@ os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 # E-mails link to pages under this address (tests check the links are absolute).
 os.environ.setdefault("SITE_URL", "https://cityeval.example.id")
+# Jobs run in the test's own process after commit (tests of the real worker set their own), and
+# publishing does not render every scorecard PDF (tests/jobs turn it on where they test it).
+os.environ.setdefault("CITYEVAL_JOBS", "immediate")
+os.environ.setdefault("CITYEVAL_PDFS_AT_PUBLISH", "0")
 
 
 # Fixtures through which a test reaches the database (pytest-django's, and ours built on them).

@@ -107,6 +107,9 @@ INSTALLED_APPS = [
     "cityeval.library",
     "cityeval.operations",
     "ninja",  # its swagger-ui static files, served locally (no CDN)
+    "django_tasks",
+    "django_tasks_db",
+    "cityeval.jobs",
 ]
 
 MIDDLEWARE = [
@@ -266,9 +269,42 @@ API_MAX_TOKENS_PER_PERSON = env_int("API_MAX_TOKENS_PER_PERSON", 10)
 FRAMEWORKS_DIR = BASE_DIR / "frameworks"
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# Where the file e-mail backend (a mail drop for tests and trials) writes one file per message.
+EMAIL_FILE_PATH = str(env_path("EMAIL_FILE_PATH", DATA_DIR / "mail"))
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "cityeval@localhost")
 # The address people reach cityeval at: e-mails link to pages under it. No production default
 # (a wrong host in every link would go unnoticed); a development machine uses the runserver's.
+# The job queue (docs/decisions.md): django-tasks with django-tasks-db's database backend and
+# `manage.py jobs_worker` processes ("database", the default; `dev.py start` starts one), or
+# "immediate": each job runs in the process that queued it, after its transaction commits.
+JOBS_BACKEND = env_choice("CITYEVAL_JOBS", ["database", "immediate"], "database")
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend"
+        if JOBS_BACKEND == "database"
+        else "django_tasks.backends.immediate.ImmediateBackend",
+    }
+}
+# A job's lease: a worker that has not finished it by then is taken for dead, the job runs again.
+CITYEVAL_JOB_LEASE_SECONDS = env_int("CITYEVAL_JOB_LEASE_SECONDS", 600)
+CITYEVAL_JOB_MAX_ATTEMPTS = env_int("CITYEVAL_JOB_MAX_ATTEMPTS", 5)
+CITYEVAL_JOB_HANDLERS = {
+    "notification_mail": "cityeval.notifications.services.send_notification_mail",
+    "remind_deadlines": "cityeval.evaluations.reminders.remind_job",
+    "publication_pdfs": "cityeval.scorecards.stored.queue_publication_pdfs",
+    "scorecard_pdf": "cityeval.scorecards.stored.render_stored_pdf",
+    "invitation_mail": "cityeval.accounts.invitations.send_invitation_mail",
+    "password_reset_mail": "cityeval.accounts.invitations.send_password_reset_mail",
+    "masterplan_import": "cityeval.masterplans.queued.run_import",
+}
+# Kinds queued once a day by every running worker (the key names the day: it runs once).
+CITYEVAL_JOB_SCHEDULE = ["remind_deadlines"]
+# The scheduled reminders remind of deadlines at most this many days away.
+CITYEVAL_REMINDER_DAYS = env_int("CITYEVAL_REMINDER_DAYS", 7)
+# Render the published scorecards' PDFs when a result is published (tests turn it off: a PDF
+# costs over a second and most tests publish).
+CITYEVAL_PDFS_AT_PUBLISH = env_bool("CITYEVAL_PDFS_AT_PUBLISH", True)
+
 SITE_URL = env_str("SITE_URL", "http://localhost:8000" if DEBUG else "")
 # Days a region gets to answer a clarification request (the assessor may set another date).
 CLARIFICATION_ANSWER_DAYS = env_int("CLARIFICATION_ANSWER_DAYS", 14)

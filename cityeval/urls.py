@@ -48,5 +48,6 @@ urlpatterns = [
         name="faq_redirect",
     ),
     path("notifications/", include("cityeval.notifications.urls")),
+    path("jobs/", include("cityeval.operations.jobs_urls")),
     path("", home.home, name="home"),
 ]

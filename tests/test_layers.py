@@ -23,7 +23,7 @@ LAYERS: tuple[tuple[str, frozenset[str]], ...] = (
     ("engine", frozenset({"scoring"})),
     (
         "ground",
-        frozenset({"core", "regions", "frameworks", "accounts", "audit", "notifications"}),
+        frozenset({"core", "regions", "frameworks", "accounts", "audit", "notifications", "jobs"}),
     ),
     ("workflow", frozenset({"masterplans", "evaluations", "evidence", "reviews", "discussions"})),
     # Finalising and publishing (`reports`) write the snapshots and ranks of `results` in their

@@ -5,13 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cityeval.accounts import lockout
 from cityeval.accounts.access import Scope
+from cityeval.accounts.invitations import queue_password_reset
 from cityeval.accounts.models import Language, Role, RoleGrant, validate_single_line
 from cityeval.accounts.people_access import grantable_roles, manageable_regions
 from cityeval.regions.models import OPD, Region
@@ -174,3 +175,21 @@ class ProfileForm(forms.Form):
     preferred_language = forms.ChoiceField(
         choices=Language.choices, required=False, label=_("Bahasa tampilan")
     )
+
+
+class QueuedPasswordResetForm(PasswordResetForm):
+    """Django's reset request, its e-mail queued as a job instead of sent inside the request
+    (`invitations.queue_password_reset`): the page answers at once, the same for any address."""
+
+    def send_mail(
+        self,
+        subject_template_name: str,
+        email_template_name: str,
+        context: dict[str, Any],
+        from_email: str | None,
+        to_email: str,
+        html_email_template_name: str | None = None,
+    ) -> None:
+        queue_password_reset(
+            context["user"], protocol=context["protocol"], domain=context["domain"]
+        )

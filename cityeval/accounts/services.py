@@ -4,8 +4,9 @@ another region's); these functions check state and refuse an invalid change with
 message, writing nothing. Who may grant which role where is decided here, on the grant as it
 will be stored (`authorise_grant`), whatever page, form or route asked for it.
 
-An invitation e-mail is sent inside the transaction on purpose: when the mail server refuses
-it, the new account is rolled back instead of existing without a way in.
+An invitation e-mail is a job queued in the service's transaction (`invitations.send_invitation`):
+the account exists once the request commits, a worker sends the mail; when the mail server
+refuses it, the job is tried again, and the person's page offers to send the invitation again.
 """
 
 from __future__ import annotations

@@ -1,15 +1,23 @@
 """Mounted at /accounts/ before `django.contrib.auth.urls`: the views here replace Django's at
-the same paths and names (login, password change, password reset confirm), so that sign-in
-goes through the lockout and password changes reach the audit log. Logout, the password reset
-request and the "done" pages are Django's own, with templates in templates/registration/.
+the same paths and names (login, password change, password reset request and confirm), so that
+sign-in goes through the lockout, password changes reach the audit log and the reset e-mail is a
+job (`invitations.queue_password_reset`). Logout and the "done" pages are Django's own, with
+templates in templates/registration/.
 """
 
+from django.contrib.auth import views as auth_views
 from django.urls import URLPattern, URLResolver, path
 
 from cityeval.accounts import views_auth, views_people
+from cityeval.accounts.forms import QueuedPasswordResetForm
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("login/", views_auth.LoginView.as_view(), name="login"),
+    path(
+        "password_reset/",
+        auth_views.PasswordResetView.as_view(form_class=QueuedPasswordResetForm),
+        name="password_reset",
+    ),
     path("password_change/", views_auth.PasswordChangeView.as_view(), name="password_change"),
     path(
         "reset/<uidb64>/<token>/",

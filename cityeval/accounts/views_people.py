@@ -5,8 +5,6 @@ regions, 403 for a forbidden action), a form validates, one service acts.
 
 from __future__ import annotations
 
-import logging
-import smtplib
 from collections.abc import Callable
 from typing import Any
 
@@ -25,9 +23,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from cityeval.accounts import people_access as access
 from cityeval.accounts import services
 from cityeval.accounts.forms import GrantForm, InviteForm
+from cityeval.accounts.invitations import invitation_job
 from cityeval.accounts.models import Role, User
 
-logger = logging.getLogger(__name__)
 PAGE_SIZE = 50
 STATUSES = {
     "active": Q(is_active=True),
@@ -114,12 +112,9 @@ def invite(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             field = {"username_taken": "username", "email_taken": "email"}.get(error.code or "")
             form.add_error(field, error)
-        except (smtplib.SMTPException, OSError):
-            logger.exception("invitation e-mail failed")
-            messages.error(request, _("Surel undangan gagal dikirim; akun tidak dibuat."))
         else:
             messages.success(
-                request, _("Undangan terkirim ke %(email)s.") % {"email": person.email}
+                request, _("Undangan sedang dikirim ke %(email)s.") % {"email": person.email}
             )
             return redirect("person_detail", pk=person.pk)
     return render(request, "accounts/person_invite.html", {"form": form})
@@ -203,7 +198,7 @@ def person_resend(request: HttpRequest, pk: int) -> HttpResponse:
     _act(
         request,
         lambda: services.resend_invitation(actor=_actor(request), user=person, site_url=site_url),
-        _("Undangan baru terkirim ke %(email)s; tautan sebelumnya tidak berlaku lagi.")
+        _("Undangan baru sedang dikirim ke %(email)s; tautan sebelumnya tidak berlaku lagi.")
         % {"email": person.email},
     )
     return redirect("person_detail", pk=person.pk)
@@ -215,9 +210,6 @@ def _act(request: HttpRequest, action: Callable[[], None], success: str) -> None
         action()
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-    except (smtplib.SMTPException, OSError):
-        logger.exception("invitation e-mail failed")
-        messages.error(request, _("Surel undangan gagal dikirim; tidak ada yang diubah."))
     else:
         messages.success(request, success)
 
@@ -240,4 +232,5 @@ def _detail_context(request: HttpRequest, person: User, form: GrantForm) -> dict
         "may_manage": access.may_manage(scope, person),
         "is_self": person.pk == request.user.pk,
         "form": form,
+        "invitation_job": invitation_job(person),
     }

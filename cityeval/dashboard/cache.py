@@ -25,7 +25,8 @@ from django.utils.safestring import SafeString, mark_safe
 from cityeval.dashboard.forms import Filters
 from cityeval.evaluations.models import Cycle
 from cityeval.regions.models import BoundaryFile
-from cityeval.results.public_pages import SECONDS, publication_marker, state_key
+from cityeval.results.public_pages import SECONDS, state_key
+from cityeval.results.publication import public_page_marker
 
 
 def board_key(cycle: Cycle, filters: Filters, marker: int, boundaries: int) -> str:
@@ -35,7 +36,7 @@ def board_key(cycle: Cycle, filters: Filters, marker: int, boundaries: int) -> s
 
 def cached_board(cycle: Cycle, filters: Filters, render: Callable[[], str]) -> SafeString:
     """The public board's HTML from the cache, or `render()`ed and stored."""
-    key = board_key(cycle, filters, publication_marker(), BoundaryFile.objects.current_id())
+    key = board_key(cycle, filters, public_page_marker(), BoundaryFile.objects.current_id())
     html: str | None = cache.get(key)
     if html is None:
         html = render()

@@ -1,6 +1,7 @@
 """Deadline reminders: the people with unfinished items hear of the self-assessment deadline.
 
-Run daily by cron (`cityeval remind_deadlines --days N`, docs/operations.md). An evaluation still in
+Run daily by every job worker (`CITYEVAL_JOB_SCHEDULE`, `CITYEVAL_REMINDER_DAYS`), or by hand or
+cron (`cityeval remind_deadlines --days N`, docs/operations.md). An evaluation still in
 self-assessment whose entry deadline falls within the next N days (today included) reminds its
 coordinators (of every empty item) and the contributors of each OPD that still holds empty items.
 A person is reminded in at most one run a day (`ReminderSent`, unique per person and day), so a
@@ -13,6 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.urls import reverse
@@ -20,6 +22,7 @@ from django.utils import timezone
 
 from cityeval.accounts.models import Role, RoleGrant, User
 from cityeval.evaluations.models import Evaluation, EvaluationStatus, ItemValue
+from cityeval.jobs.models import Job
 from cityeval.notifications.models import ReminderSent
 from cityeval.notifications.services import notify
 
@@ -139,3 +142,8 @@ def _send(user: User, reminder: _Reminder) -> None:
         },
         url=url,
     )
+
+
+def remind_job(job: Job) -> None:
+    """The daily scheduled job (`CITYEVAL_JOB_SCHEDULE`): the same reminders as the command."""
+    remind_deadlines(days=int(job.params.get("days", settings.CITYEVAL_REMINDER_DAYS)))

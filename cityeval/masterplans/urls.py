@@ -28,4 +28,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     ),
     path("region/<int:region_id>/templat.xlsx", views.template_download, name="template"),
     path("region/<int:region_id>/impor/", views.import_programs, name="import"),
+    path("region/<int:region_id>/impor/<int:job_id>/", views.import_job, name="import_job"),
 ]

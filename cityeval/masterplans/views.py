@@ -10,13 +10,16 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
 
 from cityeval.accounts.access import actor_of, region_for_managing, region_for_reading, scope_of
+from cityeval.jobs.models import Job, JobStatus
 from cityeval.masterplans import services
 from cityeval.masterplans.forms import ImportForm, MasterplanForm, ProgramForm, YearStatusForm
-from cityeval.masterplans.importing import ImportRejected
 from cityeval.masterplans.models import Masterplan, Program, ProgramYear
 from cityeval.masterplans.overview import chosen_year, overview
+from cityeval.masterplans.queued import KIND as IMPORT_KIND
+from cityeval.masterplans.queued import queue_import
 from cityeval.masterplans.template import template_workbook
 from cityeval.masterplans.upload import UploadRefused
 from cityeval.regions.models import Region
@@ -186,37 +189,40 @@ def import_programs(request: HttpRequest, region_id: int) -> HttpResponse:
         messages.info(request, _("Buat masterplan terlebih dahulu."))
         return redirect("masterplans:masterplan_edit", region_id=region.pk)
     form = ImportForm(_post(request), request.FILES if request.method == "POST" else None)
-    problems: list[object] = []
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            outcome = services.import_programs(
+            job = queue_import(
                 masterplan=masterplan,
                 user=actor_of(request),
                 content=upload.read(),
-                filename=upload.name,
+                filename=upload.name or "",
             )
         except UploadRefused as refused:
             form.add_error("file", str(refused))
-        except ImportRejected as rejected:
-            problems = list(rejected.errors)
-            messages.error(request, str(rejected))
         else:
-            messages.success(
-                request,
-                _(
-                    "Impor selesai: %(created)s program baru, %(updated)s diperbarui, "
-                    "%(years)s status tahunan."
-                )
-                % {
-                    "created": len(outcome.created),
-                    "updated": len(outcome.updated),
-                    "years": outcome.years,
-                },
-            )
-            return _to_region(region)
-    context = {"region": region, "masterplan": masterplan, "form": form, "problems": problems}
+            return redirect("masterplans:import_job", region_id=region.pk, job_id=job.pk)
+    context = {"region": region, "masterplan": masterplan, "form": form}
     return render(request, "masterplans/import.html", context)
+
+
+@login_required
+@require_GET
+def import_job(request: HttpRequest, region_id: int, job_id: int) -> HttpResponse:
+    """The state of a queued import: waiting, running, then its counts or its problems."""
+    region = region_for_managing(request.user, region_id)
+    job = get_object_or_404(Job, pk=job_id, kind=IMPORT_KIND)
+    if job.params.get("region") != region.pk:
+        raise Http404
+    result = job.result if job.status == JobStatus.DONE else {}
+    context = {
+        "region": region,
+        "job": job,
+        "finished": job.status in (JobStatus.DONE, JobStatus.FAILED),
+        "result": result,
+        "problems": result.get("problems", []),
+    }
+    return render(request, "masterplans/import_job.html", context)
 
 
 def _post(request: HttpRequest) -> QueryDict | None:

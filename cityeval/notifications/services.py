@@ -1,9 +1,10 @@
 """The one way a person is told about an event: an in-app notification and its e-mail twin.
 
-Notifications are written in the caller's transaction (a rolled-back change leaves none). Mail is
-sent after the transaction commits, and a mail server failure never undoes the change: it is
-logged instead. Bodies are composed by `core/mail.py` from plain, neutralised values, each with
-the absolute link (`SITE_URL`) to the page the event is about.
+Notifications are written in the caller's transaction (a rolled-back change leaves none). Each
+e-mail is a job (`cityeval.jobs`) queued in that transaction and sent by a worker after it
+commits, once per notification; a mail server failure never undoes the change: the job is tried
+again, then marked failed. Bodies are composed by `core/mail.py` from plain, neutralised values,
+each with the absolute link (`SITE_URL`) to the page the event is about.
 """
 
 from __future__ import annotations
@@ -12,12 +13,13 @@ import logging
 from collections.abc import Iterable, Mapping
 
 from django.conf import settings
-from django.core.mail import send_mass_mail
-from django.db import transaction
+from django.core.mail import send_mail
 from django.utils import timezone, translation
 
 from cityeval.accounts.models import User
 from cityeval.core import mail
+from cityeval.jobs.models import Job
+from cityeval.jobs.runner import enqueue, mark_done, send_once
 from cityeval.notifications.kinds import KINDS, Param, render_subject, shown_params
 from cityeval.notifications.models import Notification
 
@@ -50,38 +52,44 @@ def notify(
             for user in people.values()
         ]
     )
-    mailable = [user for user in people.values() if user.email]
-    if mailable:
-        extra = {key: mail.Quoted(text) for key, text in (quoted or {}).items()}
-        link = absolute_url(url)
-        transaction.on_commit(lambda: _deliver(kind, mailable, params, link, extra))
+    extra = dict(quoted or {})
+    for notification in created:
+        if notification.recipient.email:
+            # Queued in the caller's transaction: no mail for a change that rolls back, and one
+            # mail per notification however often the job runs (`send_notification_mail`).
+            enqueue(
+                kind="notification_mail",
+                key=f"mail:notification:{notification.pk}",
+                params={"notification": notification.pk, "quoted": extra},
+            )
     return created
 
 
-def _deliver(
-    kind: str,
-    people: list[User],
-    params: Mapping[str, Param],
-    link: str,
-    extra: Mapping[str, mail.Quoted],
-) -> None:
-    messages = []
-    for user in people:
-        # Each person reads mail in their own language (Indonesian unless they chose English).
-        with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
-            context: dict[str, mail.MailValue] = {
-                **shown_params(params),
-                "name": str(user),
-                "link": link,
-                **extra,
-            }
-            subject = mail.subject(render_subject(kind, params))
-            body = mail.render(f"notifications/{kind}.txt", context)
-        messages.append((subject, body, settings.DEFAULT_FROM_EMAIL, [user.email]))
-    try:
-        send_mass_mail(messages, fail_silently=False)
-    except OSError:
-        logger.exception("could not send %s mail to %d people", kind, len(messages))
+def send_notification_mail(job: Job) -> None:
+    """The job that mails one notification to its recipient, in their language, once."""
+    notification = (
+        Notification.objects.select_related("recipient").filter(pk=job.params["notification"])
+    ).first()
+    if notification is None or not notification.recipient.email:
+        mark_done(job)
+        return
+    user = notification.recipient
+    quoted = {key: mail.Quoted(text) for key, text in job.params.get("quoted", {}).items()}
+    # Each person reads mail in their own language (Indonesian unless they chose English).
+    with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
+        context: dict[str, mail.MailValue] = {
+            **shown_params(notification.params),
+            "name": str(user),
+            "link": absolute_url(notification.url),
+            **quoted,
+        }
+        subject = mail.subject(render_subject(notification.kind, notification.params))
+        body = mail.render(f"notifications/{notification.kind}.txt", context)
+    send_once(
+        job,
+        job.key,
+        lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email]),
+    )
 
 
 def mark_read(*, user: User, notification: Notification | None = None) -> int:

@@ -9,9 +9,11 @@ published result) recomputes the cycle's rank intervals in the same transaction
 
 from __future__ import annotations
 
+import uuid
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -28,6 +30,7 @@ from cityeval.evaluations.models import (
 )
 from cityeval.evaluations.notify import notify_finalised, notify_published, notify_reopened
 from cityeval.evaluations.workflow import apply_move, lock_for_move, move
+from cityeval.jobs.runner import enqueue
 from cityeval.reports.scores import Scored, as_text, score_evaluation
 from cityeval.results.models import ResultSnapshot
 from cityeval.results.uncertainty import refresh_rank_intervals
@@ -82,6 +85,7 @@ def publish_evaluation(*, evaluation: Evaluation, user: Actor) -> Evaluation:
     )
     published = _publish(evaluation, user)
     refresh_rank_intervals(cycle=published.cycle, user=user)
+    queue_scorecard_pdfs(published.cycle)
     return published
 
 
@@ -124,6 +128,7 @@ def publish_cycle(*, cycle: Cycle, user: Actor) -> int:
         notify_published(moved)
     if finalised:  # once for the whole cycle, not per region
         refresh_rank_intervals(cycle=cycle, user=user)
+        queue_scorecard_pdfs(cycle)
     return len(finalised)
 
 
@@ -156,8 +161,20 @@ def reopen_evaluation(*, evaluation: Evaluation, user: Actor, reason: str) -> Ev
     )
     if was_published:  # a finalised result never counted in the published ranks
         refresh_rank_intervals(cycle=moved.cycle, user=user)
+        queue_scorecard_pdfs(moved.cycle)
     notify_reopened(moved, reason)
     return moved
+
+
+def queue_scorecard_pdfs(cycle: Cycle) -> None:
+    """The published state of the cycle changed (every scorecard's ranks with it): queue the
+    rendering of its published scorecard PDFs (`scorecards/stored.py`), after commit."""
+    if settings.CITYEVAL_PDFS_AT_PUBLISH:
+        enqueue(
+            kind="publication_pdfs",
+            key=f"publication-pdfs:{cycle.pk}:{uuid.uuid4().hex}",
+            params={"cycle": cycle.pk},
+        )
 
 
 def unsettled_problem(evaluation: Evaluation) -> str:

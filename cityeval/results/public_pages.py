@@ -8,7 +8,8 @@ under a key that names the publication state:
 
 - The marker is the id of the newest audit entry that changed what is published: publishing and
   reopening recompute the rank intervals inside their own transaction and audit that with one of
-  `PUBLICATION_ACTIONS`, and audit ids only grow. Every server reads the marker from the database
+  `PUBLICATION_ACTIONS`, and audit ids only grow (`results.publication`; an upload of the map's
+  boundary file counts too, `PUBLIC_PAGE_ACTIONS`). Every server reads the marker from the database
   on each request, so a publication through one server is seen by all at once, whatever the cache
   backend; a stale entry is never read again (it expires after `SECONDS`).
 - The key also holds the page, the full path with its query string (every filter) and the active
@@ -28,8 +29,6 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import datetime
 
 from django.contrib.messages import get_messages
 from django.core.cache import cache
@@ -39,16 +38,9 @@ from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date, quote_etag
 from django.utils.text import compress_string
 
-from cityeval.audit.models import AuditEntry
 from cityeval.core.compression import COMPRESSED_TYPES
+from cityeval.results.publication import PUBLIC_PAGE_ACTIONS, publication
 
-# What changes the public pages: the published results (publishing and reopening recompute the
-# rank intervals) and the operator's boundary file, which the dashboards' map draws.
-PUBLICATION_ACTIONS = (
-    "results.rank_intervals.computed",
-    "results.rank_intervals.cleared",
-    "regions.boundaries.uploaded",
-)
 # A safety net for what the marker does not see (a region renamed, a framework label corrected).
 SECONDS = 15 * 60
 # Headers that belong to the page and are kept with it (cookies and Vary are per response).
@@ -58,27 +50,6 @@ COMPRESS_FROM = 200
 ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 
 Render = Callable[[], HttpResponse]
-
-
-@dataclass(frozen=True)
-class Publication:
-    marker: int  # id of the newest audit entry that changed what is published (0 before any)
-    at: datetime | None  # when it was written
-
-
-def publication() -> Publication:
-    """The current publication state, read from the database (one indexed query)."""
-    newest = (
-        AuditEntry.objects.filter(action__in=PUBLICATION_ACTIONS)
-        .order_by("-id")
-        .values_list("id", "at")
-        .first()
-    )
-    return Publication(0, None) if newest is None else Publication(newest[0], newest[1])
-
-
-def publication_marker() -> int:
-    return publication().marker
 
 
 def state_key(page: str, marker: int, *parts: object) -> str:
@@ -102,7 +73,7 @@ def public_page(request: HttpRequest, page: str, render: Render) -> HttpResponse
     """The response of `render()`, from the shared cache for anonymous readers (see above)."""
     if not cacheable(request):
         return render()
-    state = publication()
+    state = publication(PUBLIC_PAGE_ACTIONS)
     key = state_key(page, state.marker, request.get_full_path())
     etag = quote_etag(key.rsplit(":", 1)[-1])
     last_modified = int(state.at.timestamp()) if state.at else None

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
 from django.core import mail
+from django.core.mail import send_mail as django_send_mail
 from django.test import Client
 from django.urls import reverse
 
 from cityeval.accounts import services
 from cityeval.accounts.models import Role, RoleGrant, User
 from cityeval.audit.models import AuditEntry
+from cityeval.jobs.models import Job, JobStatus
 from tests.accounts.conftest import Personas
 
 pytestmark = pytest.mark.django_db
@@ -19,18 +22,27 @@ pytestmark = pytest.mark.django_db
 NEW_PASSWORD = "pesut-mahakam-2026"
 
 
-def invite_contributor(client: Client, world: Personas, username: str = "budi.dinkes") -> User:
-    response = client.post(
-        reverse("person_invite"),
-        {
-            "full_name": "Budi Santoso",
-            "username": username,
-            "email": f"{username}@kukarkab.go.id",
-            "role": Role.CONTRIBUTOR,
-            "region": world.region_a.pk,
-            "opd": world.opd_a.pk,
-        },
-    )
+@pytest.fixture
+def jobs(django_capture_on_commit_callbacks: Any) -> Any:
+    """Runs the mail jobs a request queued, as its commit would (the test never commits)."""
+    return django_capture_on_commit_callbacks
+
+
+def invite_contributor(
+    client: Client, world: Personas, jobs: Any, username: str = "budi.dinkes"
+) -> User:
+    with jobs(execute=True):
+        response = client.post(
+            reverse("person_invite"),
+            {
+                "full_name": "Budi Santoso",
+                "username": username,
+                "email": f"{username}@kukarkab.go.id",
+                "role": Role.CONTRIBUTOR,
+                "region": world.region_a.pk,
+                "opd": world.opd_a.pk,
+            },
+        )
     assert response.status_code == 302, response.content.decode()
     return User.objects.get(username=username)
 
@@ -51,10 +63,10 @@ def accept(client: Client, path: str, password: str = NEW_PASSWORD) -> Client:
 
 
 def test_an_invitation_sets_a_password_once_and_the_person_signs_in(
-    client: Client, world: Personas
+    client: Client, world: Personas, jobs: Any
 ) -> None:
     client.force_login(world.coordinator_a)
-    person = invite_contributor(client, world)
+    person = invite_contributor(client, world, jobs)
     assert person.invitation_pending
     assert not person.has_usable_password()
     assert list(person.grants.values_list("role", "opd")) == [(Role.CONTRIBUTOR, world.opd_a.pk)]
@@ -80,9 +92,9 @@ def test_an_invitation_sets_a_password_once_and_the_person_signs_in(
     assert "Tautan undangan tidak berlaku" in again
 
 
-def test_accepting_says_where_to_sign_in(client: Client, world: Personas) -> None:
+def test_accepting_says_where_to_sign_in(client: Client, world: Personas, jobs: Any) -> None:
     client.force_login(world.admin)
-    invite_contributor(client, world)
+    invite_contributor(client, world, jobs)
     invitee = Client()
     accept(invitee, link_path(mail.outbox[0]))
     page = invitee.get(reverse("login")).content.decode()
@@ -90,9 +102,9 @@ def test_accepting_says_where_to_sign_in(client: Client, world: Personas) -> Non
     assert "budi.dinkes" in page
 
 
-def test_the_invitation_refuses_a_weak_password(client: Client, world: Personas) -> None:
+def test_the_invitation_refuses_a_weak_password(client: Client, world: Personas, jobs: Any) -> None:
     client.force_login(world.admin)
-    person = invite_contributor(client, world)
+    person = invite_contributor(client, world, jobs)
     invitee = Client()
     page = invitee.get(link_path(mail.outbox[0]), follow=True)
     set_url = page.redirect_chain[-1][0]
@@ -102,11 +114,12 @@ def test_the_invitation_refuses_a_weak_password(client: Client, world: Personas)
     assert person.invitation_pending
 
 
-def test_sending_again_retires_the_earlier_link(client: Client, world: Personas) -> None:
+def test_sending_again_retires_the_earlier_link(client: Client, world: Personas, jobs: Any) -> None:
     client.force_login(world.coordinator_a)
-    person = invite_contributor(client, world)
+    person = invite_contributor(client, world, jobs)
     first = link_path(mail.outbox[0])
-    response = client.post(reverse("person_resend", kwargs={"pk": person.pk}))
+    with jobs(execute=True):
+        response = client.post(reverse("person_resend", kwargs={"pk": person.pk}))
     assert response.status_code == 302
     assert len(mail.outbox) == 2
     second = link_path(mail.outbox[1])
@@ -116,26 +129,28 @@ def test_sending_again_retires_the_earlier_link(client: Client, world: Personas)
     assert AuditEntry.objects.filter(action="user.invite_again", target_id=str(person.pk)).exists()
 
 
-def test_a_deactivated_persons_link_no_longer_works(client: Client, world: Personas) -> None:
+def test_a_deactivated_persons_link_no_longer_works(
+    client: Client, world: Personas, jobs: Any
+) -> None:
     client.force_login(world.coordinator_a)
-    person = invite_contributor(client, world)
+    person = invite_contributor(client, world, jobs)
     client.post(reverse("person_deactivate", kwargs={"pk": person.pk}))
     page = Client().get(link_path(mail.outbox[0]), follow=True).content.decode()
     assert "Tautan undangan tidak berlaku" in page
 
 
-def test_a_password_reset_link_is_no_invitation(client: Client, world: Personas) -> None:
+def test_a_password_reset_link_is_no_invitation(client: Client, world: Personas, jobs: Any) -> None:
     client.force_login(world.admin)
-    invite_contributor(client, world)
+    invite_contributor(client, world, jobs)
     path = link_path(mail.outbox[0]).replace("/invitation/", "/reset/")
     assert "Tautan tidak berlaku" in Client().get(path, follow=True).content.decode()
 
 
 def test_an_invitation_is_audited_once_with_who_what_and_where(
-    client: Client, world: Personas
+    client: Client, world: Personas, jobs: Any
 ) -> None:
     client.force_login(world.coordinator_a)
-    person = invite_contributor(client, world)
+    person = invite_contributor(client, world, jobs)
     entry = AuditEntry.objects.get(action="user.invite")
     assert entry.actor == world.coordinator_a
     assert entry.target_id == str(person.pk)
@@ -163,30 +178,72 @@ def test_a_taken_username_writes_nothing_and_sends_nothing(client: Client, world
     assert response.status_code == 200
     assert "Nama pengguna ini tidak tersedia." in response.content.decode()
     assert mail.outbox == []
+    assert not Job.objects.exists()
     assert not AuditEntry.objects.filter(action="user.invite").exists()
     assert RoleGrant.objects.count() == 8
 
 
-def test_a_failing_mail_server_leaves_no_account_behind(
-    client: Client, world: Personas, monkeypatch: pytest.MonkeyPatch
+def test_a_failing_mail_server_keeps_the_account_and_the_page_says_so(
+    client: Client, world: Personas, jobs: Any, monkeypatch: pytest.MonkeyPatch, settings: Any
 ) -> None:
     def refuse(*args: object, **kwargs: object) -> None:
         raise ConnectionRefusedError
 
+    settings.CITYEVAL_JOB_MAX_ATTEMPTS = 1
     monkeypatch.setattr("cityeval.accounts.invitations.send_mail", refuse)
     client.force_login(world.admin)
-    response = client.post(
-        reverse("person_invite"),
-        {
-            "full_name": "Budi",
-            "username": "budi.dinkes",
-            "email": "budi@kukarkab.go.id",
-            "role": Role.ASSESSOR,
-        },
-        follow=True,
-    )
-    assert "Surel undangan gagal dikirim" in response.content.decode()
-    assert not User.objects.filter(username="budi.dinkes").exists()
+    with jobs(execute=True):
+        response = client.post(
+            reverse("person_invite"),
+            {
+                "full_name": "Budi",
+                "username": "budi.dinkes",
+                "email": "budi@kukarkab.go.id",
+                "role": Role.ASSESSOR,
+            },
+        )
+    assert response.status_code == 302  # the request does not wait on the mail server
+    person = User.objects.get(username="budi.dinkes")
+    job = Job.objects.get(kind="invitation_mail")
+    assert (job.status, job.error) == (JobStatus.FAILED, "ConnectionRefusedError: ")
+    assert mail.outbox == []
+    page = client.get(reverse("person_detail", kwargs={"pk": person.pk})).content.decode()
+    assert 'data-invitation-mail="failed"' in page
+
+    monkeypatch.setattr("cityeval.accounts.invitations.send_mail", django_send_mail)
+    with jobs(execute=True):
+        client.post(reverse("person_resend", kwargs={"pk": person.pk}))
+    assert [message.to for message in mail.outbox] == [["budi@kukarkab.go.id"]]
+    page = client.get(reverse("person_detail", kwargs={"pk": person.pk})).content.decode()
+    assert 'data-invitation-mail="done"' in page
+    accept(Client(), link_path(mail.outbox[0]))
+
+
+def test_a_queued_invitation_sent_again_or_accepted_sends_no_stale_link(
+    client: Client, world: Personas, jobs: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    client.force_login(world.coordinator_a)
+    with django_capture_on_commit_callbacks(execute=False) as first_queued:
+        client.post(
+            reverse("person_invite"),
+            {
+                "full_name": "Budi Santoso",
+                "username": "budi.dinkes",
+                "email": "budi.dinkes@kukarkab.go.id",
+                "role": Role.CONTRIBUTOR,
+                "region": world.region_a.pk,
+                "opd": world.opd_a.pk,
+            },
+        )
+    person = User.objects.get(username="budi.dinkes")
+    with jobs(execute=True):  # sent again before the worker reached the first mail
+        client.post(reverse("person_resend", kwargs={"pk": person.pk}))
+    accept(Client(), link_path(mail.outbox[0]))
+    for callback in first_queued:  # the first job runs late: its link is not wanted any more
+        callback()
+    assert len(mail.outbox) == 1
+    statuses = Job.objects.filter(kind="invitation_mail").values_list("status", flat=True)
+    assert list(statuses) == [JobStatus.DONE, JobStatus.DONE]
 
 
 def refusal(client: Client, world: Personas, **fields: str) -> str:
@@ -203,6 +260,7 @@ def refusal(client: Client, world: Personas, **fields: str) -> str:
     assert response.status_code == 200
     assert User.objects.count() == users
     assert mail.outbox == []
+    assert not Job.objects.exists()
     assert not AuditEntry.objects.filter(action="user.invite").exists()
     errors = response.context["form"].errors
     return " ".join(errors.get("username", []) + errors.get("email", []))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.conf import settings
@@ -77,7 +78,9 @@ def test_the_model_refuses_it_whatever_the_form(world: Personas) -> None:
 
 
 @pytest.mark.parametrize("name", HOSTILE)
-def test_a_legacy_name_cannot_forge_a_line_of_the_invitation(world: Personas, name: str) -> None:
+def test_a_legacy_name_cannot_forge_a_line_of_the_invitation(
+    world: Personas, name: str, django_capture_on_commit_callbacks: Any
+) -> None:
     """Rows stored before the rule: both the invitee's and the inviter's names."""
     invitee = User.objects.create(username="budi", email="budi@example.test")
     invitee.set_unusable_password()
@@ -86,7 +89,8 @@ def test_a_legacy_name_cannot_forge_a_line_of_the_invitation(world: Personas, na
     User.objects.filter(pk=world.admin.pk).update(full_name=name)
     invitee.refresh_from_db()
     world.admin.refresh_from_db()
-    services.resend_invitation(actor=world.admin, user=invitee, site_url="http://testserver/")
+    with django_capture_on_commit_callbacks(execute=True):  # the mail job, as at commit
+        services.resend_invitation(actor=world.admin, user=invitee, site_url="http://testserver/")
     (message,) = mail.outbox
     assert "Budi" in message.body
     assert not forged_line_in(str(message.body))
@@ -116,14 +120,23 @@ def test_a_multi_line_message_is_quoted_line_by_line() -> None:
     assert str(composer.Quoted("Satu\r\nDua\u2028Tiga")) == "> Satu\n> Dua\n> Tiga"
 
 
+IMPORTS_MAIL = (
+    r"^\s*(from django\.core\.mail import"
+    r"|import django\.core\.mail"
+    r"|from django\.core import mail\b)"
+)
+
+
 def test_every_mail_is_sent_from_text_composed_by_the_one_composer() -> None:
-    """A module that sends mail renders it through `core/mail.py`, not `render_to_string`."""
+    """A module that sends mail renders it through `core/mail.py`, not `render_to_string`, and
+    sends it from a job, once (`jobs.runner.send_once`), never inside a request."""
     senders = []
     for path in (Path(settings.BASE_DIR) / "cityeval").rglob("*.py"):
         source = path.read_text()
-        if re.search(r"\bsend_(mass_)?mail\b|EmailMessage|EmailMultiAlternatives", source):
+        if re.search(IMPORTS_MAIL, source, re.MULTILINE):
             senders.append(str(path.relative_to(Path(settings.BASE_DIR) / "cityeval")))
             assert "from cityeval.core import mail" in source, path
             assert "render_to_string" not in source, path
+            assert "send_once(" in source, path
     # Workflow events all go through the one notifier (in-app notification + its e-mail twin).
     assert sorted(senders) == ["accounts/invitations.py", "notifications/services.py"]

@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from cityeval.audit.log import record
-from cityeval.results.public_pages import PUBLICATION_ACTIONS, publication_marker
+from cityeval.results.publication import PUBLICATION_ACTIONS, publication_marker
 
 pytestmark = pytest.mark.django_db
 

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -8,6 +9,7 @@ from django.test import Client
 from django.urls import reverse
 
 from cityeval.audit.models import AuditEntry
+from cityeval.jobs.models import Job
 from cityeval.masterplans import services
 from cityeval.masterplans.models import Masterplan, Program, ProgramStatus, ProgramYear
 from cityeval.masterplans.upload import MAX_UPLOAD_BYTES
@@ -258,7 +260,12 @@ def test_the_template_downloads_as_a_workbook_with_the_programs(
 
 
 def test_the_import_page_shows_the_problems_as_a_table(
-    client: Client, people: People, region: Region, masterplan: Masterplan, opds: Opds
+    client: Client,
+    people: People,
+    region: Region,
+    masterplan: Masterplan,
+    opds: Opds,
+    django_capture_on_commit_callbacks: Any,
 ) -> None:
     from cityeval.masterplans.template import template_workbook
 
@@ -270,9 +277,12 @@ def test_the_import_page_shows_the_problems_as_a_table(
 
     client.force_login(people.coordinator)
     upload = SimpleUploadedFile("program.xlsx", workbook_bytes(book))
-    response = client.post(reverse("masterplans:import", args=[region.pk]), {"file": upload})
+    with django_capture_on_commit_callbacks(execute=True):  # the import job, as at commit
+        queued = client.post(reverse("masterplans:import", args=[region.pk]), {"file": upload})
+    response = client.get(queued["Location"])
     text = response.content.decode()
     assert response.status_code == 200
+    assert 'data-import-state="done"' in text
     assert 'data-testid="problems"' in text
     assert '<td>Program</td><td class="num">2</td>' in text
     assert "E (Elemen)" in text
@@ -281,12 +291,20 @@ def test_the_import_page_shows_the_problems_as_a_table(
 
 
 def test_the_import_page_refuses_a_renamed_file_and_an_oversized_one(
-    client: Client, people: People, region: Region, masterplan: Masterplan
+    client: Client,
+    people: People,
+    region: Region,
+    masterplan: Masterplan,
+    django_capture_on_commit_callbacks: Any,
 ) -> None:
     client.force_login(people.coordinator)
     url = reverse("masterplans:import", args=[region.pk])
     fake = SimpleUploadedFile("program.xlsx", b"%PDF-1.7 not a workbook")
-    assert "bukan buku kerja Excel" in client.post(url, {"file": fake}).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        queued = client.post(url, {"file": fake})
+    assert "bukan buku kerja Excel" in client.get(queued["Location"]).content.decode()
     big = SimpleUploadedFile("program.xlsx", b"PK\x03\x04" + b"\0" * MAX_UPLOAD_BYTES)
-    assert "Berkas terlalu besar" in client.post(url, {"file": big}).content.decode()
+    response = client.post(url, {"file": big})  # refused at once, nothing queued
+    assert "Berkas terlalu besar" in response.content.decode()
+    assert Job.objects.count() == 1
     assert not AuditEntry.objects.exists()

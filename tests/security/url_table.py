@@ -819,7 +819,29 @@ TABLE |= {
     "exports:catalog": Row(at=no_kwargs, get=EVERYONE, post=NOBODY),
     # The map's boundary file: the program admin's page (an empty POST shows the form's error).
     "dashboard:boundaries": Row(at=no_kwargs, get=ADMIN_ONLY, post=ADMIN_ONLY),
+    "jobs:batches": Row(at=no_kwargs, get=ADMIN_ONLY, post=cells(403, anonymous=302, admin=405)),
+    # The state of a queued program import of A (a job made here: the world imports nothing).
+    "masterplans:import_job": Row(
+        at=lambda w: {**_region_a(w), "job_id": _import_job(w)},
+        get=MASTERPLAN_EDITS,
+        post=NOT_THIS_METHOD,
+    ),
 }
+
+
+def _import_job(w: World) -> int:
+    from cityeval.jobs.models import Job, JobStatus
+
+    job, _created = Job.objects.get_or_create(
+        key="import:masterplan:url-table",
+        defaults={
+            "kind": "masterplan_import",
+            "status": JobStatus.DONE,
+            "params": {"region": w.region_a.pk, "filename": "program.xlsx"},
+            "result": {"created": 1, "updated": 0, "years": 0},
+        },
+    )
+    return job.pk
 
 
 def row_for(name: str) -> Row | None:

@@ -1,4 +1,8 @@
-"""`manage.py scorecard_pdfs --cycle 2019`: the scorecard PDF of every region of a cycle."""
+"""`manage.py scorecard_pdfs --cycle 2019`: the scorecard PDF of every region of a cycle.
+
+Into a folder (rendered here, `--jobs` processes), or with `--queue` as the published PDFs the
+site serves, rendered by the job queue's workers while this shows the batch's done/total.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +16,11 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
 from cityeval.evaluations.models import Cycle, Round
+from cityeval.jobs.runner import progress
 from cityeval.scorecards.batch import BatchError, find_cycle, jobs_for, prepare_output, run
+from cityeval.scorecards.stored import queue_cycle_pdfs
+
+POLL_SECONDS = 1.0  # how often --queue reads the batch's progress
 
 
 class Command(BaseCommand):
@@ -31,6 +39,15 @@ class Command(BaseCommand):
         )
         parser.add_argument("--jobs", type=int, default=1, help="worker processes (default 1)")
         parser.add_argument(
+            "--queue",
+            action="store_true",
+            help="render the published PDFs kept with the results through the job queue "
+            "(served by the site) and show the batch's done/total until it finishes",
+        )
+        parser.add_argument(
+            "--no-wait", action="store_true", help="with --queue: queue the batch and return"
+        )
+        parser.add_argument(
             "--include-drafts",
             action="store_true",
             help="also finalised results not yet published, for the admins' review",
@@ -41,6 +58,9 @@ class Command(BaseCommand):
         if workers < 1:
             raise CommandError(f"--jobs must be 1 or more, not {workers}")
         language: str = options["language"]
+        if options["queue"]:
+            self.queue(options)
+            return
         try:
             cycle = find_cycle(str(options["cycle"]))
             output: Path = options["output"] or Path.cwd() / _default_folder(cycle)
@@ -71,6 +91,28 @@ class Command(BaseCommand):
             for outcome in failed:
                 self.stderr.write(f"FAILED {outcome.job.region}: {outcome.error}")
             raise CommandError(f"{len(failed)} of {len(jobs)} PDFs failed (listed above)")
+
+    def queue(self, options: dict[str, Any]) -> None:
+        try:
+            cycle = find_cycle(str(options["cycle"]))
+        except BatchError as error:
+            raise CommandError(str(error)) from None
+        batch = queue_cycle_pdfs(cycle)
+        self.stdout.write(f"queued batch {batch.pk}: {batch.title} ({batch.total} PDFs)")
+        if options["no_wait"]:
+            return
+        stream = getattr(self.stderr, "_out", sys.stderr)
+        with tqdm(total=batch.total, desc=str(cycle.year), unit="PDF", file=stream) as bar:
+            while True:
+                shown = progress(batch)
+                bar.n = shown.done + shown.failed
+                bar.set_postfix_str(f"{shown.done}/{shown.total}", refresh=True)
+                if shown.finished:
+                    break
+                time.sleep(POLL_SECONDS)
+        self.stdout.write(f"{shown.done}/{shown.total} done, {shown.failed} failed")
+        if shown.failed:
+            raise CommandError(f"{shown.failed} of {shown.total} PDFs failed (see /jobs/)")
 
 
 def _default_folder(cycle: Cycle) -> str:
