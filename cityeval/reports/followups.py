@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from cityeval.accounts.access import Actor
-from cityeval.audit.log import record
+from cityeval.audit.log import audited
 from cityeval.evaluations.access import Can, capabilities, entry_lock_reason
 from cityeval.evaluations.errors import WorkflowError
 from cityeval.evaluations.models import Evaluation, EvaluationStatus
@@ -143,13 +143,11 @@ def save_follow_up(
             note=note,
             updated_by=user,
         )
-    record(
+    audited(
         actor=user,
         action="recommendation.follow_up",
         target=follow_up,
         before=before,
         after={**after, "recommendation": recommendation.pk},
-        evaluation_id=current.pk,
-        region_id=current.region_id,
     )
     return follow_up
