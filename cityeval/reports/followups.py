@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from cityeval.accounts.access import Actor
-from cityeval.audit.log import audited
+from cityeval.audit.log import Changes, audited
 from cityeval.evaluations.access import Can, capabilities, entry_lock_reason
 from cityeval.evaluations.errors import WorkflowError
 from cityeval.evaluations.models import Evaluation, EvaluationStatus
@@ -126,8 +126,8 @@ def save_follow_up(
     note = note.strip()
     after = {"status": status, "note": note}
     if existing is not None:
-        before = {"status": existing.status, "note": existing.note}
-        if before == after:
+        changes = Changes(existing, ["status", "note"])
+        if changes.before == after:
             return existing
         existing.status, existing.note = status, note
         existing.version += 1
@@ -135,7 +135,6 @@ def save_follow_up(
         existing.save()
         follow_up = existing
     else:
-        before = None
         follow_up = RecommendationFollowUp.objects.create(
             recommendation=recommendation,
             evaluation=current,
@@ -143,11 +142,12 @@ def save_follow_up(
             note=note,
             updated_by=user,
         )
+        changes = Changes(follow_up, ["status", "note"], created=True)
     audited(
         actor=user,
         action="recommendation.follow_up",
         target=follow_up,
-        before=before,
-        after={**after, "recommendation": recommendation.pk},
+        changes=changes,
+        after={"recommendation": recommendation.pk},
     )
     return follow_up
