@@ -115,10 +115,11 @@ def save_follow_up(
         raise WorkflowError(
             _("Rekomendasi itu bukan rekomendasi evaluasi sebelumnya dari daerah ini.")
         )
+    # Through the evaluation's manager: the row knows its evaluation, its audit scope.
     existing = (
-        RecommendationFollowUp.objects.select_for_update(of=("self",))
+        current.follow_ups.select_for_update(of=("self",))
         .select_related("updated_by")
-        .filter(recommendation=recommendation, evaluation=current)
+        .filter(recommendation=recommendation)
         .first()
     )
     if (existing.version if existing else 0) != expected_version:
