@@ -21,7 +21,7 @@ from cityeval.accounts.access import scope_of
 from cityeval.accounts.invitations import send_invitation
 from cityeval.accounts.models import Role, RoleGrant, User
 from cityeval.accounts.people_access import GRANT_REFUSED, may_grant
-from cityeval.audit.log import record
+from cityeval.audit.log import Changes, audited, snapshot
 from cityeval.regions.models import OPD, Region
 
 _PROFILE_FIELDS = ["full_name", "preferred_language"]
@@ -63,7 +63,7 @@ def invite_user(
     user.save()
     grant = _store_grant(grant, user=user)
     send_invitation(user, site_url=site_url, invited_by=actor)
-    record(
+    audited(
         actor=actor,
         action="user.invite",
         target=user,
@@ -75,7 +75,6 @@ def invite_user(
             "region": grant.region_id,
             "opd": grant.opd_id,
         },
-        region_id=grant.region_id,
     )
     return user
 
@@ -104,7 +103,7 @@ def resend_invitation(*, actor: User, user: User, site_url: str) -> None:
     user.set_unusable_password()  # a new random marker retires every earlier link
     user.save(update_fields=["password"])
     send_invitation(user, site_url=site_url, invited_by=actor)
-    record(actor=actor, action="user.invite_again", target=user, region_id=_home_region(user))
+    audited(actor=actor, action="user.invite_again", target=user)
 
 
 @transaction.atomic
@@ -112,12 +111,11 @@ def grant_role(
     *, actor: User, user: User, role: Role, region: Region | None = None, opd: OPD | None = None
 ) -> RoleGrant:
     grant = _store_grant(authorise_grant(actor=actor, role=role, region=region, opd=opd), user=user)
-    record(
+    audited(
         actor=actor,
         action="role.grant",
         target=grant,
         after={"user": user.pk, "role": role, "region": grant.region_id, "opd": grant.opd_id},
-        region_id=grant.region_id,
     )
     return grant
 
@@ -126,17 +124,11 @@ def grant_role(
 def revoke_role(*, actor: User, grant: RoleGrant) -> None:
     if grant.user_id == actor.pk and grant.role == Role.PROGRAM_ADMIN:
         raise ValidationError(_("Anda tidak dapat mencabut peran admin program Anda sendiri."))
-    record(
+    audited(
         actor=actor,
         action="role.revoke",
         target=grant,
-        before={
-            "user": grant.user_id,
-            "role": grant.role,
-            "region": grant.region_id,
-            "opd": grant.opd_id,
-        },
-        region_id=grant.region_id,
+        before=snapshot(grant, ["user", "role", "region", "opd"]),
     )
     grant.delete()
 
@@ -159,13 +151,12 @@ def reactivate_user(*, actor: User, user: User) -> None:
 
 @transaction.atomic
 def update_profile(*, user: User, full_name: str, preferred_language: str) -> None:
-    before = {name: getattr(user, name) for name in _PROFILE_FIELDS}
+    changes = Changes(user, _PROFILE_FIELDS)
     user.full_name = full_name
     user.preferred_language = preferred_language
     user.full_clean()
     user.save(update_fields=_PROFILE_FIELDS)
-    after = {name: getattr(user, name) for name in _PROFILE_FIELDS}
-    record(actor=user, action="user.profile", target=user, before=before, after=after)
+    audited(actor=user, action="user.profile", target=user, changes=changes)
 
 
 PasswordReason = Literal["change", "reset", "invitation"]
@@ -179,7 +170,7 @@ def set_own_password(*, user: User, password: str, reason: PasswordReason) -> No
     user.set_password(password)
     user.save(update_fields=["password"])
     # The person is the actor even though an invitee or a resetter is not signed in yet.
-    record(actor=user, action=f"user.password_{reason}", target=user)
+    audited(actor=user, action=f"user.password_{reason}", target=user)
 
 
 def authorise_grant(
@@ -218,19 +209,8 @@ def _store_grant(grant: RoleGrant, *, user: User) -> RoleGrant:
 
 
 def _set_active(*, actor: User, user: User, active: bool) -> None:
+    changes = Changes(user, ["is_active"])
     user.is_active = active
     user.save(update_fields=["is_active"])
-    record(
-        actor=actor,
-        action="user.reactivate" if active else "user.deactivate",
-        target=user,
-        before={"is_active": not active},
-        after={"is_active": active},
-        region_id=_home_region(user),
-    )
-
-
-def _home_region(user: User) -> int | None:
-    """The one region all of a person's scoped roles are in, so a region's log shows them."""
-    regions = set(user.grants.exclude(region=None).values_list("region_id", flat=True))
-    return regions.pop() if len(regions) == 1 else None
+    action = "user.reactivate" if active else "user.deactivate"
+    audited(actor=actor, action=action, target=user, changes=changes)

@@ -14,7 +14,7 @@ from cityeval.accounts.access import Actor
 from cityeval.accounts.models import User
 from cityeval.api.models import PersonalAccessToken, TokenScope
 from cityeval.api.tokens import new_token
-from cityeval.audit.log import record
+from cityeval.audit.log import audited
 
 
 class TokenError(Exception):
@@ -47,7 +47,7 @@ def create_token(
         secret_hash=made.secret_hash,
         expires_at=expires_at,
     )
-    record(
+    audited(
         actor=user,
         action="api_token.create",
         target=token,
@@ -73,7 +73,7 @@ def revoke_token(*, token: PersonalAccessToken, user: Actor) -> PersonalAccessTo
         raise TokenError(_("Token ini sudah dicabut."))
     locked.revoked_at = timezone.now()
     locked.save(update_fields=["revoked_at"])
-    record(
+    audited(
         actor=user,
         action="api_token.revoke",
         target=locked,

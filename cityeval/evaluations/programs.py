@@ -10,8 +10,8 @@ from __future__ import annotations
 from django.db import transaction
 
 from cityeval.accounts.access import Actor
-from cityeval.audit.log import record
-from cityeval.evaluations.models import Evaluation, ItemValue
+from cityeval.audit.log import Changes, audited
+from cityeval.evaluations.models import Evaluation
 from cityeval.masterplans.shares import program_shares
 
 
@@ -19,9 +19,10 @@ from cityeval.masterplans.shares import program_shares
 def sync_program_items(*, evaluation: Evaluation, user: Actor) -> int:
     """Write the registry's current shares into the evaluation's program items; count changes."""
     shares = program_shares(region=evaluation.region, year=evaluation.cycle.year)
+    # Through the evaluation's manager: each item knows its evaluation, its audit scope.
     items = (
-        ItemValue.objects.select_for_update(of=("self",))
-        .filter(evaluation=evaluation, indicator__data_source="programs")
+        evaluation.items.select_for_update(of=("self",))
+        .filter(indicator__data_source="programs")
         .select_related("indicator")
     )
     changed = 0
@@ -29,19 +30,11 @@ def sync_program_items(*, evaluation: Evaluation, user: Actor) -> int:
         value = shares.get(item.indicator.dimension)
         if value == item.self_value:
             continue
-        before = {"self_value": item.self_value}
+        changes = Changes(item, ["self_value"])
         item.self_value = value
         item.version += 1
         item.updated_by = user
         item.save(update_fields=["self_value", "version", "updated_by", "updated_at"])
-        record(
-            actor=user,
-            action="item.from_programs",
-            target=item,
-            before=before,
-            after={"self_value": value},
-            evaluation_id=evaluation.pk,
-            region_id=evaluation.region_id,
-        )
+        audited(actor=user, action="item.from_programs", target=item, changes=changes)
         changed += 1
     return changed

@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from cityeval.accounts.access import Actor
-from cityeval.audit.log import record
+from cityeval.audit.log import Changes, audited
 from cityeval.evaluations.access import item_lock_reason
 from cityeval.evaluations.errors import StaleEditError, WorkflowError
 from cityeval.evaluations.models import (
@@ -86,7 +86,7 @@ def open_cycle(
         ],
         batch_size=5000,
     )
-    record(
+    audited(
         actor=user,
         action="cycle.open",
         target=cycle,
@@ -113,19 +113,12 @@ def assign_items(
     for item in items:
         if item.evaluation_id != evaluation.pk or item.opd_id == (opd.pk if opd else None):
             continue
-        before = {"opd": item.opd_id}
+        changes = Changes(item, ["opd"])
         item.opd = opd
         item.version += 1
         item.save(update_fields=["opd", "version", "updated_at"])
-        record(
-            actor=user,
-            action="item.assign",
-            target=item,
-            before=before,
-            after={"opd": opd.pk if opd else None},
-            evaluation_id=evaluation.pk,
-            region_id=evaluation.region_id,
-        )
+        item.evaluation = evaluation  # checked above; its audit scope needs no query then
+        audited(actor=user, action="item.assign", target=item, changes=changes)
         changed += 1
     if opd is not None and changed:
         notify_assigned(evaluation, opd, changed)
@@ -160,23 +153,15 @@ def save_self_assessment(
     problem = check_value(locked.indicator, value)
     if problem:
         raise WorkflowError(problem)
-    before = {"self_value": locked.self_value, "narrative": locked.narrative}
-    if before == {"self_value": value, "narrative": narrative}:
+    changes = Changes(locked, ["self_value", "narrative"])
+    if changes.before == {"self_value": value, "narrative": narrative}:
         return locked  # saving an unchanged form is not a change
     locked.self_value = value
     locked.narrative = narrative
     locked.version += 1
     locked.updated_by = user
     locked.save(update_fields=["self_value", "narrative", "version", "updated_by", "updated_at"])
-    record(
-        actor=user,
-        action="item.self_assessment",
-        target=locked,
-        before=before,
-        after={"self_value": value, "narrative": narrative},
-        evaluation_id=evaluation.pk,
-        region_id=evaluation.region_id,
-    )
+    audited(actor=user, action="item.self_assessment", target=locked, changes=changes)
     return locked
 
 
@@ -212,13 +197,12 @@ def assign_assessor(
     assignment, _created = AssessorAssignment.objects.update_or_create(
         cycle=cycle, region=region, user=assessor, defaults={"is_lead": is_lead}
     )
-    record(
+    audited(
         actor=user,
         action="cycle.assign_assessor",
         target=assignment,
         before={"lead": replaced} if replaced is not None else None,
         after={"assessor": assessor.pk, "region": region.code, "is_lead": is_lead},
-        region_id=region.pk,
     )
     return assignment
 
@@ -230,17 +214,14 @@ def grant_entry_exception(
     """Let one region enter data after the cycle's deadline (None removes the exception)."""
     if until is not None and not reason.strip():
         raise WorkflowError(_("Tuliskan alasan pengecualian batas waktu."))
-    before = {"entry_deadline_override": evaluation.entry_deadline_override}
+    changes = Changes(evaluation, ["entry_deadline_override"])
     evaluation.entry_deadline_override = until
     evaluation.save(update_fields=["entry_deadline_override", "updated_at"])
-    record(
+    audited(
         actor=user,
         action="evaluation.entry_exception",
         target=evaluation,
-        before=before,
-        after={"entry_deadline_override": until},
-        evaluation_id=evaluation.pk,
-        region_id=evaluation.region_id,
+        changes=changes,
         note=reason,
     )
     return evaluation
@@ -294,12 +275,10 @@ def save_workbook_rows(
                 _("Butir %(code)s: %(problem)s") % {"code": row.code, "problem": error}
             ) from error
         written.append(row.code)
-    record(
+    audited(
         actor=user,
         action="evaluation.workbook_import",
         target=evaluation,
         after={"file": filename, "items": written},
-        evaluation_id=evaluation.pk,
-        region_id=evaluation.region_id,
     )
     return len(written)

@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cityeval.accounts.access import Actor
-from cityeval.audit.log import record
+from cityeval.audit.log import Changes, audited
 from cityeval.evaluations.errors import TransitionError
 from cityeval.evaluations.models import Evaluation, EvaluationStatus
 
@@ -78,6 +78,7 @@ def apply_move(
     Returns the fields it changed, so that a caller can bring its own instance up to date.
     """
     current = EvaluationStatus(locked.status)
+    changes = Changes(locked, ["status"])
     now = timezone.now()
     locked.status = to
     stamps = {
@@ -95,14 +96,12 @@ def apply_move(
         locked.published_at = None
         fields += ["finalised_at", "published_at"]
     locked.save(update_fields=fields)
-    record(
+    audited(
         actor=user,
         action=f"evaluation.status.{to.value}",
         target=locked,
-        before={"status": current.value},
-        after={"status": to.value, **(extra or {})},
-        evaluation_id=locked.pk,
-        region_id=locked.region_id,
+        changes=changes,
+        after=extra,
         note=note,
     )
     return fields

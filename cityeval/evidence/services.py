@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cityeval.accounts.access import Actor
-from cityeval.audit.log import record
+from cityeval.audit.log import audited
 from cityeval.evaluations.access import item_lock_reason
 from cityeval.evaluations.errors import WorkflowError
 from cityeval.evaluations.models import ItemValue
@@ -149,12 +149,11 @@ def _audit(evidence: Evidence, user: Actor, action: str, item: ItemValue) -> Non
         "content_type": evidence.content_type,
     }
     removing = action == "evidence.remove"
-    record(
+    evidence.item = item  # the locked item, its evaluation loaded: the entry's scope
+    audited(
         actor=user,
         action=action,
         target=evidence,
         before={"removed_at": None} if removing else None,
         after={**described, "removed_at": evidence.removed_at} if removing else described,
-        evaluation_id=item.evaluation_id,
-        region_id=item.evaluation.region_id,
     )

@@ -19,13 +19,27 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cityeval.accounts.access import Actor
-from cityeval.audit.log import record
+from cityeval.audit.log import Changes, audited
 from cityeval.evaluations.errors import WorkflowError
 from cityeval.evaluations.models import Evaluation, EvaluationStatus, ItemValue
 from cityeval.evidence.filetypes import IMAGE_TYPES
 from cityeval.evidence.models import FieldVisit, FieldVisitPhoto, VisitKind
 from cityeval.evidence.uploads import display_name, stage_upload
 from cityeval.masterplans.models import Program
+
+# What an entry about a visit record says (the photos have entries of their own).
+VISIT_FIELDS = [
+    "kind",
+    "date",
+    "place",
+    "latitude",
+    "longitude",
+    "accuracy_m",
+    "participants",
+    "findings",
+    "items",
+    "programs",
+]
 
 VISIT_STATES = (
     EvaluationStatus.DOCUMENT_REVIEW,
@@ -86,7 +100,8 @@ def record_field_visit(*, evaluation: Evaluation, user: Actor, data: VisitData) 
     visit.save()
     visit.items.set(data.items)
     visit.programs.set(data.programs)
-    _audit(visit, user, "field_visit.record", None, _described(visit, data))
+    changes = Changes(visit, VISIT_FIELDS, created=True)
+    audited(actor=user, action="field_visit.record", target=visit, changes=changes)
     return visit
 
 
@@ -101,14 +116,14 @@ def update_field_visit(
     if locked.version != expected_version:
         raise StaleVisitError(locked)
     _check(data, evaluation)
-    before = _described(locked, None)
+    changes = Changes(locked, VISIT_FIELDS)
     _apply(locked, data)
     locked.version += 1
     locked.updated_by = user
     locked.save()
     locked.items.set(data.items)
     locked.programs.set(data.programs)
-    _audit(locked, user, "field_visit.update", before, _described(locked, data))
+    audited(actor=user, action="field_visit.update", target=locked, changes=changes)
     return locked
 
 
@@ -137,7 +152,7 @@ def add_visit_photo(
                 caption=caption.strip()[:300],
                 uploaded_by=user,
             )
-            _audit(locked, user, "field_visit.photo_add", None, _photo(photo))
+            audited(actor=user, action="field_visit.photo_add", target=locked, after=_photo(photo))
             staged.commit()
     except BaseException:
         staged.discard()
@@ -155,7 +170,13 @@ def remove_visit_photo(*, photo: FieldVisitPhoto, user: Actor) -> FieldVisitPhot
     locked.removed_at = timezone.now()
     locked.removed_by = user
     locked.save(update_fields=["removed_at", "removed_by"])
-    _audit(locked.visit, user, "field_visit.photo_remove", {"removed_at": None}, _photo(locked))
+    audited(
+        actor=user,
+        action="field_visit.photo_remove",
+        target=locked.visit,
+        before={"removed_at": None},
+        after=_photo(locked),
+    )
     return locked
 
 
@@ -200,22 +221,6 @@ def _apply(visit: FieldVisit, data: VisitData) -> None:
     visit.findings = data.findings.strip()
 
 
-def _described(visit: FieldVisit, data: VisitData | None) -> dict[str, Any]:
-    values = {
-        name: getattr(visit, name)
-        for name in ("kind", "date", "place", "latitude", "longitude", "accuracy_m")
-    }
-    values["participants"] = visit.participants
-    values["findings"] = visit.findings
-    if data is not None:
-        values["items"] = sorted(item.pk for item in data.items)
-        values["programs"] = sorted(program.pk for program in data.programs)
-    else:
-        values["items"] = sorted(visit.items.values_list("pk", flat=True))
-        values["programs"] = sorted(visit.programs.values_list("pk", flat=True))
-    return values
-
-
 def _photo(photo: FieldVisitPhoto) -> dict[str, Any]:
     return {
         "photo": photo.pk,
@@ -224,21 +229,3 @@ def _photo(photo: FieldVisitPhoto) -> dict[str, Any]:
         "sha256": photo.sha256,
         "caption": photo.caption,
     }
-
-
-def _audit(
-    visit: FieldVisit,
-    user: Actor,
-    action: str,
-    before: dict[str, Any] | None,
-    after: dict[str, Any],
-) -> None:
-    record(
-        actor=user,
-        action=action,
-        target=visit,
-        before=before,
-        after=after,
-        evaluation_id=visit.evaluation_id,
-        region_id=visit.evaluation.region_id,
-    )

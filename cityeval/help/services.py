@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cityeval.accounts.models import User
-from cityeval.audit.log import record
+from cityeval.audit.log import Changes, audited
 from cityeval.evaluations.models import Evaluation
 from cityeval.help.anonymise import anonymise
 from cityeval.help.models import ChecklistDismissal, FaqEntry, Question, QuestionSource
@@ -34,13 +34,11 @@ def ask_question(
         text=_clean(text, _("Pertanyaan")),
         asked_by=user,
     )
-    record(
+    audited(
         actor=user,
         action="help.question.asked",
         target=question,
         after={"text": question.text, "source": source.value},
-        evaluation_id=evaluation.pk,
-        region_id=evaluation.region_id,
     )
     return question
 
@@ -58,7 +56,7 @@ def answer_question(
     """Answer (or change the answer); a general question is published to the program's FAQ,
     anonymised, and a question no longer general leaves it."""
     locked = Question.objects.select_for_update(of=("self",)).get(pk=question.pk)
-    before = {"answer": locked.answer, "is_general": locked.is_general}
+    changes = Changes(locked, ["answer", "is_general"])
     locked.answer = _clean(answer, _("Jawaban"))
     locked.answered_by = user
     locked.answered_at = timezone.now()
@@ -82,14 +80,12 @@ def answer_question(
             entry.save(update_fields=["question", "answer"])
     elif entry is not None:
         entry.delete()
-    record(
+    audited(
         actor=user,
         action="help.question.answered",
         target=locked,
-        before=before,
-        after={"answer": locked.answer, "is_general": is_general, "faq": published},
-        evaluation_id=locked.evaluation_id,
-        region_id=locked.region_id,
+        changes=changes,
+        after={"faq": published},
     )
     question.refresh_from_db()
     return locked
@@ -99,7 +95,7 @@ def answer_question(
 def dismiss_checklist(*, user: User, role: str) -> ChecklistDismissal:
     dismissal, created = ChecklistDismissal.objects.get_or_create(user=user, role=role)
     if created:
-        record(
+        audited(
             actor=user, action="help.checklist.dismissed", target=dismissal, after={"role": role}
         )
     return dismissal
@@ -113,7 +109,7 @@ def publish_faq_entry(*, program: str, question: str, answer: str, user: User | 
         question=_clean(question, _("Pertanyaan")),
         answer=_clean(answer, _("Jawaban")),
     )
-    record(
+    audited(
         actor=user,
         action="help.faq.published",
         target=entry,

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.workbook import Workbook
 
+from cityeval.audit.log import snapshot
 from cityeval.masterplans import sheetformat as fmt
 from cityeval.masterplans.dimensions import smart_axis
 from cityeval.masterplans.models import Masterplan, Program, ProgramStatus, ProgramYear
@@ -56,7 +57,7 @@ class PlannedProgram:
 
     @property
     def changed(self) -> bool:
-        return self.is_new or self.before != _snapshot(self.program, list(self.before))
+        return self.is_new or self.before != snapshot(self.program, list(self.before))
 
 
 @dataclass
@@ -268,7 +269,7 @@ class _RowReader:
             row=row,
             program=program,
             is_new=existing is None,
-            before=_snapshot(program, PROGRAM_FIELDS) if existing is not None else {},
+            before=snapshot(program, PROGRAM_FIELDS) if existing is not None else {},
         )
         for key, value in data.items():
             if key not in bad and value is not None:
@@ -326,7 +327,7 @@ class _RowReader:
             None if plan is None or plan.is_new else self.existing_years.get((program.pk, year))
         )
         item = existing or ProgramYear(program=program, year=year)
-        before = _snapshot(item, YEAR_FIELDS) if existing is not None else None
+        before = snapshot(item, YEAR_FIELDS) if existing is not None else None
         item.status, item.progress = status, progress
         try:
             item.full_clean(exclude=["program"], validate_unique=False, validate_constraints=False)
@@ -338,7 +339,7 @@ class _RowReader:
             return
         if plan is None:
             return
-        if before is None or before != _snapshot(item, YEAR_FIELDS):
+        if before is None or before != snapshot(item, YEAR_FIELDS):
             plan.years.append(item)
             if before is not None:
                 plan.years_before[year] = before
@@ -373,7 +374,3 @@ def _merge_model_errors(error: ValidationError, bad: dict[str, str]) -> None:
             continue  # the element cannot be judged against a dimension that was not read
         if target not in bad:
             bad[target] = " ".join(messages)
-
-
-def _snapshot(instance: Any, fields: list[str]) -> dict[str, Any]:
-    return {name: getattr(instance, "owner_id" if name == "owner" else name) for name in fields}

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cityeval.accounts.access import Actor
-from cityeval.audit.log import record, snapshot
+from cityeval.audit.log import Changes, audited, snapshot
 from cityeval.masterplans.importing import PROGRAM_FIELDS, YEAR_FIELDS, read_plan
 from cityeval.masterplans.models import Masterplan, Program, ProgramStatus, ProgramYear
 from cityeval.masterplans.upload import opened_workbook
@@ -96,12 +96,11 @@ def create_masterplan(*, region: Region, user: Actor, data: MasterplanData) -> M
         previous.is_current = False
         previous.save(update_fields=["is_current", "updated_at"])
     masterplan.save()
-    record(
+    audited(
         actor=user,
         action="masterplan.create",
         target=masterplan,
-        after=snapshot(masterplan, MASTERPLAN_FIELDS),
-        region_id=region.pk,
+        changes=Changes(masterplan, MASTERPLAN_FIELDS, created=True),
         note=_("menggantikan masterplan #%(id)s") % {"id": previous.pk} if previous else "",
     )
     return masterplan
@@ -114,7 +113,7 @@ def update_masterplan(*, masterplan: Masterplan, user: Actor, data: MasterplanDa
         .select_related("region")
         .get(pk=masterplan.pk)
     )
-    before = snapshot(locked, MASTERPLAN_FIELDS)
+    changes = Changes(locked, MASTERPLAN_FIELDS)
     _apply(locked, data)
     locked.full_clean(exclude=["region"])
     outside = (
@@ -135,18 +134,10 @@ def update_masterplan(*, masterplan: Masterplan, user: Actor, data: MasterplanDa
                 % {"n": outside}
             }
         )
-    after = snapshot(locked, MASTERPLAN_FIELDS)
-    if after == before:
+    if not changes.changed:
         return locked
     locked.save()
-    record(
-        actor=user,
-        action="masterplan.update",
-        target=locked,
-        before=before,
-        after=after,
-        region_id=locked.region_id,
-    )
+    audited(actor=user, action="masterplan.update", target=locked, changes=changes)
     return locked
 
 
@@ -156,13 +147,8 @@ def create_program(*, masterplan: Masterplan, user: Actor, data: ProgramData) ->
     _apply(program, data)
     _check(program)
     program.save()
-    record(
-        actor=user,
-        action="program.create",
-        target=program,
-        after=snapshot(program, PROGRAM_FIELDS),
-        region_id=masterplan.region_id,
-    )
+    changes = Changes(program, PROGRAM_FIELDS, created=True)
+    audited(actor=user, action="program.create", target=program, changes=changes)
     return program
 
 
@@ -178,24 +164,15 @@ def update_program(
     )
     if locked.version != expected_version:
         raise StaleProgramEdit(locked)
-    before = snapshot(locked, PROGRAM_FIELDS)
+    changes = Changes(locked, PROGRAM_FIELDS, only_changed=True)
     _apply(locked, data)
     _check(locked)
-    after = snapshot(locked, PROGRAM_FIELDS)
-    if after == before:
+    if not changes.changed:
         return locked  # saving an unchanged form is not a change
     locked.version += 1
     locked.updated_by = user
     locked.save()
-    changed = [name for name in PROGRAM_FIELDS if before[name] != after[name]]
-    record(
-        actor=user,
-        action="program.update",
-        target=locked,
-        before={name: before[name] for name in changed},
-        after={name: after[name] for name in changed},
-        region_id=locked.masterplan.region_id,
-    )
+    audited(actor=user, action="program.update", target=locked, changes=changes)
     return locked
 
 
@@ -229,23 +206,23 @@ def set_year_status(
         .select_related("masterplan")
         .get(pk=program.pk)
     )
-    item = ProgramYear.objects.filter(program=locked, year=year).first()
-    before = None if item is None else snapshot(item, [*YEAR_FIELDS, "note"])
+    # Through the program's manager: the row knows its program, its audit scope.
+    item = locked.years.filter(year=year).first()
+    created = item is None
     if item is None:
         item = ProgramYear(program=locked, year=year)
+    changes = Changes(item, [*YEAR_FIELDS, "note"], created=created)
     item.status, item.progress, item.note = status, progress, note
     item.full_clean(exclude=["program"], validate_unique=False)
-    after = snapshot(item, [*YEAR_FIELDS, "note"])
-    if before == after:
+    if not changes.changed:
         return item
     item.save()
-    record(
+    audited(
         actor=user,
         action="program.year_status",
         target=item,
-        before=before,
-        after={"program": locked.code, "year": year, **after},
-        region_id=locked.masterplan.region_id,
+        changes=changes,
+        after={"program": locked.code, "year": year},
     )
     return item
 
@@ -285,7 +262,7 @@ def import_programs(
     ProgramYear.objects.bulk_update(
         [y for y in years if y.pk is not None], [*YEAR_FIELDS, "updated_at"]
     )
-    record(
+    audited(
         actor=user,
         action="masterplan.import_programs",
         target=locked,
@@ -303,7 +280,6 @@ def import_programs(
                 if p.years
             },
         },
-        region_id=locked.region_id,
         note=filename,
     )
     return ImportOutcome(

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from cityeval.accounts.access import Actor
 from cityeval.accounts.models import User
-from cityeval.audit.log import record
+from cityeval.audit.log import audited
 from cityeval.evaluations.errors import WorkflowError
 from cityeval.evaluations.models import Evaluation, ItemValue
 from cityeval.evidence.filetypes import EVIDENCE_TYPES
@@ -285,11 +285,4 @@ def _same_region(evaluation: Evaluation, opds: Sequence[OPD]) -> None:
 
 
 def _audit(visit: Visit, user: Actor, action: str, after: dict[str, Any]) -> None:
-    record(
-        actor=user,
-        action=action,
-        target=visit,
-        after=after,
-        evaluation_id=visit.evaluation_id,
-        region_id=visit.evaluation.region_id,
-    )
+    audited(actor=user, action=action, target=visit, after=after)

@@ -10,13 +10,13 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Max
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from cityeval.accounts.access import Actor
-from cityeval.audit.log import record
+from cityeval.audit.log import audited
 from cityeval.evaluations.access import Can, capabilities
 from cityeval.evaluations.errors import WorkflowError
 from cityeval.evaluations.models import Evaluation, ItemValue
@@ -103,7 +103,7 @@ def save_report(
     report.version += 1
     report.updated_by = user
     report.save(update_fields=["summary", "version", "updated_by", "updated_at"])
-    _audit(user, "report.save", report, current, before, after)
+    _audit(user, "report.save", report, before, after)
     return report
 
 
@@ -133,7 +133,7 @@ def add_recommendation(
         order=_next_order(current, dimension),
         updated_by=user,
     )
-    _audit(user, "recommendation.add", recommendation, current, None, _fields(recommendation))
+    _audit(user, "recommendation.add", recommendation, None, _fields(recommendation))
     return recommendation
 
 
@@ -175,7 +175,7 @@ def update_recommendation(
     locked.version += 1
     locked.updated_by = user
     locked.save()
-    _audit(user, "recommendation.update", locked, current, before, _fields(locked))
+    _audit(user, "recommendation.update", locked, before, _fields(locked))
     return locked
 
 
@@ -193,7 +193,7 @@ def delete_recommendation(
             )
         )
     before = _fields(locked)
-    _audit(user, "recommendation.delete", locked, current, before, None)
+    _audit(user, "recommendation.delete", locked, before, None)
     locked.delete()
 
 
@@ -219,7 +219,6 @@ def move_recommendation(*, recommendation: Recommendation, user: Actor, up: bool
         user,
         "recommendation.reorder",
         recommendation,
-        current,
         {"order": before},
         {"order": [r.pk for r in siblings]},
     )
@@ -272,7 +271,6 @@ def propose_recommendations(
             user,
             "recommendation.propose",
             current,
-            current,
             None,
             {"items": [f"{r.item.indicator.code}→{r.target_level}" for r in created if r.item]},
         )
@@ -304,10 +302,11 @@ def _lock_for_editing(evaluation: Evaluation, user: Actor) -> Evaluation:
 def _locked(
     recommendation: Recommendation, evaluation: Evaluation, expected_version: int
 ) -> Recommendation:
+    # Through the evaluation's manager: the row knows its evaluation, its audit scope.
     locked = (
-        Recommendation.objects.select_for_update(of=("self",))
+        evaluation.recommendations.select_for_update(of=("self",))
         .select_related("updated_by")
-        .filter(pk=recommendation.pk, evaluation=evaluation)
+        .filter(pk=recommendation.pk)
         .first()
     )
     if locked is None:
@@ -362,17 +361,8 @@ def _fields(recommendation: Recommendation) -> dict[str, Any]:
 def _audit(
     user: Actor,
     action: str,
-    target: Any,
-    evaluation: Evaluation,
+    target: models.Model,
     before: Mapping[str, Any] | None,
     after: Mapping[str, Any] | None,
 ) -> None:
-    record(
-        actor=user,
-        action=action,
-        target=target,
-        before=before,
-        after=after,
-        evaluation_id=evaluation.pk,
-        region_id=evaluation.region_id,
-    )
+    audited(actor=user, action=action, target=target, before=before, after=after)

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cityeval.accounts.access import Actor
-from cityeval.audit.log import record
+from cityeval.audit.log import Changes, audited
 from cityeval.evaluations.access import Can, capabilities, entry_lock_reason
 from cityeval.evaluations.errors import WorkflowError
 from cityeval.evaluations.models import Evaluation, EvaluationStatus
@@ -126,10 +126,11 @@ def save_follow_up(
         raise WorkflowError(
             _("Rekomendasi itu bukan rekomendasi evaluasi sebelumnya dari daerah ini.")
         )
+    # Through the evaluation's manager: the row knows its evaluation, its audit scope.
     existing = (
-        RecommendationFollowUp.objects.select_for_update(of=("self",))
+        current.follow_ups.select_for_update(of=("self",))
         .select_related("updated_by")
-        .filter(recommendation=recommendation, evaluation=current)
+        .filter(recommendation=recommendation)
         .first()
     )
     if (existing.version if existing else 0) != expected_version:
@@ -137,8 +138,8 @@ def save_follow_up(
     note = note.strip()
     after = {"status": status, "note": note}
     if existing is not None:
-        before = {"status": existing.status, "note": existing.note}
-        if before == after:
+        changes = Changes(existing, ["status", "note"])
+        if changes.before == after:
             return existing
         existing.status, existing.note = status, note
         existing.version += 1
@@ -146,7 +147,6 @@ def save_follow_up(
         existing.save()
         follow_up = existing
     else:
-        before = None
         follow_up = RecommendationFollowUp.objects.create(
             recommendation=recommendation,
             evaluation=current,
@@ -154,13 +154,12 @@ def save_follow_up(
             note=note,
             updated_by=user,
         )
-    record(
+        changes = Changes(follow_up, ["status", "note"], created=True)
+    audited(
         actor=user,
         action="recommendation.follow_up",
         target=follow_up,
-        before=before,
-        after={**after, "recommendation": recommendation.pk},
-        evaluation_id=current.pk,
-        region_id=current.region_id,
+        changes=changes,
+        after={"recommendation": recommendation.pk},
     )
     return follow_up

@@ -25,7 +25,7 @@ from decimal import Decimal
 from typing import Any
 
 from cityeval.accounts.access import Actor
-from cityeval.audit.log import record
+from cityeval.audit.log import audited
 from cityeval.evaluations.models import Cycle, cycle_order
 from cityeval.frameworks.convert import to_scoring
 from cityeval.regions.models import PeerGroup
@@ -57,7 +57,7 @@ def refresh_rank_intervals(*, cycle: Cycle, user: Actor | None) -> RankAnalysis 
     RankAnalysis.objects.filter(cycle=cycle).delete()
     results = _published(cycle)
     if not results:
-        record(
+        audited(
             actor=user,
             action="results.rank_intervals.cleared",
             target=cycle,
@@ -82,7 +82,7 @@ def refresh_rank_intervals(*, cycle: Cycle, user: Actor | None) -> RankAnalysis 
     )
     RankInterval.objects.bulk_create(_intervals(analysis, results, uncertainty), batch_size=1000)
     top = uncertainty.most_influential
-    record(
+    audited(
         actor=user,
         action="results.rank_intervals.computed",
         target=analysis,

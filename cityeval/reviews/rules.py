@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cityeval.accounts.access import Actor
-from cityeval.audit.log import record
+from cityeval.audit.log import Changes, audited
 from cityeval.evaluations.access import Can, capabilities
 from cityeval.evaluations.errors import StaleEditError, TransitionError, WorkflowError
 from cityeval.evaluations.models import Evaluation, EvaluationStatus, ItemValue, ReviewStatus
@@ -99,7 +99,7 @@ def apply_verdict(
     reason: str,
 ) -> Verdict:
     """Set the item's current verdict, keep it in the history, audit it."""
-    before = {name: getattr(item, name) for name in REVIEW_FIELDS}
+    changes = Changes(item, REVIEW_FIELDS)
     item.review_status = status
     item.verified_value = value
     item.review_note = reason
@@ -115,15 +115,7 @@ def apply_verdict(
         reason=reason,
         created_by=user,
     )
-    record(
-        actor=user,
-        action=f"item.review.{kind.value}",
-        target=item,
-        before=before,
-        after={name: getattr(item, name) for name in REVIEW_FIELDS},
-        evaluation_id=item.evaluation_id,
-        region_id=item.evaluation.region_id,
-    )
+    audited(actor=user, action=f"item.review.{kind.value}", target=item, changes=changes)
     return verdict
 
 

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cityeval.accounts.access import Actor
-from cityeval.audit.log import record
+from cityeval.audit.log import Changes, audited
 from cityeval.evaluations.access import Can
 from cityeval.evaluations.errors import WorkflowError
 from cityeval.evaluations.models import (
@@ -178,14 +178,7 @@ def flag_item(*, item: ItemValue, user: Actor, question: str) -> Verdict:
         reason=question,
         created_by=user,
     )
-    record(
-        actor=user,
-        action="item.review.flag",
-        target=locked,
-        after={"question": question},
-        evaluation_id=locked.evaluation_id,
-        region_id=locked.evaluation.region_id,
-    )
+    audited(actor=user, action="item.review.flag", target=locked, after={"question": question})
     return verdict
 
 
@@ -329,42 +322,24 @@ def answer_clarification(
         raise WorkflowError(_("Tuliskan jawaban klarifikasi untuk asesor."))
     expect_status(evaluation, EvaluationStatus.CLARIFICATION)
     move(evaluation=evaluation, to=EvaluationStatus.DOCUMENT_REVIEW, user=user, note=answer)
-    request = (
-        ClarificationRequest.objects.select_for_update(of=("self",))
-        .filter(evaluation=evaluation)
-        .open()
-        .first()
-    )
+    request = evaluation.clarification_requests.select_for_update(of=("self",)).open().first()
     if request is None:
         raise WorkflowError(_("Tidak ada permintaan klarifikasi yang terbuka."))
-    flagged = ItemValue.objects.select_for_update(of=("self",)).filter(
-        evaluation=evaluation, review_status=ReviewStatus.CLARIFICATION
+    # Through the evaluation's manager: each item knows its evaluation, its audit scope.
+    flagged = evaluation.items.select_for_update(of=("self",)).filter(
+        review_status=ReviewStatus.CLARIFICATION
     )
     for item in flagged:
+        changes = Changes(item, ["review_status"])
         item.review_status = ReviewStatus.ANSWERED
         item.version += 1
         item.save(update_fields=["review_status", "version", "updated_at"])
-        record(
-            actor=user,
-            action="item.review.answered",
-            target=item,
-            before={"review_status": ReviewStatus.CLARIFICATION.value},
-            after={"review_status": ReviewStatus.ANSWERED.value},
-            evaluation_id=evaluation.pk,
-            region_id=evaluation.region_id,
-        )
+        audited(actor=user, action="item.review.answered", target=item, changes=changes)
     request.answer = answer
     request.answered_by = user
     request.answered_at = timezone.now()
     request.save(update_fields=["answer", "answered_by", "answered_at"])
-    record(
-        actor=user,
-        action="clarification.answer",
-        target=request,
-        after={"answer": answer},
-        evaluation_id=evaluation.pk,
-        region_id=evaluation.region_id,
-    )
+    audited(actor=user, action="clarification.answer", target=request, after={"answer": answer})
     notify_answered(evaluation)
     return request
 

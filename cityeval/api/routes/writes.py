@@ -29,6 +29,7 @@ from cityeval.api.schemas import (
     VerdictIn,
 )
 from cityeval.evaluations.access import Can, evaluation_for, item_for
+from cityeval.evaluations.models import Evaluation
 from cityeval.evaluations.services import save_self_assessment, submit_evaluation
 from cityeval.evaluations.values import check_value
 from cityeval.evidence.access import evidence_for
@@ -57,8 +58,9 @@ def _check_value(indicator: FrameworkNode, field: str, value: Decimal | None) ->
         raise _invalid(field, problem)
 
 
-def _fresh(request: HttpRequest, item_id: int) -> dict[str, Any]:
-    evaluation, item = item_for(request.user, item_id)
+def _fresh(request: HttpRequest, evaluation: Evaluation, item_id: int) -> dict[str, Any]:
+    """The item as saved, re-read only: the route fetched it through `item_for` already."""
+    item = evaluation.items.for_list().get(pk=item_id)
     return present.items(request.user, evaluation, [item])[0]
 
 
@@ -75,7 +77,7 @@ def post_submit(request: HttpRequest, evaluation_id: Id) -> dict[str, Any]:
     """
     evaluation = evaluation_for(request.user, evaluation_id, Can.COORDINATE)
     submitted = submit_evaluation(evaluation=evaluation, user=actor_of(request))
-    return present.evaluation(evaluation_for(request.user, submitted.pk))
+    return present.evaluation(Evaluation.objects.with_region().get(pk=submitted.pk))
 
 
 @router.put(
@@ -87,7 +89,7 @@ def put_self_assessment(
     request: HttpRequest, item_id: Id, payload: SelfAssessmentIn
 ) -> dict[str, Any]:
     """Simpan nilai dan narasi penilaian mandiri satu butir (kontributor OPD atau koordinator)."""
-    _evaluation, item = item_for(request.user, item_id, Can.FILL)
+    evaluation, item = item_for(request.user, item_id, Can.FILL)
     _check_value(item.indicator, "value", payload.value)
     save_self_assessment(
         item=item,
@@ -96,7 +98,7 @@ def put_self_assessment(
         narrative=payload.narrative,
         expected_version=payload.version,
     )
-    return _fresh(request, item_id)
+    return _fresh(request, evaluation, item_id)
 
 
 @router.post(
@@ -138,10 +140,10 @@ def delete_evidence(request: HttpRequest, evidence_id: Id) -> dict[str, Any]:
 )
 def post_verdict(request: HttpRequest, item_id: Id, payload: VerdictIn) -> dict[str, Any]:
     """Keputusan asesor: terima nilai daerah, atau sesuaikan dengan nilai lain dan alasannya."""
-    _evaluation, item = item_for(request.user, item_id, Can.REVIEW)
+    evaluation, item = item_for(request.user, item_id, Can.REVIEW)
     if payload.decision == "accept":
         accept_item(item=item, user=actor_of(request), expected_version=payload.version)
-        return _fresh(request, item_id)
+        return _fresh(request, evaluation, item_id)
     if payload.verified_value is None:
         raise _invalid("verified_value", _("Isi nilai verifikasi."))
     if not payload.reason.strip():
@@ -154,4 +156,4 @@ def post_verdict(request: HttpRequest, item_id: Id, payload: VerdictIn) -> dict[
         reason=payload.reason,
         expected_version=payload.version,
     )
-    return _fresh(request, item_id)
+    return _fresh(request, evaluation, item_id)

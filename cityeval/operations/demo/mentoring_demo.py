@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime
 
 from django.contrib.auth import get_user_model
 
-from cityeval.audit.log import record
+from cityeval.audit.log import audited
 from cityeval.evaluations.models import AssessorAssignment, Evaluation
 from cityeval.frameworks.tags import dimension_names
 from cityeval.mentoring.models import (
@@ -145,13 +145,11 @@ def create_demo_visit(*, year: int = 2020) -> int:
         for n, (code, text, due) in enumerate(ACTIONS)
         if code in opds
     )
-    record(
+    audited(
         actor=lead.user,
         action="mentoring.plan",
         target=visit,
         after={"title": visit.title, "starts_on": DAY1, "ends_on": DAY2, "opds": len(opds)},
-        evaluation_id=evaluation.pk,
-        region_id=evaluation.region_id,
         note="demo",
     )
     return 1

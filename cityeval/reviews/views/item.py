@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from cityeval.accounts.access import actor_of
-from cityeval.evaluations.access import Can, capabilities, evaluation_for, item_for, items_for
+from cityeval.evaluations.access import Can, capabilities, evaluation_for, items_for
 from cityeval.evaluations.errors import WorkflowError
 from cityeval.evaluations.models import Evaluation, ItemValue, ReviewStatus
 from cityeval.frameworks.axes import item_place, scale_labels
@@ -100,8 +100,8 @@ def review_item(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
                 messages.success(request, success)
                 return redirect(_after_verdict(evaluation, item, items))
         forms_by_action[action] = form
-        # Show the state the refusal was about.
-        _evaluation, item = item_for(request.user, item_pk, Can.REVIEW, evaluation_pk=evaluation.pk)
+        # Show the state the refusal was about (re-read only: access was checked above).
+        item = evaluation.items.for_list().get(pk=item.pk)
         if action != "accept":
             forms_by_action["accept"] = AcceptForm(initial={"version": item.version})
     context = _context(request, evaluation, item, forms_by_action, [i.pk for i in items])
