@@ -212,20 +212,23 @@ def _region(w: World) -> tuple[models.Model, Scope]:
     return w.region_a, Scope(None, w.region_a.pk)
 
 
+def _new_thread(w: World) -> Thread:
+    return Thread(item=w.item, evaluation=w.item.evaluation, created_by=w.people["coordinator_a"])
+
+
 def _thread(w: World) -> tuple[models.Model, Scope]:
     evaluation = w.item.evaluation
-    thread = Thread(item=w.item, evaluation=evaluation, created_by=w.people["coordinator_a"])
-    return thread, Scope(evaluation.pk, evaluation.region_id)
+    return _new_thread(w), Scope(evaluation.pk, evaluation.region_id)
 
 
 def _post(w: World) -> tuple[models.Model, Scope]:
-    thread, _ = _thread(w)
+    thread = _new_thread(w)
     post = Post(thread=thread, author=w.people["coordinator_a"], body="?")
     return post, Scope(thread.evaluation_id, thread.evaluation.region_id)
 
 
 def _data_request(w: World) -> tuple[models.Model, Scope]:
-    thread, _ = _thread(w)
+    thread = _new_thread(w)
     asked = DataRequest(thread=thread, from_opd=w.health, to_opd=w.roads, due_on=date(2030, 1, 1))
     return asked, Scope(thread.evaluation_id, thread.evaluation.region_id)
 
