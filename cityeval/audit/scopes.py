@@ -37,7 +37,7 @@ class Scope:
 
 
 # Every model an entry may be about. Programme-wide objects (cycles, tokens, FAQ entries, rank
-# analyses) belong to no region; a person is handled by `_person_region`.
+# analyses, the map's boundary files) belong to no region; a person is handled by `_person_region`.
 PATHS: dict[str, Paths] = {
     "regions.region": Paths(region=SELF),
     "accounts.rolegrant": Paths(region="region"),
@@ -61,6 +61,14 @@ PATHS: dict[str, Paths] = {
     "help.checklistdismissal": Paths(),
     "api.personalaccesstoken": Paths(),
     "mentoring.visit": Paths(evaluation="evaluation", region="evaluation.region"),
+    "discussions.thread": Paths(evaluation="evaluation", region="evaluation.region"),
+    "discussions.post": Paths(evaluation="thread.evaluation", region="thread.evaluation.region"),
+    "discussions.datarequest": Paths(
+        evaluation="thread.evaluation", region="thread.evaluation.region"
+    ),
+    # The region copied from the practice's evaluation when it was shared.
+    "library.goodpractice": Paths(evaluation="evaluation", region="region"),
+    "regions.boundaryfile": Paths(),
 }
 
 

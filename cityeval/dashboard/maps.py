@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from cityeval.accounts.access import Actor, require_admin
-from cityeval.audit.log import record
+from cityeval.audit.log import audited
 from cityeval.dashboard.charts import choropleth_chart
 from cityeval.regions.boundaries import check_boundaries, with_codes
 from cityeval.regions.models import BoundaryFile, Region
@@ -42,7 +42,7 @@ def upload_boundaries(*, content: bytes, name: str, user: Actor) -> BoundaryFile
             uploaded_by=user,
             uploaded_at=timezone.now(),
         )
-        record(
+        audited(
             actor=user,
             action="regions.boundaries.uploaded",
             target=stored,

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from cityeval.accounts.access import scope_of
 from cityeval.accounts.models import Role, User
-from cityeval.audit.log import record
+from cityeval.audit.log import audited
 from cityeval.discussions.access import answers_request, may_ask_data, rights_on
 from cityeval.discussions.mentions import Mentions, resolve
 from cityeval.discussions.models import DataRequest, Post, PostRevision, Thread, Visibility
@@ -85,7 +85,7 @@ def _write_post(*, thread: Thread, user: User, body: str, attachment: Evidence |
             url=thread_url(thread),
             quoted={"message": post.body},
         )
-    record(
+    audited(
         actor=user,
         action="discussions.post.created",
         target=post,
@@ -95,8 +95,6 @@ def _write_post(*, thread: Thread, user: User, body: str, attachment: Evidence |
             "attachment": attachment.pk if attachment else None,
             "mentioned": mentions.names,
         },
-        evaluation_id=thread.evaluation_id,
-        region_id=thread.evaluation.region_id,
     )
     return Posted(post, mentions)
 
@@ -126,13 +124,11 @@ def start_thread(
         created_by=user,
     )
     thread.evaluation = evaluation
-    record(
+    audited(
         actor=user,
         action="discussions.thread.started",
         target=thread,
         after={"item": item.pk, "title": thread.title, "visibility": thread.visibility},
-        evaluation_id=evaluation.pk,
-        region_id=evaluation.region_id,
     )
     return _write_post(thread=thread, user=user, body=body, attachment=attachment)
 
@@ -181,14 +177,13 @@ def edit_post(*, post: Post, user: User, body: str) -> Post:
     locked.body = text
     locked.edited_at = timezone.now()
     locked.save(update_fields=["body", "edited_at"])
-    record(
+    locked.thread = post.thread  # its evaluation loaded: the entry's scope needs no query
+    audited(
         actor=user,
         action="discussions.post.edited",
         target=locked,
         before={"body": before},
         after={"body": text},
-        evaluation_id=post.thread.evaluation_id,
-        region_id=post.thread.evaluation.region_id,
     )
     return locked
 
@@ -205,14 +200,13 @@ def set_resolved(*, thread: Thread, user: User, resolved: bool) -> Thread:
     else:
         return locked
     locked.save(update_fields=["resolved_at", "resolved_by"])
-    record(
+    locked.evaluation = thread.evaluation  # the entry's scope needs no query then
+    audited(
         actor=user,
         action="discussions.thread.resolved" if resolved else "discussions.thread.reopened",
         target=locked,
         before={"resolved": before},
         after={"resolved": resolved},
-        evaluation_id=thread.evaluation_id,
-        region_id=thread.evaluation.region_id,
     )
     return locked
 
@@ -268,13 +262,11 @@ def request_data(
         url=thread_url(thread),
         quoted={"message": posted.post.body},
     )
-    record(
+    audited(
         actor=user,
         action="discussions.data_request.created",
         target=data_request,
         after={"from": from_opd.code, "to": to_opd.code, "due": due_on, "thread": thread.pk},
-        evaluation_id=evaluation.pk,
-        region_id=evaluation.region_id,
     )
     return data_request
 
@@ -299,19 +291,18 @@ def close_data_request(*, data_request: DataRequest, user: User) -> DataRequest:
         raise ValidationError(_("Permintaan data ini sudah ditutup."))
     locked.closed_at, locked.closed_by = timezone.now(), user
     locked.save(update_fields=["closed_at", "closed_by"])
+    locked.thread = thread  # its evaluation loaded: the entry's scope needs no query
     notify(
         kind="data_request_closed",
         recipients=[p for p in _contributors(locked.from_opd) if p.pk != user.pk],
         params=_params(thread, opd=locked.to_opd.short_name or locked.to_opd.name),
         url=thread_url(thread),
     )
-    record(
+    audited(
         actor=user,
         action="discussions.data_request.closed",
         target=locked,
         before={"open": True},
         after={"open": False},
-        evaluation_id=thread.evaluation_id,
-        region_id=thread.evaluation.region_id,
     )
     return locked

@@ -11,7 +11,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from cityeval.accounts.access import Actor, require_admin
-from cityeval.audit.log import record
+from cityeval.audit.log import audited
 from cityeval.evaluations.errors import WorkflowError
 from cityeval.evaluations.models import ItemValue
 from cityeval.evaluations.notify import coordinators_of
@@ -68,7 +68,7 @@ def share_practice(
         shared_by=user,
     )
     practice.evidence.set(chosen)
-    record(
+    audited(
         actor=user,
         action="library.practice.shared",
         target=practice,
@@ -77,8 +77,6 @@ def share_practice(
             "narrative": text,
             "evidence": sorted(e.pk for e in chosen),
         },
-        evaluation_id=evaluation.pk,
-        region_id=evaluation.region_id,
     )
     return practice
 
@@ -91,14 +89,12 @@ def withdraw_practice(*, practice: GoodPractice, user: Actor) -> GoodPractice:
     locked.withdrawn_at = timezone.now()
     locked.withdrawn_by = user
     locked.save(update_fields=["withdrawn_at", "withdrawn_by"])
-    record(
+    audited(
         actor=user,
         action="library.practice.withdrawn",
         target=locked,
         before={"withdrawn": False},
         after={"withdrawn": True},
-        evaluation_id=locked.evaluation_id,
-        region_id=locked.region_id,
     )
     return locked
 
@@ -117,14 +113,12 @@ def hide_practice(*, practice: GoodPractice, reason: str, user: Actor) -> GoodPr
     locked.hidden_by = user
     locked.hidden_reason = text
     locked.save(update_fields=["hidden_at", "hidden_by", "hidden_reason"])
-    record(
+    audited(
         actor=user,
         action="library.practice.hidden",
         target=locked,
         before={"hidden": False},
         after={"hidden": True, "reason": text},
-        evaluation_id=locked.evaluation_id,
-        region_id=locked.region_id,
         note=text,
     )
     evaluation = locked.evaluation
@@ -153,13 +147,11 @@ def unhide_practice(*, practice: GoodPractice, user: Actor) -> GoodPractice:
     locked.hidden_by = None
     locked.hidden_reason = ""
     locked.save(update_fields=["hidden_at", "hidden_by", "hidden_reason"])
-    record(
+    audited(
         actor=user,
         action="library.practice.unhidden",
         target=locked,
         before=before,
         after={"hidden": False},
-        evaluation_id=locked.evaluation_id,
-        region_id=locked.region_id,
     )
     return locked

@@ -22,11 +22,13 @@ from cityeval.api.models import PersonalAccessToken
 from cityeval.audit.log import Changes, audited
 from cityeval.audit.models import AuditEntry
 from cityeval.audit.scopes import PATHS, SELF, Scope, UnknownAuditTarget, scope_of
+from cityeval.discussions.models import DataRequest, Post, Thread
 from cityeval.evaluations.models import AssessorAssignment, Evaluation
 from cityeval.help.models import ChecklistDismissal, FaqEntry, Question
+from cityeval.library.models import GoodPractice
 from cityeval.masterplans.models import ProgramYear
 from cityeval.mentoring.models import Visit
-from cityeval.regions.models import Province
+from cityeval.regions.models import BoundaryFile, Province
 from cityeval.reports.models import AssessorReport, RecommendationFollowUp
 from cityeval.results.models import RankAnalysis
 from tests.world import World
@@ -210,6 +212,34 @@ def _region(w: World) -> tuple[models.Model, Scope]:
     return w.region_a, Scope(None, w.region_a.pk)
 
 
+def _new_thread(w: World) -> Thread:
+    return Thread(item=w.item, evaluation=w.item.evaluation, created_by=w.people["coordinator_a"])
+
+
+def _thread(w: World) -> tuple[models.Model, Scope]:
+    evaluation = w.item.evaluation
+    return _new_thread(w), Scope(evaluation.pk, evaluation.region_id)
+
+
+def _post(w: World) -> tuple[models.Model, Scope]:
+    thread = _new_thread(w)
+    post = Post(thread=thread, author=w.people["coordinator_a"], body="?")
+    return post, Scope(thread.evaluation_id, thread.evaluation.region_id)
+
+
+def _data_request(w: World) -> tuple[models.Model, Scope]:
+    thread = _new_thread(w)
+    asked = DataRequest(thread=thread, from_opd=w.health, to_opd=w.roads, due_on=date(2030, 1, 1))
+    return asked, Scope(thread.evaluation_id, thread.evaluation.region_id)
+
+
+def _practice(w: World) -> tuple[models.Model, Scope]:
+    # Shared from the published result; its region is the evaluation's, copied at sharing.
+    evaluation = w.published
+    practice = GoodPractice(evaluation=evaluation, region_id=evaluation.region_id, narrative="!")
+    return practice, Scope(evaluation.pk, evaluation.region_id)
+
+
 def _unscoped(build: Callable[[World], models.Model]) -> Case:
     return lambda w: (build(w), Scope(None, None))
 
@@ -240,6 +270,11 @@ CASES: dict[str, Case] = {
     "api.personalaccesstoken": _unscoped(
         lambda w: PersonalAccessToken.objects.filter(user=w.people["admin"]).get()
     ),
+    "discussions.thread": _thread,
+    "discussions.post": _post,
+    "discussions.datarequest": _data_request,
+    "library.goodpractice": _practice,
+    "regions.boundaryfile": _unscoped(lambda w: BoundaryFile(original_name="batas.geojson")),
 }
 
 

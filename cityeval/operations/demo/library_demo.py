@@ -13,7 +13,7 @@ from datetime import UTC, datetime, time
 from typing import Any
 
 from cityeval.accounts.models import Role, RoleGrant, User
-from cityeval.audit.log import record
+from cityeval.audit.log import audited
 from cityeval.evaluations.models import ItemValue
 from cityeval.evidence.filetypes import PDF
 from cityeval.evidence.models import Evidence, EvidenceKind
@@ -179,12 +179,5 @@ def _document(item: ItemValue, title: str, user: User) -> Evidence:
         "sha256": evidence.sha256,
         "content_type": evidence.content_type,
     }
-    record(
-        actor=user,
-        action="evidence.add",
-        target=evidence,
-        after=after,
-        evaluation_id=evaluation.pk,
-        region_id=region.pk,
-    )
+    audited(actor=user, action="evidence.add", target=evidence, after=after)
     return evidence
