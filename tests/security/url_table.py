@@ -808,7 +808,7 @@ TABLE |= {
     "library:programs": Row(at=no_kwargs, get=SIGNED_IN, post=NOT_THIS_METHOD),
     "library:peers": Row(
         at=_region_a,
-        get=cells(200, anonymous=302, coordinator_b=404, contributor_b=404, viewer_b=404),
+        get=cells(200, anonymous=302, **FOREIGN_TO_A),
         post=NOT_THIS_METHOD,
     ),
     # Harvestable open data: published cycles only, the same for every reader.
