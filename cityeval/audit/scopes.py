@@ -13,7 +13,6 @@ with a guessed scope.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -80,7 +79,7 @@ def person_label() -> str:
     return settings.AUTH_USER_MODEL.lower()
 
 
-def scope_of(target: models.Model, *, actor: Any) -> Scope:
+def scope_of(target: models.Model, *, actor: models.Model | None) -> Scope:
     """The evaluation and region an entry about `target`, written by `actor`, belongs to."""
     label = target._meta.label_lower
     if label == person_label():
@@ -116,7 +115,7 @@ def follow(target: models.Model, path: str | None) -> int | None:
     return None if value is None else int(value)
 
 
-def _person_region(person: models.Model, actor: Any) -> int | None:
+def _person_region(person: models.Model, actor: models.Model | None) -> int | None:
     """A person's entries go to the one region all their scoped roles are in (so that region's
     log shows who was invited or deactivated there), unless the person acts on their own
     account: a profile or password change is theirs, not the region's."""

@@ -10,12 +10,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_POST
 
 from cityeval.accounts.access import actor_of
+from cityeval.core.redirects import safe_next
 from cityeval.discussions import services
 from cityeval.discussions.access import may_ask_data, may_upload, rights_on, thread_for
 from cityeval.discussions.forms import DataRequestForm, EditForm, PostForm, ThreadForm
@@ -28,12 +28,7 @@ from cityeval.evidence.views import file_response
 
 
 def _back(request: HttpRequest, fallback: str) -> HttpResponse:
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return redirect(target)
-    return redirect(fallback)
+    return redirect(safe_next(request, fallback))
 
 
 def _say_mentions(request: HttpRequest, posted: services.Posted) -> None:

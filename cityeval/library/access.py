@@ -15,7 +15,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from cityeval.accounts.access import AnyUser, scope_of
+from cityeval.accounts.access import AnyUser, require_admin, scope_of
 from cityeval.evidence.models import Evidence
 from cityeval.library.models import GoodPractice, GoodPracticeQuerySet
 
@@ -51,8 +51,7 @@ def practice_for_managing(user: AnyUser, pk: int) -> GoodPractice:
 
 def practice_for_hiding(user: AnyUser, pk: int) -> GoodPractice:
     practice = practice_for(user, pk)
-    if not scope_of(user).admin:
-        raise PermissionDenied
+    require_admin(user)
     return practice
 
 

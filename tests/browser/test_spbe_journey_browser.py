@@ -121,7 +121,9 @@ def _open_and_assign(browser: Browser, base: str) -> Evaluation:
         "Kabupaten Kutai Kartanegara"
     )
     page.select_option("select[name=assessor]", label="Asesor")
-    page.select_option("select[name=regions]", label="Kabupaten Kutai Kartanegara")
+    # The regions' <select multiple> is behind the searchable picker (behaviours.js data-picker).
+    page.locator(".picker-search").fill("kutai kartanegara")
+    page.locator(".picker-list label:visible").first.locator("input").check()
     page.check("input[name=is_lead]")
     page.locator("form button[type=submit]:has-text('Tetapkan')").click()
     expect(page.locator("[data-testid=cycle-evaluations]")).to_contain_text("Asesor ★")
