@@ -912,3 +912,28 @@ def build_national_picture() -> Picture:
         status=EvaluationStatus.SUBMITTED
     )
     return world
+
+
+def stored_file(item: ItemValue, name: str = "sop-mpp.pdf") -> Any:
+    """A PDF on an item, stored as the upload path stores it but without the upload service,
+    which refuses a locked item (set-up for a closed or published evaluation)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from cityeval.evidence.filetypes import EVIDENCE_TYPES
+    from cityeval.evidence.models import Evidence, EvidenceKind
+    from cityeval.evidence.samples import tiny_pdf
+    from cityeval.evidence.uploads import stage_upload
+
+    upload = SimpleUploadedFile(name, tiny_pdf([name]), "application/pdf")
+    kind, staged = stage_upload(upload, EVIDENCE_TYPES)
+    evidence = Evidence.objects.create(
+        item=item,
+        kind=EvidenceKind.FILE,
+        original_name=name,
+        stored_path=staged.stored_path,
+        content_type=kind.content_type,
+        size=staged.size,
+        sha256=staged.sha256,
+    )
+    staged.commit()
+    return evidence

@@ -10,16 +10,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from playwright.sync_api import Browser, Page, ViewportSize, expect
 
 from cityeval.evaluations.models import ItemValue
-from cityeval.evidence.filetypes import EVIDENCE_TYPES
-from cityeval.evidence.models import Evidence, EvidenceKind
-from cityeval.evidence.samples import tiny_pdf
-from cityeval.evidence.uploads import stage_upload
+from cityeval.evidence.models import Evidence
 from cityeval.library.models import GoodPractice
-from tests.world import World, build_world
+from tests.world import World, build_world, stored_file
 
 pytestmark = pytest.mark.browser
 SHOTS = Path(tempfile.gettempdir()) / "shots" / "library"
@@ -50,20 +46,8 @@ def sign_in(browser: Browser, base: str, username: str, *, phone: bool = False) 
 
 def a_document_on(item: ItemValue) -> Evidence:
     """The item's own file (set-up: a closed evaluation refuses new uploads)."""
-    name = "sop-mal-pelayanan-publik.pdf"
-    upload = SimpleUploadedFile(name, tiny_pdf([name]), "application/pdf")
-    kind, staged = stage_upload(upload, EVIDENCE_TYPES)
-    evidence = Evidence.objects.create(
-        item=item,
-        kind=EvidenceKind.FILE,
-        original_name=name,
-        stored_path=staged.stored_path,
-        content_type=kind.content_type,
-        size=staged.size,
-        sha256=staged.sha256,
-    )
-    staged.commit()
-    return evidence
+    found: Evidence = stored_file(item, "sop-mal-pelayanan-publik.pdf")
+    return found
 
 
 def the_world() -> tuple[World, ItemValue]:

@@ -7,7 +7,6 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -15,10 +14,7 @@ from django.urls import reverse
 from cityeval.audit.models import AuditEntry
 from cityeval.evaluations.errors import WorkflowError
 from cityeval.evaluations.models import Evaluation, EvaluationStatus, ItemValue
-from cityeval.evidence.filetypes import EVIDENCE_TYPES
-from cityeval.evidence.models import Evidence, EvidenceKind
-from cityeval.evidence.samples import tiny_pdf
-from cityeval.evidence.uploads import stage_upload
+from cityeval.evidence.models import Evidence
 from cityeval.library.models import GoodPractice
 from cityeval.library.services import hide_practice, share_practice, withdraw_practice
 from cityeval.masterplans.models import Program, ProgramYear
@@ -26,7 +22,7 @@ from cityeval.notifications.models import Notification
 from cityeval.regions.models import PeerGroup
 from cityeval.reports.services import reopen_evaluation
 from cityeval.results.models import ResultSnapshot
-from tests.world import World
+from tests.world import World, stored_file
 
 pytestmark = pytest.mark.django_db
 
@@ -39,24 +35,6 @@ def published_items(w: World, evaluation: Evaluation | None = None) -> list[Item
         .select_related("indicator", "evaluation__region")
         .order_by("indicator__sequence")
     )
-
-
-def stored_file(item: ItemValue, name: str = "sop-mpp.pdf") -> Evidence:
-    """A file on an item of a closed evaluation (set-up: the upload service refuses a locked
-    item, which is the point of its own tests)."""
-    upload = SimpleUploadedFile(name, tiny_pdf([name]), "application/pdf")
-    kind, staged = stage_upload(upload, EVIDENCE_TYPES)
-    evidence = Evidence.objects.create(
-        item=item,
-        kind=EvidenceKind.FILE,
-        original_name=name,
-        stored_path=staged.stored_path,
-        content_type=kind.content_type,
-        size=staged.size,
-        sha256=staged.sha256,
-    )
-    staged.commit()
-    return evidence
 
 
 def shared(

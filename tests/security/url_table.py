@@ -39,7 +39,7 @@ from cityeval.help.models import Question
 from cityeval.notifications.models import Notification
 from cityeval.regions.models import Region
 from tests.security.matrix import Hole, Row, cells, no_kwargs
-from tests.world import World
+from tests.world import World, stored_file
 
 
 def uid(user: User) -> str:
@@ -120,6 +120,20 @@ DISCUSSION_POSTS = cells(
     **FOREIGN_TO_A,
 )
 MINISTRY_SIDE_404 = {"admin": 404, "national_viewer": 404, "lead_a": 404, "member_a": 404}
+# Asking another OPD for data: the region's members who fill (not the ministry, the team, viewers);
+# editing a post: its author alone (contributor_a wrote it).
+DISCUSSION_ASKS = A_READS.but(
+    admin=403, national_viewer=403, lead_a=403, member_a=403, viewer_a=403, contributor_a2=404
+)
+DISCUSSION_EDITS = A_READS.but(
+    admin=403,
+    national_viewer=403,
+    lead_a=403,
+    member_a=403,
+    coordinator_a=403,
+    contributor_a2=403,
+    viewer_a=403,
+)
 # People pages: program admin and coordinators; a coordinator of B does not see A's people.
 PEOPLE = cells(403, anonymous=302, admin=200, coordinator_a=200, coordinator_b=200)
 PERSON_OF_A_ACTS = PEOPLE.but(admin=302, coordinator_a=302, coordinator_b=404)
@@ -680,22 +694,8 @@ TABLE |= {
     ),
     "discussions:ask": Row(
         at=_item,
-        get=A_READS.but(
-            admin=403,
-            national_viewer=403,
-            lead_a=403,
-            member_a=403,
-            viewer_a=403,
-            contributor_a2=404,
-        ),
-        post=A_READS.but(
-            admin=403,
-            national_viewer=403,
-            lead_a=403,
-            member_a=403,
-            viewer_a=403,
-            contributor_a2=404,
-        ),
+        get=DISCUSSION_ASKS,
+        post=DISCUSSION_ASKS,
     ),
     "discussions:thread": Row(at=_shared_thread, get=A_READS, post=NOT_THIS_METHOD),
     "discussions:thread@internal": Row(
@@ -710,24 +710,8 @@ TABLE |= {
     "discussions:resolve": Row(at=_shared_thread, get=NOT_THIS_METHOD, post=DISCUSSION_POSTS),
     "discussions:edit": Row(
         at=_discussion_post,
-        get=A_READS.but(
-            admin=403,
-            national_viewer=403,
-            lead_a=403,
-            member_a=403,
-            coordinator_a=403,
-            contributor_a2=403,
-            viewer_a=403,
-        ),
-        post=A_READS.but(
-            admin=403,
-            national_viewer=403,
-            lead_a=403,
-            member_a=403,
-            coordinator_a=403,
-            contributor_a2=403,
-            viewer_a=403,
-        ),
+        get=DISCUSSION_EDITS,
+        post=DISCUSSION_EDITS,
     ),
     "discussions:attachment": Row(at=_discussion_post, get=A_READS, post=NOT_THIS_METHOD),
     "discussions:close": Row(
@@ -751,12 +735,6 @@ def _published_item(w: World, position: int) -> ItemValue:
 
 
 def _practice_of_a(w: World) -> Any:
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    from cityeval.evidence.filetypes import EVIDENCE_TYPES
-    from cityeval.evidence.models import Evidence, EvidenceKind
-    from cityeval.evidence.samples import tiny_pdf
-    from cityeval.evidence.uploads import stage_upload
     from cityeval.library.models import GoodPractice
     from cityeval.library.services import share_practice
 
@@ -764,18 +742,7 @@ def _practice_of_a(w: World) -> Any:
     found = GoodPractice.objects.filter(item=item).first()
     if found is not None:
         return found
-    upload = SimpleUploadedFile("sop.pdf", tiny_pdf(["SOP"]), "application/pdf")
-    kind, staged = stage_upload(upload, EVIDENCE_TYPES)
-    evidence = Evidence.objects.create(
-        item=item,
-        kind=EvidenceKind.FILE,
-        original_name="sop.pdf",
-        stored_path=staged.stored_path,
-        content_type=kind.content_type,
-        size=staged.size,
-        sha256=staged.sha256,
-    )
-    staged.commit()
+    evidence = stored_file(item, "sop.pdf")
     return share_practice(
         item=item, narrative="Praktik.", evidence_ids=[evidence.pk], user=w.people["coordinator_a"]
     )
