@@ -286,7 +286,7 @@ def start_server(
     server = subprocess.Popen(
         command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 180  # a cold worker on a busy shared machine is slow
     while time.monotonic() < deadline:
         if server.poll() is not None:
             raise SystemExit(f"gunicorn exited ({server.returncode}); see {log}")
@@ -300,7 +300,7 @@ def start_server(
             pass
         time.sleep(0.5)
     stop_server(server)
-    raise SystemExit(f"gunicorn did not answer within 60 s; see {log}")
+    raise SystemExit(f"gunicorn did not answer within 180 s; see {log}")
 
 
 def stop_server(server: subprocess.Popen[bytes]) -> None:

@@ -9,11 +9,11 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.conf import settings
-from django.db import models, transaction
+from django.db import connections, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cityeval.audit import chain
+from cityeval.audit.chain import GENESIS, NATIONAL, chain_for, hash_fields
 
 
 class AppendOnlyError(Exception):
@@ -72,8 +72,10 @@ class AuditEntry(models.Model):
     before = models.JSONField(_("sebelum"), null=True, blank=True)
     after = models.JSONField(_("sesudah"), null=True, blank=True)
     note = models.TextField(_("catatan"), blank=True)
-    # The hash chain (chain.py): 1, 2, 3, … in the order the entries were written.
-    position = models.PositiveBigIntegerField(_("urutan dalam rantai"), unique=True)
+    # The hash chain (chain.py): the chain (a region's id, 0 national) and 1, 2, 3, … in the
+    # order the entries of that chain were written.
+    chain = models.PositiveBigIntegerField(_("rantai"), default=NATIONAL)
+    position = models.PositiveBigIntegerField(_("urutan dalam rantai"))
     previous_hash = models.CharField(_("hash entri sebelumnya"), max_length=64, blank=True)
     entry_hash = models.CharField(_("hash entri"), max_length=64)
 
@@ -83,7 +85,14 @@ class AuditEntry(models.Model):
         verbose_name = _("entri audit")
         verbose_name_plural = _("entri audit")
         ordering = ["-at", "-id"]
-        indexes = [models.Index(fields=["target_type", "target_id"], name="audit_target_idx")]
+        indexes = [
+            models.Index(fields=["target_type", "target_id"], name="audit_target_idx"),
+            # The verifier walks each chain in id order.
+            models.Index(fields=["chain", "id"], name="audit_chain_id_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["chain", "position"], name="audit_chain_position")
+        ]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.target_type}#{self.target_id}"
@@ -100,7 +109,8 @@ class AuditEntry(models.Model):
 
     def chain_hash(self) -> str:
         """The hash this entry should carry, given its fields and its previous hash."""
-        return chain.hash_fields(
+        return hash_fields(
+            chain=self.chain,
             position=self.position or 0,
             at=self.at,
             actor_id=self.actor_id,
@@ -117,24 +127,28 @@ class AuditEntry(models.Model):
 
 
 class AuditChainHeadManager(models.Manager["AuditChainHead"]):
-    def locked(self) -> AuditChainHead:
-        """The head row, created on first use, locked until the writer's transaction ends."""
+    def locked(self, key: int = NATIONAL) -> AuditChainHead:
+        """A chain's head row, created on first use, locked until the writer's transaction ends."""
         head, _created = self.select_for_update().get_or_create(
-            pk=chain.HEAD_ID, defaults={"length": 0, "last_hash": chain.GENESIS}
+            chain=key, defaults={"length": 0, "last_hash": GENESIS}
         )
         return head
 
     def link(self, entries: Sequence[AuditEntry]) -> None:
-        """Give new entries their position and hashes, moving the locked head along.
+        """Give new entries their chain, position and hashes, moving the locked head along.
 
         Call inside the transaction that inserts the entries: the head row stays locked until it
-        commits, so the next writer links to these entries.
+        commits, so the next writer of that chain links to these entries. Every entry of one
+        transaction goes to the chain of its first entry (`_transaction_chain`).
         """
-        head = self.locked()
+        if not entries:
+            return
+        head = self.locked(_transaction_chain(self.db, entries[0].region_id))
         for entry in entries:
             if entry.at is None:
                 entry.at = timezone.now()
             head.length += 1
+            entry.chain = head.chain
             entry.position = head.length
             entry.previous_hash = head.last_hash
             entry.entry_hash = entry.chain_hash()
@@ -142,9 +156,35 @@ class AuditChainHeadManager(models.Manager["AuditChainHead"]):
         head.save(update_fields=["length", "last_hash"])
 
 
-class AuditChainHead(models.Model):
-    """The one row that holds the end of the hash chain; appending locks it."""
+def _transaction_chain(using: str, region_id: int | None) -> int:
+    """The chain of the current transaction: the one its first entry chose, while it lasts.
 
+    The choice is remembered with a no-op commit callback: Django drops the transaction's
+    callbacks when it commits or rolls back, and a rolled-back savepoint's own (PostgreSQL then
+    also releases the head lock taken inside it), so a remembered chain whose marker is gone is
+    not held any more. A test's whole body is one transaction (it never commits), so there every
+    entry joins the first entry's chain.
+    """
+    connection = connections[using]
+    remembered = getattr(connection, "_audit_chain", None)
+    if remembered is not None:
+        marker, key = remembered
+        if any(callback is marker for _ids, callback, _robust in connection.run_on_commit):
+            return int(key)
+
+    def marker() -> None:
+        """Only marks the transaction (see above)."""
+
+    key = chain_for(region_id)
+    transaction.on_commit(marker, using=using)
+    connection._audit_chain = (marker, key)  # type: ignore[attr-defined]
+    return key
+
+
+class AuditChainHead(models.Model):
+    """The end of one hash chain (one per region, 0 national); appending locks it."""
+
+    chain = models.PositiveBigIntegerField(unique=True, default=NATIONAL)
     length = models.PositiveBigIntegerField(default=0)
     last_hash = models.CharField(max_length=64, blank=True)
 
@@ -155,4 +195,4 @@ class AuditChainHead(models.Model):
         verbose_name_plural = _("ujung rantai audit")
 
     def __str__(self) -> str:
-        return f"{self.length} {self.last_hash[:12]}"
+        return f"{self.chain}: {self.length} {self.last_hash[:12]}"

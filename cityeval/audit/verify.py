@@ -9,7 +9,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from cityeval.audit.chain import GENESIS, HEAD_ID
+from cityeval.audit.chain import GENESIS
 from cityeval.audit.models import AuditChainHead, AuditEntry
 
 CHUNK = 2000
@@ -45,22 +45,50 @@ class Verdict:
 
 
 def verify_chain(progress: Callable[[int], Any] | None = None) -> Verdict:
-    """Check every entry in id order, streaming; stop at the first broken one."""
+    """Check every chain, each entry in id order, streaming; stop at the first broken one.
+
+    Each chain is checked on its own, from its first entry to its head row; a head with no
+    entries left, and entries whose chain has no head, are breaks too.
+    """
+    heads = {
+        key: (length, last_hash)
+        for key, length, last_hash in AuditChainHead.objects.values_list(
+            "chain", "length", "last_hash"
+        )
+    }
+    current: int | None = None
     expected_position, previous_hash, previous_id = 1, GENESIS, None
-    checked = 0
-    entries = AuditEntry.objects.order_by("id").iterator(chunk_size=CHUNK)
+    checked = in_chain = 0
+    entries = AuditEntry.objects.order_by("chain", "id").iterator(chunk_size=CHUNK)
     for entry in entries:
+        if entry.chain != current:
+            if current is not None:
+                broken = _head_problem(current, heads.pop(current, None), in_chain, previous_hash)
+                if broken:
+                    return Verdict(checked, broken)
+            current, expected_position, previous_hash, previous_id = entry.chain, 1, GENESIS, None
+            in_chain = 0
         problem = _problem(entry, expected_position, previous_hash, previous_id)
         if problem:
             return Verdict(checked, Broken(entry.pk, entry.at, problem))
         checked += 1
+        in_chain += 1
         expected_position += 1
         previous_hash, previous_id = entry.entry_hash, entry.pk
         if progress and checked % CHUNK == 0:
             progress(CHUNK)
     if progress:
         progress(checked % CHUNK)
-    return Verdict(checked, _head_problem(checked, previous_hash))
+    if current is not None:
+        broken = _head_problem(current, heads.pop(current, None), in_chain, previous_hash)
+        if broken:
+            return Verdict(checked, broken)
+    # Heads whose chain has no entry left at all.
+    for key, head in sorted(heads.items()):
+        broken = _head_problem(key, head, 0, GENESIS)
+        if broken:
+            return Verdict(checked, broken)
+    return Verdict(checked, None)
 
 
 def _problem(
@@ -105,20 +133,22 @@ def _problem(
     return None
 
 
-def _head_problem(checked: int, last_hash: str) -> Broken | None:
-    head = AuditChainHead.objects.filter(pk=HEAD_ID).first()
-    length, head_hash = (head.length, head.last_hash) if head else (0, GENESIS)
+def _head_problem(
+    key: int, head: tuple[int, str] | None, checked: int, last_hash: str
+) -> Broken | None:
+    length, head_hash = head or (0, GENESIS)
     if length == checked and head_hash == last_hash:
         return None
     return Broken(
         None,
         None,
         _(
-            "Ujung rantai mencatat %(length)d entri yang berakhir dengan hash %(head)s, tetapi "
-            "log berisi %(checked)d entri yang berakhir dengan %(last)s: entri terakhir "
-            "dihapus atau ditambahkan di luar aplikasi."
+            "Ujung rantai %(chain)d mencatat %(length)d entri yang berakhir dengan hash "
+            "%(head)s, tetapi log berisi %(checked)d entri rantai itu yang berakhir dengan "
+            "%(last)s: entri terakhir dihapus atau ditambahkan di luar aplikasi."
         )
         % {
+            "chain": key,
             "length": length,
             "head": _short(head_hash),
             "checked": checked,
