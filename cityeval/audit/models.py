@@ -168,8 +168,10 @@ def _transaction_chain(using: str, region_id: int | None) -> int:
     connection = connections[using]
     remembered = getattr(connection, "_audit_chain", None)
     if remembered is not None:
-        marker, key = remembered
-        if any(callback is marker for _ids, callback, _robust in connection.run_on_commit):
+        held, key = remembered
+        # Each registered callback is (savepoint ids, function, robust).
+        callbacks: list[Any] = connection.run_on_commit
+        if any(registered[1] is held for registered in callbacks):
             return int(key)
 
     def marker() -> None:
