@@ -4,7 +4,17 @@ key out, so no hash changes (tests/audit/test_chains.py::test_an_existing_single
 
 
 from django.conf import settings
+from django.core.management.color import no_style
 from django.db import migrations, models
+
+
+def move_head_sequence(apps, schema_editor):
+    # Migration 0002 wrote chain 0's head with an explicit id, which PostgreSQL's sequence did not
+    # see: the next head (a region's) would get that id again. Set the sequence past it.
+    connection = schema_editor.connection
+    head = apps.get_model("audit", "AuditChainHead")
+    for statement in connection.ops.sequence_reset_sql(no_style(), [head]):
+        schema_editor.execute(statement)
 
 
 class Migration(migrations.Migration):
@@ -40,4 +50,5 @@ class Migration(migrations.Migration):
             model_name='auditentry',
             constraint=models.UniqueConstraint(fields=('chain', 'position'), name='audit_chain_position'),
         ),
+        migrations.RunPython(move_head_sequence, migrations.RunPython.noop),
     ]
