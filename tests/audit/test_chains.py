@@ -321,3 +321,13 @@ def test_concurrent_writers_of_several_regions_keep_every_chain_whole() -> None:
     verdict = verify_chain()
     assert verdict.ok, verdict.broken
     assert verdict.checked == 96
+
+
+def test_the_health_check_reads_every_chain_head(interleaved: list[AuditEntry]) -> None:
+    from cityeval.core.health import check_audit_chain
+
+    check_audit_chain()
+    chain = next(e.chain for e in interleaved if e.chain != 0)
+    AuditChainHead.objects.filter(chain=chain).update(length=2)
+    with pytest.raises(RuntimeError):
+        check_audit_chain()
