@@ -39,6 +39,7 @@ from fractions import Fraction
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from scoring.aggregate import mean_of_units
 from scoring.engine import ExactFigures, RegionScore, predicate_for, score_resolved
@@ -60,8 +61,11 @@ from scoring.vector import compile_framework
 from scoring.vector_normalise import BoolArray, FloatArray, normalise_columns
 
 _Shape = tuple[list[list[tuple[bool, int, int]]], list[list[int]]]
+ObjectArray = npt.NDArray[np.object_]
+IntArray = npt.NDArray[np.int64]
 U = 2.0**-52  # twice the unit roundoff of float64
 SAFETY = 2.0
+LARGEST = 2.0**62  # a published figure's scaled integer must fit an int64
 SUPPORTED = frozenset(
     {
         Normalisation.GOALPOSTS,
@@ -109,57 +113,64 @@ def fast_scores(
     tags, tag_errors = _tags(plan, scores, errors)
 
     places = framework.rounding.places
-    tables = [
-        _rounded(table, bound, places)
-        for table, bound in ((scores, errors), (nodes, node_errors), (tags, tag_errors))
-    ]
+    items_table = _rounded(scores, errors, places)
+    nodes_table = _rounded(nodes, node_errors, places)
+    tags_table = _rounded(tags, tag_errors, places)
+    if items_table is None or nodes_table is None or tags_table is None:
+        return None
+    tables = (items_table, nodes_table, tags_table)
     found = _results(plan, values, previous, decimals, cohort, tables, missing, carried)
     return found, cohort
 
 
-def _read(
-    plan: Plan, values: Mapping[str, ItemValues], previous: Mapping[str, ItemValues]
-) -> tuple[list[list[Decimal | None]], FloatArray, BoolArray, BoolArray] | None:
-    """Resolved Decimals (region x item), their floats (NaN = nothing to score), what was missing
-    and what was carried forward; None for anything the exact path must judge."""
+def _read(plan: Plan, values: Mapping[str, ItemValues], previous: Mapping[str, ItemValues]) -> (
+    tuple[ObjectArray, FloatArray, BoolArray, BoolArray] | None
+):
+    """Resolved Decimals (region x item, an object array), their floats (NaN = nothing to
+    score), what was missing and what was carried forward; None for anything the exact path must
+    judge. Each value is touched once in Python (one dict look-up and one `float`); the rest is
+    array work."""
     codes = [item.code for item in plan.items]
     known = frozenset(codes)
     carry = plan.framework.missing is MissingPolicy.CARRY_FORWARD
-    rows: list[list[Decimal | None]] = []
-    missing_rows: list[list[bool]] = []
-    for region, region_values in values.items():
-        if region_values.keys() - known:
+    flat: list[object] = []
+    missing_rows: dict[int, list[bool]] = {}
+    for r, (region, region_values) in enumerate(values.items()):
+        if not known.issuperset(region_values):
             return None
-        row = [region_values.get(code) for code in codes]
         before = previous.get(region) if carry else None
-        if before is not None:
-            missing_rows.append([v is None for v in row])
-            row = [before.get(c) if v is None else v for c, v in zip(codes, row, strict=True)]
-        else:
-            missing_rows.append([])  # the same as what has no value: filled in below
-        rows.append(row)
-    flat = [v for row in rows for v in row]
-    if not set(map(type, flat)) <= {Decimal, type(None)}:
+        if before is None:
+            flat.extend(map(region_values.get, codes))
+            continue
+        row = list(map(region_values.get, codes))
+        missing_rows[r] = [v is None for v in row]
+        flat.extend(before.get(c) if v is None else v for c, v in zip(codes, row, strict=True))
+    kinds = set(map(type, flat))
+    if not kinds <= {Decimal, type(None)}:
         return None  # ints, and the refusals of binary floats and other types
+    size, shape = len(flat), (len(values), len(codes))
+    holes = type(None) in kinds
     try:
-        numbers = np.array([math.nan if v is None else float(v) for v in flat], dtype=np.float64)
+        filled = [math.nan if v is None else v for v in flat] if holes else flat
+        numbers = np.fromiter(map(float, filled), np.float64, size)  # type: ignore[arg-type]
     except ValueError:
         return None  # a signalling NaN
-    absent = np.fromiter(map(operator.is_, flat, itertools.repeat(None)), np.bool_, len(flat))
+    if holes:
+        absent = np.fromiter(map(operator.is_, flat, itertools.repeat(None)), np.bool_, size)
+    else:
+        absent = np.zeros(size, np.bool_)
     if not np.array_equal(absent, np.isnan(numbers)) or np.isinf(numbers).any():
         return None  # a Decimal NaN or infinity: refused by the exact path
-    shape = (len(rows), len(codes))
+    decimals = np.fromiter(flat, object, size).reshape(shape)
     absent = absent.reshape(shape)
     missing = absent.copy()
-    for r, row_missing in enumerate(missing_rows):
-        if row_missing:
-            missing[r] = row_missing
-    return rows, numbers.reshape(shape), missing, missing & ~absent
+    for r, row_missing in missing_rows.items():
+        missing[r] = row_missing
+    return decimals, numbers.reshape(shape), missing, missing & ~absent
 
 
-def _cohort(plan: Plan, decimals: list[list[Decimal | None]], raw: FloatArray) -> Cohort | None:
+def _cohort(plan: Plan, decimals: ObjectArray, raw: FloatArray) -> Cohort | None:
     stats: dict[str, ItemStats] = {}
-    columns = list(zip(*decimals, strict=True)) if decimals else []
     for j, item in enumerate(plan.items):
         if item.normalisation not in (Normalisation.MIN_MAX, Normalisation.RANK):
             continue
@@ -167,16 +178,16 @@ def _cohort(plan: Plan, decimals: list[list[Decimal | None]], raw: FloatArray) -
         if not rows.size:
             continue
         order = rows[np.argsort(raw[rows, j], kind="stable")]
-        ordered = [columns[j][r] for r in order.tolist()]
+        ordered = decimals[order, j]
         column = raw[order, j]
         same = np.flatnonzero(column[1:] == column[:-1])
-        if any(ordered[k] != ordered[k + 1] for k in same.tolist()):
+        if same.size and np.not_equal(ordered[same], ordered[same + 1]).any():
             return None  # two Decimals that read as one float
-        stats[item.code] = ItemStats(ordered=tuple(ordered))
-    return Cohort(regions=len(decimals), stats=FrozenMap(stats))
+        stats[item.code] = ItemStats(ordered=tuple(ordered.tolist()))
+    return Cohort(regions=decimals.shape[0], stats=FrozenMap(stats))
 
 
-def _in_range(plan: Plan, decimals: list[list[Decimal | None]], raw: FloatArray) -> bool:
+def _in_range(plan: Plan, decimals: ObjectArray, raw: FloatArray) -> bool:
     """A value reading as a bound's float may lie just beyond the bound: check it exactly."""
     scale = plan.framework.scale
     for j, item in enumerate(plan.items):
@@ -188,10 +199,10 @@ def _in_range(plan: Plan, decimals: list[list[Decimal | None]], raw: FloatArray)
             continue
         low, high = bounds
         for r in np.flatnonzero(raw[:, j] == float(low)).tolist():
-            if decimals[r][j] < low:  # type: ignore[operator]
+            if decimals[r, j] < low:
                 return False
         for r in np.flatnonzero(raw[:, j] == float(high)).tolist():
-            if decimals[r][j] > high:  # type: ignore[operator]
+            if decimals[r, j] > high:
                 return False
     return True
 
@@ -289,71 +300,143 @@ def _weighted(
     return mean, SAFETY * bound
 
 
-def _rounded(
-    table: FloatArray, bound: FloatArray, places: int
-) -> tuple[list[list[Decimal | None]], list[list[int]]]:
-    """The published Decimals (None for NaN), and per row the columns the bound leaves open."""
+def _rounded(table: FloatArray, bound: FloatArray, places: int) -> _Table | None:
+    """The published figures as scaled integers, and the cells the bound leaves open; None when
+    a figure is too large for an int64 (the exact path publishes it)."""
     scale = 10.0**places
     t = np.abs(table) * scale
-    margin = bound * scale * (1 + 4 * U) + 4 * U * (t + 1.0)
     absent = np.isnan(table)
+    if t[~absent].max(initial=0.0) > LARGEST:
+        return None
+    margin = bound * scale * (1 + 4 * U) + 4 * U * (t + 1.0)
     with np.errstate(invalid="ignore"):
         lower = np.floor(t - margin + 0.5)
         upper = np.floor(t + margin + 0.5)
     ambiguous = (lower != upper) & ~absent
     units = np.where(absent, 0.0, np.where(table < 0, -lower, lower)).astype(np.int64)
-    # One Decimal per distinct figure, shared (Decimals are immutable), as round_half_up makes it.
-    distinct, inverse = np.unique(units, return_inverse=True)
-    made = [Decimal(u).scaleb(-places) for u in distinct.tolist()]
-    published = np.array([*made, None], dtype=object)
-    inverse = np.where(absent, len(made), inverse.reshape(units.shape))
-    open_columns: list[list[int]] = [[] for _ in range(table.shape[0])]
-    for r, c in zip(*(axis.tolist() for axis in np.nonzero(ambiguous)), strict=True):
-        open_columns[r].append(c)
-    return published[inverse].tolist(), open_columns
+    return _Table(units, absent, ambiguous, places)
+
+
+class _Table:
+    """One kind of published figure (items, nodes or tags) for every region, as scaled integers
+    (`units` / 10**places); a region's Decimals are made when its `_Row` is first read."""
+
+    def __init__(self, units: IntArray, absent: BoolArray, ambiguous: BoolArray, places: int):
+        self.units, self.absent, self.places = units, absent, places
+        self.open: list[list[int]] = [[] for _ in range(units.shape[0])]
+        for r, c in zip(*(axis.tolist() for axis in np.nonzero(ambiguous)), strict=True):
+            self.open[r].append(c)
+        self.codes: tuple[str, ...] = ()
+        self._made: dict[int, Decimal] = {}
+
+    def settle(self, r: int, c: int, figure: Decimal | None) -> None:
+        """An open cell's figure, from the exact path."""
+        self.absent[r, c] = figure is None
+        if figure is not None:
+            self.units[r, c] = int(figure.scaleb(self.places))
+
+    def figure(self, units: int) -> Decimal:
+        # One Decimal per distinct figure, shared (Decimals are immutable), as round_half_up
+        # makes it: the exponent is -places, so 3.5 publishes as 3.50.
+        found = self._made.get(units)
+        if found is None:
+            found = self._made[units] = Decimal(units).scaleb(-self.places)
+        return found
+
+    def row(self, r: int) -> dict[str, Decimal | None]:
+        figure = self.figure
+        return dict(
+            zip(
+                self.codes,
+                [
+                    None if hole else figure(units)
+                    for units, hole in zip(
+                        self.units[r].tolist(), self.absent[r].tolist(), strict=True
+                    )
+                ],
+                strict=True,
+            )
+        )
+
+
+class _Row(Mapping[str, Decimal | None]):
+    """One region's published figures of one kind: a read-only mapping like `FrozenMap`, whose
+    Decimals are made when it is first read. Pickles as a plain `FrozenMap`."""
+
+    __slots__ = ("_data", "_row", "_table")
+
+    def __init__(self, table: _Table, row: int) -> None:
+        self._table, self._row = table, row
+        self._data: dict[str, Decimal | None] | None = None
+
+    def _figures(self) -> dict[str, Decimal | None]:
+        if self._data is None:
+            self._data = self._table.row(self._row)
+        return self._data
+
+    def __getitem__(self, key: str) -> Decimal | None:
+        return self._figures()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._table.codes)
+
+    def __len__(self) -> int:
+        return len(self._table.codes)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._figures()
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (FrozenMap, (self._figures(),))
+
+    def __repr__(self) -> str:
+        return f"FrozenMap({self._figures()!r})"
 
 
 def _results(
     plan: Plan,
     values: Mapping[str, ItemValues],
     previous: Mapping[str, ItemValues],
-    decimals: list[list[Decimal | None]],
+    decimals: ObjectArray,
     cohort: Cohort,
-    tables: list[tuple[list[list[Decimal | None]], list[list[int]]]],
+    tables: tuple[_Table, _Table, _Table],
     missing: BoolArray,
     carried: BoolArray,
 ) -> dict[str, RegionScore]:
     framework = plan.framework
-    (items, open_items), (nodes, open_nodes), (tags, open_tags) = tables
-    item_codes = [item.code for item in plan.items]
-    node_codes = [node.code for node in plan.nodes]
-    tag_codes = list(plan.tags)
-    missing_rows, carried_rows = missing.tolist(), carried.tolist()
-    predicate_of: dict[Decimal | None, str | None] = {}
-    found: dict[str, RegionScore] = {}
+    items, nodes, tags = tables
+    items.codes = tuple(item.code for item in plan.items)
+    nodes.codes = tuple(node.code for node in plan.nodes)
+    tags.codes = tuple(plan.tags)
     shared: dict[tuple[int, Decimal], Fraction] = {}
     shape = _shape(plan)
+    for r in range(decimals.shape[0]):
+        if items.open[r] or nodes.open[r] or tags.open[r]:
+            cells = _ExactCells(plan, decimals[r].tolist(), cohort, shared, shape)
+            for j in items.open[r]:
+                items.settle(r, j, cells.published(cells.item(j)))
+            for k in nodes.open[r]:
+                nodes.settle(r, k, cells.published(cells.node(k)))
+            for t in tags.open[r]:
+                tags.settle(r, t, cells.published(cells.tag(t)))
+    root = len(plan.nodes) - 1
+    index_units, index_absent = nodes.units[:, root].tolist(), nodes.absent[:, root].tolist()
+    missing_of, carried_of = _listed(missing, items.codes), _listed(carried, items.codes)
+    predicate_of: dict[Decimal | None, str | None] = {}
+    found: dict[str, RegionScore] = {}
     for r, region in enumerate(values):
-        if open_items[r] or open_nodes[r] or open_tags[r]:
-            cells = _ExactCells(plan, decimals[r], cohort, shared, shape)
-            for j in open_items[r]:
-                items[r][j] = cells.published(cells.item(j))
-            for k in open_nodes[r]:
-                nodes[r][k] = cells.published(cells.node(k))
-            for t in open_tags[r]:
-                tags[r][t] = cells.published(cells.tag(t))
-        index = nodes[r][-1]
+        index = None if index_absent[r] else nodes.figure(index_units[r])
         if index not in predicate_of:
             predicate_of[index] = predicate_for(index, framework.predicates)
         later = _Later(plan, values[region], previous.get(region), cohort)
         found[region] = RegionScore(
             index=index,
             predicate=predicate_of[index],
-            nodes=FrozenMap(zip(node_codes, nodes[r], strict=True)),
-            tags=FrozenMap(zip(tag_codes, tags[r], strict=True)),
-            items=FrozenMap(zip(item_codes, items[r], strict=True)),
-            missing=tuple(c for c, m in zip(item_codes, missing_rows[r], strict=True) if m),
-            carried_forward=tuple(c for c, m in zip(item_codes, carried_rows[r], strict=True) if m),
+            nodes=_Row(nodes, r),
+            tags=_Row(tags, r),
+            items=_Row(items, r),
+            missing=missing_of.get(r, ()),
+            carried_forward=carried_of.get(r, ()),
             exact=ExactFigures(
                 nodes=_LazyFigures(later, "nodes"),
                 tags=_LazyFigures(later, "tags"),
@@ -361,6 +444,14 @@ def _results(
             ),
         )
     return found
+
+
+def _listed(flags: BoolArray, codes: tuple[str, ...]) -> dict[int, tuple[str, ...]]:
+    """Per region with any flag set, the codes flagged, in framework order."""
+    listed: dict[int, list[str]] = {}
+    for r, c in zip(*(axis.tolist() for axis in np.nonzero(flags)), strict=True):
+        listed.setdefault(r, []).append(codes[c])
+    return {r: tuple(found) for r, found in listed.items()}
 
 
 class _ExactCells:
