@@ -112,7 +112,9 @@ def _batch(
         ),
         improvements=FrozenMap(
             {
-                region: improvement(index, previous_indices.get(region), framework.rounding)
+                region: improvement(index, previous_indices[region], framework.rounding)
+                if region in previous_indices
+                else None  # no previous index: no improvement
                 for region, index in indices.items()
             }
         ),

@@ -40,7 +40,7 @@ from __future__ import annotations
 import itertools
 import math
 import operator
-from collections.abc import Iterator, Mapping
+from collections.abc import ItemsView, Iterator, KeysView, Mapping, ValuesView
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
@@ -341,12 +341,13 @@ class _Table:
         self.units, self.absent, self.ambiguous, self.places = units, absent, ambiguous, places
         self.codes: tuple[str, ...] = ()
         self._made: dict[int, Decimal] = {}
+        self._figures: ObjectArray | None = None
 
-    def open(self) -> list[list[int]]:
-        """Per region, the columns still left open."""
-        found: list[list[int]] = [[] for _ in range(self.units.shape[0])]
+    def open(self) -> dict[int, list[int]]:
+        """Per region with any, the columns still left open."""
+        found: dict[int, list[int]] = {}
         for r, c in zip(*(axis.tolist() for axis in np.nonzero(self.ambiguous)), strict=True):
-            found[r].append(c)
+            found.setdefault(r, []).append(c)
         return found
 
     def settle(self, r: int, c: int, figure: Decimal | None) -> None:
@@ -369,19 +370,13 @@ class _Table:
         return found
 
     def row(self, r: int) -> dict[str, Decimal | None]:
-        figure = self.figure
-        return dict(
-            zip(
-                self.codes,
-                [
-                    None if hole else figure(units)
-                    for units, hole in zip(
-                        self.units[r].tolist(), self.absent[r].tolist(), strict=True
-                    )
-                ],
-                strict=True,
-            )
-        )
+        if self._figures is None:
+            # Every region's Decimals at once, when the first is read: one per distinct figure.
+            distinct, inverse = np.unique(self.units, return_inverse=True)
+            made = [self.figure(units) for units in distinct.tolist()]
+            published = np.array([*made, None], dtype=object)
+            self._figures = published[np.where(self.absent, len(made), inverse)]
+        return dict(zip(self.codes, self._figures[r].tolist(), strict=True))
 
 
 class _Row(Mapping[str, Decimal | None]):
@@ -411,6 +406,27 @@ class _Row(Mapping[str, Decimal | None]):
     def __contains__(self, key: object) -> bool:
         return key in self._figures()
 
+    def keys(self) -> KeysView[str]:
+        return self._figures().keys()
+
+    def values(self) -> ValuesView[Decimal | None]:
+        return self._figures().values()
+
+    def items(self) -> ItemsView[str, Decimal | None]:
+        return self._figures().items()
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self._figures().get(key, default)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, _Row):
+            return self._figures() == other._figures()
+        if isinstance(other, Mapping):
+            return self._figures() == dict(other.items())
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
     def __reduce__(self) -> tuple[Any, ...]:
         return (FrozenMap, (self._figures(),))
 
@@ -438,15 +454,14 @@ def _results(
     shape = _shape(plan)
     _settle_dyadic(plan, decimals, raw, scores, tables, shape)
     open_items, open_nodes, open_tags = items.open(), nodes.open(), tags.open()
-    for r in range(decimals.shape[0]):
-        if open_items[r] or open_nodes[r] or open_tags[r]:
-            cells = _ExactCells(plan, decimals[r].tolist(), cohort, shared, shape)
-            for j in open_items[r]:
-                items.settle(r, j, cells.published(cells.item(j)))
-            for k in open_nodes[r]:
-                nodes.settle(r, k, cells.published(cells.node(k)))
-            for t in open_tags[r]:
-                tags.settle(r, t, cells.published(cells.tag(t)))
+    for r in sorted(open_items.keys() | open_nodes.keys() | open_tags.keys()):
+        cells = _ExactCells(plan, decimals[r].tolist(), cohort, shared, shape)
+        for j in open_items.get(r, ()):
+            items.settle(r, j, cells.published(cells.item(j)))
+        for k in open_nodes.get(r, ()):
+            nodes.settle(r, k, cells.published(cells.node(k)))
+        for t in open_tags.get(r, ()):
+            tags.settle(r, t, cells.published(cells.tag(t)))
     return _Regions(plan, values, previous, cohort, tables, missing, carried)
 
 
@@ -484,6 +499,7 @@ class _Regions(Mapping[str, RegionScore]):
         self._carried = _listed(carried, tables[0].codes)
         self._predicates: dict[Decimal | None, str | None] = {}
         self._made: dict[str, RegionScore] = {}
+        self._every: dict[str, RegionScore] | None = None
 
     def __getitem__(self, region: str) -> RegionScore:
         found = self._made.get(region)
@@ -521,11 +537,23 @@ class _Regions(Mapping[str, RegionScore]):
     def __contains__(self, key: object) -> bool:
         return key in self._position
 
+    def _all(self) -> dict[str, RegionScore]:
+        """Every region's score, in the order given (not the order they were first read in)."""
+        if self._every is None:
+            self._every = {region: self[region] for region in self._position}
+        return self._every
+
+    def values(self) -> ValuesView[RegionScore]:
+        return self._all().values()
+
+    def items(self) -> ItemsView[str, RegionScore]:
+        return self._all().items()
+
     def __reduce__(self) -> tuple[Any, ...]:
-        return (FrozenMap, (dict(self.items()),))
+        return (FrozenMap, (self._all(),))
 
     def __repr__(self) -> str:
-        return f"FrozenMap({dict(self.items())!r})"
+        return f"FrozenMap({self._all()!r})"
 
 
 def _settle_dyadic(

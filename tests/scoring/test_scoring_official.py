@@ -273,7 +273,9 @@ EDGES = framework(
             quantitative("rank", 1, Normalisation.RANK, direction=LOWER),
             quantitative("goal", 3, Normalisation.GOALPOSTS, lower=-2, upper=6),
             quantitative("goal_low", 1, Normalisation.GOALPOSTS, lower=0, upper=8, direction=LOWER),
-            quantitative("dist", 1, Normalisation.DISTANCE_TO_TARGET, lower=10, target=2),
+            quantitative(
+                "dist", 1, Normalisation.DISTANCE_TO_TARGET, lower=10, target=2, direction=LOWER
+            ),
         ),
     ),
     tags=(Tag("t"),),
@@ -296,7 +298,7 @@ EDGE_VALUES = {
 
 
 @pytest.mark.parametrize("policy", list(MissingPolicy))
-@FAST
+@settings(max_examples=60, deadline=None)
 @given(st.data())
 def test_values_on_bounds_and_ties_in_every_kind_and_direction_publish_the_exact_figures(
     policy: MissingPolicy, data: st.DataObject
@@ -363,3 +365,40 @@ def test_published_figures_read_like_a_frozen_map_and_pickle_as_one() -> None:
     assert type(again.regions["r3"].items).__name__ == "FrozenMap"
     with pytest.raises(KeyError):
         batch.regions["zz"]
+
+
+@pytest.mark.parametrize("policy", list(MissingPolicy))
+def test_means_of_half_levels_on_ties_are_decided_in_integers(
+    policy: MissingPolicy, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A mean of four half levels is a multiple of 1/8: x.125, x.375... are ties at two places,
+    # and the float bound leaves every one open. They must publish half-up without a single
+    # figure computed on the exact path.
+    fw = framework(
+        node(
+            "index",
+            1,
+            maturity("a", 1, tags=("t",)),
+            maturity("b", 1, tags=("t",)),
+            maturity("c", 2, direction=LOWER, tags=("u",)),
+            maturity("d", 4, tags=("t", "u")),
+        ),
+        tags=(Tag("t"), Tag("u")),
+        missing=policy,
+    )
+    levels = [None, D("1"), D("1.5"), D("2.50"), D("4.5"), D("5")]
+    values: dict[str, ItemValues] = {
+        f"r{n}": dict(zip("abcd", (levels[(n // 6**k) % 6] for k in range(4)), strict=True))
+        for n in range(6**4)
+    }
+    reference = score_regions_exact(fw, values)
+    ties = [s for s in reference.regions.values() if s.index is not None and s.index % D("0.01")]
+    assert not ties  # every figure has two places
+    exact_ties = [s for s in reference.regions.values() if (s.exact.nodes["index"] or 0) * 200 % 2]
+    assert exact_ties  # and many lie exactly on x.xx5
+
+    def refuse(*args: object) -> None:
+        raise AssertionError("a mean of levels went to the exact path")
+
+    monkeypatch.setattr("scoring.official._ExactCells", refuse)
+    _same(fw, values)
