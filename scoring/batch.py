@@ -61,7 +61,7 @@ def score_regions(
         # The plan made above serves the exact path too (planning validates the whole tree).
         return _exact(plan, values, previous or {}, previous_indices or {}, groups)
     scores, cohort = fast
-    return _batch(framework, scores, cohort, previous_indices or {}, groups)
+    return _batch(framework, scores, scores.indices, cohort, previous_indices or {}, groups)
 
 
 def score_regions_exact(
@@ -92,26 +92,29 @@ def _exact(
     for region, region_resolved in resolved.items():
         with _for_region(region):
             scores[region] = score_resolved(plan, region_resolved, cohort)
-    return _batch(plan.framework, scores, cohort, previous_indices, groups)
+    indices = {region: score.index for region, score in scores.items()}
+    return _batch(plan.framework, FrozenMap(scores), indices, cohort, previous_indices, groups)
 
 
 def _batch(
     framework: Framework,
-    scores: Mapping[str, RegionScore],
+    scores: Mapping[str, RegionScore],  # read-only already
+    indices: Mapping[str, Decimal | None],
     cohort: Cohort,
     previous_indices: Mapping[str, Decimal | None],
     groups: Mapping[str, Mapping[str, str]] | None,
 ) -> BatchScore:
-    indices = {region: score.index for region, score in scores.items()}
     return BatchScore(
-        regions=FrozenMap(scores),
+        regions=scores,
         ranks=FrozenMap(competition_ranks(indices)),
         group_ranks=FrozenMap(
             {name: FrozenMap(group_ranks(indices, keys)) for name, keys in (groups or {}).items()}
         ),
         improvements=FrozenMap(
             {
-                region: improvement(index, previous_indices.get(region), framework.rounding)
+                region: improvement(index, previous_indices[region], framework.rounding)
+                if region in previous_indices
+                else None  # no previous index: no improvement
                 for region, index in indices.items()
             }
         ),

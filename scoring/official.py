@@ -17,9 +17,16 @@ u = 2**-53 per operation (every term below uses U = 2u, so second-order terms ar
   exact share): max(e_child) + (2k + 4) U max(|x_child| + e_child).
 Each bound is doubled. The published figure is floor(|x| 10^p + 1/2) with the sign of x; where
 x +- e (plus the rounding of that test itself) lie on both sides of a boundary (x.xx5 ties and
-anything within ~1e-12 of one), that figure alone is computed on the exact path (the engine's
-`scale_score` and `mean_of_units` over the items and nodes below it).
-Predicates are read from the published (rounded) index, as on the exact path.
+anything within ~1e-12 of one), that figure alone is decided exactly: a mean of maturity levels
+that are floats equal to their Decimals on a grid of 2**-20 in integers (`_settle_dyadic`), any
+other on the exact path (the engine's `scale_score` and `mean_of_units` over the items and nodes
+below it). Predicates are read from the published (rounded) index, as on the exact path.
+
+Where the time goes. Python object work, not arithmetic: each input Decimal is touched once (a
+dict look-up and one `float`, the floor of this path); the published figures stay scaled int64
+arrays (`_Table`), and a region's `RegionScore` and its Decimals are made when first read
+(`_Regions`, `_Row`: read-only mappings that pickle as `FrozenMap`). Only the root index of every
+region is made at once, for the ranks.
 
 Sorting the cohort in floats gives the Decimal order because reading a Decimal as a float is
 monotonic; two different Decimals that read as the same float would not be told apart, so a
@@ -33,12 +40,13 @@ from __future__ import annotations
 import itertools
 import math
 import operator
-from collections.abc import Iterator, Mapping
+from collections.abc import ItemsView, Iterator, KeysView, Mapping, ValuesView
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from scoring.aggregate import mean_of_units
 from scoring.engine import ExactFigures, RegionScore, predicate_for, score_resolved
@@ -46,7 +54,6 @@ from scoring.errors import ScoringInputError
 from scoring.frozen import FrozenMap
 from scoring.model import (
     Aggregation,
-    Direction,
     IndicatorKind,
     ItemValues,
     MissingPolicy,
@@ -57,11 +64,16 @@ from scoring.rounding import exact, quantize_exact_optional
 from scoring.tree import Plan
 from scoring.values import resolve
 from scoring.vector import compile_framework
-from scoring.vector_normalise import BoolArray, FloatArray, normalise_columns
+from scoring.vector_normalise import BoolArray, FloatArray, ItemColumns, normalise_columns
 
 _Shape = tuple[list[list[tuple[bool, int, int]]], list[list[int]]]
+ObjectArray = npt.NDArray[np.object_]
+IntArray = npt.NDArray[np.int64]
 U = 2.0**-52  # twice the unit roundoff of float64
 SAFETY = 2.0
+GRID = 2.0**20  # levels on this grid are summed exactly (see _settle_dyadic)
+GRID_LIMIT = 2.0**52
+LARGEST = 2.0**62  # a published figure's scaled integer must fit an int64
 SUPPORTED = frozenset(
     {
         Normalisation.GOALPOSTS,
@@ -76,7 +88,7 @@ def fast_scores(
     plan: Plan,
     values: Mapping[str, ItemValues],
     previous: Mapping[str, ItemValues],
-) -> tuple[dict[str, RegionScore], Cohort] | None:
+) -> tuple[_Regions, Cohort] | None:
     """Every region's official scores and the cohort, or None to use the exact path."""
     framework = plan.framework
     if (
@@ -98,7 +110,7 @@ def fast_scores(
         scores = normalise_columns(compiled.columns, raw, framework.scale, compiled.item_codes)
     except ScoringInputError:
         return None
-    errors = _score_errors(plan, raw, scores)
+    errors = _score_errors(plan, compiled.columns, raw, scores)
     low = float(framework.scale.minimum)
     if framework.missing is not MissingPolicy.REWEIGHT:
         holes = np.isnan(raw)
@@ -109,139 +121,154 @@ def fast_scores(
     tags, tag_errors = _tags(plan, scores, errors)
 
     places = framework.rounding.places
-    tables = [
-        _rounded(table, bound, places)
-        for table, bound in ((scores, errors), (nodes, node_errors), (tags, tag_errors))
-    ]
-    found = _results(plan, values, previous, decimals, cohort, tables, missing, carried)
+    items_table = _rounded(scores, errors, places)
+    nodes_table = _rounded(nodes, node_errors, places)
+    tags_table = _rounded(tags, tag_errors, places)
+    if items_table is None or nodes_table is None or tags_table is None:
+        return None
+    tables = (items_table, nodes_table, tags_table)
+    arrays = (raw, scores)
+    found = _results(plan, values, previous, decimals, arrays, cohort, tables, missing, carried)
     return found, cohort
 
 
 def _read(
     plan: Plan, values: Mapping[str, ItemValues], previous: Mapping[str, ItemValues]
-) -> tuple[list[list[Decimal | None]], FloatArray, BoolArray, BoolArray] | None:
-    """Resolved Decimals (region x item), their floats (NaN = nothing to score), what was missing
-    and what was carried forward; None for anything the exact path must judge."""
+) -> tuple[ObjectArray, FloatArray, BoolArray, BoolArray] | None:
+    """Resolved Decimals (region x item, an object array), their floats (NaN = nothing to
+    score), what was missing and what was carried forward; None for anything the exact path must
+    judge. Each value is touched once in Python (one dict look-up and one `float`); the rest is
+    array work."""
     codes = [item.code for item in plan.items]
     known = frozenset(codes)
     carry = plan.framework.missing is MissingPolicy.CARRY_FORWARD
-    rows: list[list[Decimal | None]] = []
-    missing_rows: list[list[bool]] = []
-    for region, region_values in values.items():
-        if region_values.keys() - known:
+    flat: list[object] = []
+    missing_rows: dict[int, list[bool]] = {}
+    for r, (region, region_values) in enumerate(values.items()):
+        if not known.issuperset(region_values):
             return None
-        row = [region_values.get(code) for code in codes]
         before = previous.get(region) if carry else None
-        if before is not None:
-            missing_rows.append([v is None for v in row])
-            row = [before.get(c) if v is None else v for c, v in zip(codes, row, strict=True)]
-        else:
-            missing_rows.append([])  # the same as what has no value: filled in below
-        rows.append(row)
-    flat = [v for row in rows for v in row]
-    if not set(map(type, flat)) <= {Decimal, type(None)}:
+        if before is None:
+            flat.extend(map(region_values.get, codes))
+            continue
+        row = list(map(region_values.get, codes))
+        missing_rows[r] = [v is None for v in row]
+        flat.extend(before.get(c) if v is None else v for c, v in zip(codes, row, strict=True))
+    kinds = set(map(type, flat))
+    if not kinds <= {Decimal, type(None)}:
         return None  # ints, and the refusals of binary floats and other types
+    size, shape = len(flat), (len(values), len(codes))
+    holes = type(None) in kinds
     try:
-        numbers = np.array([math.nan if v is None else float(v) for v in flat], dtype=np.float64)
+        filled = [math.nan if v is None else v for v in flat] if holes else flat
+        numbers = np.fromiter(map(float, filled), np.float64, size)  # type: ignore[arg-type]
     except ValueError:
         return None  # a signalling NaN
-    absent = np.fromiter(map(operator.is_, flat, itertools.repeat(None)), np.bool_, len(flat))
+    if holes:
+        absent = np.fromiter(map(operator.is_, flat, itertools.repeat(None)), np.bool_, size)
+    else:
+        absent = np.zeros(size, np.bool_)
     if not np.array_equal(absent, np.isnan(numbers)) or np.isinf(numbers).any():
         return None  # a Decimal NaN or infinity: refused by the exact path
-    shape = (len(rows), len(codes))
+    decimals = np.fromiter(flat, object, size).reshape(shape)
     absent = absent.reshape(shape)
     missing = absent.copy()
-    for r, row_missing in enumerate(missing_rows):
-        if row_missing:
-            missing[r] = row_missing
-    return rows, numbers.reshape(shape), missing, missing & ~absent
+    for r, row_missing in missing_rows.items():
+        missing[r] = row_missing
+    return decimals, numbers.reshape(shape), missing, missing & ~absent
 
 
-def _cohort(plan: Plan, decimals: list[list[Decimal | None]], raw: FloatArray) -> Cohort | None:
+def _cohort(plan: Plan, decimals: ObjectArray, raw: FloatArray) -> Cohort | None:
+    """Every min-max and rank column sorted at once (NaN last, stable, as `sorted` keeps the
+    region order of equal values); the Decimals are taken in that order."""
     stats: dict[str, ItemStats] = {}
-    columns = list(zip(*decimals, strict=True)) if decimals else []
-    for j, item in enumerate(plan.items):
-        if item.normalisation not in (Normalisation.MIN_MAX, Normalisation.RANK):
-            continue
-        rows = np.flatnonzero(~np.isnan(raw[:, j]))
-        if not rows.size:
-            continue
-        order = rows[np.argsort(raw[rows, j], kind="stable")]
-        ordered = [columns[j][r] for r in order.tolist()]
-        column = raw[order, j]
-        same = np.flatnonzero(column[1:] == column[:-1])
-        if any(ordered[k] != ordered[k + 1] for k in same.tolist()):
+    picked = [
+        j
+        for j, item in enumerate(plan.items)
+        if item.normalisation in (Normalisation.MIN_MAX, Normalisation.RANK)
+    ]
+    if picked:
+        column = raw[:, picked]
+        order = np.argsort(column, axis=0, kind="stable")
+        floats = np.take_along_axis(column, order, axis=0)
+        ordered = np.take_along_axis(decimals[:, picked], order, axis=0)
+        rows, cols = np.nonzero(floats[1:] == floats[:-1])
+        if rows.size and np.not_equal(ordered[rows, cols], ordered[rows + 1, cols]).any():
             return None  # two Decimals that read as one float
-        stats[item.code] = ItemStats(ordered=tuple(ordered))
-    return Cohort(regions=len(decimals), stats=FrozenMap(stats))
+        counts = (~np.isnan(column)).sum(axis=0).tolist()
+        for j, values, count in zip(picked, ordered.T.tolist(), counts, strict=True):
+            if count:
+                stats[plan.items[j].code] = ItemStats(ordered=tuple(values[:count]))
+    return Cohort(regions=decimals.shape[0], stats=FrozenMap(stats))
 
 
-def _in_range(plan: Plan, decimals: list[list[Decimal | None]], raw: FloatArray) -> bool:
+def _in_range(plan: Plan, decimals: ObjectArray, raw: FloatArray) -> bool:
     """A value reading as a bound's float may lie just beyond the bound: check it exactly."""
     scale = plan.framework.scale
-    for j, item in enumerate(plan.items):
-        if item.kind is IndicatorKind.MATURITY:
-            bounds = (scale.minimum, scale.maximum)
-        elif item.kind is IndicatorKind.PERCENTAGE:
-            bounds = (Decimal(0), Decimal(100))
-        else:
-            continue
-        low, high = bounds
-        for r in np.flatnonzero(raw[:, j] == float(low)).tolist():
-            if decimals[r][j] < low:  # type: ignore[operator]
-                return False
-        for r in np.flatnonzero(raw[:, j] == float(high)).tolist():
-            if decimals[r][j] > high:  # type: ignore[operator]
-                return False
+    bounds = [
+        (scale.minimum, scale.maximum)
+        if item.kind is IndicatorKind.MATURITY
+        else (Decimal(0), Decimal(100))
+        if item.kind is IndicatorKind.PERCENTAGE
+        else (None, None)
+        for item in plan.items
+    ]
+    for side, beyond in ((0, np.less), (1, np.greater)):
+        exact_bound = np.array([pair[side] for pair in bounds], dtype=object)
+        float_bound = np.array([math.nan if b is None else float(b) for b in exact_bound])
+        rows, cols = np.nonzero(raw == float_bound)
+        if rows.size and beyond(decimals[rows, cols], exact_bound[cols]).any():
+            return False
     return True
 
 
-def _score_errors(plan: Plan, raw: FloatArray, scores: FloatArray) -> FloatArray:
-    """Per item score, the bound on |float - exact| (before SAFETY)."""
+def _score_errors(
+    plan: Plan, columns: ItemColumns, raw: FloatArray, scores: FloatArray
+) -> FloatArray:
+    """Per item score, the bound on |float - exact| (before SAFETY), for all columns at once."""
     scale = plan.framework.scale
     low, high = float(scale.minimum), float(scale.maximum)
     span = high - low
-    errors = np.zeros(raw.shape)
+    unit_error = np.zeros(raw.shape)
     with np.errstate(invalid="ignore", divide="ignore"):
-        for j, item in enumerate(plan.items):
-            x = raw[:, j]
-            if item.kind is IndicatorKind.MATURITY:
-                flipped = item.direction is Direction.LOWER_IS_BETTER
-                errors[:, j] = 3 * U * (abs(low) + abs(high) + np.abs(x)) if flipped else U * x
-                continue
-            if item.kind is IndicatorKind.PERCENTAGE:
-                unit = x / 100.0
-                unit_error = 2 * U * np.abs(unit)
-            else:
-                unit, unit_error = _unit_error(item.normalisation, x, item)
-            if item.direction is Direction.LOWER_IS_BETTER and (
-                item.normalisation is not Normalisation.DISTANCE_TO_TARGET
-            ):
-                unit_error = unit_error + U
-            errors[:, j] = unit_error * abs(span) * (1 + U) + 3 * U * (abs(low) + abs(span))
+        if columns.percentage.size:
+            unit_error[:, columns.percentage] = 2 * U * np.abs(raw[:, columns.percentage] / 100.0)
+        unit_error[:, columns.by_method[Normalisation.RANK]] = 2 * U  # integers and halves
+        for method in (Normalisation.GOALPOSTS, Normalisation.DISTANCE_TO_TARGET):
+            picked = columns.by_method[method]
+            if picked.size:
+                end = columns.upper if method is Normalisation.GOALPOSTS else columns.target
+                x = raw[:, picked]
+                unit_error[:, picked] = _unit_error(x, columns.lower[picked], end[picked])
+        picked = columns.by_method[Normalisation.MIN_MAX]
+        if picked.size:
+            x = raw[:, picked]
+            start = np.where(np.isnan(x), np.inf, x).min(axis=0)
+            end = np.where(np.isnan(x), -np.inf, x).max(axis=0)
+            flat = ~(end > start)  # the midpoint, exactly
+            start, end = np.where(flat, 0.0, start), np.where(flat, 1.0, end)
+            unit_error[:, picked] = np.where(flat, 0.0, _unit_error(x, start, end))
+        unit_error[:, columns.flip] += U
+        errors = unit_error * abs(span) * (1 + U) + 3 * U * (abs(low) + abs(span))
+        x = raw[:, columns.maturity]
+        flipped = columns.flip_maturity[columns.maturity]
+        errors[:, columns.maturity] = np.where(
+            flipped, 3 * U * (abs(low) + abs(high) + np.abs(x)), U * x
+        )
     errors = np.abs(errors)
     errors[np.isnan(scores)] = 0.0
     return errors
 
 
-def _unit_error(method: Normalisation | None, x: FloatArray, item: Any) -> tuple[FloatArray, Any]:
-    if method is Normalisation.RANK:
-        return x, 2 * U * np.ones_like(x)  # a unit in [0, 1]: integers and halves, one division
-    if method is Normalisation.MIN_MAX:
-        present = x[~np.isnan(x)]
-        start, end = (present.min(), present.max()) if present.size else (0.0, 0.0)
-        if not end > start:
-            return x, np.zeros_like(x)  # the midpoint, exactly
-    elif method is Normalisation.GOALPOSTS:
-        start, end = float(item.lower), float(item.upper)
-    else:
-        start, end = float(item.lower), float(item.target)
+def _unit_error(x: FloatArray, start: FloatArray, end: FloatArray) -> FloatArray:
+    """The bound for (x - start) / (end - start), per column; 0 where the clip decides."""
     q = (x - start) / (end - start)
-    error = (U * (np.abs(x) + abs(start)) + np.abs(q) * U * (abs(start) + abs(end))) / abs(
-        end - start
+    error = (U * (np.abs(x) + np.abs(start)) + np.abs(q) * U * (np.abs(start) + np.abs(end))) / (
+        np.abs(end - start)
     ) + U * np.abs(q)
     clipped = (q - error > 1.0) | (q + error < 0.0)
-    return q, np.where(clipped, 0.0, error)
+    result: FloatArray = np.where(clipped, 0.0, error)
+    return result
 
 
 def _nodes(plan: Plan, scores: FloatArray, errors: FloatArray) -> tuple[FloatArray, FloatArray]:
@@ -289,78 +316,313 @@ def _weighted(
     return mean, SAFETY * bound
 
 
-def _rounded(
-    table: FloatArray, bound: FloatArray, places: int
-) -> tuple[list[list[Decimal | None]], list[list[int]]]:
-    """The published Decimals (None for NaN), and per row the columns the bound leaves open."""
+def _rounded(table: FloatArray, bound: FloatArray, places: int) -> _Table | None:
+    """The published figures as scaled integers, and the cells the bound leaves open; None when
+    a figure is too large for an int64 (the exact path publishes it)."""
     scale = 10.0**places
     t = np.abs(table) * scale
-    margin = bound * scale * (1 + 4 * U) + 4 * U * (t + 1.0)
     absent = np.isnan(table)
+    if t[~absent].max(initial=0.0) > LARGEST:
+        return None
+    margin = bound * scale * (1 + 4 * U) + 4 * U * (t + 1.0)
     with np.errstate(invalid="ignore"):
         lower = np.floor(t - margin + 0.5)
         upper = np.floor(t + margin + 0.5)
     ambiguous = (lower != upper) & ~absent
     units = np.where(absent, 0.0, np.where(table < 0, -lower, lower)).astype(np.int64)
-    # One Decimal per distinct figure, shared (Decimals are immutable), as round_half_up makes it.
-    distinct, inverse = np.unique(units, return_inverse=True)
-    made = [Decimal(u).scaleb(-places) for u in distinct.tolist()]
-    published = np.array([*made, None], dtype=object)
-    inverse = np.where(absent, len(made), inverse.reshape(units.shape))
-    open_columns: list[list[int]] = [[] for _ in range(table.shape[0])]
-    for r, c in zip(*(axis.tolist() for axis in np.nonzero(ambiguous)), strict=True):
-        open_columns[r].append(c)
-    return published[inverse].tolist(), open_columns
+    return _Table(units, absent, ambiguous, places)
+
+
+class _Table:
+    """One kind of published figure (items, nodes or tags) for every region, as scaled integers
+    (`units` / 10**places); a region's Decimals are made when its `_Row` is first read."""
+
+    def __init__(self, units: IntArray, absent: BoolArray, ambiguous: BoolArray, places: int):
+        self.units, self.absent, self.ambiguous, self.places = units, absent, ambiguous, places
+        self.codes: tuple[str, ...] = ()
+        self._made: dict[int, Decimal] = {}
+        self._figures: ObjectArray | None = None
+
+    def open(self) -> dict[int, list[int]]:
+        """Per region with any, the columns still left open."""
+        found: dict[int, list[int]] = {}
+        for r, c in zip(*(axis.tolist() for axis in np.nonzero(self.ambiguous)), strict=True):
+            found.setdefault(r, []).append(c)
+        return found
+
+    def settle(self, r: int, c: int, figure: Decimal | None) -> None:
+        """An open cell's figure, from the exact path."""
+        self.absent[r, c] = figure is None
+        if figure is not None:
+            self.units[r, c] = int(figure.scaleb(self.places))
+        self.ambiguous[r, c] = False
+
+    def settle_units(self, r: int, c: int, units: int) -> None:
+        """An open cell's figure as a scaled integer, decided exactly elsewhere."""
+        self.units[r, c], self.absent[r, c], self.ambiguous[r, c] = units, False, False
+
+    def figure(self, units: int) -> Decimal:
+        # One Decimal per distinct figure, shared (Decimals are immutable), as round_half_up
+        # makes it: the exponent is -places, so 3.5 publishes as 3.50.
+        found = self._made.get(units)
+        if found is None:
+            found = self._made[units] = Decimal(units).scaleb(-self.places)
+        return found
+
+    def row(self, r: int) -> dict[str, Decimal | None]:
+        if self._figures is None:
+            # Every region's Decimals at once, when the first is read: one per distinct figure.
+            distinct, inverse = np.unique(self.units, return_inverse=True)
+            made = [self.figure(units) for units in distinct.tolist()]
+            published = np.array([*made, None], dtype=object)
+            self._figures = published[np.where(self.absent, len(made), inverse)]
+        return dict(zip(self.codes, self._figures[r].tolist(), strict=True))
+
+
+class _Row(Mapping[str, Decimal | None]):
+    """One region's published figures of one kind: a read-only mapping like `FrozenMap`, whose
+    Decimals are made when it is first read. Pickles as a plain `FrozenMap`."""
+
+    __slots__ = ("_data", "_row", "_table")
+
+    def __init__(self, table: _Table, row: int) -> None:
+        self._table, self._row = table, row
+        self._data: dict[str, Decimal | None] | None = None
+
+    def _figures(self) -> dict[str, Decimal | None]:
+        if self._data is None:
+            self._data = self._table.row(self._row)
+        return self._data
+
+    def __getitem__(self, key: str) -> Decimal | None:
+        return self._figures()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._table.codes)
+
+    def __len__(self) -> int:
+        return len(self._table.codes)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._figures()
+
+    def keys(self) -> KeysView[str]:
+        return self._figures().keys()
+
+    def values(self) -> ValuesView[Decimal | None]:
+        return self._figures().values()
+
+    def items(self) -> ItemsView[str, Decimal | None]:
+        return self._figures().items()
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self._figures().get(key, default)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, _Row):
+            return self._figures() == other._figures()
+        if isinstance(other, Mapping):
+            return self._figures() == dict(other.items())
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (FrozenMap, (self._figures(),))
+
+    def __repr__(self) -> str:
+        return f"FrozenMap({self._figures()!r})"
 
 
 def _results(
     plan: Plan,
     values: Mapping[str, ItemValues],
     previous: Mapping[str, ItemValues],
-    decimals: list[list[Decimal | None]],
+    decimals: ObjectArray,
+    arrays: tuple[FloatArray, FloatArray],
     cohort: Cohort,
-    tables: list[tuple[list[list[Decimal | None]], list[list[int]]]],
+    tables: tuple[_Table, _Table, _Table],
     missing: BoolArray,
     carried: BoolArray,
-) -> dict[str, RegionScore]:
-    framework = plan.framework
-    (items, open_items), (nodes, open_nodes), (tags, open_tags) = tables
-    item_codes = [item.code for item in plan.items]
-    node_codes = [node.code for node in plan.nodes]
-    tag_codes = list(plan.tags)
-    missing_rows, carried_rows = missing.tolist(), carried.tolist()
-    predicate_of: dict[Decimal | None, str | None] = {}
-    found: dict[str, RegionScore] = {}
+) -> _Regions:
+    raw, scores = arrays
+    items, nodes, tags = tables
+    items.codes = tuple(item.code for item in plan.items)
+    nodes.codes = tuple(node.code for node in plan.nodes)
+    tags.codes = tuple(plan.tags)
     shared: dict[tuple[int, Decimal], Fraction] = {}
     shape = _shape(plan)
-    for r, region in enumerate(values):
-        if open_items[r] or open_nodes[r] or open_tags[r]:
-            cells = _ExactCells(plan, decimals[r], cohort, shared, shape)
-            for j in open_items[r]:
-                items[r][j] = cells.published(cells.item(j))
-            for k in open_nodes[r]:
-                nodes[r][k] = cells.published(cells.node(k))
-            for t in open_tags[r]:
-                tags[r][t] = cells.published(cells.tag(t))
-        index = nodes[r][-1]
-        if index not in predicate_of:
-            predicate_of[index] = predicate_for(index, framework.predicates)
-        later = _Later(plan, values[region], previous.get(region), cohort)
-        found[region] = RegionScore(
+    _settle_dyadic(plan, decimals, raw, scores, tables, shape)
+    open_items, open_nodes, open_tags = items.open(), nodes.open(), tags.open()
+    for r in sorted(open_items.keys() | open_nodes.keys() | open_tags.keys()):
+        cells = _ExactCells(plan, decimals[r].tolist(), cohort, shared, shape)
+        for j in open_items.get(r, ()):
+            items.settle(r, j, cells.published(cells.item(j)))
+        for k in open_nodes.get(r, ()):
+            nodes.settle(r, k, cells.published(cells.node(k)))
+        for t in open_tags.get(r, ()):
+            tags.settle(r, t, cells.published(cells.tag(t)))
+    return _Regions(plan, values, previous, cohort, tables, missing, carried)
+
+
+class _Regions(Mapping[str, RegionScore]):
+    """Every region's `RegionScore`, made when first read (the index of every region is made at
+    once: ranks need them all). A read-only mapping in the order given, like `FrozenMap`, and
+    pickled as one."""
+
+    def __init__(
+        self,
+        plan: Plan,
+        values: Mapping[str, ItemValues],
+        previous: Mapping[str, ItemValues],
+        cohort: Cohort,
+        tables: tuple[_Table, _Table, _Table],
+        missing: BoolArray,
+        carried: BoolArray,
+    ) -> None:
+        self._plan, self._values, self._previous, self._cohort = plan, values, previous, cohort
+        self._tables = tables
+        self._position = {region: r for r, region in enumerate(values)}
+        nodes = tables[1]
+        root = len(plan.nodes) - 1
+        figure = nodes.figure
+        self.indices: dict[str, Decimal | None] = {
+            region: None if hole else figure(units)
+            for region, units, hole in zip(
+                values,
+                nodes.units[:, root].tolist(),
+                nodes.absent[:, root].tolist(),
+                strict=True,
+            )
+        }
+        self._missing = _listed(missing, tables[0].codes)
+        self._carried = _listed(carried, tables[0].codes)
+        self._predicates: dict[Decimal | None, str | None] = {}
+        self._made: dict[str, RegionScore] = {}
+        self._every: dict[str, RegionScore] | None = None
+
+    def __getitem__(self, region: str) -> RegionScore:
+        found = self._made.get(region)
+        if found is None:
+            found = self._made[region] = self._make(region, self._position[region])
+        return found
+
+    def _make(self, region: str, r: int) -> RegionScore:
+        index = self.indices[region]
+        if index not in self._predicates:
+            self._predicates[index] = predicate_for(index, self._plan.framework.predicates)
+        items, nodes, tags = self._tables
+        later = _Later(self._plan, self._values[region], self._previous.get(region), self._cohort)
+        return RegionScore(
             index=index,
-            predicate=predicate_of[index],
-            nodes=FrozenMap(zip(node_codes, nodes[r], strict=True)),
-            tags=FrozenMap(zip(tag_codes, tags[r], strict=True)),
-            items=FrozenMap(zip(item_codes, items[r], strict=True)),
-            missing=tuple(c for c, m in zip(item_codes, missing_rows[r], strict=True) if m),
-            carried_forward=tuple(c for c, m in zip(item_codes, carried_rows[r], strict=True) if m),
+            predicate=self._predicates[index],
+            nodes=_Row(nodes, r),
+            tags=_Row(tags, r),
+            items=_Row(items, r),
+            missing=self._missing.get(r, ()),
+            carried_forward=self._carried.get(r, ()),
             exact=ExactFigures(
                 nodes=_LazyFigures(later, "nodes"),
                 tags=_LazyFigures(later, "tags"),
                 items=_LazyFigures(later, "items"),
             ),
         )
-    return found
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._position)
+
+    def __len__(self) -> int:
+        return len(self._position)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._position
+
+    def _all(self) -> dict[str, RegionScore]:
+        """Every region's score, in the order given (not the order they were first read in)."""
+        if self._every is None:
+            self._every = {region: self[region] for region in self._position}
+        return self._every
+
+    def values(self) -> ValuesView[RegionScore]:
+        return self._all().values()
+
+    def items(self) -> ItemsView[str, RegionScore]:
+        return self._all().items()
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (FrozenMap, (self._all(),))
+
+    def __repr__(self) -> str:
+        return f"FrozenMap({self._all()!r})"
+
+
+def _settle_dyadic(
+    plan: Plan,
+    decimals: ObjectArray,
+    raw: FloatArray,
+    scores: FloatArray,
+    tables: tuple[_Table, _Table, _Table],
+    shape: _Shape,
+) -> None:
+    """Decide exactly, in integers, the open means of maturity levels (nodes whose children are
+    all items, and tags): where every level is a float equal to its Decimal on a grid of 2**-20,
+    the mean is exactly (sum of units x level x 2**20, an integer sum that floats hold exactly)
+    / (sum of units x 2**20). Means of four half levels land on x.xx5 ties all the time; this
+    spares them the exact path."""
+    _, nodes, tags = tables
+    framework = plan.framework
+    bounds = (framework.scale.minimum, framework.scale.maximum)
+    if not all(_on_grid(float(b)) and Decimal(float(b)) == b for b in bounds):
+        return
+    maturity = np.array([item.kind is IndicatorKind.MATURITY for item in plan.items])
+    groups: list[tuple[_Table, int, list[int], list[int]]] = []
+    children, tag_columns = shape
+    for k, kids in enumerate(children):
+        if all(is_item for is_item, _, _ in kids):
+            groups.append((nodes, k, [at for _, at, _ in kids], [u for _, _, u in kids]))
+    for t, tag in enumerate(plan.tags):
+        groups.append((tags, t, tag_columns[t], list(plan.tag_units[tag])))
+    for table, position, columns, units in groups:
+        rows = np.flatnonzero(table.ambiguous[:, position])
+        if not rows.size or not maturity[columns].all() or sum(units) >= GRID_LIMIT:
+            continue
+        cells = np.ix_(rows, np.array(columns))
+        level, given, held = scores[cells], raw[cells], decimals[cells]
+        valued = ~np.isnan(given)
+        exact_input = np.ones(given.shape, np.bool_)
+        exact_input[valued] = np.equal(held[valued], given[valued].astype(object))
+        present = ~np.isnan(level)
+        scaled = np.where(present, level * GRID, 0.0)
+        weights = np.array(units, dtype=np.float64)
+        weight = present @ weights
+        total = scaled @ weights  # integers below 2**52: every partial sum is exact
+        certain = (
+            (exact_input & (np.floor(scaled) == scaled)).all(axis=1)
+            & (weight > 0)
+            & (np.abs(scaled) @ weights < GRID_LIMIT)
+        )
+        ten = 10**table.places
+        for r, numerator, denominator in zip(
+            rows[certain].tolist(),
+            total[certain].tolist(),
+            weight[certain].tolist(),
+            strict=True,
+        ):
+            n, d = int(numerator), int(denominator) * int(GRID)
+            figure = (2 * abs(n) * ten + d) // (2 * d)  # floor(|x| 10^p + 1/2)
+            table.settle_units(r, position, -figure if n < 0 else figure)
+
+
+def _on_grid(value: float) -> bool:
+    return math.floor(value * GRID) == value * GRID and abs(value * GRID) < GRID_LIMIT
+
+
+def _listed(flags: BoolArray, codes: tuple[str, ...]) -> dict[int, tuple[str, ...]]:
+    """Per region with any flag set, the codes flagged, in framework order."""
+    listed: dict[int, list[str]] = {}
+    for r, c in zip(*(axis.tolist() for axis in np.nonzero(flags)), strict=True):
+        listed.setdefault(r, []).append(codes[c])
+    return {r: tuple(found) for r, found in listed.items()}
 
 
 class _ExactCells:

@@ -25,6 +25,7 @@ from scoring import ScoringInputError, score_regions
 from scoring.batch import BatchScore, score_regions_exact
 from scoring.build import framework, maturity, node, percentage, quantitative
 from scoring.model import (
+    Direction,
     Framework,
     IndicatorKind,
     ItemValues,
@@ -33,6 +34,7 @@ from scoring.model import (
     PredicateBand,
     Rounding,
     Scale,
+    Tag,
 )
 from scoring.official import fast_scores
 from scoring.tree import plan_for
@@ -246,3 +248,157 @@ def test_the_exact_figures_are_computed_when_read_and_pickle_as_plain_figures() 
     again = pickle.loads(pickle.dumps(fast))  # noqa: S301 (our own bytes)
     assert again == fast == score_regions_exact(fw, values).regions["r"]
     assert type(again.exact.nodes).__name__ == "FrozenMap"
+
+
+# The published figures are kept as scaled integers and made into Decimals when read: a batch
+# the float path vouches for must still publish exactly, down to each Decimal's exponent.
+LOWER = Direction.LOWER_IS_BETTER
+EDGES = framework(
+    node(
+        "index",
+        1,
+        node(
+            "a",
+            3,
+            maturity("level", 2),
+            maturity("worse", 1, direction=LOWER, tags=("t",)),
+            percentage("share", 1, tags=("t",)),
+            percentage("late", 1, direction=LOWER),
+        ),
+        node(
+            "b",
+            2,
+            quantitative("mm", 1, Normalisation.MIN_MAX, tags=("t",)),
+            quantitative("mm_low", 2, Normalisation.MIN_MAX, direction=LOWER),
+            quantitative("rank", 1, Normalisation.RANK, direction=LOWER),
+            quantitative("goal", 3, Normalisation.GOALPOSTS, lower=-2, upper=6),
+            quantitative("goal_low", 1, Normalisation.GOALPOSTS, lower=0, upper=8, direction=LOWER),
+            quantitative(
+                "dist", 1, Normalisation.DISTANCE_TO_TARGET, lower=10, target=2, direction=LOWER
+            ),
+        ),
+    ),
+    tags=(Tag("t"),),
+    predicates=(PredicateBand("baik", D("3.48")), PredicateBand("cukup", D("3"))),
+)
+# Levels, shares and measures on the bounds (1 and 5, 0 and 100, the goalposts and beyond them),
+# on x.xx5 ties after scaling (3.475, 61.875 %), and repeated (ties in the cohort).
+EDGE_VALUES = {
+    "level": ["1", "5", "3.475", "2.5", "4.125"],
+    "worse": ["1", "5", "3.475", "1.5"],
+    "share": ["0", "100", "61.875", "0.125", "50"],
+    "late": ["0", "100", "61.875", "12.5"],
+    "mm": ["0", "-3", "7.5", "7.5", "1.25", "100"],
+    "mm_low": ["0", "2", "2", "0.125"],
+    "rank": ["1", "1", "2", "3"],
+    "goal": ["-2", "6", "-7", "9", "0.75", "2.75"],
+    "goal_low": ["0", "8", "2.75", "6.875", "11"],
+    "dist": ["10", "2", "0", "12", "6.5"],
+}
+
+
+@pytest.mark.parametrize("policy", list(MissingPolicy))
+@settings(max_examples=60, deadline=None)
+@given(st.data())
+def test_values_on_bounds_and_ties_in_every_kind_and_direction_publish_the_exact_figures(
+    policy: MissingPolicy, data: st.DataObject
+) -> None:
+    fw = dataclasses.replace(EDGES, missing=policy)
+    choice = {code: st.none() | st.sampled_from(options) for code, options in EDGE_VALUES.items()}
+    names = [f"r{n}" for n in range(data.draw(st.integers(1, 30)))]
+
+    def values() -> dict[str, D | None]:
+        drawn = {code: data.draw(options) for code, options in choice.items()}
+        return {code: None if v is None else D(v) for code, v in drawn.items()}
+
+    regions = {name: values() for name in names}
+    previous = {name: values() for name in names}
+    _same(fw, regions, previous=previous, groups=_groups(names))
+
+
+def test_the_float_path_vouches_for_a_batch_on_bounds_and_ties() -> None:
+    # The property tests above would pass vacuously if every batch fell back to the exact path.
+    regions = {
+        f"r{n}": {code: D(options[n % len(options)]) for code, options in EDGE_VALUES.items()}
+        for n in range(12)
+    }
+    assert fast_scores(plan_for(EDGES), regions, {}) is not None
+    result = _same(EDGES, regions)
+    level_tie = result.regions["r2"].items
+    assert str(level_tie["level"]) == "3.48"  # 3.475 half-up
+    assert str(level_tie["share"]) == "3.48"  # 1 + 4 * 61.875 / 100 = 3.475
+    assert str(result.regions["r0"].items["share"]) == "1.00"  # 0 %: the exponent is kept
+    assert str(result.regions["r1"].items["late"]) == "1.00"  # 100 % late, lower is better
+
+
+def test_figures_too_large_for_scaled_integers_publish_on_the_exact_path() -> None:
+    fw = framework(
+        node("index", 1, maturity("a"), maturity("b")),
+        scale=Scale(D(0), D(10) ** 6),
+        rounding=Rounding(places=15),
+    )
+    values: dict[str, ItemValues] = {"r": {"a": D("999999.125"), "b": D(3)}}
+    assert fast_scores(plan_for(fw), values, {}) is None
+    _same(fw, values)
+
+
+def test_published_figures_read_like_a_frozen_map_and_pickle_as_one() -> None:
+    regions = {
+        f"r{n}": {code: D(options[n % len(options)]) for code, options in EDGE_VALUES.items()}
+        for n in range(5)
+    }
+    batch = score_regions(EDGES, regions, groups=_groups(list(regions)))
+    reference = score_regions_exact(EDGES, regions, groups=_groups(list(regions)))
+    assert list(batch.regions) == list(reference.regions)
+    assert "r1" in batch.regions
+    assert "zz" not in batch.regions
+    assert len(batch.regions) == 5
+    score = batch.regions["r3"]
+    assert list(score.items) == list(reference.regions["r3"].items)
+    assert "mm" in score.items
+    assert "zz" not in score.items
+    assert score.items.get("zz") is None
+    assert repr(score.nodes) == repr(reference.regions["r3"].nodes)
+    again = pickle.loads(pickle.dumps(batch))  # noqa: S301 (our own bytes)
+    assert again == batch == reference
+    assert type(again.regions).__name__ == "FrozenMap"
+    assert type(again.regions["r3"].items).__name__ == "FrozenMap"
+    with pytest.raises(KeyError):
+        batch.regions["zz"]
+
+
+@pytest.mark.parametrize("policy", list(MissingPolicy))
+def test_means_of_half_levels_on_ties_are_decided_in_integers(
+    policy: MissingPolicy, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A mean of four half levels is a multiple of 1/8: x.125, x.375... are ties at two places,
+    # and the float bound leaves every one open. They must publish half-up without a single
+    # figure computed on the exact path.
+    fw = framework(
+        node(
+            "index",
+            1,
+            maturity("a", 1, tags=("t",)),
+            maturity("b", 1, tags=("t",)),
+            maturity("c", 2, direction=LOWER, tags=("u",)),
+            maturity("d", 4, tags=("t", "u")),
+        ),
+        tags=(Tag("t"), Tag("u")),
+        missing=policy,
+    )
+    levels = [None, D("1"), D("1.5"), D("2.50"), D("4.5"), D("5")]
+    values: dict[str, ItemValues] = {
+        f"r{n}": dict(zip("abcd", (levels[(n // 6**k) % 6] for k in range(4)), strict=True))
+        for n in range(6**4)
+    }
+    reference = score_regions_exact(fw, values)
+    ties = [s for s in reference.regions.values() if s.index is not None and s.index % D("0.01")]
+    assert not ties  # every figure has two places
+    exact_ties = [s for s in reference.regions.values() if (s.exact.nodes["index"] or 0) * 200 % 2]
+    assert exact_ties  # and many lie exactly on x.xx5
+
+    def refuse(*args: object) -> None:
+        raise AssertionError("a mean of levels went to the exact path")
+
+    monkeypatch.setattr("scoring.official._ExactCells", refuse)
+    _same(fw, values)
