@@ -197,7 +197,8 @@ def rank_uncertainty_matrix(
     if MissingPolicy.CARRY_FORWARD in policies and previous is None:
         raise ValueError("carry_forward needs the previous cycle's values")
     kernel = kernel_for(framework)
-    scores = [_scores(framework, kernel, raw, previous, policy) for policy in policies]
+    prepared = _Prepares(framework, kernel, raw, previous)
+    scores = [prepared[policy] for policy in policies]
     nominal_index = score_matrix(compile_framework(framework), raw, previous=previous).index
     nominal = rank_array(nominal_index, framework.rounding.places)
 
@@ -209,10 +210,10 @@ def rank_uncertainty_matrix(
         geometric_share=settings.geometric_share,
         policies=len(policies),
     )
-    reference = _reference(framework, kernel, raw, previous)
-    national = RankHistogram(n_regions)
+    reference = _reference(framework, kernel, prepared)
+    national = RankHistogram(n_regions, settings.draws)
     members = {name: _members(rows, n_regions) for name, rows in (groups or {}).items()}
-    histograms = {name: RankHistogram(len(m)) for name, m in members.items()}
+    histograms = {name: RankHistogram(len(m), settings.draws) for name, m in members.items()}
     shift = 0
     for ranks in rank_chunks(kernel, scores, draws, settings.chunk):
         national.add(ranks)
@@ -233,9 +234,7 @@ def rank_uncertainty_matrix(
         mean=_frozen(counts.mean()),
         counts=counts,
         mean_shift=shift / (settings.draws * n_regions),
-        sensitivity=_sensitivity(
-            framework, kernel, raw, previous, reference, draws, policies, settings
-        ),
+        sensitivity=_sensitivity(framework, kernel, prepared, reference, draws, policies, settings),
         policies=policies,
         settings=settings,
         groups={
@@ -291,30 +290,34 @@ def _default_policies(previous: FloatArray | None) -> tuple[MissingPolicy, ...]:
     return policies if previous is None else (*policies, MissingPolicy.CARRY_FORWARD)
 
 
-def _scores(
-    framework: Framework,
-    kernel: Kernel,
-    raw: FloatArray,
-    previous: FloatArray | None,
-    policy: MissingPolicy,
-) -> Prepared:
-    compiled = compile_framework(dataclasses.replace(framework, missing=policy))
-    return prepare(kernel, scale_matrix(compiled, raw, previous=previous))
+class _Prepares:
+    """The regions' scores prepared for the kernel under each policy, each prepared once for the
+    run, its reference and every one-at-a-time evaluation."""
+
+    def __init__(
+        self, framework: Framework, kernel: Kernel, raw: FloatArray, previous: FloatArray | None
+    ) -> None:
+        self.framework, self.kernel, self.raw, self.previous = framework, kernel, raw, previous
+        self.found: dict[MissingPolicy, Prepared] = {}
+
+    def __getitem__(self, policy: MissingPolicy) -> Prepared:
+        if policy not in self.found:
+            compiled = compile_framework(dataclasses.replace(self.framework, missing=policy))
+            scores = scale_matrix(compiled, self.raw, previous=self.previous)
+            self.found[policy] = prepare(self.kernel, scores)
+        return self.found[policy]
 
 
-def _reference(
-    framework: Framework, kernel: Kernel, raw: FloatArray, previous: FloatArray | None
-) -> Int32Array:
+def _reference(framework: Framework, kernel: Kernel, prepared: _Prepares) -> Int32Array:
     """The nominal choices ranked like a draw: no perturbation, the framework's own methods."""
-    ranks = _oat(framework, kernel, raw, previous, np.ones((1, len(kernel.edge_codes))))
+    ranks = _oat(framework, kernel, prepared, np.ones((1, len(kernel.edge_codes))))
     return np.asarray(ranks[0], dtype=np.int32)
 
 
 def _oat(
     framework: Framework,
     kernel: Kernel,
-    raw: FloatArray,
-    previous: FloatArray | None,
+    prepared: _Prepares,
     factors: FloatArray,
     *,
     aggregation: Aggregation | None = None,
@@ -329,15 +332,13 @@ def _oat(
         geometric=np.full(n, geometric),
         policy=np.zeros(n, dtype=np.int64),
     )
-    scores = [_scores(framework, kernel, raw, previous, chosen)]
-    return np.vstack(list(rank_chunks(kernel, scores, draws, max(n, 1))))
+    return np.vstack(list(rank_chunks(kernel, [prepared[chosen]], draws, max(n, 1))))
 
 
 def _sensitivity(
     framework: Framework,
     kernel: Kernel,
-    raw: FloatArray,
-    previous: FloatArray | None,
+    prepared: _Prepares,
     reference: Int32Array,
     draws: Draws,
     policies: tuple[MissingPolicy, ...],
@@ -354,7 +355,7 @@ def _sensitivity(
         factors = draws.factors[: settings.sensitivity_draws]
         for g, code in enumerate(kernel.group_codes):
             alone = np.where(kernel.group == g, factors, 1.0)
-            add(f"weights:{code}", [_oat(framework, kernel, raw, previous, alone)])
+            add(f"weights:{code}", [_oat(framework, kernel, prepared, alone)])
     ones = np.ones((1, len(kernel.edge_codes)))
     drawn = {Aggregation.GEOMETRIC} if settings.geometric_share > 0 else set()
     if settings.geometric_share < 1:
@@ -363,14 +364,14 @@ def _sensitivity(
     if others:
         add(
             "aggregation",
-            [_oat(framework, kernel, raw, previous, ones, aggregation=a) for a in others],
+            [_oat(framework, kernel, prepared, ones, aggregation=a) for a in others],
         )
     nominal_policy = framework.missing
     alternatives = [p for p in policies if p is not nominal_policy]
     if alternatives:
         add(
             "missing",
-            [_oat(framework, kernel, raw, previous, ones, policy=p) for p in alternatives],
+            [_oat(framework, kernel, prepared, ones, policy=p) for p in alternatives],
         )
     return tuple(sorted(found, key=lambda s: (-s.mean_shift, s.input)))
 
