@@ -6,20 +6,22 @@ region (its best to its worst rank seen) holds ~0.4 x regions² counts, so both 
 square of the regions. `RankHistogram` keeps instead each region's rank in each draw, as the
 smallest integer type that holds a rank (2 bytes up to 65,535 regions): regions x draws, linear
 in the regions for a given run, and filled by one strided copy per chunk of draws.
-`RankCounts` is the frozen result: every region's ranks sorted (a radix sort for 2-byte ranks).
-It reads like the dense table it replaces (`counts[r, k]` = draws in which region r ranked k + 1,
-`counts[:, 0]`, `np.asarray(counts)`), counting only the cells asked for; `np.asarray` builds
-the whole table, so keep it for small cohorts.
+`RankCounts` is the frozen result. It reads like the dense table it replaces (`counts[r, k]` =
+draws in which region r ranked k + 1, `counts[:, 0]`, `np.asarray(counts)`), counting only the
+rows asked for; `np.asarray` builds the whole table, so keep it for small cohorts.
 
 Percentiles (`percentile`) are ranks that occurred: the smallest rank whose cumulative share of
 draws reaches q (inverted CDF), i.e. the region's m-th smallest rank for the smallest m >= q x
-draws (less a tolerance of 1e-9, so that 0.05 x 10,000 is exactly 500): one column of the sorted
-ranks. The mean rank is an integer sum divided by the draws.
+draws (less a tolerance of 1e-9, so that 0.05 x 10,000 is exactly 500). They count each
+region's ranks (one `bincount` and a cumulative sum over blocks of regions, so that the
+regions x ranks counts never exist all at once): cheaper than sorting every region's draws.
+The mean rank is an integer sum divided by the draws.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
@@ -28,6 +30,7 @@ import numpy.typing as npt
 from scoring.vector_normalise import FloatArray, IntArray
 
 Key = Any  # what numpy accepts as an index of a 2-D array
+BLOCK = 1 << 20  # cells counted together
 
 
 def rank_dtype(n: int) -> np.dtype[Any]:
@@ -74,13 +77,12 @@ class RankHistogram:
         else:
             ranks = self.store if self.draws == self.capacity else self.store[:, : self.draws]
             self.store = None
-        ranks = np.ascontiguousarray(ranks)
-        ranks.sort(axis=1, kind="stable")  # a radix sort for 2-byte ranks
-        return RankCounts(self.n, ranks)
+        return RankCounts(self.n, np.ascontiguousarray(ranks))
 
 
 class RankCounts:
-    """regions x ranks draw counts, stored as each region's sorted ranks (see the module doc)."""
+    """regions x ranks draw counts, stored as each region's rank in each draw (see the module
+    docstring)."""
 
     __slots__ = ("_ranks", "shape")
 
@@ -89,7 +91,7 @@ class RankCounts:
 
     def __init__(self, n: int, ranks: npt.NDArray[Any]) -> None:
         self.shape = (n, n)
-        self._ranks = ranks  # n x draws, each row sorted
+        self._ranks = ranks  # n x draws
         ranks.flags.writeable = False
 
     def __len__(self) -> int:
@@ -106,7 +108,7 @@ class RankCounts:
     def band(self, row: int) -> tuple[int, IntArray]:
         """The region's best rank seen and its counts from that rank on (to its worst)."""
         ranks = self._ranks[row]
-        best = int(ranks[0])
+        best = int(ranks.min())
         counts = np.bincount(ranks - best).astype(np.int64)
         counts.flags.writeable = False  # like the rest of the counts
         return best, counts
@@ -116,14 +118,29 @@ class RankCounts:
         return self.percentiles((q,))[0]
 
     def percentiles(self, qs: tuple[float, ...]) -> list[IntArray]:
-        """`percentile` for several q: one column of the sorted ranks each."""
-        found = []
-        for q in qs:
-            # The first rank whose cumulative count c reaches q x draws - 1e-9 (c >= that real
-            # number <=> c >= its ceiling): the m-th smallest rank; at least the best one.
-            m = max(1, math.ceil(q * float(self.draws) - 1e-9))
-            found.append(self._ranks[:, m - 1].astype(np.int64))
+        """`percentile` for several q, sharing one count of each region's ranks."""
+        n = self.shape[0]
+        # The first rank whose cumulative count c reaches q x draws - 1e-9 (c >= that real
+        # number <=> c >= its ceiling m): the region's m-th smallest rank, at least its best.
+        needed = [max(1, math.ceil(q * float(self.draws) - 1e-9)) for q in qs]
+        found = [np.empty(n, dtype=np.int64) for _ in qs]
+        for first, cumulative in self._cumulative():
+            # cumulative[:, k]: draws ranked k or better; k = 0 has none, so the count of
+            # columns still short of m is the first rank that reaches it.
+            for m, out in zip(needed, found, strict=True):
+                out[first : first + cumulative.shape[0]] = (cumulative < m).sum(axis=1)
         return found
+
+    def _cumulative(self) -> Iterator[tuple[int, IntArray]]:
+        """(first row, rows x (n + 1) cumulative rank counts) in blocks of about BLOCK cells,
+        so that the counts of a large cohort never exist all at once."""
+        n, draws = self._ranks.shape
+        rows = max(1, BLOCK // max(draws, n + 1))
+        for first in range(0, n, rows):
+            block = self._ranks[first : first + rows]
+            offsets = (np.arange(block.shape[0], dtype=np.int64) * (n + 1))[:, None]
+            counts = np.bincount((block + offsets).ravel(), minlength=block.shape[0] * (n + 1))
+            yield first, np.cumsum(counts.reshape(block.shape[0], n + 1), axis=1)
 
     def mean(self) -> FloatArray:
         """Per region, the mean rank over the draws."""
@@ -149,7 +166,7 @@ class RankCounts:
         rows, columns = np.broadcast_arrays(rows, columns)
         flat_rows, flat_ranks = rows.ravel(), columns.ravel() + 1
         found = np.zeros(flat_rows.size, dtype=np.int64)
-        # One region at a time: two binary searches in its sorted ranks per cell asked for.
+        # One region at a time: its ranks counted once for every cell asked for.
         order = np.argsort(flat_rows, kind="stable")
         ordered = flat_rows[order]
         bounds = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1], True])
@@ -157,11 +174,8 @@ class RankCounts:
             bounds = bounds[:0]
         for a, b in zip(bounds[:-1], bounds[1:], strict=True):
             cells = order[a:b]
-            ranks = self._ranks[int(ordered[a])]
-            wanted = flat_ranks[cells].astype(ranks.dtype)
-            found[cells] = np.searchsorted(ranks, wanted, side="right") - np.searchsorted(
-                ranks, wanted, side="left"
-            )
+            counts = np.bincount(self._ranks[int(ordered[a])], minlength=self.shape[0] + 1)
+            found[cells] = counts[flat_ranks[cells]]
         shaped = found.reshape(rows.shape)
         return shaped[()] if shaped.ndim == 0 else shaped
 
@@ -175,7 +189,13 @@ class RankCounts:
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, RankCounts):
             return NotImplemented
-        return self.shape == other.shape and np.array_equal(self._ranks, other._ranks)
+        if self.shape != other.shape or self.draws != other.draws:
+            return False
+        # Equal counts: the same ranks per region, in whatever order of draws.
+        return all(
+            np.array_equal(np.sort(a, kind="stable"), np.sort(b, kind="stable"))
+            for a, b in zip(self._ranks, other._ranks, strict=True)
+        )
 
     __hash__ = None  # type: ignore[assignment]
 
