@@ -14,7 +14,9 @@ Percentiles (`percentile`) are ranks that occurred: the smallest rank whose cumu
 draws reaches q (inverted CDF), i.e. the region's m-th smallest rank for the smallest m >= q x
 draws (less a tolerance of 1e-9, so that 0.05 x 10,000 is exactly 500). They count each
 region's ranks (one `bincount` and a cumulative sum over blocks of regions, so that the
-regions x ranks counts never exist all at once): cheaper than sorting every region's draws.
+regions x ranks counts never exist all at once) when there are more draws than ranks, and
+otherwise sort each region's draws (a radix sort for 2-byte ranks): work ~ regions x
+min(draws, regions) either way.
 The mean rank is an integer sum divided by the draws.
 """
 
@@ -124,6 +126,14 @@ class RankCounts:
         # number <=> c >= its ceiling m): the region's m-th smallest rank, at least its best.
         needed = [max(1, math.ceil(q * float(self.draws) - 1e-9)) for q in qs]
         found = [np.empty(n, dtype=np.int64) for _ in qs]
+        if self.draws < n + 1:
+            # Fewer draws than ranks: sort each region's draws and read column m - 1.
+            rows = max(1, BLOCK // self.draws)
+            for first in range(0, n, rows):
+                ordered = np.sort(self._ranks[first : first + rows], axis=1, kind="stable")
+                for m, out in zip(needed, found, strict=True):
+                    out[first : first + ordered.shape[0]] = ordered[:, m - 1]
+            return found
         for first, cumulative in self._cumulative():
             # cumulative[:, k]: draws ranked k or better; k = 0 has none, so the count of
             # columns still short of m is the first rank that reaches it.
@@ -135,7 +145,7 @@ class RankCounts:
         """(first row, rows x (n + 1) cumulative rank counts) in blocks of about BLOCK cells,
         so that the counts of a large cohort never exist all at once."""
         n, draws = self._ranks.shape
-        rows = max(1, BLOCK // max(draws, n + 1))
+        rows = max(1, BLOCK // (n + 1))
         for first in range(0, n, rows):
             block = self._ranks[first : first + rows]
             offsets = (np.arange(block.shape[0], dtype=np.int64) * (n + 1))[:, None]
