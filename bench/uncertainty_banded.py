@@ -30,6 +30,8 @@ from scoring.vector_normalise import FloatArray, IntArray
 ArrayT = TypeVar("ArrayT", bound=npt.NDArray[Any])
 Key = Any
 BLOCK = 1 << 20
+
+
 class RankHistogram:
     """Accumulates (draws x n) ranks 1..n into one band of counts per region."""
 
@@ -128,6 +130,7 @@ class RankCounts:  # only what the run reads
         values = self._values.astype(np.int64)
         totals = np.add.reduceat(values, starts)
         return np.asarray(np.add.reduceat(values * ranks, starts) / totals)
+
 
 def rank_uncertainty_matrix(
     framework: Framework,

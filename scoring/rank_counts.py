@@ -22,6 +22,7 @@ The mean rank is an integer sum divided by the draws.
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Iterator
 from typing import Any
@@ -144,7 +145,7 @@ class RankCounts:
     def _cumulative(self) -> Iterator[tuple[int, IntArray]]:
         """(first row, rows x (n + 1) cumulative rank counts) in blocks of about BLOCK cells,
         so that the counts of a large cohort never exist all at once."""
-        n, draws = self._ranks.shape
+        n = self.shape[0]
         rows = max(1, BLOCK // (n + 1))
         for first in range(0, n, rows):
             block = self._ranks[first : first + rows]
@@ -182,7 +183,7 @@ class RankCounts:
         bounds = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1], True])
         if not flat_rows.size:
             bounds = bounds[:0]
-        for a, b in zip(bounds[:-1], bounds[1:], strict=True):
+        for a, b in itertools.pairwise(bounds):
             cells = order[a:b]
             counts = np.bincount(self._ranks[int(ordered[a])], minlength=self.shape[0] + 1)
             found[cells] = counts[flat_ranks[cells]]
