@@ -17,10 +17,11 @@ Run with `uv run python bench/bench_uncertainty.py` (no Django; `--only naive` o
    (default 2,000, the application's), per draw and peak traced memory (tracemalloc, a second
    run), against, in the same run: the implementation before issue #13 §4 (`uncertainty_banded`:
    rank counts as one band of ranks per region) and the kernel alone (`rank_chunks` over the
-   same draws, scores prepared: what the quoted kernel figure is). COINr 1.1.14 cannot be
-   installed here (no R); the issue quotes the kernel at 1,100-1,200x COINr per draw on this
-   kind of machine, so COINr's per-draw time is estimated as `COINR_PER_KERNEL` (1,150) x the
-   kernel's per-draw time measured in this run, at each size.
+   same draws, scores prepared), as quoted (the copy in `uncertainty_banded`) and now.
+   COINr 1.1.14 cannot be installed here (no R); the issue quotes that kernel at 1,100-1,200x
+   COINr per draw on this kind of machine, so COINr's per-draw time is estimated as
+   `COINR_PER_KERNEL` (1,150) x the quoted kernel's per-draw time measured in this run, at
+   each size.
 
 OpenBLAS threads: the kernel's products are small (514 x 90 x 500), and on a 2-core machine
 OpenBLAS's thread hand-offs cost more than they save, so this script pins one BLAS thread unless
@@ -187,8 +188,8 @@ def _row(counts: Any, r: int) -> Any:
     return row
 
 
-def _kernel_alone(fw: Framework, raw: FloatArray, run: MonteCarlo) -> float:
-    """Seconds of `rank_chunks` over the run's draws, scores prepared beforehand."""
+def _kernel_alone(fw: Framework, raw: FloatArray, run: MonteCarlo, ranks: Any) -> float:
+    """Seconds of `ranks` (a `rank_chunks`) over the run's draws, scores prepared beforehand."""
     kernel = kernel_for(fw)
     policies = _default_policies(None)
     prepared = _Prepares(fw, kernel, raw, None)
@@ -201,7 +202,7 @@ def _kernel_alone(fw: Framework, raw: FloatArray, run: MonteCarlo) -> float:
         geometric_share=run.geometric_share,
         policies=len(policies),
     )
-    return _timed(lambda: [None for _ in rank_chunks(kernel, scores, draws, run.chunk)])
+    return _timed(lambda: [None for _ in ranks(kernel, scores, draws, run.chunk)])
 
 
 def sizes(regions: list[int], n_draws: int) -> None:
@@ -211,7 +212,7 @@ def sizes(regions: list[int], n_draws: int) -> None:
     run = MonteCarlo(draws=n_draws, seed=SEED)
     rank_uncertainty_matrix(fw, np.ones((3, len(compiled.item_codes))), settings=run)  # warm
     print(f"rank_uncertainty_matrix, {n_draws} draws, sensitivity included; ms per draw")
-    print(f"  COINr per draw estimated as {COINR_PER_KERNEL} x the kernel's (quoted ratio)")
+    print(f"  COINr per draw estimated as {COINR_PER_KERNEL} x the quoted kernel's (issue #13)")
     for n in regions:
         values = g100sc_values(random.Random(SEED + n), fw, n)
         raw = value_matrix(compiled, list(values.values()))
@@ -223,19 +224,21 @@ def sizes(regions: list[int], n_draws: int) -> None:
         def old(found: dict[str, Uncertainty] = found, raw: FloatArray = raw) -> None:
             found["old"] = uncertainty_banded.rank_uncertainty_matrix(fw, raw, settings=run)
 
-        kernel = _kernel_alone(fw, raw, run) / n_draws
+        quoted = _kernel_alone(fw, raw, run, uncertainty_banded.rank_chunks) / n_draws
+        kernel = _kernel_alone(fw, raw, run, rank_chunks) / n_draws
         now, before = _timed(new) / n_draws, _timed(old) / n_draws
-        coinr = COINR_PER_KERNEL * kernel
+        coinr = COINR_PER_KERNEL * quoted
         peak_now, peak_before = _peak(new), _peak(old)
         print(f"{n} regions:")
-        print(f"  kernel alone        {kernel * 1e3:8.3f} ms  (COINr ~{coinr * 1e3:.0f} ms)")
+        print(f"  kernel as quoted    {quoted * 1e3:8.3f} ms  (COINr ~{coinr * 1e3:.0f} ms)")
+        print(f"  kernel now          {kernel * 1e3:8.3f} ms  {coinr / kernel:6.0f}x COINr")
         for name, seconds, peak, counts in (
             ("now", now, peak_now, found["new"].counts.nbytes),
             ("before (banded)", before, peak_before, found["old"].counts.nbytes),
         ):
             print(
                 f"  {name:18}  {seconds * 1e3:8.3f} ms  {coinr / seconds:6.0f}x COINr  "
-                f"{seconds / kernel:5.2f}x the kernel  peak {peak:6.1f} MB  "
+                f"{seconds / quoted:5.2f}x the quoted kernel  peak {peak:6.1f} MB  "
                 f"counts {counts / 1e6:6.1f} MB"
             )
         ratio = peak_before / peak_now

@@ -1,10 +1,11 @@
 """The rank uncertainty run as it was before issue #13 §4: the baseline `bench_uncertainty.py` and
 `bench_rank_intervals.py` measure in the same run (not used by the application or the tests).
 
-A frozen copy of `scoring.uncertainty.rank_uncertainty_matrix` and `scoring.rank_counts` as of
-commit 411d539: rank counts accumulated into one band of ranks per region (memory ~ regions x
-band width, which grows with the regions), and every one-at-a-time sensitivity evaluation
-preparing its policy's scores again.
+A frozen copy of `scoring.uncertainty.rank_uncertainty_matrix`, `scoring.rank_counts` and the
+ranking of `scoring.montecarlo` (`rank_draws`, `rank_chunks`: the kernel the issue quotes at
+1,100-1,200x COINr per draw) as of commit 411d539: rank counts accumulated into one band of
+ranks per region (memory ~ regions x band width, which grows with the regions), and every
+one-at-a-time sensitivity evaluation preparing its policy's scores again.
 """
 
 # ruff: noqa
@@ -12,7 +13,7 @@ preparing its policy's scores again.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any, TypeVar
 
 import numpy as np
@@ -20,7 +21,7 @@ import numpy.typing as npt
 
 from scoring.model import Aggregation, Framework, MissingPolicy
 from scoring.montecarlo import Draws, Int32Array, Kernel, Prepared, draw, kernel_for, prepare
-from scoring.montecarlo import rank_chunks
+from scoring.montecarlo import TIE_PLACES, evaluate, shares
 from scoring.rank import rank_array
 from scoring.uncertainty import GroupUncertainty, InputSensitivity, MonteCarlo, Uncertainty
 from scoring.uncertainty import within_group
@@ -323,3 +324,39 @@ def _frozen(array: ArrayT) -> ArrayT:
     # Results are frozen dataclasses: their arrays must not change under a reader either.
     array.flags.writeable = False
     return array
+
+
+def rank_draws(index: FloatArray) -> Int32Array:
+    """D x R competition ranks of R x D indices, per draw (column)."""
+    keys = np.floor(index.T * 10.0**TIE_PLACES + 0.5 + 1e-6)
+    keys = np.where(np.isnan(keys), -np.inf, keys)
+    order = np.argsort(-keys, axis=1)
+    ordered = np.take_along_axis(keys, order, axis=1)
+    new_block = np.ones(ordered.shape, dtype=np.bool_)
+    new_block[:, 1:] = ordered[:, 1:] != ordered[:, :-1]
+    positions = np.arange(ordered.shape[1], dtype=np.int32)
+    starts = np.maximum.accumulate(np.where(new_block, positions, 0), axis=1)
+    ranks = np.empty(ordered.shape, dtype=np.int32)
+    np.put_along_axis(ranks, order, starts + 1, axis=1)
+    return ranks
+
+
+def rank_chunks(
+    kernel: Kernel, scores: Sequence[Prepared], draws: Draws, chunk: int
+) -> Iterator[Int32Array]:
+    """Ranks (D x R) of successive chunks of draws; `scores[p]` is scored under policy p."""
+    n_regions = scores[0].values.shape[0]
+    for start in range(0, len(draws.policy), chunk):
+        window = slice(start, start + chunk)
+        edge_shares = shares(kernel, draws.factors[window])
+        policy, geometric = draws.policy[window], draws.geometric[window]
+        index = np.empty((n_regions, len(policy)))
+        # One evaluation per (policy, aggregation) combination present in the chunk.
+        for p, policy_scores in enumerate(scores):
+            for geo in (False, True):
+                pick = np.flatnonzero((policy == p) & (geometric == geo))
+                if pick.size:
+                    index[:, pick] = evaluate(
+                        kernel, policy_scores, edge_shares[pick], geometric=geo
+                    )
+        yield rank_draws(index)

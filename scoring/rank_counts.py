@@ -146,7 +146,7 @@ class RankCounts:
         """(first row, rows x (n + 1) cumulative rank counts) in blocks of about BLOCK cells,
         so that the counts of a large cohort never exist all at once."""
         n = self.shape[0]
-        rows = max(1, BLOCK // (n + 1))
+        rows = max(1, BLOCK // max(self.draws, n + 1))
         for first in range(0, n, rows):
             block = self._ranks[first : first + rows]
             offsets = (np.arange(block.shape[0], dtype=np.int64) * (n + 1))[:, None]

@@ -13,10 +13,14 @@ from decimal import Decimal as D
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from scoring import compile_framework, value_matrix
 from scoring.build import framework, maturity, node, percentage
 from scoring.model import Framework
+from scoring.montecarlo import TIE_PLACES, rank_draws
+from scoring.rank import rank_array
 from scoring.uncertainty import MonteCarlo, Uncertainty, rank_uncertainty_matrix
 
 
@@ -105,3 +109,24 @@ def test_the_stored_counts_grow_linearly_in_the_regions() -> None:
         for n in (250, 1000)
     )
     assert large <= 4.2 * small
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.integers(1, 9),
+    st.integers(1, 5),
+    st.integers(0, 2**32 - 1),
+    st.sampled_from([0.0, 0.2, 1.0]),
+)
+def test_draw_ranks_are_competition_ranks_with_the_unindexed_last(
+    n: int, draws: int, seed: int, holes: float
+) -> None:
+    # Few distinct values (ties), values 1e-12 apart (one tie at TIE_PLACES), NaN (no index).
+    rng = np.random.default_rng(seed)
+    index = rng.integers(0, 4, size=(n, draws)) / 3 + rng.integers(0, 2, size=(n, draws)) * 1e-12
+    index[rng.random((n, draws)) < holes] = np.nan
+    found = rank_draws(index)
+    for d in range(draws):
+        expected = rank_array(index[:, d], TIE_PLACES)
+        expected[expected == 0] = 1 + int((expected > 0).sum())
+        np.testing.assert_array_equal(found[d], expected)
