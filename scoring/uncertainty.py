@@ -66,6 +66,7 @@ from scoring.vector import compile_framework, scale_matrix, score_matrix, value_
 from scoring.vector_normalise import FloatArray, IntArray
 
 ArrayT = TypeVar("ArrayT", bound=npt.NDArray[Any])
+CELLS = 1 << 20  # regions x draws evaluated together, at most (8 MB per float array)
 
 
 @dataclass(frozen=True)
@@ -78,7 +79,9 @@ class MonteCarlo:
     policies: tuple[MissingPolicy, ...] | None = None
     interval: tuple[float, float] = (0.05, 0.95)
     sensitivity_draws: int = 200  # per weight group
-    chunk: int = 500  # draws evaluated together; memory ~ chunk x regions x 8 bytes per array
+    # Draws evaluated together (fewer for a cohort over 2,097 regions: see `CELLS`); memory
+    # ~ chunk x regions x 8 bytes per array.
+    chunk: int = 500
 
     def __post_init__(self) -> None:
         if self.draws < 1 or self.chunk < 1 or self.sensitivity_draws < 1:
@@ -215,7 +218,7 @@ def rank_uncertainty_matrix(
     members = {name: _members(rows, n_regions) for name, rows in (groups or {}).items()}
     histograms = {name: RankHistogram(len(m), settings.draws) for name, m in members.items()}
     shift = 0
-    for ranks in rank_chunks(kernel, scores, draws, settings.chunk):
+    for ranks in rank_chunks(kernel, scores, draws, _chunk(settings.chunk, n_regions)):
         national.add(ranks)
         for name, rows in members.items():
             histograms[name].add(within_group(ranks[:, rows]))
@@ -246,6 +249,12 @@ def rank_uncertainty_matrix(
             for name, rows in members.items()
         },
     )
+
+
+def _chunk(chunk: int, n_regions: int) -> int:
+    """Draws evaluated together: at most `chunk`, and at most about CELLS regions x draws, so
+    that a large cohort's (draws x regions) temporaries stay a few MB each."""
+    return max(1, min(chunk, CELLS // n_regions))
 
 
 def _intervals(counts: RankCounts, settings: MonteCarlo) -> dict[str, IntArray]:
@@ -332,7 +341,9 @@ def _oat(
         geometric=np.full(n, geometric),
         policy=np.zeros(n, dtype=np.int64),
     )
-    return np.vstack(list(rank_chunks(kernel, [prepared[chosen]], draws, max(n, 1))))
+    n_regions = prepared.raw.shape[0]
+    chunks = rank_chunks(kernel, [prepared[chosen]], draws, _chunk(max(n, 1), n_regions))
+    return np.vstack(list(chunks))
 
 
 def _sensitivity(
