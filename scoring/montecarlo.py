@@ -282,16 +282,27 @@ def evaluate(
 
 def rank_draws(index: FloatArray) -> Int32Array:
     """D x R competition ranks of R x D indices, per draw (column)."""
-    keys = np.floor(index.T * 10.0**TIE_PLACES + 0.5 + 1e-6)
-    keys = np.where(np.isnan(keys), -np.inf, keys)
-    order = np.argsort(-keys, axis=1)
+    n_regions, n_draws = index.shape
+    # -floor(x * 10^TIE_PLACES + 0.5 + 1e-6), computed in place in draw-major order so that
+    # each draw's sort reads contiguous memory; ascending = best first, NaN (no index) last.
+    keys = np.empty((n_draws, n_regions))
+    np.multiply(index.T, 10.0**TIE_PLACES, out=keys)
+    keys += 0.5
+    keys += 1e-6
+    np.floor(keys, out=keys)
+    np.negative(keys, out=keys)
+    keys[np.isnan(keys)] = np.inf
+    order = np.argsort(keys, axis=1)
     ordered = np.take_along_axis(keys, order, axis=1)
-    new_block = np.ones(ordered.shape, dtype=np.bool_)
-    new_block[:, 1:] = ordered[:, 1:] != ordered[:, :-1]
-    positions = np.arange(ordered.shape[1], dtype=np.int32)
-    starts = np.maximum.accumulate(np.where(new_block, positions, 0), axis=1)
-    ranks = np.empty(ordered.shape, dtype=np.int32)
-    np.put_along_axis(ranks, order, starts + 1, axis=1)
+    tied = ordered[:, 1:] == ordered[:, :-1]
+    positions = np.broadcast_to(np.arange(1, n_regions + 1, dtype=np.int32), keys.shape)
+    starts = positions
+    if tied.any():  # a tie block shares the position of its first member
+        new_block = np.ones(keys.shape, dtype=np.bool_)
+        new_block[:, 1:] = ~tied
+        starts = np.maximum.accumulate(np.where(new_block, positions, 0), axis=1)
+    ranks = np.empty(keys.shape, dtype=np.int32)
+    np.put_along_axis(ranks, order, starts, axis=1)
     return ranks
 
 

@@ -1,20 +1,30 @@
 """How often each region took each rank over Monte Carlo draws, in memory linear in the regions.
 
-A region's ranks over the draws stay inside a band (its best to its worst rank seen), much
-narrower than the cohort: at 5,140 regions a dense regions x ranks table would hold 26 million
-counts (211 MB) where the bands hold a few hundred thousand. `RankHistogram` accumulates draws
-into one band per region, widening a band (and moving the others along) when a draw falls
-outside it; `RankCounts` is the frozen result. It reads like the dense table it replaces
-(`counts[r, k]` = draws in which region r ranked k + 1, `counts[:, 0]`, `np.asarray(counts)`),
-building only the cells asked for; `np.asarray` builds the whole table, so keep it for small
-cohorts.
+A region's ranks over the draws can spread over a large part of the cohort: at 5,140 regions a
+dense regions x ranks table holds 26 million counts (211 MB), and even one band of ranks per
+region (its best to its worst rank seen) holds ~0.4 x regions² counts, so both grow with the
+square of the regions. `RankHistogram` keeps instead each region's rank in each draw, as the
+smallest integer type that holds a rank (2 bytes up to 65,535 regions): regions x draws, linear
+in the regions for a given run, and filled by one strided copy per chunk of draws.
+`RankCounts` is the frozen result. It reads like the dense table it replaces (`counts[r, k]` =
+draws in which region r ranked k + 1, `counts[:, 0]`, `np.asarray(counts)`), counting only the
+rows asked for; `np.asarray` builds the whole table, so keep it for small cohorts.
 
 Percentiles (`percentile`) are ranks that occurred: the smallest rank whose cumulative share of
-draws reaches q (inverted CDF), computed on the bands alone.
+draws reaches q (inverted CDF), i.e. the region's m-th smallest rank for the smallest m >= q x
+draws (less a tolerance of 1e-9, so that 0.05 x 10,000 is exactly 500). They count each
+region's ranks (one `bincount` and a cumulative sum over blocks of regions, so that the
+regions x ranks counts never exist all at once) when there are more draws than ranks, and
+otherwise sort each region's draws (a radix sort for 2-byte ranks): work ~ regions x
+min(draws, regions) either way.
+The mean rank is an integer sum divided by the draws.
 """
 
 from __future__ import annotations
 
+import itertools
+import math
+from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
@@ -22,114 +32,131 @@ import numpy.typing as npt
 
 from scoring.vector_normalise import FloatArray, IntArray
 
-Int32Array = npt.NDArray[np.int32]
-
 Key = Any  # what numpy accepts as an index of a 2-D array
 BLOCK = 1 << 20  # cells counted together
 
 
-class RankHistogram:
-    """Accumulates (draws x n) ranks 1..n into one band of counts per region."""
+def rank_dtype(n: int) -> np.dtype[Any]:
+    """The smallest unsigned integer type that holds ranks 1..n."""
+    return np.dtype(np.uint16 if n <= np.iinfo(np.uint16).max else np.uint32)
 
-    def __init__(self, n: int) -> None:
+
+class RankHistogram:
+    """Accumulates (draws x n) ranks 1..n, chunk after chunk, as one row of ranks per region.
+
+    `draws`, when known, sizes the store once; otherwise chunks are kept and joined at the end.
+    """
+
+    def __init__(self, n: int, draws: int | None = None) -> None:
         self.n = n
         self.draws = 0
-        self.low = np.zeros(n, dtype=np.int64)  # column (rank - 1) where each band starts
-        self.high = np.full(n, -1, dtype=np.int64)  # last column of each band (inclusive)
-        self.starts = np.zeros(n + 1, dtype=np.int64)  # band r is values[starts[r]:starts[r + 1]]
-        self.values: Int32Array = np.zeros(0, dtype=np.int32)
+        self.dtype = rank_dtype(n)
+        self.capacity = draws
+        self.store: npt.NDArray[Any] | None = None
+        self.pieces: list[npt.NDArray[Any]] = []
+        if draws is not None:
+            self.store = np.empty((n, draws), dtype=self.dtype)
 
     def add(self, ranks: npt.NDArray[np.integer[Any]]) -> None:
-        if ranks.shape[0] == 0:
+        d = ranks.shape[0]
+        if d == 0:
             return
-        columns = np.asarray(ranks, dtype=np.int64) - 1
-        low, high = columns.min(axis=0), columns.max(axis=0)
-        if self.draws == 0:
-            self._layout(low, high)
-        elif (low < self.low).any() or (high > self.high).any():
-            self._layout(np.minimum(low, self.low), np.maximum(high, self.high))
-        columns += (self.starts[:-1] - self.low)[None, :]
-        # Region blocks of about BLOCK cells: a count of all the bands at once would allocate a
-        # temporary as large as the bands themselves on every chunk of draws.
-        first = 0
-        while first < self.n:
-            last = int(np.searchsorted(self.starts, self.starts[first] + BLOCK, side="right"))
-            last = min(max(last - 1, first + 1), self.n)
-            base, end = self.starts[first], self.starts[last]
-            found = np.bincount((columns[:, first:last] - base).ravel(), minlength=end - base)
-            self.values[base:end] += found.astype(self.values.dtype)
-            first = last
-        self.draws += ranks.shape[0]
-
-    def _layout(self, low: IntArray, high: IntArray) -> None:
-        """Move the bands to [low, high] (each containing its old band)."""
-        widths = high - low + 1
-        starts = np.zeros(self.n + 1, dtype=np.int64)
-        np.cumsum(widths, out=starts[1:])
-        values = np.zeros(int(starts[-1]), dtype=np.int32)  # a run has < 2**31 draws
-        if self.values.size:
-            old_widths = np.diff(self.starts)
-            shift = (starts[:-1] + self.low - low) - self.starts[:-1]
-            values[np.arange(self.values.size) + np.repeat(shift, old_widths)] = self.values
-        self.low, self.high, self.starts, self.values = low, high, starts, values
+        if ranks.shape[1] != self.n:
+            raise ValueError("give one rank per region in each draw")
+        if self.store is None:
+            self.pieces.append(np.asarray(ranks.T, dtype=self.dtype, order="C"))
+        elif self.capacity is not None and self.draws + d > self.capacity:
+            raise ValueError("more draws than the histogram was sized for")
+        else:
+            self.store[:, self.draws : self.draws + d] = ranks.T
+        self.draws += d
 
     def frozen(self) -> RankCounts:
         if self.draws == 0:
             raise ValueError("no draws were counted")
-        return RankCounts(self.n, self.low, self.starts, self.values)
+        if self.store is None:
+            ranks = np.hstack(self.pieces) if len(self.pieces) > 1 else self.pieces[0]
+            self.pieces = []
+        else:
+            ranks = self.store if self.draws == self.capacity else self.store[:, : self.draws]
+            self.store = None
+        return RankCounts(self.n, np.ascontiguousarray(ranks))
 
 
 class RankCounts:
-    """regions x ranks draw counts, stored as one band per region (see the module docstring)."""
+    """regions x ranks draw counts, stored as each region's rank in each draw (see the module
+    docstring)."""
 
-    __slots__ = ("_low", "_starts", "_values", "shape")
+    __slots__ = ("_ranks", "shape")
 
     ndim = 2
-    dtype = np.dtype(np.int64)  # what cells read as (stored as int32)
+    dtype = np.dtype(np.int64)  # what cells read as
 
-    def __init__(self, n: int, low: IntArray, starts: IntArray, values: Int32Array) -> None:
+    def __init__(self, n: int, ranks: npt.NDArray[Any]) -> None:
         self.shape = (n, n)
-        self._low, self._starts, self._values = low, starts, values
-        for array in (low, starts, values):
-            array.flags.writeable = False
+        self._ranks = ranks  # n x draws
+        ranks.flags.writeable = False
 
     def __len__(self) -> int:
         return self.shape[0]
 
     @property
-    def nbytes(self) -> int:
-        return int(self._low.nbytes + self._starts.nbytes + self._values.nbytes)
+    def draws(self) -> int:
+        return int(self._ranks.shape[1])
 
-    def band(self, row: int) -> tuple[int, Int32Array]:
+    @property
+    def nbytes(self) -> int:
+        return int(self._ranks.nbytes)
+
+    def band(self, row: int) -> tuple[int, IntArray]:
         """The region's best rank seen and its counts from that rank on (to its worst)."""
-        return int(self._low[row]) + 1, self._values[self._starts[row] : self._starts[row + 1]]
+        ranks = self._ranks[row]
+        best = int(ranks.min())
+        counts = np.bincount(ranks - best).astype(np.int64)
+        counts.flags.writeable = False  # like the rest of the counts
+        return best, counts
 
     def percentile(self, q: float) -> IntArray:
         """Per region, the smallest rank whose cumulative share of draws reaches q."""
         return self.percentiles((q,))[0]
 
     def percentiles(self, qs: tuple[float, ...]) -> list[IntArray]:
-        """`percentile` for several q, sharing one cumulative sum over the bands."""
-        starts, widths = self._starts[:-1], np.diff(self._starts)
-        cumulative = np.cumsum(self._values, dtype=np.int64)
-        before = np.r_[0, cumulative][starts]  # counts of the bands before each region's
-        within = cumulative - np.repeat(before, widths)
-        totals = cumulative[self._starts[1:] - 1] - before
-        found = []
-        for q in qs:
-            needed = q * totals - 1e-9  # tolerance: 0.05 x 10,000 must be exactly 500
-            short = within < np.repeat(needed, widths)
-            found.append(np.asarray(self._low + np.add.reduceat(short, starts) + 1, np.int64))
+        """`percentile` for several q, sharing one count of each region's ranks."""
+        n = self.shape[0]
+        # The first rank whose cumulative count c reaches q x draws - 1e-9 (c >= that real
+        # number <=> c >= its ceiling m): the region's m-th smallest rank, at least its best.
+        needed = [max(1, math.ceil(q * float(self.draws) - 1e-9)) for q in qs]
+        found = [np.empty(n, dtype=np.int64) for _ in qs]
+        if self.draws < n + 1:
+            # Fewer draws than ranks: sort each region's draws and read column m - 1.
+            rows = max(1, BLOCK // self.draws)
+            for first in range(0, n, rows):
+                ordered = np.sort(self._ranks[first : first + rows], axis=1, kind="stable")
+                for m, out in zip(needed, found, strict=True):
+                    out[first : first + ordered.shape[0]] = ordered[:, m - 1]
+            return found
+        for first, cumulative in self._cumulative():
+            # cumulative[:, k]: draws ranked k or better; k = 0 has none, so the count of
+            # columns still short of m is the first rank that reaches it.
+            for m, out in zip(needed, found, strict=True):
+                out[first : first + cumulative.shape[0]] = (cumulative < m).sum(axis=1)
         return found
+
+    def _cumulative(self) -> Iterator[tuple[int, IntArray]]:
+        """(first row, rows x (n + 1) cumulative rank counts) in blocks of about BLOCK cells,
+        so that the counts of a large cohort never exist all at once."""
+        n = self.shape[0]
+        rows = max(1, BLOCK // max(self.draws, n + 1))
+        for first in range(0, n, rows):
+            block = self._ranks[first : first + rows]
+            offsets = (np.arange(block.shape[0], dtype=np.int64) * (n + 1))[:, None]
+            counts = np.bincount((block + offsets).ravel(), minlength=block.shape[0] * (n + 1))
+            yield first, np.cumsum(counts.reshape(block.shape[0], n + 1), axis=1)
 
     def mean(self) -> FloatArray:
         """Per region, the mean rank over the draws."""
-        starts = self._starts[:-1]
-        widths = np.diff(self._starts)
-        ranks = np.arange(self._values.size) - np.repeat(starts - self._low - 1, widths)
-        values = self._values.astype(np.int64)
-        totals = np.add.reduceat(values, starts)
-        return np.asarray(np.add.reduceat(values * ranks, starts) / totals)
+        totals = self._ranks.sum(axis=1, dtype=np.int64)
+        return np.asarray(totals / np.int64(self.draws))
 
     def __getitem__(self, key: Key) -> Any:
         if isinstance(key, tuple) and len(key) != 2:
@@ -148,35 +175,40 @@ class RankCounts:
 
     def _cells(self, rows: IntArray, columns: IntArray) -> Any:
         rows, columns = np.broadcast_arrays(rows, columns)
-        offset = columns - self._low[rows]
-        inside = (offset >= 0) & (offset < self._starts[rows + 1] - self._starts[rows])
-        at = self._starts[rows] + np.where(inside, offset, 0)
-        found = np.where(inside, self._values[np.minimum(at, self._values.size - 1)], 0)
-        found = found.astype(np.int64)
-        return found[()] if found.ndim == 0 else found
+        flat_rows, flat_ranks = rows.ravel(), columns.ravel() + 1
+        found = np.zeros(flat_rows.size, dtype=np.int64)
+        # One region at a time: its ranks counted once for every cell asked for.
+        order = np.argsort(flat_rows, kind="stable")
+        ordered = flat_rows[order]
+        bounds = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1], True])
+        if not flat_rows.size:
+            bounds = bounds[:0]
+        for a, b in itertools.pairwise(bounds):
+            cells = order[a:b]
+            counts = np.bincount(self._ranks[int(ordered[a])], minlength=self.shape[0] + 1)
+            found[cells] = counts[flat_ranks[cells]]
+        shaped = found.reshape(rows.shape)
+        return shaped[()] if shaped.ndim == 0 else shaped
 
     def __array__(self, dtype: Any = None, copy: Any = None) -> IntArray:
-        return np.asarray(self[:, :], dtype=dtype or np.int64)
+        n = self.shape[0]
+        table = np.zeros((n, n), dtype=np.int64)
+        for row in range(n):
+            table[row] = np.bincount(self._ranks[row], minlength=n + 1)[1:]
+        return np.asarray(table, dtype=dtype or np.int64)
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, RankCounts):
             return NotImplemented
-        return self.shape == other.shape and all(
-            np.array_equal(a, b)
-            for a, b in zip(self._dense_parts(), other._dense_parts(), strict=True)
+        if self.shape != other.shape or self.draws != other.draws:
+            return False
+        # Equal counts: the same ranks per region, in whatever order of draws.
+        return all(
+            np.array_equal(np.sort(a, kind="stable"), np.sort(b, kind="stable"))
+            for a, b in zip(self._ranks, other._ranks, strict=True)
         )
 
     __hash__ = None  # type: ignore[assignment]
 
-    def _dense_parts(self) -> tuple[IntArray, IntArray, IntArray]:
-        # Bands may be wider than needed (zeros at their ends); compare without them.
-        n = self.shape[0]
-        rows = np.repeat(np.arange(n), np.diff(self._starts))
-        columns = np.arange(self._values.size) - np.repeat(
-            self._starts[:-1] - self._low, np.diff(self._starts)
-        )
-        kept = self._values != 0
-        return rows[kept], columns[kept], self._values[kept]
-
     def __repr__(self) -> str:
-        return f"RankCounts({self.shape[0]} regions, {self._values.size} stored counts)"
+        return f"RankCounts({self.shape[0]} regions, {self.draws} draws)"

@@ -66,6 +66,7 @@ from scoring.vector import compile_framework, scale_matrix, score_matrix, value_
 from scoring.vector_normalise import FloatArray, IntArray
 
 ArrayT = TypeVar("ArrayT", bound=npt.NDArray[Any])
+CELLS = 1 << 20  # regions x draws evaluated together, at most (8 MB per float array)
 
 
 @dataclass(frozen=True)
@@ -78,7 +79,9 @@ class MonteCarlo:
     policies: tuple[MissingPolicy, ...] | None = None
     interval: tuple[float, float] = (0.05, 0.95)
     sensitivity_draws: int = 200  # per weight group
-    chunk: int = 500  # draws evaluated together; memory ~ chunk x regions x 8 bytes per array
+    # Draws evaluated together (fewer for a cohort over 2,097 regions: see `CELLS`); memory
+    # ~ chunk x regions x 8 bytes per array.
+    chunk: int = 500
 
     def __post_init__(self) -> None:
         if self.draws < 1 or self.chunk < 1 or self.sensitivity_draws < 1:
@@ -197,7 +200,8 @@ def rank_uncertainty_matrix(
     if MissingPolicy.CARRY_FORWARD in policies and previous is None:
         raise ValueError("carry_forward needs the previous cycle's values")
     kernel = kernel_for(framework)
-    scores = [_scores(framework, kernel, raw, previous, policy) for policy in policies]
+    prepared = _Prepares(framework, kernel, raw, previous)
+    scores = [prepared[policy] for policy in policies]
     nominal_index = score_matrix(compile_framework(framework), raw, previous=previous).index
     nominal = rank_array(nominal_index, framework.rounding.places)
 
@@ -209,12 +213,12 @@ def rank_uncertainty_matrix(
         geometric_share=settings.geometric_share,
         policies=len(policies),
     )
-    reference = _reference(framework, kernel, raw, previous)
-    national = RankHistogram(n_regions)
+    reference = _reference(framework, kernel, prepared)
+    national = RankHistogram(n_regions, settings.draws)
     members = {name: _members(rows, n_regions) for name, rows in (groups or {}).items()}
-    histograms = {name: RankHistogram(len(m)) for name, m in members.items()}
+    histograms = {name: RankHistogram(len(m), settings.draws) for name, m in members.items()}
     shift = 0
-    for ranks in rank_chunks(kernel, scores, draws, settings.chunk):
+    for ranks in rank_chunks(kernel, scores, draws, _chunk(settings.chunk, n_regions)):
         national.add(ranks)
         for name, rows in members.items():
             histograms[name].add(within_group(ranks[:, rows]))
@@ -233,9 +237,7 @@ def rank_uncertainty_matrix(
         mean=_frozen(counts.mean()),
         counts=counts,
         mean_shift=shift / (settings.draws * n_regions),
-        sensitivity=_sensitivity(
-            framework, kernel, raw, previous, reference, draws, policies, settings
-        ),
+        sensitivity=_sensitivity(framework, kernel, prepared, reference, draws, policies, settings),
         policies=policies,
         settings=settings,
         groups={
@@ -247,6 +249,12 @@ def rank_uncertainty_matrix(
             for name, rows in members.items()
         },
     )
+
+
+def _chunk(chunk: int, n_regions: int) -> int:
+    """Draws evaluated together: at most `chunk`, and at most about CELLS regions x draws, so
+    that a large cohort's (draws x regions) temporaries stay a few MB each."""
+    return max(1, min(chunk, CELLS // n_regions))
 
 
 def _intervals(counts: RankCounts, settings: MonteCarlo) -> dict[str, IntArray]:
@@ -291,30 +299,34 @@ def _default_policies(previous: FloatArray | None) -> tuple[MissingPolicy, ...]:
     return policies if previous is None else (*policies, MissingPolicy.CARRY_FORWARD)
 
 
-def _scores(
-    framework: Framework,
-    kernel: Kernel,
-    raw: FloatArray,
-    previous: FloatArray | None,
-    policy: MissingPolicy,
-) -> Prepared:
-    compiled = compile_framework(dataclasses.replace(framework, missing=policy))
-    return prepare(kernel, scale_matrix(compiled, raw, previous=previous))
+class _Prepares:
+    """The regions' scores prepared for the kernel under each policy, each prepared once for the
+    run, its reference and every one-at-a-time evaluation."""
+
+    def __init__(
+        self, framework: Framework, kernel: Kernel, raw: FloatArray, previous: FloatArray | None
+    ) -> None:
+        self.framework, self.kernel, self.raw, self.previous = framework, kernel, raw, previous
+        self.found: dict[MissingPolicy, Prepared] = {}
+
+    def __getitem__(self, policy: MissingPolicy) -> Prepared:
+        if policy not in self.found:
+            compiled = compile_framework(dataclasses.replace(self.framework, missing=policy))
+            scores = scale_matrix(compiled, self.raw, previous=self.previous)
+            self.found[policy] = prepare(self.kernel, scores)
+        return self.found[policy]
 
 
-def _reference(
-    framework: Framework, kernel: Kernel, raw: FloatArray, previous: FloatArray | None
-) -> Int32Array:
+def _reference(framework: Framework, kernel: Kernel, prepared: _Prepares) -> Int32Array:
     """The nominal choices ranked like a draw: no perturbation, the framework's own methods."""
-    ranks = _oat(framework, kernel, raw, previous, np.ones((1, len(kernel.edge_codes))))
+    ranks = _oat(framework, kernel, prepared, np.ones((1, len(kernel.edge_codes))))
     return np.asarray(ranks[0], dtype=np.int32)
 
 
 def _oat(
     framework: Framework,
     kernel: Kernel,
-    raw: FloatArray,
-    previous: FloatArray | None,
+    prepared: _Prepares,
     factors: FloatArray,
     *,
     aggregation: Aggregation | None = None,
@@ -329,15 +341,15 @@ def _oat(
         geometric=np.full(n, geometric),
         policy=np.zeros(n, dtype=np.int64),
     )
-    scores = [_scores(framework, kernel, raw, previous, chosen)]
-    return np.vstack(list(rank_chunks(kernel, scores, draws, max(n, 1))))
+    n_regions = prepared.raw.shape[0]
+    chunks = rank_chunks(kernel, [prepared[chosen]], draws, _chunk(max(n, 1), n_regions))
+    return np.vstack(list(chunks))
 
 
 def _sensitivity(
     framework: Framework,
     kernel: Kernel,
-    raw: FloatArray,
-    previous: FloatArray | None,
+    prepared: _Prepares,
     reference: Int32Array,
     draws: Draws,
     policies: tuple[MissingPolicy, ...],
@@ -354,7 +366,7 @@ def _sensitivity(
         factors = draws.factors[: settings.sensitivity_draws]
         for g, code in enumerate(kernel.group_codes):
             alone = np.where(kernel.group == g, factors, 1.0)
-            add(f"weights:{code}", [_oat(framework, kernel, raw, previous, alone)])
+            add(f"weights:{code}", [_oat(framework, kernel, prepared, alone)])
     ones = np.ones((1, len(kernel.edge_codes)))
     drawn = {Aggregation.GEOMETRIC} if settings.geometric_share > 0 else set()
     if settings.geometric_share < 1:
@@ -363,14 +375,14 @@ def _sensitivity(
     if others:
         add(
             "aggregation",
-            [_oat(framework, kernel, raw, previous, ones, aggregation=a) for a in others],
+            [_oat(framework, kernel, prepared, ones, aggregation=a) for a in others],
         )
     nominal_policy = framework.missing
     alternatives = [p for p in policies if p is not nominal_policy]
     if alternatives:
         add(
             "missing",
-            [_oat(framework, kernel, raw, previous, ones, policy=p) for p in alternatives],
+            [_oat(framework, kernel, prepared, ones, policy=p) for p in alternatives],
         )
     return tuple(sorted(found, key=lambda s: (-s.mean_shift, s.input)))
 

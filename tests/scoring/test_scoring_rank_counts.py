@@ -1,4 +1,4 @@
-"""Rank counts kept as one band per region: the same figures as the dense regions x ranks table."""
+"""Rank counts kept as each region's ranks: the same figures as the dense regions x ranks table."""
 
 from __future__ import annotations
 
@@ -101,16 +101,23 @@ def test_counts_are_read_only_and_equal_by_content() -> None:
         first.band(0)[1][0] = 5
 
 
-def test_memory_is_linear_in_the_regions_when_ranks_stay_near_each_other() -> None:
-    # 4,000 regions whose rank moves by at most 5 places: the dense table would be 128 MB.
+def test_memory_is_two_bytes_per_region_and_draw_however_far_ranks_spread() -> None:
+    # 4,000 regions taking any rank in 200 draws: the dense table (or one band of ranks per
+    # region) would be 128 MB, the ranks themselves are 1.6 MB.
     n, rng = 4000, np.random.default_rng(1)
-    base = np.arange(1, n + 1)
-    histogram = RankHistogram(n)
+    histogram = RankHistogram(n, draws=200)
     for _ in range(4):
-        histogram.add(np.clip(base + rng.integers(-5, 6, size=(50, n)), 1, n))
+        histogram.add(rng.integers(1, n + 1, size=(50, n)))
     counts = histogram.frozen()
-    assert counts.nbytes <= n * 11 * 8 + 2 * (n + 1) * 8
+    assert counts.nbytes == n * 200 * 2
     assert counts[n // 2].sum() == 200
+
+
+def test_a_histogram_sized_for_some_draws_refuses_more() -> None:
+    histogram = RankHistogram(2, draws=1)
+    histogram.add(np.array([[1, 2]]))
+    with pytest.raises(ValueError, match="more draws"):
+        histogram.add(np.array([[2, 1]]))
 
 
 def test_a_histogram_without_draws_has_no_counts() -> None:
