@@ -465,26 +465,22 @@ def test_a_threads_first_post_attaches_like_a_reply(shared_world: World) -> None
 
 
 def test_a_threads_first_post_brings_no_file_from_the_wrong_hands(shared_world: World) -> None:
-    """Another OPD of the region (the item is not its own) starts a thread but brings no new
-    file into the item's evidence; the assessor team never does."""
+    """The assessor team starts a shared thread but brings no new file into the region's
+    evidence; another OPD of the region (the item is not its own) neither; a viewer starts none."""
     w = shared_world
-    item_page = reverse("evaluations:item", args=[w.running.pk, w.item.pk])
-    page = w.client("contributor_a2").get(item_page).content.decode()
+    review_page = reverse("reviews:item", args=[w.running.pk, w.item.pk])
+    page = w.client("lead_a").get(review_page).content.decode()
     start_form = page.split('data-testid="start-thread"', 1)[1].split("</form>", 1)[0]
     assert 'name="attachment"' in start_form
     assert 'name="upload"' not in start_form
     before = Evidence.objects.count()
-    for persona in ("contributor_a2", "lead_a"):
-        w.client(persona).post(
+    for persona, status in (("lead_a", 302), ("viewer_a", 403), ("contributor_b", 404)):
+        response = w.client(persona).post(
             reverse("discussions:start", args=[w.item.pk]),
-            {
-                "title": f"Dari {persona}",
-                "body": "Berkas",
-                "shared": "on",
-                "upload": _pdf("bukan-miliknya.pdf"),
-            },
+            {"title": "Berkas", "body": "Berkas", "shared": "on", "upload": _pdf("bukan.pdf")},
         )
-        assert not Post.objects.filter(attachment__original_name="bukan-miliknya.pdf").exists()
+        assert response.status_code == status
+    assert not Post.objects.filter(attachment__original_name="bukan.pdf").exists()
     assert Evidence.objects.count() == before
     with pytest.raises(WorkflowError):
         start_thread(
@@ -496,3 +492,4 @@ def test_a_threads_first_post_brings_no_file_from_the_wrong_hands(shared_world: 
             shared=False,
             upload=_pdf("lewat-layanan.pdf"),
         )
+    assert Evidence.objects.count() == before
