@@ -1,7 +1,8 @@
 """Issue #12 §3 in the browser: two OPDs of Kutai Kartanegara and their coordinator discuss an
 item; a mention raises the mentioned coordinator's unread count; the health office asks the
 public works office for data, which answers with a file from its home and closes the request.
-Screenshots at desktop and phone width: /tmp/shots/threads/."""
+In Indonesian and in English (switched through the header), no Indonesian interface word left in
+English. Screenshots at desktop and phone width: /tmp/shots/threads/{id,en}-*.png."""
 
 from __future__ import annotations
 
