@@ -493,3 +493,13 @@ def test_a_threads_first_post_brings_no_file_from_the_wrong_hands(shared_world: 
             upload=_pdf("lewat-layanan.pdf"),
         )
     assert Evidence.objects.count() == before
+
+
+def test_a_thread_names_its_one_item_in_english(shared_world: World) -> None:
+    w = shared_world
+    thread = _thread(_start(w))
+    client = w.client("contributor_a")
+    client.cookies["django_language"] = "en"
+    page = client.get(reverse("discussions:thread", args=[thread.pk])).content.decode()
+    label = page.split('data-testid="thread-item">', 1)[1].split("<strong>", 1)[0]
+    assert label == "Item: "
