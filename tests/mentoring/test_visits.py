@@ -348,3 +348,21 @@ def test_only_the_printer_module_calls_weasyprint() -> None:
         if re.search(r"^\s*(from|import) weasyprint\b", path.read_text(encoding="utf-8"), re.M)
     )
     assert users == ["scorecards/printing.py"]
+
+
+def test_the_visit_pages_head_their_agenda_as_agenda_in_both_languages(
+    shared_world: World,
+) -> None:
+    """The agenda of the visit (its sessions) is headed "Agenda", not by the name of one
+    session; both the plan form and the visit page."""
+    w = shared_world
+    visit = health_visit(w)
+    client = w.client("lead_a")
+    for language in ("id", "en"):
+        client.cookies["django_language"] = language
+        for url in (
+            reverse("mentoring:visit", args=[visit.pk]),
+            reverse("mentoring:visit_new", args=[w.reviewing.pk]),
+        ):
+            page = client.get(url).content.decode()
+            assert ">Agenda</" in page, (language, url)
