@@ -292,6 +292,7 @@ def test_the_berita_acara_names_region_attendees_points_and_actions(
     ):
         assert expected in text
     assert ("Printed" in text) == (language == "en")
+    assert "Agenda" in text  # the agenda's heading, not the name of one session
 
 
 def archival_facts(pdf: bytes) -> dict[str, Any]:
