@@ -48,7 +48,9 @@ class VisitPlanForm(forms.Form):
         queryset=OPD.objects.none(),
         widget=forms.CheckboxSelectMultiple,
     )
-    notes = forms.CharField(label=_("Catatan"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    notes = forms.CharField(
+        label=_("Catatan"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
 
     def __init__(self, *args: Any, evaluation: Evaluation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

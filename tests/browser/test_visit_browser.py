@@ -1,8 +1,8 @@
 """The evaluation visit in a real browser: the lead assessor plans it (every OPD invited by
 default, invitations mailed), ticks the attendance on a phone during the session, writes the
-minutes and an agreed action, and downloads the berita acara. Screenshots:
-artifacts/screenshots/visit-*-{id,en}.png, the PDF artifacts/visit-berita-acara-{id,en}.pdf. In Indonesian
-and in English (switched through the header), no Indonesian interface word left in English."""
+minutes and an agreed action, and downloads the berita acara. In Indonesian and in English
+(switched through the header), no Indonesian interface word left in English. Screenshots:
+artifacts/screenshots/visit-*-{id,en}.png, the PDF artifacts/visit-berita-acara-{id,en}.pdf."""
 
 from __future__ import annotations
 
