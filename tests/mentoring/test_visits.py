@@ -367,3 +367,18 @@ def test_the_visit_pages_head_their_agenda_as_agenda_in_both_languages(
         ):
             page = client.get(url).content.decode()
             assert ">Agenda</" in page, (language, url)
+
+
+def test_the_team_records_a_visit_question_from_the_visit_page(shared_world: World) -> None:
+    """A question raised during the visit goes to the help questions (answered by the team,
+    published to the FAQ when general): the visit page leads the team there; readers who do
+    not write the minutes see no such link."""
+    w = shared_world
+    visit = health_visit(w)
+    ask = reverse("help:ask", args=[w.reviewing.pk])
+    url = reverse("mentoring:visit", args=[visit.pk])
+    for persona in ("lead_a", "member_a"):
+        assert f'href="{ask}"' in w.client(persona).get(url).content.decode(), persona
+    for persona in ("coordinator_a", "contributor_a", "viewer_a", "national_viewer"):
+        assert f'href="{ask}"' not in w.client(persona).get(url).content.decode(), persona
+    assert w.client("lead_a").get(ask).status_code == 200
