@@ -503,3 +503,16 @@ def test_a_thread_names_its_one_item_in_english(shared_world: World) -> None:
     page = client.get(reverse("discussions:thread", args=[thread.pk])).content.decode()
     label = page.split('data-testid="thread-item">', 1)[1].split("<strong>", 1)[0]
     assert label == "Item: "
+
+
+def test_starting_a_thread_with_a_file_still_checks_csrf(shared_world: World) -> None:
+    """The start view reads its body under the upload size limit (outer view exempt, like a
+    reply's); the CSRF check runs inside: a post without a token opens nothing."""
+    w = shared_world
+    client = w.client("contributor_a", enforce_csrf_checks=True)
+    response = client.post(
+        reverse("discussions:start", args=[w.item.pk]),
+        {"title": "Tanpa token", "body": "Halo", "upload": _pdf("tanpa-token.pdf")},
+    )
+    assert response.status_code == 403
+    assert not Thread.objects.filter(title="Tanpa token").exists()
