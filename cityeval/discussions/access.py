@@ -117,3 +117,11 @@ def may_upload(user: AnyUser, thread: Thread) -> bool:
         user, thread.item, thread.evaluation, asked=answers_request(user, thread)
     )
     return not reason
+
+
+def may_upload_starting(user: AnyUser, evaluation: Evaluation, item: ItemValue) -> bool:
+    """The first post of a new thread brings a new file on the same rule as a reply (no data
+    request exists yet): the person starts threads and may add evidence to the item now."""
+    return rights_on(user, evaluation).post_internal and not item_lock_reason(
+        user, item, evaluation
+    )

@@ -109,8 +109,10 @@ def start_thread(
     body: str,
     shared: bool,
     attachment: Evidence | None = None,
+    upload: UploadedFile[bytes] | None = None,
 ) -> Posted:
-    """Open a thread on an item with its first post. `shared` opens it to the assessor team."""
+    """Open a thread on an item with its first post. `shared` opens it to the assessor team.
+    The first post attaches like a reply (`add_post`): one of the item's evidence or a new file."""
     rights = rights_on(user, evaluation)
     if not (rights.post_shared if shared else rights.post_internal):
         raise PermissionDenied
@@ -130,6 +132,8 @@ def start_thread(
         target=thread,
         after={"item": item.pk, "title": thread.title, "visibility": thread.visibility},
     )
+    _body(body)  # an empty message stores no file
+    attachment = _attach(thread=thread, user=user, attachment=attachment, upload=upload)
     return _write_post(thread=thread, user=user, body=body, attachment=attachment)
 
 
@@ -147,19 +151,32 @@ def add_post(
     coordinator, and the OPD asked for data in this thread while the request is open)."""
     _refuse_unless_posting(user, thread)
     _body(body)  # an empty message stores no file
-    if upload is not None:
-        if attachment is not None:
-            raise ValidationError(_("Pilih lampiran atau unggah berkas, tidak keduanya."))
-        thread.item.evaluation = thread.evaluation
-        attachment = add_file_evidence(
-            item=thread.item,
-            user=user,
-            upload=upload,
-            description=_("Dikirim dalam diskusi: %(title)s")
-            % {"title": thread.title or thread.item.indicator.code},
-            asked=answers_request(user, thread),
-        )
+    attachment = _attach(thread=thread, user=user, attachment=attachment, upload=upload)
     return _write_post(thread=thread, user=user, body=body, attachment=attachment)
+
+
+def _attach(
+    *,
+    thread: Thread,
+    user: User,
+    attachment: Evidence | None,
+    upload: UploadedFile[bytes] | None,
+) -> Evidence | None:
+    """What a post (the first or a reply) attaches: one of the item's evidence as chosen, or
+    `upload` stored first as the item's evidence through the evidence rule."""
+    if upload is None:
+        return attachment
+    if attachment is not None:
+        raise ValidationError(_("Pilih lampiran atau unggah berkas, tidak keduanya."))
+    thread.item.evaluation = thread.evaluation
+    return add_file_evidence(
+        item=thread.item,
+        user=user,
+        upload=upload,
+        description=_("Dikirim dalam diskusi: %(title)s")
+        % {"title": thread.title or thread.item.indicator.code},
+        asked=answers_request(user, thread),
+    )
 
 
 @transaction.atomic

@@ -17,7 +17,13 @@ from django.views.decorators.http import require_GET, require_POST
 from cityeval.accounts.access import actor_of
 from cityeval.core.redirects import safe_next
 from cityeval.discussions import services
-from cityeval.discussions.access import may_ask_data, may_upload, rights_on, thread_for
+from cityeval.discussions.access import (
+    may_ask_data,
+    may_upload,
+    may_upload_starting,
+    rights_on,
+    thread_for,
+)
 from cityeval.discussions.forms import DataRequestForm, EditForm, PostForm, ThreadForm
 from cityeval.discussions.models import DataRequest, Post
 from cityeval.evaluations.access import item_for
@@ -51,14 +57,29 @@ def _first_error(form: PostForm | EditForm | DataRequestForm) -> str:
     return _("Periksa isian.")
 
 
+# The first post may carry a file like a reply: the size limit goes in before the body is read.
+@csrf_exempt
 @login_required
 @require_POST
 def start(request: HttpRequest, item_pk: int) -> HttpResponse:
+    limiter = limit_uploads(request)
+    return _start(request, item_pk, limiter.too_large)
+
+
+@csrf_protect
+def _start(request: HttpRequest, item_pk: int, too_large: list[str]) -> HttpResponse:
     evaluation, item = item_for(request.user, item_pk)
     if not rights_on(request.user, evaluation).starts:
         raise PermissionDenied
-    form = ThreadForm(request.POST, item=item)
-    if form.is_valid():
+    form = ThreadForm(
+        request.POST,
+        request.FILES,
+        item=item,
+        uploads=may_upload_starting(request.user, evaluation, item),
+    )
+    if too_large:
+        messages.error(request, f"“{too_large[0]}”: {too_large_message(max_bytes())}")
+    elif form.is_valid():
         try:
             posted = services.start_thread(
                 item=item,
@@ -68,9 +89,12 @@ def start(request: HttpRequest, item_pk: int) -> HttpResponse:
                 body=form.cleaned_data["body"],
                 shared=form.cleaned_data["shared"],
                 attachment=form.cleaned_data["attachment"],
+                upload=form.cleaned_data.get("upload"),
             )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
+        except WorkflowError as error:
+            messages.error(request, str(error))
         else:
             messages.success(request, _("Utas diskusi dibuka."))
             _say_mentions(request, posted)

@@ -21,6 +21,9 @@ SECTIONS: dict[str, tuple[str, Promise]] = {
     "scorecard": ("help:centre", _("Membaca kartu skor")),
     "dashboard": ("help:centre", _("Dasbor")),
     "cycles": ("help:centre", _("Siklus dan batas waktu")),
+    "visits": ("help:centre", _("Kunjungan evaluasi dan bimbingan teknis")),
+    "discussions": ("help:centre", _("Diskusi butir dan permintaan data")),
+    "library": ("help:centre", _("Belajar dari daerah lain")),
     "glossary": ("help:glossary", _("Glosarium")),
     "faq": ("help:faq", _("Pertanyaan yang sering diajukan")),
 }

@@ -48,7 +48,9 @@ class VisitPlanForm(forms.Form):
         queryset=OPD.objects.none(),
         widget=forms.CheckboxSelectMultiple,
     )
-    notes = forms.CharField(label=_("Catatan"), widget=forms.Textarea, required=False)
+    notes = forms.CharField(
+        label=_("Catatan"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
 
     def __init__(self, *args: Any, evaluation: Evaluation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -110,9 +112,13 @@ class PointForm(forms.Form):
     item = ItemChoiceField(
         label=pgettext_lazy("singular", "Butir"), queryset=ItemValue.objects.none(), required=False
     )
-    discussion = forms.CharField(label=_("Pembahasan"), widget=forms.Textarea)
-    question = forms.CharField(label=_("Pertanyaan"), widget=forms.Textarea, required=False)
-    answer = forms.CharField(label=_("Jawaban"), widget=forms.Textarea, required=False)
+    discussion = forms.CharField(label=_("Pembahasan"), widget=forms.Textarea(attrs={"rows": 3}))
+    question = forms.CharField(
+        label=_("Pertanyaan"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    answer = forms.CharField(
+        label=_("Jawaban"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
 
     def __init__(self, *args: Any, visit: Visit, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -141,7 +147,7 @@ class PointForm(forms.Form):
 
 
 class ActionForm(forms.Form):
-    text = forms.CharField(label=_("Tindak lanjut"), widget=forms.Textarea)
+    text = forms.CharField(label=_("Tindak lanjut"), widget=forms.Textarea(attrs={"rows": 3}))
     opd = forms.ModelChoiceField(label=_("Penanggung jawab"), queryset=OPD.objects.none())
     due_on = _date_field(_("Batas waktu"))
     point = PointChoiceField(

@@ -1,7 +1,8 @@
 """Issue #12 §3 in the browser: two OPDs of Kutai Kartanegara and their coordinator discuss an
 item; a mention raises the mentioned coordinator's unread count; the health office asks the
 public works office for data, which answers with a file from its home and closes the request.
-Screenshots at desktop and phone width: /tmp/shots/threads/."""
+In Indonesian and in English (switched through the header), no Indonesian interface word left in
+English. Screenshots at desktop and phone width: /tmp/shots/threads/{id,en}-*.png."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from cityeval.discussions.models import DataRequest, Post, Thread
 from cityeval.discussions.services import start_thread
 from cityeval.evidence.samples import tiny_pdf
 from cityeval.notifications.models import Notification
+from tests.browser.language import LANGUAGES, assert_in_language, say, switch
 from tests.world import World, build_world
 
 pytestmark = pytest.mark.browser
@@ -33,7 +35,7 @@ def shot(page: Page, name: str) -> None:
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
 
 
-def sign_in(browser: Browser, base: str, username: str, *, phone: bool = False) -> Page:
+def sign_in(browser: Browser, base: str, username: str, lang: str, *, phone: bool = False) -> Page:
     context = browser.new_context(
         locale="id-ID", viewport=PHONE if phone else DESKTOP, is_mobile=phone, has_touch=phone
     )
@@ -44,7 +46,8 @@ def sign_in(browser: Browser, base: str, username: str, *, phone: bool = False) 
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", PASSWORD)
     page.click("form button[type=submit]")
-    expect(page.locator("header")).to_contain_text("Keluar")
+    expect(page.locator("header form[action$='/logout/']")).to_be_visible()
+    switch(page, lang)
     return page
 
 
@@ -52,8 +55,9 @@ def _unread(w: World, persona: str) -> int:
     return Notification.objects.of(w.people[persona]).unread().count()
 
 
+@pytest.mark.parametrize("lang", LANGUAGES)
 def test_two_opds_and_the_coordinator_discuss_an_item_and_exchange_data(
-    browser: Browser, live_server: Any, settings: Any, tmp_path: Path
+    browser: Browser, live_server: Any, settings: Any, tmp_path: Path, lang: str
 ) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"
     w = build_world()
@@ -63,10 +67,24 @@ def test_two_opds_and_the_coordinator_discuss_an_item_and_exchange_data(
     base = live_server.url
     item_page = base + reverse("evaluations:item", args=[w.running.pk, w.item.pk])
     before = _unread(w, "coordinator_a")
+    # Data the world and the walk hold in Indonesian (names, typed text), not interface strings.
+    data = (
+        w.region_a.full_name,
+        w.region_a.name,
+        w.item.indicator.name,
+        w.roads.name,
+        "Jumlah puskesmas terhubung",
+        "mohon arahan; @PUPR apakah data jaringan jalan ke puskesmas ada?",
+        "Gunakan data SIMPUS 2024. @PUPR mohon lengkapi.",
+        "Mohon peta jaringan jalan ke 32 puskesmas.",
+        "Peta terlampir. @DINKES silakan dicek.",
+        "SK tim pelaksana sudah diunggah.",
+        "Untuk tim asesor",
+    )
 
     # 1. The health office opens a thread beside the rubric and mentions the coordinator and
     #    the public works office.
-    health = sign_in(browser, base, "contributor_a")
+    health = sign_in(browser, base, "contributor_a", lang)
     health.goto(item_page)
     panel = health.locator("[data-testid=discussion]")
     expect(panel).to_be_visible()
@@ -76,15 +94,17 @@ def test_two_opds_and_the_coordinator_discuss_an_item_and_exchange_data(
     form.locator("textarea[name=body]").fill(
         "@coordinator_a mohon arahan; @PUPR apakah data jaringan jalan ke puskesmas ada?"
     )
-    shot(health, "1-item-page-start-thread-desktop")
+    assert_in_language(health, lang, allowed=data)
+    shot(health, f"{lang}-1-item-page-start-thread-desktop")
     form.locator("button[type=submit]").click()
     expect(health.locator("[data-testid=posts] .post")).to_have_count(1)
     expect(health.locator(".messages, [role=status], body")).to_contain_text("@coordinator_a")
-    shot(health, "2-thread-started-desktop")
+    assert_in_language(health, lang, allowed=data)
+    shot(health, f"{lang}-2-thread-started-desktop")
     thread = Thread.objects.get(title="Jumlah puskesmas terhubung")
 
     # 2. The coordinator's unread count rose by one; the notification leads to the thread.
-    coordinator = sign_in(browser, base, "coordinator_a")
+    coordinator = sign_in(browser, base, "coordinator_a", lang)
     expect(coordinator.locator("[data-testid=unread-count]")).to_have_text(str(before + 1))
     coordinator.click("[data-testid=notifications-link]")
     coordinator.locator("[data-testid=notification]").first.locator("button[name=open]").click()
@@ -103,17 +123,21 @@ def test_two_opds_and_the_coordinator_discuss_an_item_and_exchange_data(
     ask.locator("select[name=to_opd]").select_option(value=str(w.roads.pk))
     ask.locator("input[name=due_on]").fill((timezone.localdate() + timedelta(days=7)).isoformat())
     ask.locator("textarea[name=body]").fill("Mohon peta jaringan jalan ke 32 puskesmas.")
-    shot(health, "3-ask-data-desktop")
+    assert_in_language(health, lang, allowed=data)
+    shot(health, f"{lang}-3-ask-data-desktop")
     ask.locator("button[type=submit]").click()
-    expect(health.locator("[data-testid=data-request]")).to_contain_text("terbuka")
+    expect(health.locator("[data-testid=data-request]")).to_contain_text(
+        say(lang, "terbuka", "open")
+    )
     asked = DataRequest.objects.get(thread__item=w.item)
 
     # 4. The public works office finds it on its home (on a phone), answers with a file and
     #    closes the request.
-    roads = sign_in(browser, base, "contributor_a2", phone=True)
+    roads = sign_in(browser, base, "contributor_a2", lang, phone=True)
     home = roads.locator("[data-testid=home-data-requests]")
     expect(home).to_contain_text(w.item.indicator.code)
-    shot(roads, "4-home-data-request-phone")
+    assert_in_language(roads, lang, allowed=data)
+    shot(roads, f"{lang}-4-home-data-request-phone")
     home.locator("a").first.click()
     expect(roads.locator("[data-testid=data-request]")).to_be_visible()
     reply = roads.locator("[data-testid=reply-form]")
@@ -121,12 +145,16 @@ def test_two_opds_and_the_coordinator_discuss_an_item_and_exchange_data(
     pdf = tmp_path / "peta-jalan-puskesmas.pdf"
     pdf.write_bytes(tiny_pdf(["Peta jaringan jalan"]))
     reply.locator("input[name=upload]").set_input_files(str(pdf))
-    shot(roads, "5-answer-with-file-phone")
+    assert_in_language(roads, lang, allowed=data)
+    shot(roads, f"{lang}-5-answer-with-file-phone")
     reply.locator("button[type=submit]").click()
     expect(roads.locator("[data-testid=posts]")).to_contain_text("peta-jalan-puskesmas.pdf")
     roads.click("[data-testid=close-request]")
-    expect(roads.locator("[data-testid=data-request]")).to_contain_text("ditutup")
-    shot(roads, "6-request-closed-phone")
+    expect(roads.locator("[data-testid=data-request]")).to_contain_text(
+        say(lang, "ditutup", "closed")
+    )
+    assert_in_language(roads, lang, allowed=data)
+    shot(roads, f"{lang}-6-request-closed-phone")
     answer = Post.objects.filter(thread=asked.thread).order_by("pk").last()
     assert answer is not None
     assert answer.attachment is not None
@@ -136,14 +164,17 @@ def test_two_opds_and_the_coordinator_discuss_an_item_and_exchange_data(
     health.goto(item_page)
     expect(health.locator("[data-testid=thread]")).to_have_count(2)
     expect(health.locator("body")).to_contain_text("peta-jalan-puskesmas.pdf")
-    shot(health, "7-item-page-two-threads-desktop")
-    phone = sign_in(browser, base, "contributor_a", phone=True)
+    assert_in_language(health, lang, allowed=data)
+    shot(health, f"{lang}-7-item-page-two-threads-desktop")
+    phone = sign_in(browser, base, "contributor_a", lang, phone=True)
     phone.goto(item_page)
     expect(phone.locator("[data-testid=discussion]")).to_be_visible()
-    shot(phone, "8-item-page-phone")
+    assert_in_language(phone, lang, allowed=data)
+    shot(phone, f"{lang}-8-item-page-phone")
     phone.goto(base + reverse("discussions:thread", args=[thread.pk]))
     expect(phone.locator("[data-testid=posts] .post")).to_have_count(2)
-    shot(phone, "9-thread-phone")
+    assert_in_language(phone, lang, allowed=data)
+    shot(phone, f"{lang}-9-thread-phone")
 
     # 6. The assessor's item page shows the shared threads only, beside the rubric.
     start_thread(
@@ -154,12 +185,14 @@ def test_two_opds_and_the_coordinator_discuss_an_item_and_exchange_data(
         body="SK tim pelaksana sudah diunggah.",
         shared=True,
     )
-    team = sign_in(browser, base, "lead_a")
+    team = sign_in(browser, base, "lead_a", lang)
     team.goto(base + reverse("reviews:item", args=[w.running.pk, w.item.pk]))
     expect(team.locator("[data-testid=thread]")).to_have_count(1)
     expect(team.locator("[data-testid=discussion]")).to_contain_text("Untuk tim asesor")
-    shot(team, "10-review-page-shared-thread-desktop")
-    team_phone = sign_in(browser, base, "lead_a", phone=True)
+    assert_in_language(team, lang, allowed=data)
+    shot(team, f"{lang}-10-review-page-shared-thread-desktop")
+    team_phone = sign_in(browser, base, "lead_a", lang, phone=True)
     team_phone.goto(base + reverse("reviews:item", args=[w.running.pk, w.item.pk]))
     expect(team_phone.locator("[data-testid=discussion]")).to_be_visible()
-    shot(team_phone, "11-review-page-phone")
+    assert_in_language(team_phone, lang, allowed=data)
+    shot(team_phone, f"{lang}-11-review-page-phone")

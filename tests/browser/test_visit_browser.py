@@ -1,7 +1,8 @@
 """The evaluation visit in a real browser: the lead assessor plans it (every OPD invited by
 default, invitations mailed), ticks the attendance on a phone during the session, writes the
-minutes and an agreed action, and downloads the berita acara. Screenshots:
-artifacts/screenshots/visit-*.png, the PDF artifacts/visit-berita-acara.pdf."""
+minutes and an agreed action, and downloads the berita acara. In Indonesian and in English
+(switched through the header), no Indonesian interface word left in English. Screenshots:
+artifacts/screenshots/visit-*-{id,en}.png, the PDF artifacts/visit-berita-acara-{id,en}.pdf."""
 
 from __future__ import annotations
 
@@ -20,13 +21,14 @@ from cityeval.frameworks.services import import_shipped
 from cityeval.mentoring.models import AgreedAction, Attendance, Visit
 from cityeval.regions.models import OPD, Region
 from tests.browser.conftest import SCREENSHOTS, screenshot
+from tests.browser.language import LANGUAGES, assert_in_language, say, switch
 from tests.browser.test_evaluation_journey import PASSWORD
 from tests.world import load_test_regions, person
 
 pytestmark = pytest.mark.browser
 
 
-def sign_in(browser: Browser, base: str, username: str, **context: Any) -> Page:
+def sign_in(browser: Browser, base: str, username: str, lang: str, **context: Any) -> Page:
     # A shared machine under load answers slowly; a slow answer is not a failure here.
     page = browser.new_context(locale="id-ID", **context).new_page()
     page.set_default_timeout(90_000)
@@ -35,12 +37,14 @@ def sign_in(browser: Browser, base: str, username: str, **context: Any) -> Page:
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", PASSWORD)
     page.click("form button[type=submit]")
-    expect(page.locator("header")).to_contain_text("Keluar")
+    expect(page.locator("header form[action$='/logout/']")).to_be_visible()
+    switch(page, lang)
     return page
 
 
+@pytest.mark.parametrize("lang", LANGUAGES)
 def test_plan_invite_attend_on_a_phone_minutes_and_berita_acara(
-    browser: Browser, live_server: Any, settings: Any, tmp_path: Path
+    browser: Browser, live_server: Any, settings: Any, tmp_path: Path, lang: str
 ) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"
     load_test_regions()
@@ -67,9 +71,26 @@ def test_plan_invite_attend_on_a_phone_minutes_and_berita_acara(
     assign_assessor(cycle=cycle, region=kukar, assessor=lead, is_lead=True, user=admin)
     evaluation = Evaluation.objects.get(cycle=cycle)
     base = live_server.url
+    # Data the walk holds in Indonesian (names, typed text), not interface strings.
+    data = (
+        kukar.full_name,
+        kukar.name,
+        "Dinas Kesehatan",
+        "Dinas Komunikasi dan Informatika",
+        "Pembahasan evaluasi dan bimbingan teknis",
+        "Ruang serbaguna kantor bupati",
+        "Bimbingan teknis",
+        "Peninjauan lapangan",
+        "SOP layanan kesehatan daring",
+        "Sudah ditetapkan?",
+        "Rancangan ada.",
+        "Tetapkan SOP layanan daring",
+        "Ibu Sari Wulandari",
+        "Kepala Bidang",
+    )
 
     # Plan: every OPD is ticked by default.
-    desk = sign_in(browser, base, "ketua")
+    desk = sign_in(browser, base, "ketua", lang)
     desk.goto(f"{base}/mentoring/evaluations/{evaluation.pk}/new/")
     desk.fill("input[name=title]", "Pembahasan evaluasi dan bimbingan teknis")
     desk.fill("input[name=venue]", "Ruang serbaguna kantor bupati")
@@ -81,7 +102,8 @@ def test_plan_invite_attend_on_a_phone_minutes_and_berita_acara(
     desk.fill("input[name=agenda_1_day]", "2020-02-26")
     desk.select_option("select[name=agenda_1_kind]", "field_review")
     desk.fill("input[name=agenda_1_title]", "Peninjauan lapangan")
-    screenshot(desk, "visit-plan")
+    assert_in_language(desk, lang, allowed=data)
+    screenshot(desk, f"visit-plan-{lang}")
     desk.click("[data-testid=plan-form] button[type=submit]")
     expect(desk.locator("[data-testid=invited]")).to_contain_text("Dinas Kesehatan")
     visit = Visit.objects.get()
@@ -93,6 +115,7 @@ def test_plan_invite_attend_on_a_phone_minutes_and_berita_acara(
         browser,
         base,
         "ketua",
+        lang,
         viewport={"width": 390, "height": 844},
         is_mobile=True,
         has_touch=True,
@@ -107,7 +130,9 @@ def test_plan_invite_attend_on_a_phone_minutes_and_berita_acara(
     phone.select_option("[data-testid=walkin-form] select[name=opd]", str(health.pk))
     phone.click("[data-testid=walkin-form] button[type=submit]")
     expect(phone.locator("[data-testid=walkins]")).to_contain_text("Ibu Sari Wulandari")
-    screenshot(phone, "visit-attendance-phone")
+    assert_in_language(phone, lang, allowed=data)
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    screenshot(phone, f"visit-attendance-phone-{lang}")
     assert Attendance.objects.filter(visit=visit).count() == 2
 
     # Minutes and an agreed action. The page has several forms: submitting one while another
@@ -131,7 +156,7 @@ def test_plan_invite_attend_on_a_phone_minutes_and_berita_acara(
         "SOP layanan kesehatan daring"
     )
     assert questions
-    assert "belum disimpan" in questions[0]
+    assert say(lang, "belum disimpan", "not saved") in questions[0]
     assert not AgreedAction.objects.filter(visit=visit).exists()
     desk.once("dialog", lambda dialog: dialog.accept())
     desk.click("[data-testid=point-form] button[type=submit]")
@@ -142,11 +167,12 @@ def test_plan_invite_attend_on_a_phone_minutes_and_berita_acara(
     desk.click("[data-testid=action-form] button[type=submit]")
     expect(desk.locator("[data-testid=actions]")).to_contain_text("Tetapkan SOP")
     assert AgreedAction.objects.filter(visit=visit, opd=health).exists()
-    screenshot(desk, "visit-detail")
+    assert_in_language(desk, lang, allowed=data)
+    screenshot(desk, f"visit-detail-{lang}")
 
     # The berita acara.
     with desk.expect_download() as download:
         desk.click("[data-testid=berita-acara]")
-    target = SCREENSHOTS.parent / "visit-berita-acara.pdf"
+    target = SCREENSHOTS.parent / f"visit-berita-acara-{lang}.pdf"
     download.value.save_as(target)
     assert target.read_bytes().startswith(b"%PDF")

@@ -422,3 +422,97 @@ def test_an_empty_answer_stores_no_file(shared_world: World) -> None:
             upload=_pdf("kosong.pdf"),
         )
     assert not Evidence.objects.filter(original_name="kosong.pdf").exists()
+
+
+def test_a_threads_first_post_attaches_like_a_reply(shared_world: World) -> None:
+    """The new-thread form offers what the reply form offers: one of the item's evidence, or a
+    new file that becomes the item's evidence (the evidence rule decides who may)."""
+    w = shared_world
+    item_page = reverse("evaluations:item", args=[w.running.pk, w.item.pk])
+    page = w.client("contributor_a").get(item_page).content.decode()
+    start_form = page.split('data-testid="start-thread"', 1)[1].split("</form>", 1)[0]
+    assert 'name="attachment"' in start_form
+    assert w.evidence_file.original_name in start_form
+    assert 'name="upload"' in start_form
+    assert 'enctype="multipart/form-data"' in page.split('data-testid="start-thread"', 1)[0][-400:]
+    response = w.client("contributor_a").post(
+        reverse("discussions:start", args=[w.item.pk]),
+        {"title": "Peta", "body": "Peta terlampir.", "upload": _pdf("peta-awal.pdf")},
+    )
+    assert response.status_code == 302
+    first = Post.objects.get(thread__title="Peta")
+    assert first.attachment is not None
+    assert (first.attachment.item_id, first.attachment.original_name) == (
+        w.item.pk,
+        "peta-awal.pdf",
+    )
+    assert AuditEntry.objects.filter(
+        action="evidence.add", target_id=str(first.attachment.pk)
+    ).exists()
+    # Both at once is refused, and nothing is stored.
+    before = Evidence.objects.count()
+    w.client("contributor_a").post(
+        reverse("discussions:start", args=[w.item.pk]),
+        {
+            "title": "Dua",
+            "body": "Dua lampiran",
+            "attachment": w.evidence_file.pk,
+            "upload": _pdf("dua.pdf"),
+        },
+    )
+    assert not Thread.objects.filter(title="Dua").exists()
+    assert Evidence.objects.count() == before
+
+
+def test_a_threads_first_post_brings_no_file_from_the_wrong_hands(shared_world: World) -> None:
+    """The assessor team starts a shared thread but brings no new file into the region's
+    evidence; another OPD of the region (the item is not its own) neither; a viewer starts none."""
+    w = shared_world
+    review_page = reverse("reviews:item", args=[w.running.pk, w.item.pk])
+    page = w.client("lead_a").get(review_page).content.decode()
+    start_form = page.split('data-testid="start-thread"', 1)[1].split("</form>", 1)[0]
+    assert 'name="attachment"' in start_form
+    assert 'name="upload"' not in start_form
+    before = Evidence.objects.count()
+    for persona, status in (("lead_a", 302), ("viewer_a", 403), ("contributor_b", 404)):
+        response = w.client(persona).post(
+            reverse("discussions:start", args=[w.item.pk]),
+            {"title": "Berkas", "body": "Berkas", "shared": "on", "upload": _pdf("bukan.pdf")},
+        )
+        assert response.status_code == status
+    assert not Post.objects.filter(attachment__original_name="bukan.pdf").exists()
+    assert Evidence.objects.count() == before
+    with pytest.raises(WorkflowError):
+        start_thread(
+            item=w.item,
+            evaluation=w.running,
+            user=w.people["contributor_a2"],
+            title="",
+            body="Ini datanya",
+            shared=False,
+            upload=_pdf("lewat-layanan.pdf"),
+        )
+    assert Evidence.objects.count() == before
+
+
+def test_a_thread_names_its_one_item_in_english(shared_world: World) -> None:
+    w = shared_world
+    thread = _thread(_start(w))
+    client = w.client("contributor_a")
+    client.cookies["django_language"] = "en"
+    page = client.get(reverse("discussions:thread", args=[thread.pk])).content.decode()
+    label = page.split('data-testid="thread-item">', 1)[1].split("<strong>", 1)[0]
+    assert label == "Item: "
+
+
+def test_starting_a_thread_with_a_file_still_checks_csrf(shared_world: World) -> None:
+    """The start view reads its body under the upload size limit (outer view exempt, like a
+    reply's); the CSRF check runs inside: a post without a token opens nothing."""
+    w = shared_world
+    client = w.client("contributor_a", enforce_csrf_checks=True)
+    response = client.post(
+        reverse("discussions:start", args=[w.item.pk]),
+        {"title": "Tanpa token", "body": "Halo", "upload": _pdf("tanpa-token.pdf")},
+    )
+    assert response.status_code == 403
+    assert not Thread.objects.filter(title="Tanpa token").exists()

@@ -39,6 +39,16 @@ MAIN_PAGES = {
     "reports/edit.html",
     "scorecards/scorecard.html",
     "dashboard/dashboard.html",
+    # Issue 12 §1, §3, §4: the visit, the discussions, the library.
+    "mentoring/visit_list.html",
+    "mentoring/visit_detail.html",
+    "mentoring/attendance.html",
+    "discussions/thread.html",
+    "discussions/ask.html",
+    "library/index.html",
+    "library/detail.html",
+    "library/programs.html",
+    "library/peers.html",
 }
 
 

@@ -292,6 +292,7 @@ def test_the_berita_acara_names_region_attendees_points_and_actions(
     ):
         assert expected in text
     assert ("Printed" in text) == (language == "en")
+    assert "Agenda" in text  # the agenda's heading, not the name of one session
 
 
 def archival_facts(pdf: bytes) -> dict[str, Any]:
@@ -348,3 +349,36 @@ def test_only_the_printer_module_calls_weasyprint() -> None:
         if re.search(r"^\s*(from|import) weasyprint\b", path.read_text(encoding="utf-8"), re.M)
     )
     assert users == ["scorecards/printing.py"]
+
+
+def test_the_visit_pages_head_their_agenda_as_agenda_in_both_languages(
+    shared_world: World,
+) -> None:
+    """The agenda of the visit (its sessions) is headed "Agenda", not by the name of one
+    session; both the plan form and the visit page."""
+    w = shared_world
+    visit = health_visit(w)
+    client = w.client("lead_a")
+    for language in ("id", "en"):
+        client.cookies["django_language"] = language
+        for url in (
+            reverse("mentoring:visit", args=[visit.pk]),
+            reverse("mentoring:visit_new", args=[w.reviewing.pk]),
+        ):
+            page = client.get(url).content.decode()
+            assert ">Agenda</" in page, (language, url)
+
+
+def test_the_team_records_a_visit_question_from_the_visit_page(shared_world: World) -> None:
+    """A question raised during the visit goes to the help questions (answered by the team,
+    published to the FAQ when general): the visit page leads the team there; readers who do
+    not write the minutes see no such link."""
+    w = shared_world
+    visit = health_visit(w)
+    ask = reverse("help:ask", args=[w.reviewing.pk])
+    url = reverse("mentoring:visit", args=[visit.pk])
+    for persona in ("lead_a", "member_a"):
+        assert f'href="{ask}"' in w.client(persona).get(url).content.decode(), persona
+    for persona in ("coordinator_a", "contributor_a", "viewer_a", "national_viewer"):
+        assert f'href="{ask}"' not in w.client(persona).get(url).content.decode(), persona
+    assert w.client("lead_a").get(ask).status_code == 200

@@ -10,7 +10,7 @@ from typing import Any
 
 from django import template
 
-from cityeval.discussions.access import may_ask_data, rights_on
+from cityeval.discussions.access import may_ask_data, may_upload_starting, rights_on
 from cityeval.discussions.forms import ThreadForm
 from cityeval.discussions.queries import item_threads
 from cityeval.evaluations.models import Evaluation, ItemValue
@@ -36,7 +36,11 @@ def item_discussion(
         "threads": item_threads(user, evaluation, item),
         "rights": rights,
         "assessor": assessor,
-        "start_form": ThreadForm(item=item) if may_start else None,
+        "start_form": ThreadForm(
+            item=item, uploads=not assessor and may_upload_starting(user, evaluation, item)
+        )
+        if may_start
+        else None,
         "asks_data": asks_data,
         "next": request.get_full_path(),
     }
