@@ -17,28 +17,56 @@ board (navigation, language switch, the filters form) is rendered per request an
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
+from typing import Any
 
 from django.core.cache import cache
+from django.utils import timezone, translation
 from django.utils.safestring import SafeString, mark_safe
 
 from cityeval.dashboard.forms import Filters
 from cityeval.evaluations.models import Cycle
 from cityeval.regions.models import BoundaryFile
 from cityeval.results.public_pages import SECONDS, state_key
-from cityeval.results.publication import public_page_marker
+from cityeval.results.publication import dashboard_marker, public_page_marker
 
 
-def board_key(cycle: Cycle, filters: Filters, marker: int, boundaries: int) -> str:
-    parts = (cycle.pk, filters.cohort, filters.province, filters.kind, filters.peer_group)
-    return state_key("dashboard-board", marker, boundaries, *parts)
+def _parts(cycle: Cycle, filters: Filters) -> tuple[object, ...]:
+    return (cycle.pk, filters.cohort, filters.province, filters.kind, filters.peer_group)
 
 
-def cached_board(cycle: Cycle, filters: Filters, render: Callable[[], str]) -> SafeString:
-    """The public board's HTML from the cache, or `render()`ed and stored."""
-    key = board_key(cycle, filters, public_page_marker(), BoundaryFile.objects.current_id())
+def board_key(cycle: Cycle, filters: Filters, marker: int, boundaries: int, page: int = 1) -> str:
+    return state_key("dashboard-board", marker, boundaries, *_parts(cycle, filters), page)
+
+
+def cached_board(
+    cycle: Cycle, filters: Filters, page: int, render: Callable[[int], str]
+) -> SafeString:
+    """The public board's HTML with the leaderboard's `page`, from the cache, or `render(page)`ed
+    and stored."""
+    key = board_key(cycle, filters, public_page_marker(), BoundaryFile.objects.current_id(), page)
     html: str | None = cache.get(key)
     if html is None:
-        html = render()
+        html = render(page)
         cache.set(key, html, SECONDS)
     return mark_safe(html)  # noqa: S308 -- our own template's output, escaped when rendered
+
+
+def internal_key(cycle: Cycle, filters: Filters, marker: int, boundaries: int) -> str:
+    named = (marker, boundaries, timezone.localdate(), translation.get_language())
+    digest = hashlib.sha256(repr((*named, *_parts(cycle, filters))).encode()).hexdigest()
+    return f"internal:dashboard-board:{digest[:32]}"
+
+
+def internal_board(
+    cycle: Cycle, filters: Filters, compute: Callable[[], dict[str, Any]]
+) -> dict[str, Any]:
+    """The ministry's board (its data and charts, see above) from the cache, or `compute()`d and
+    stored."""
+    key = internal_key(cycle, filters, dashboard_marker(), BoundaryFile.objects.current_id())
+    found: dict[str, Any] | None = cache.get(key)
+    if found is None:
+        found = compute()
+        cache.set(key, found, SECONDS)
+    return found
