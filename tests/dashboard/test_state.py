@@ -59,6 +59,9 @@ def test_a_submit_is_seen_on_the_next_request(world: Any) -> None:
 
 
 def test_a_finalised_result_is_seen_on_the_next_request(world: Any) -> None:
+    Evaluation.objects.filter(pk=world.evaluation(DENPASAR).pk).update(
+        status=EvaluationStatus.FIELD_VISIT  # set-up: the review's last step
+    )
     assert row_of(world, board(world), DENPASAR) is None
     evaluation = world.evaluation(DENPASAR)
     # What finalise_evaluation writes: the result, then the audited status move.
