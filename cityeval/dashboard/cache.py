@@ -53,20 +53,30 @@ def cached_board(
     return mark_safe(html)  # noqa: S308 -- our own template's output, escaped when rendered
 
 
-def internal_key(cycle: Cycle, filters: Filters, marker: int, boundaries: int) -> str:
-    named = (marker, boundaries, timezone.localdate(), translation.get_language())
+def internal_key(cycle: Cycle, filters: Filters, marker: int, boundaries: int, part: object) -> str:
+    named = (marker, boundaries, timezone.localdate(), translation.get_language(), part)
     digest = hashlib.sha256(repr((*named, *_parts(cycle, filters))).encode()).hexdigest()
     return f"internal:dashboard-board:{digest[:32]}"
 
 
 def internal_board(
-    cycle: Cycle, filters: Filters, compute: Callable[[], dict[str, Any]]
-) -> dict[str, Any]:
-    """The ministry's board (its data and charts, see above) from the cache, or `compute()`d and
-    stored."""
-    key = internal_key(cycle, filters, dashboard_marker(), BoundaryFile.objects.current_id())
-    found: dict[str, Any] | None = cache.get(key)
-    if found is None:
-        found = compute()
-        cache.set(key, found, SECONDS)
-    return found
+    cycle: Cycle,
+    filters: Filters,
+    page: int,
+    compute: Callable[[], dict[str, Any]],
+    render: Callable[[dict[str, Any], int], str],
+) -> SafeString:
+    """The ministry's board with the leaderboard's `page` (see above): its HTML from the cache,
+    else `render(data, page)`ed from the state's data, itself from the cache or `compute()`d."""
+    marker, boundaries = dashboard_marker(), BoundaryFile.objects.current_id()
+    key = internal_key(cycle, filters, marker, boundaries, page)
+    html: str | None = cache.get(key)
+    if html is None:
+        data_key = internal_key(cycle, filters, marker, boundaries, "data")
+        found: dict[str, Any] | None = cache.get(data_key)
+        if found is None:
+            found = compute()
+            cache.set(data_key, found, SECONDS)
+        html = render(found, page)
+        cache.set(key, html, SECONDS)
+    return mark_safe(html)  # noqa: S308 -- our own template's output, escaped when rendered

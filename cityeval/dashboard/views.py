@@ -78,24 +78,31 @@ def _page(
     if cycle is None:
         return render(request, "dashboard/dashboard.html", context)
     filters = form.filters()
-    asked = request.GET.get("page")
+    page = asked_page(request.GET.get("page"))
+
+    def board_html(found: dict[str, object], number: int) -> str:
+        board = found["board"]
+        assert isinstance(board, Dashboard)
+        leaderboard = leaderboard_page(board, filters, str(number))
+        return render_to_string("dashboard/_board.html", {**found, "leaderboard": leaderboard})
+
     if public:
-
-        def board_html(number: int) -> str:
-            found = _board_context(cycle, cycles, filters, public=True)
-            board = found["board"]
-            assert isinstance(board, Dashboard)
-            found["leaderboard"] = leaderboard_page(board, filters, str(number))
-            return render_to_string("dashboard/_board.html", found)
-
-        context["board_html"] = cached_board(cycle, filters, asked_page(asked), board_html)
+        context["board_html"] = cached_board(
+            cycle,
+            filters,
+            page,
+            lambda number: board_html(_board_context(cycle, cycles, filters, public=True), number),
+        )
     else:
         # What only changes on submit, finalise, publish (and the like) is computed once per
-        # such change (dashboard/cache.py); the page of the leaderboard is drawn per request.
-        found = internal_board(
-            cycle, filters, lambda: _board_context(cycle, cycles, filters, public=False)
+        # such change, and each page of it drawn once (dashboard/cache.py).
+        context["board_html"] = internal_board(
+            cycle,
+            filters,
+            page,
+            lambda: _board_context(cycle, cycles, filters, public=False),
+            board_html,
         )
-        context.update(found, leaderboard=leaderboard_page(found["board"], filters, asked))
     return render(request, "dashboard/dashboard.html", context)
 
 
