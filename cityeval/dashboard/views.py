@@ -47,8 +47,12 @@ def national(request: HttpRequest) -> HttpResponse:
         return redirect_to_login(request.get_full_path())
     if not scope_of(request.user).reads_everything:
         raise PermissionDenied
+    # The framework's document (hundreds of kB of JSON per cycle) is read only when the board is
+    # computed, not on every request that the cached board answers.
     cycles = list(
-        Cycle.objects.select_related("framework_version").order_by("-year", "-round", "program")
+        Cycle.objects.select_related("framework_version")
+        .defer("framework_version__document")
+        .order_by("-year", "-round", "program")
     )
     return _page(request, cycles, public=False)
 
