@@ -94,6 +94,7 @@ def test_an_admin_confirms_then_removes_the_file_and_the_public_map_goes(world: 
     entry = AuditEntry.objects.get(action="regions.boundaries.removed")
     assert entry.actor == world.people["admin"]
     assert entry.target_id == str(stored.pk)
+    assert entry.before is not None
     assert entry.before["checksum"] == stored.checksum
     assert map_spec(anonymous.get(PUBLIC)) is None
     assert map_spec(world.client("national_viewer").get(NATIONAL)) is None
