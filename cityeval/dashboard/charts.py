@@ -119,20 +119,26 @@ def consistency_chart(dimensions: list[DimensionLine]) -> dict[str, Any]:
 MAP_EMPTY = "#e3e6ea"
 
 
+def boundary_format(boundaries: dict[str, Any]) -> dict[str, Any]:
+    """How Vega reads the features of a prepared boundary file (`regions.boundaries.with_codes`)."""
+    if boundaries.get("type") == "Topology":
+        return {"type": "topojson", "feature": next(iter(boundaries["objects"]))}
+    return {"type": "json", "property": "features"}
+
+
 def choropleth_chart(boundaries: dict[str, Any], values: list[dict[str, Any]]) -> dict[str, Any]:
-    """The index of each region on the operator's boundary file (`regions.boundaries.with_codes`):
-    a grey shape for every feature, coloured where a result is shown. `values`: one mapping per
+    """The index of each region on the operator's boundary file, the geometry inline (paper:
+    vl-convert reads no URL). See `choropleth_spec`."""
+    return choropleth_spec({"values": boundaries, "format": boundary_format(boundaries)}, values)
+
+
+def choropleth_spec(data: dict[str, Any], values: list[dict[str, Any]]) -> dict[str, Any]:
+    """The index of each region on the operator's boundary file: a grey shape for every feature,
+    coloured where a result is shown. `data`: the geometry, inline (`values`) or by `url` (the
+    pages: `dashboard.maps.map_chart`), with its `boundary_format`. `values`: one mapping per
     region shown (code, region, index as a float), already filtered like the rest of the board,
     so that the page (vega-embed) and paper (vl-convert) draw the same spec."""
     index, region = _("Indeks"), _("Daerah")
-    if boundaries.get("type") == "Topology":
-        layer = next(iter(boundaries["objects"]))
-        data: dict[str, Any] = {
-            "values": boundaries,
-            "format": {"type": "topojson", "feature": layer},
-        }
-    else:
-        data = {"values": boundaries, "format": {"type": "json", "property": "features"}}
     lookup = {
         "lookup": "properties.kode_kemendagri",
         "from": {"data": {"values": values}, "key": "code", "fields": ["index", "region"]},

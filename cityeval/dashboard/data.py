@@ -106,6 +106,7 @@ class DimensionMean:
 class RegionLink:
     evaluation_id: int
     region: str
+    url: str = ""  # where the link goes (a quick win: the scorecard)
 
 
 @dataclass(frozen=True)
@@ -302,13 +303,19 @@ def quick_wins(cycle: Cycle, evaluation_ids: list[int]) -> list[QuickWin]:
     region_of = dict(
         Evaluation.objects.filter(pk__in=winning).values_list("pk", "region__full_name")
     )
+    # Ties at the top are common (hundreds of regions at the scale's top): one reverse per page.
+    link = reverse("scorecards:scorecard", args=[STAND_IN_ID])
     result = []
     for code, name in names.items():
         if code not in items:
             continue
         item, candidates = items[code]
         winners = sorted(
-            (RegionLink(pk, region_of[pk]) for v, pk in candidates if v == best[code]),
+            (
+                RegionLink(pk, region_of[pk], link.replace(str(STAND_IN_ID), str(pk)))
+                for v, pk in candidates
+                if v == best[code]
+            ),
             key=lambda w: w.region,
         )
         result.append(QuickWin(code, name, item, best[code], winners))

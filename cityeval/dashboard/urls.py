@@ -8,4 +8,6 @@ urlpatterns = [
     path("", views.national, name="national"),
     path("public/", views.public, name="public"),
     path("map/", views.boundaries, name="boundaries"),
+    path("map/<int:pk>/remove/", views.remove_boundary_file, name="remove_boundaries"),
+    path("map/<int:pk>-<str:checksum>.json", views.geometry, name="geometry"),
 ]

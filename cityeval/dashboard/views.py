@@ -6,30 +6,40 @@ progress of the cycle; the public one shows published results only, to anyone.
 
 from __future__ import annotations
 
+import gzip
 from collections.abc import Sequence
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, HttpResponseBase
-from django.shortcuts import redirect, render
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.utils.cache import get_conditional_response, patch_vary_headers
+from django.utils.http import quote_etag
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from cityeval.accounts.access import actor_of, require_admin, scope_of
-from cityeval.dashboard.cache import cached_board
+from cityeval.dashboard.cache import cached_board, internal_board
 from cityeval.dashboard.charts import consistency_chart, distribution_chart
-from cityeval.dashboard.data import QUICK_WIN_GROUP, dashboard
+from cityeval.dashboard.data import QUICK_WIN_GROUP, Dashboard, dashboard
 from cityeval.dashboard.forms import BoundaryUploadForm, DashboardForm, Filters
-from cityeval.dashboard.maps import map_chart, upload_boundaries
+from cityeval.dashboard.maps import (
+    geometry_body,
+    map_chart,
+    remove_boundaries,
+    upload_boundaries,
+)
+from cityeval.dashboard.paging import asked_page, leaderboard_page
 from cityeval.evaluations.models import Cycle
 from cityeval.exports.access import public_cycles
 from cityeval.frameworks.axes import comparison_axis
 from cityeval.frameworks.models import FrameworkNode
 from cityeval.regions.boundaries import MAX_BYTES, BoundaryError, check_size
 from cityeval.regions.models import BoundaryFile
-from cityeval.results.public_pages import public_page
+from cityeval.results.public_pages import ACCEPTS_GZIP, public_page
 
 
 def national(request: HttpRequest) -> HttpResponse:
@@ -37,8 +47,12 @@ def national(request: HttpRequest) -> HttpResponse:
         return redirect_to_login(request.get_full_path())
     if not scope_of(request.user).reads_everything:
         raise PermissionDenied
+    # The framework's document (hundreds of kB of JSON per cycle) is read only when the board is
+    # computed, not on every request that the cached board answers.
     cycles = list(
-        Cycle.objects.select_related("framework_version").order_by("-year", "-round", "program")
+        Cycle.objects.select_related("framework_version")
+        .defer("framework_version__document")
+        .order_by("-year", "-round", "program")
     )
     return _page(request, cycles, public=False)
 
@@ -65,17 +79,34 @@ def _page(
         "board": None,
         "map_admin": not public and scope_of(request.user).admin,
     }
-    if cycle is not None and public:
-        filters = form.filters()
+    if cycle is None:
+        return render(request, "dashboard/dashboard.html", context)
+    filters = form.filters()
+    page = asked_page(request.GET.get("page"))
+
+    def board_html(found: dict[str, object], number: int) -> str:
+        board = found["board"]
+        assert isinstance(board, Dashboard)
+        leaderboard = leaderboard_page(board, filters, str(number))
+        return render_to_string("dashboard/_board.html", {**found, "leaderboard": leaderboard})
+
+    if public:
         context["board_html"] = cached_board(
             cycle,
             filters,
-            lambda: render_to_string(
-                "dashboard/_board.html", _board_context(cycle, cycles, filters, public=True)
-            ),
+            page,
+            lambda number: board_html(_board_context(cycle, cycles, filters, public=True), number),
         )
-    elif cycle is not None:
-        context.update(_board_context(cycle, cycles, form.filters(), public=False))
+    else:
+        # What only changes on submit, finalise, publish (and the like) is computed once per
+        # such change, and each page of it drawn once (dashboard/cache.py).
+        context["board_html"] = internal_board(
+            cycle,
+            filters,
+            page,
+            lambda: _board_context(cycle, cycles, filters, public=False),
+            board_html,
+        )
     return render(request, "dashboard/dashboard.html", context)
 
 
@@ -130,3 +161,49 @@ def boundaries(request: HttpRequest) -> HttpResponse:
         "dashboard/boundaries.html",
         {"form": form, "current": current, "limit": MAX_BYTES},
     )
+
+
+@login_required
+def remove_boundary_file(request: HttpRequest, pk: int) -> HttpResponse:
+    """Confirm, then remove a stored boundary file (program admins only)."""
+    require_admin(request.user)
+    boundary = get_object_or_404(BoundaryFile.objects.select_related("uploaded_by"), pk=pk)
+    if request.method == "POST":
+        remove_boundaries(boundary=boundary, user=actor_of(request))
+        messages.success(
+            request, _("Berkas %(name)s dihapus dari peta.") % {"name": boundary.original_name}
+        )
+        return redirect("dashboard:boundaries")
+    earlier = BoundaryFile.objects.filter(pk__lt=boundary.pk).order_by("-pk").first()
+    return render(
+        request,
+        "dashboard/boundaries_remove.html",
+        {"boundary": boundary, "earlier": earlier},
+    )
+
+
+# The URL names the file's id and checksum, so what it serves never changes: a year's max-age.
+GEOMETRY_CACHE = "public, max-age=31536000, immutable"
+
+
+@require_safe
+def geometry(request: HttpRequest, pk: int, checksum: str) -> HttpResponseBase:
+    """A boundary file's geometry for the map's spec, gzipped once (maps.geometry_body): public,
+    like the public dashboard that draws it; 304 for a browser that has it."""
+    if not BoundaryFile.objects.filter(pk=pk, checksum=checksum).exists():
+        raise Http404
+    etag = quote_etag(f"{pk}-{checksum}")
+    not_modified = get_conditional_response(request, etag=etag)
+    if not_modified is None:
+        body = geometry_body(pk, checksum)
+        if ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", "")):
+            response = HttpResponse(body, content_type="application/json")
+            response["Content-Encoding"] = "gzip"
+        else:
+            response = HttpResponse(gzip.decompress(body), content_type="application/json")
+    else:
+        response = not_modified
+    response["ETag"] = etag
+    response["Cache-Control"] = GEOMETRY_CACHE
+    patch_vary_headers(response, ("Accept-Encoding",))
+    return response

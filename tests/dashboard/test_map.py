@@ -6,6 +6,7 @@ Published there: 64.02, 33.74, 35.78; 31.71 is final but not published (ministry
 
 from __future__ import annotations
 
+import gzip
 import json
 import re
 from typing import Any
@@ -13,6 +14,7 @@ from typing import Any
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import HttpResponse
+from django.test import Client
 from django.urls import reverse
 
 from cityeval.audit.models import AuditEntry
@@ -34,13 +36,19 @@ def upload(world: Any, content: bytes, persona: str = "admin", name: str = "bata
 
 
 def map_spec(response: HttpResponse) -> dict[str, Any] | None:
-    """The map's Vega-Lite spec as the page embeds it, or None without a map."""
+    """The map's Vega-Lite spec as the page embeds it, or None without a map; the geometry the
+    page names by URL (never inline) is fetched as the browser does and put in its place."""
     html = response.content.decode()
     found = re.search(r'<script id="chart-map" type="application/json">(.*?)</script>', html, re.S)
     if found is None:
         assert 'data-testid="map"' not in html
         return None
     spec: dict[str, Any] = json.loads(found.group(1))
+    assert set(spec["data"]) == {"url", "format"}
+    fetched = Client().get(spec["data"]["url"], headers={"accept-encoding": "gzip"})
+    assert fetched.status_code == 200
+    assert fetched["Content-Encoding"] == "gzip"
+    spec["data"] = {"values": json.loads(gzip.decompress(fetched.content)), **spec["data"]}
     return spec
 
 

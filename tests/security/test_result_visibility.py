@@ -303,6 +303,8 @@ NO_RESULTS: dict[str, str] = {
     "data/catalog.jsonld": "DCAT catalogue: titles and links of the published datasets",
     "dashboard/map/": "the admin's boundary file: its name, uploader and codes, no figure",
     "jobs/": "program admins only: batch titles and done/total, no figure or verdict",
+    "dashboard/map/<int:pk>/remove/": "the admin's confirm page: the file's name and size",
+    "dashboard/map/<int:pk>-<str:checksum>.json": "the map's geometry: shapes and codes, no figure",
 }
 
 

@@ -28,6 +28,7 @@ from typing import Any
 
 from django.contrib import admin
 from django.contrib.contenttypes.models import ContentType
+from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
@@ -37,7 +38,7 @@ from cityeval.api.models import PersonalAccessToken
 from cityeval.evaluations.models import ItemValue
 from cityeval.help.models import Question
 from cityeval.notifications.models import Notification
-from cityeval.regions.models import Region
+from cityeval.regions.models import BoundaryFile, Region
 from tests.security.matrix import Hole, Row, cells, no_kwargs
 from tests.world import World, stored_file
 
@@ -793,7 +794,34 @@ TABLE |= {
         get=MASTERPLAN_EDITS,
         post=NOT_THIS_METHOD,
     ),
+    # The map's boundary file: its removal (confirm page, POST removes) by program admins only;
+    # its geometry, which the public dashboard's map loads, for anyone.
+    "dashboard:remove_boundaries": Row(
+        at=lambda w: {"pk": _boundary_file(w).pk},
+        get=ADMIN_ONLY,
+        post=ADMIN_ONLY.but(admin=302),
+    ),
+    "dashboard:geometry": Row(
+        at=lambda w: {"pk": _boundary_file(w).pk, "checksum": _boundary_file(w).checksum},
+        get=EVERYONE,
+        post=NOBODY,
+    ),
 }
+
+
+def _boundary_file(w: World) -> BoundaryFile:
+    found, _created = BoundaryFile.objects.get_or_create(
+        checksum="0" * 64,
+        defaults={
+            "document": {"type": "FeatureCollection", "features": []},
+            "kind": "geojson",
+            "original_name": "batas.geojson",
+            "size": 2,
+            "features": 0,
+            "uploaded_at": timezone.now(),
+        },
+    )
+    return found
 
 
 def _import_job(w: World) -> int:
