@@ -18,6 +18,7 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 from cityeval.accounts.access import actor_of, require_admin, scope_of
+from cityeval.core.methods import require_form, require_safe
 from cityeval.dashboard.cache import cached_board
 from cityeval.dashboard.charts import consistency_chart, distribution_chart
 from cityeval.dashboard.data import QUICK_WIN_GROUP, dashboard
@@ -32,6 +33,7 @@ from cityeval.regions.models import BoundaryFile
 from cityeval.results.public_pages import public_page
 
 
+@require_safe
 def national(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
@@ -43,6 +45,7 @@ def national(request: HttpRequest) -> HttpResponse:
     return _page(request, cycles, public=False)
 
 
+@require_safe
 def public(request: HttpRequest) -> HttpResponseBase:
     return public_page(
         request,
@@ -103,6 +106,7 @@ def _board_context(
 
 
 @login_required
+@require_form
 def boundaries(request: HttpRequest) -> HttpResponse:
     """The program admin's page for the map's boundary file: the current one and an upload."""
     require_admin(request.user)
