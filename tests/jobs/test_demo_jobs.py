@@ -27,7 +27,8 @@ def test_it_queues_the_latest_published_cycles_first_regions_in_every_language(
     assert {job.params["snapshot"] for job in jobs} == snapshots
     assert {job.params["language"] for job in jobs} == set(languages())
     assert batch.total == jobs.count() == DEMO_PDF_REGIONS * len(languages())
-    assert set(jobs.values_list("kind", "status").distinct()) == {("scorecard_pdf", JobStatus.QUEUED)}
+    queued = {("scorecard_pdf", JobStatus.QUEUED)}
+    assert set(jobs.values_list("kind", "status").distinct()) == queued
     assert progress(batch).done == 0
 
 
