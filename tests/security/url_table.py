@@ -582,7 +582,7 @@ TABLE |= {
     "dashboard:national": Row(
         at=no_kwargs,
         get=ADMIN_ONLY.but(national_viewer=200),
-        post=NOT_THIS_METHOD,
+        post=NOBODY,  # the page sends the anonymous to the login page itself, after the method
     ),
     "dashboard:public": Row(at=no_kwargs, get=EVERYONE, post=NOBODY),
     "home": Row(at=no_kwargs, get=EVERYONE, post=NOBODY),
