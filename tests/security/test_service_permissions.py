@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -22,6 +23,9 @@ from cityeval.evaluations.services import (
     open_cycle,
 )
 from cityeval.frameworks.models import FrameworkVersion
+from cityeval.masterplans import services as masterplans
+from cityeval.masterplans.models import Masterplan, ProgramStatus
+from cityeval.masterplans.services import MasterplanData, ProgramData
 from tests.world import World
 
 pytestmark = pytest.mark.django_db
@@ -128,3 +132,41 @@ def test_a_coordinator_still_manages_their_own_region(shared_world: World) -> No
     viewer = w.people["viewer_a"]
     accounts.deactivate_user(actor=w.people["coordinator_a"], user=viewer)
     assert not User.objects.get(pk=viewer.pk).is_active
+
+
+@pytest.mark.parametrize("persona", ["coordinator_b", "viewer_a", "contributor_a", "lead_a"])
+def test_a_masterplan_is_written_only_by_its_regions_coordinator_or_the_admin(
+    shared_world: World, persona: str
+) -> None:
+    w = shared_world
+    actor = w.people[persona]
+    plan = MasterplanData(title="Rencana lain", start_year=2025, end_year=2030)
+    program = ProgramData(
+        code="GOV-99",
+        name="Program lain",
+        element="GOV-PS",
+        dimension="GOV",
+        owner=w.health,
+        budget=Decimal(1),
+        start_year=2025,
+        end_year=2026,
+    )
+    refused(lambda: masterplans.create_masterplan(region=w.region_a, user=actor, data=plan))
+    refused(lambda: masterplans.update_masterplan(masterplan=w.masterplan, user=actor, data=plan))
+    refused(lambda: masterplans.create_program(masterplan=w.masterplan, user=actor, data=program))
+    refused(
+        lambda: masterplans.update_program(
+            program=w.program, user=actor, data=program, expected_version=w.program.version
+        )
+    )
+    refused(
+        lambda: masterplans.set_year_status(
+            program=w.program,
+            user=actor,
+            year=2025,
+            status=ProgramStatus.COMPLETED,
+            progress=Decimal(100),
+        )
+    )
+    refused(lambda: masterplans.import_programs(masterplan=w.masterplan, user=actor, content=b""))
+    assert Masterplan.objects.filter(region=w.region_a).count() == 1
