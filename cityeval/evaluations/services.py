@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from cityeval.accounts.access import Actor, require_admin
 from cityeval.audit.log import Changes, audited
-from cityeval.evaluations.access import item_lock_reason
+from cityeval.evaluations.access import Can, item_lock_reason, require_can
 from cityeval.evaluations.errors import StaleEditError, WorkflowError
 from cityeval.evaluations.models import (
     AssessorAssignment,
@@ -106,6 +106,7 @@ def assign_items(
     *, evaluation: Evaluation, items: Iterable[ItemValue], opd: OPD | None, user: Actor
 ) -> int:
     """Assign items to one of the region's OPDs (or clear the assignment with None)."""
+    require_can(user, evaluation, Can.COORDINATE)
     if opd is not None and opd.region_id != evaluation.region_id:
         raise WorkflowError(_("Perangkat daerah itu bukan milik daerah ini."))
     if evaluation.status not in (EvaluationStatus.SELF_ASSESSMENT, EvaluationStatus.CLARIFICATION):
@@ -173,6 +174,7 @@ def submit_evaluation(*, evaluation: Evaluation, user: Actor) -> Evaluation:
     Items computed from the masterplan registry are refreshed first, so the submitted values are
     the registry's at the moment of submission.
     """
+    require_can(user, evaluation, Can.COORDINATE)
     sync_program_items(evaluation=evaluation, user=user)
     missing = ItemValue.objects.filter(evaluation=evaluation, self_value__isnull=True).count()
     moved = move(

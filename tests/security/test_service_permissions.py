@@ -15,12 +15,20 @@ from django.core.exceptions import PermissionDenied
 from cityeval.accounts import services as accounts
 from cityeval.accounts.models import Role, RoleGrant, User
 from cityeval.audit.models import AuditEntry
-from cityeval.evaluations.models import AssessorAssignment, Cycle, Round
+from cityeval.evaluations.models import (
+    AssessorAssignment,
+    Cycle,
+    EvaluationStatus,
+    ItemValue,
+    Round,
+)
 from cityeval.evaluations.services import (
     Deadlines,
     assign_assessor,
+    assign_items,
     grant_entry_exception,
     open_cycle,
+    submit_evaluation,
 )
 from cityeval.frameworks.models import FrameworkVersion
 from cityeval.masterplans import services as masterplans
@@ -170,3 +178,16 @@ def test_a_masterplan_is_written_only_by_its_regions_coordinator_or_the_admin(
     )
     refused(lambda: masterplans.import_programs(masterplan=w.masterplan, user=actor, content=b""))
     assert Masterplan.objects.filter(region=w.region_a).count() == 1
+
+
+@pytest.mark.parametrize("persona", ["coordinator_b", "contributor_a", "viewer_a", "lead_a"])
+def test_only_the_regions_coordinator_submits_or_assigns_items(
+    shared_world: World, persona: str
+) -> None:
+    w = shared_world
+    actor = w.people[persona]
+    refused(lambda: assign_items(evaluation=w.running, items=[w.item], opd=w.roads, user=actor))
+    refused(lambda: submit_evaluation(evaluation=w.running, user=actor))
+    w.running.refresh_from_db()
+    assert w.running.status == EvaluationStatus.SELF_ASSESSMENT
+    assert ItemValue.objects.get(pk=w.item.pk).opd_id == w.item.opd_id
