@@ -125,11 +125,17 @@ def region_for_managing(user: AnyUser, region_id: int) -> Region:
 
     Outside their scope: 404. A member of the region without the coordinator role: 403.
     """
-    scope = scope_of(user)
     region = region_for_reading(user, region_id)
-    if scope.admin or region_id in scope.coordinator_regions:
-        return region
-    raise PermissionDenied
+    require_region_manager(user, region_id)
+    return region
+
+
+def require_region_manager(user: AnyUser, region_id: int) -> None:
+    """Refuse (403) anyone but a program admin or a coordinator of the region: the rule of
+    `region_for_managing`, for services that act on a region's own data."""
+    scope = scope_of(user)
+    if not (scope.admin or region_id in scope.coordinator_regions):
+        raise PermissionDenied
 
 
 def opd_for_managing(user: AnyUser, opd_id: int) -> OPD:

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from cityeval.accounts.access import scope_of
 from cityeval.accounts.invitations import send_invitation
 from cityeval.accounts.models import Role, RoleGrant, User
-from cityeval.accounts.people_access import GRANT_REFUSED, may_grant
+from cityeval.accounts.people_access import GRANT_REFUSED, may_grant, may_manage, may_revoke
 from cityeval.audit.log import Changes, audited, snapshot
 from cityeval.regions.models import OPD, Region
 
@@ -96,6 +96,7 @@ def free_username(wanted: str) -> str:
 
 @transaction.atomic
 def resend_invitation(*, actor: User, user: User, site_url: str) -> None:
+    _require_manager(actor, user)
     if not user.is_active:
         raise ValidationError(_("Akun ini nonaktif; aktifkan dulu sebelum mengundang ulang."))
     if not user.invitation_pending:
@@ -122,6 +123,8 @@ def grant_role(
 
 @transaction.atomic
 def revoke_role(*, actor: User, grant: RoleGrant) -> None:
+    if not may_revoke(scope_of(actor), grant):
+        raise PermissionDenied
     if grant.user_id == actor.pk and grant.role == Role.PROGRAM_ADMIN:
         raise ValidationError(_("Anda tidak dapat mencabut peran admin program Anda sendiri."))
     audited(
@@ -135,6 +138,7 @@ def revoke_role(*, actor: User, grant: RoleGrant) -> None:
 
 @transaction.atomic
 def deactivate_user(*, actor: User, user: User) -> None:
+    _require_manager(actor, user)
     if user.pk == actor.pk:
         raise ValidationError(_("Anda tidak dapat menonaktifkan akun Anda sendiri."))
     if not user.is_active:
@@ -144,6 +148,7 @@ def deactivate_user(*, actor: User, user: User) -> None:
 
 @transaction.atomic
 def reactivate_user(*, actor: User, user: User) -> None:
+    _require_manager(actor, user)
     if user.is_active:
         raise ValidationError(_("Akun ini sudah aktif."))
     _set_active(actor=actor, user=user, active=True)
@@ -194,6 +199,12 @@ def authorise_grant(
     grant = RoleGrant(role=role, region=region, opd=opd)
     grant.clean()
     return grant
+
+
+def _require_manager(actor: User, user: User) -> None:
+    """The views check this through `person_for_managing`; the service checks it again."""
+    if not may_manage(scope_of(actor), user):
+        raise PermissionDenied
 
 
 def _store_grant(grant: RoleGrant, *, user: User) -> RoleGrant:

@@ -16,6 +16,7 @@ from cityeval.accounts.models import User
 from cityeval.api.forms import TokenForm
 from cityeval.api.models import PersonalAccessToken, TokenScope
 from cityeval.api.services import TokenError, create_token, revoke_token
+from cityeval.core.methods import require_form
 
 
 def _person(request: HttpRequest) -> User:
@@ -26,6 +27,7 @@ def _person(request: HttpRequest) -> User:
 
 @never_cache
 @login_required
+@require_form
 def tokens(request: HttpRequest) -> HttpResponse:
     form = TokenForm(request.POST or None)
     created: str | None = None

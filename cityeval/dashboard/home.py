@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from cityeval.accounts.access import scope_of
 from cityeval.accounts.models import User
+from cityeval.core.methods import require_safe
 from cityeval.dashboard import roles
 from cityeval.dashboard.programs import newest_cycle, programs_of
 from cityeval.discussions.queries import open_requests_for
@@ -46,6 +47,7 @@ def _role_sections(request: HttpRequest) -> dict[str, object]:
     return sections
 
 
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     """What the program holds: frameworks, regions and cycles, readable by anyone.
 

@@ -19,9 +19,9 @@ from django.template.loader import render_to_string
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import quote_etag
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_safe
 
 from cityeval.accounts.access import actor_of, require_admin, scope_of
+from cityeval.core.methods import require_form, require_safe
 from cityeval.dashboard.cache import cached_board, internal_board
 from cityeval.dashboard.charts import consistency_chart, distribution_chart
 from cityeval.dashboard.data import QUICK_WIN_GROUP, Dashboard, dashboard
@@ -42,6 +42,7 @@ from cityeval.regions.models import BoundaryFile
 from cityeval.results.public_pages import ACCEPTS_GZIP, public_page
 
 
+@require_safe
 def national(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
@@ -57,6 +58,7 @@ def national(request: HttpRequest) -> HttpResponse:
     return _page(request, cycles, public=False)
 
 
+@require_safe
 def public(request: HttpRequest) -> HttpResponseBase:
     return public_page(
         request,
@@ -134,6 +136,7 @@ def _board_context(
 
 
 @login_required
+@require_form
 def boundaries(request: HttpRequest) -> HttpResponse:
     """The program admin's page for the map's boundary file: the current one and an upload."""
     require_admin(request.user)
@@ -164,6 +167,7 @@ def boundaries(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_form
 def remove_boundary_file(request: HttpRequest, pk: int) -> HttpResponse:
     """Confirm, then remove a stored boundary file (program admins only)."""
     require_admin(request.user)

@@ -15,6 +15,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_POST
 
 from cityeval.accounts.access import actor_of
+from cityeval.core.methods import require_form
 from cityeval.core.redirects import safe_next
 from cityeval.discussions import services
 from cityeval.discussions.access import (
@@ -196,6 +197,7 @@ def _post_for(request: HttpRequest, pk: int) -> Post:
 
 
 @login_required
+@require_form
 def edit(request: HttpRequest, pk: int) -> HttpResponse:
     post = _post_for(request, pk)
     if post.author_id != request.user.pk or not rights_on(
@@ -221,6 +223,7 @@ def attachment(request: HttpRequest, pk: int) -> HttpResponseBase:
 
 
 @login_required
+@require_form
 def ask(request: HttpRequest, item_pk: int) -> HttpResponse:
     evaluation, item = item_for(request.user, item_pk)
     if not may_ask_data(request.user, evaluation, item):

@@ -100,6 +100,13 @@ def _capabilities(user: AnyUser, evaluation: Evaluation) -> frozenset[Can]:
     return frozenset(granted)
 
 
+def require_can(user: AnyUser, evaluation: Evaluation, need: Can) -> None:
+    """Refuse (403) a person without `need` on an evaluation: the check of `evaluation_for`,
+    for services that are handed the evaluation."""
+    if need not in capabilities(user, evaluation):
+        raise PermissionDenied
+
+
 def entry_lock_reason(evaluation: Evaluation, today: date | None = None) -> str:
     """Why the region cannot enter data now ('' when it can)."""
     status = EvaluationStatus(evaluation.status)

@@ -15,9 +15,9 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from cityeval.accounts.access import Actor
+from cityeval.accounts.access import Actor, require_admin
 from cityeval.audit.log import Changes, audited
-from cityeval.evaluations.access import item_lock_reason
+from cityeval.evaluations.access import Can, item_lock_reason, require_can
 from cityeval.evaluations.errors import StaleEditError, WorkflowError
 from cityeval.evaluations.models import (
     AssessorAssignment,
@@ -54,6 +54,7 @@ def open_cycle(
     user: Actor,
 ) -> Cycle:
     """Open a cycle and create every participating region's evaluation with empty items."""
+    require_admin(user)
     if not regions:
         raise WorkflowError(_("Pilih setidaknya satu daerah peserta."))
     if Cycle.objects.filter(program=framework_version.code, year=year, round=round).exists():
@@ -105,6 +106,7 @@ def assign_items(
     *, evaluation: Evaluation, items: Iterable[ItemValue], opd: OPD | None, user: Actor
 ) -> int:
     """Assign items to one of the region's OPDs (or clear the assignment with None)."""
+    require_can(user, evaluation, Can.COORDINATE)
     if opd is not None and opd.region_id != evaluation.region_id:
         raise WorkflowError(_("Perangkat daerah itu bukan milik daerah ini."))
     if evaluation.status not in (EvaluationStatus.SELF_ASSESSMENT, EvaluationStatus.CLARIFICATION):
@@ -172,6 +174,7 @@ def submit_evaluation(*, evaluation: Evaluation, user: Actor) -> Evaluation:
     Items computed from the masterplan registry are refreshed first, so the submitted values are
     the registry's at the moment of submission.
     """
+    require_can(user, evaluation, Can.COORDINATE)
     sync_program_items(evaluation=evaluation, user=user)
     missing = ItemValue.objects.filter(evaluation=evaluation, self_value__isnull=True).count()
     moved = move(
@@ -189,6 +192,7 @@ def assign_assessor(
     *, cycle: Cycle, region: Region, assessor: Any, is_lead: bool, user: Actor
 ) -> AssessorAssignment:
     """Put an assessor on a region's team; a new lead replaces the old one, who stays a member."""
+    require_admin(user)
     replaced = None
     if is_lead:
         previous = AssessorAssignment.objects.filter(cycle=cycle, region=region, is_lead=True)
@@ -212,6 +216,7 @@ def grant_entry_exception(
     *, evaluation: Evaluation, until: date | None, reason: str, user: Actor
 ) -> Evaluation:
     """Let one region enter data after the cycle's deadline (None removes the exception)."""
+    require_admin(user)
     if until is not None and not reason.strip():
         raise WorkflowError(_("Tuliskan alasan pengecualian batas waktu."))
     changes = Changes(evaluation, ["entry_deadline_override"])

@@ -14,6 +14,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_POST
 
 from cityeval.accounts.access import actor_of
+from cityeval.core.methods import require_form
 from cityeval.evaluations.errors import WorkflowError
 from cityeval.evaluations.models import Evaluation, ItemValue
 from cityeval.evidence.access import (
@@ -76,6 +77,7 @@ def visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
 # Photos come with the form: the size limit is installed before the body is read (see views.py).
 @csrf_exempt
 @login_required
+@require_form
 def visit_new(request: HttpRequest, pk: int) -> HttpResponse:
     too_large = limit_uploads(request).too_large if request.method == "POST" else []
     return _visit_form(request, pk, None, too_large)
@@ -83,6 +85,7 @@ def visit_new(request: HttpRequest, pk: int) -> HttpResponse:
 
 @csrf_exempt
 @login_required
+@require_form
 def visit_edit(request: HttpRequest, pk: int) -> HttpResponse:
     too_large = limit_uploads(request).too_large if request.method == "POST" else []
     visit = visit_for(request.user, pk, write=True)

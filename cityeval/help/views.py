@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from cityeval.accounts.models import Role, User
+from cityeval.core.methods import require_form
 from cityeval.evaluations.models import Cycle
 from cityeval.frameworks.models import FrameworkVersion
 from cityeval.help import access, services
@@ -89,6 +90,7 @@ def questions(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_form
 def ask(request: HttpRequest, evaluation_pk: int) -> HttpResponse:
     user = _user(request)
     evaluation, source = access.evaluation_for_asking(user, evaluation_pk)
@@ -102,6 +104,7 @@ def ask(request: HttpRequest, evaluation_pk: int) -> HttpResponse:
 
 
 @login_required
+@require_form
 def question(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     found = access.question_for(user, pk, answering=request.method == "POST")

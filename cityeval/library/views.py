@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from cityeval.accounts.access import actor_of, region_for_reading, scope_of
+from cityeval.core.methods import require_form
 from cityeval.evaluations.access import Can, item_for
 from cityeval.evaluations.errors import WorkflowError
 from cityeval.evidence.models import Evidence
@@ -73,6 +74,7 @@ def practice_file(request: HttpRequest, pk: int, evidence_pk: int) -> HttpRespon
 
 
 @login_required
+@require_form
 def share(request: HttpRequest, item_pk: int) -> HttpResponse:
     evaluation, item = item_for(request.user, item_pk, Can.COORDINATE)
     published = ResultSnapshot.objects.published().filter(evaluation_id=evaluation.pk).exists()

@@ -17,8 +17,10 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from cityeval.accounts.models import User
 from cityeval.jobs.models import Job
@@ -80,6 +82,8 @@ def run_import(job: Job) -> None:
                 )
         except UploadRefused as refused:
             result = {"refused": str(refused)}
+        except PermissionDenied:
+            result = {"refused": _("Anda tidak lagi berhak mengelola masterplan daerah ini.")}
         except ImportRejected as rejected:
             result = {
                 "rejected": str(rejected),

@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cityeval.accounts.access import Actor
+from cityeval.accounts.access import Actor, require_region_manager
 from cityeval.audit.log import Changes, audited, snapshot
 from cityeval.masterplans.importing import PROGRAM_FIELDS, YEAR_FIELDS, read_plan
 from cityeval.masterplans.models import Masterplan, Program, ProgramStatus, ProgramYear
@@ -84,6 +84,7 @@ def _apply(instance: Any, data: Any) -> None:
 @transaction.atomic
 def create_masterplan(*, region: Region, user: Actor, data: MasterplanData) -> Masterplan:
     """A new current masterplan; the previous current one (if any) stays as history."""
+    require_region_manager(user, region.pk)
     previous = (
         Masterplan.objects.select_for_update(of=("self",))
         .filter(region=region, is_current=True)
@@ -108,6 +109,7 @@ def create_masterplan(*, region: Region, user: Actor, data: MasterplanData) -> M
 
 @transaction.atomic
 def update_masterplan(*, masterplan: Masterplan, user: Actor, data: MasterplanData) -> Masterplan:
+    require_region_manager(user, masterplan.region_id)
     locked = (
         Masterplan.objects.select_for_update(of=("self",))
         .select_related("region")
@@ -143,6 +145,7 @@ def update_masterplan(*, masterplan: Masterplan, user: Actor, data: MasterplanDa
 
 @transaction.atomic
 def create_program(*, masterplan: Masterplan, user: Actor, data: ProgramData) -> Program:
+    require_region_manager(user, masterplan.region_id)
     program = Program(masterplan=masterplan, updated_by=user)
     _apply(program, data)
     _check(program)
@@ -157,6 +160,7 @@ def update_program(
     *, program: Program, user: Actor, data: ProgramData, expected_version: int
 ) -> Program:
     """Save a program edit, refusing it when the program changed since the form was opened."""
+    require_region_manager(user, _region_of(program))
     locked = (
         Program.objects.select_for_update(of=("self",))
         .select_related("masterplan__region", "updated_by")
@@ -174,6 +178,13 @@ def update_program(
     locked.save()
     audited(actor=user, action="program.update", target=locked, changes=changes)
     return locked
+
+
+def _region_of(program: Program) -> int:
+    region_id: int = Masterplan.objects.values_list("region_id", flat=True).get(
+        pk=program.masterplan_id
+    )
+    return region_id
 
 
 def _check(program: Program) -> None:
@@ -200,6 +211,7 @@ def set_year_status(
     note: str = "",
 ) -> ProgramYear:
     """Record how far a program ran in a year (creating the year's row the first time)."""
+    require_region_manager(user, _region_of(program))
     # Locking the program serialises two people recording the same program's year.
     locked = (
         Program.objects.select_for_update(of=("self",))
@@ -235,6 +247,8 @@ def import_programs(
 
     Raises UploadRefused (not a workbook we read) or ImportRejected (row-level problems).
     """
+    if user is not None:  # None: the `import_programs` command, run by an operator
+        require_region_manager(user, masterplan.region_id)
     # Locking the masterplan makes two imports of the same masterplan run one after the other.
     locked = (
         Masterplan.objects.select_for_update(of=("self",))

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from cityeval.accounts.access import actor_of, region_for_managing, region_for_reading, scope_of
+from cityeval.core.methods import require_form, require_safe
 from cityeval.jobs.models import Job, JobStatus
 from cityeval.masterplans import services
 from cityeval.masterplans.forms import ImportForm, MasterplanForm, ProgramForm, YearStatusForm
@@ -28,6 +29,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @login_required
+@require_safe
 def region_page(request: HttpRequest, region_id: int) -> HttpResponse:
     region = region_for_reading(request.user, region_id)
     masterplan = Masterplan.objects.current_of(region.pk)
@@ -45,6 +47,7 @@ def region_page(request: HttpRequest, region_id: int) -> HttpResponse:
 
 
 @login_required
+@require_form
 def masterplan_edit(request: HttpRequest, region_id: int, new: bool = False) -> HttpResponse:
     """Edit the current masterplan; with `new`, write a revision that replaces it."""
     region = region_for_managing(request.user, region_id)
@@ -76,6 +79,7 @@ def masterplan_edit(request: HttpRequest, region_id: int, new: bool = False) -> 
 
 
 @login_required
+@require_form
 def program_create(request: HttpRequest, region_id: int) -> HttpResponse:
     region = region_for_managing(request.user, region_id)
     masterplan = Masterplan.objects.current_of(region.pk)
@@ -98,6 +102,7 @@ def program_create(request: HttpRequest, region_id: int) -> HttpResponse:
 
 
 @login_required
+@require_form
 def program_edit(request: HttpRequest, region_id: int, program_id: int) -> HttpResponse:
     region = region_for_managing(request.user, region_id)
     program = _program(region, program_id)
@@ -139,6 +144,7 @@ def program_edit(request: HttpRequest, region_id: int, program_id: int) -> HttpR
 
 
 @login_required
+@require_form
 def year_edit(request: HttpRequest, region_id: int, program_id: int, year: int) -> HttpResponse:
     region = region_for_managing(request.user, region_id)
     program = _program(region, program_id)
@@ -170,6 +176,7 @@ def year_edit(request: HttpRequest, region_id: int, program_id: int, year: int) 
 
 
 @login_required
+@require_safe
 def template_download(request: HttpRequest, region_id: int) -> HttpResponse:
     region = region_for_reading(request.user, region_id)
     masterplan = Masterplan.objects.current_of(region.pk)
@@ -182,6 +189,7 @@ def template_download(request: HttpRequest, region_id: int) -> HttpResponse:
 
 
 @login_required
+@require_form
 def import_programs(request: HttpRequest, region_id: int) -> HttpResponse:
     region = region_for_managing(request.user, region_id)
     masterplan = Masterplan.objects.current_of(region.pk)

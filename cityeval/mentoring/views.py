@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from cityeval.accounts.access import actor_of
 from cityeval.accounts.models import User
+from cityeval.core.methods import require_form
 from cityeval.evaluations.errors import WorkflowError
 from cityeval.evidence.access import visit_rights
 from cityeval.evidence.storage import too_large_message
@@ -61,6 +62,7 @@ def visit_list(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_form
 def visit_new(request: HttpRequest, pk: int) -> HttpResponse:
     evaluation = visits_evaluation_for(request.user, pk, write=True)
     form = VisitPlanForm(request.POST or None, evaluation=evaluation)
@@ -118,6 +120,7 @@ def _detail_context(request: HttpRequest, visit: Visit, **forms: Any) -> dict[st
 
 
 @login_required
+@require_form
 def attendance(request: HttpRequest, pk: int) -> HttpResponse:
     """The list to tick on a phone during the session, and a walk-in form."""
     visit = visit_for(request.user, pk, write=True)

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from cityeval.core.methods import require_safe
 from cityeval.notifications.models import Notification
 from cityeval.notifications.services import mark_read
 
@@ -16,6 +17,7 @@ PAGE_SIZE = 50
 
 
 @login_required
+@require_safe
 def notification_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(Notification.objects.of(request.user), PAGE_SIZE).get_page(
         request.GET.get("page")

@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import render
 
 from cityeval.accounts.access import require_admin
+from cityeval.core.methods import require_form
 from cityeval.jobs.models import Job, JobBatch, JobStatus
 from cityeval.jobs.runner import progress
 
@@ -17,6 +18,7 @@ SHOWN = 20
 
 
 @login_required
+@require_form
 def batches(request: HttpRequest) -> HttpResponse:
     require_admin(request.user)
     if request.method != "GET":

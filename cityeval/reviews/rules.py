@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cityeval.accounts.access import Actor
 from cityeval.audit.log import Changes, audited
-from cityeval.evaluations.access import Can, capabilities
+from cityeval.evaluations.access import Can, require_can
 from cityeval.evaluations.errors import StaleEditError, TransitionError, WorkflowError
 from cityeval.evaluations.models import Evaluation, EvaluationStatus, ItemValue, ReviewStatus
 from cityeval.reviews.models import Verdict, VerdictKind
@@ -36,9 +35,8 @@ class StaleVerdictError(StaleEditError):
         ) % {"who": self.change.who, "when": self.change.when}
 
 
-def require(user: Actor, evaluation: Evaluation, need: Can) -> None:
-    if need not in capabilities(user, evaluation):
-        raise PermissionDenied
+# The one check of a capability on an evaluation, as the workflow services call it.
+require = require_can
 
 
 def check_reviewable(evaluation: Evaluation) -> None:

@@ -13,12 +13,14 @@ from django.http.response import HttpResponseBase
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from cityeval.core.methods import require_safe
 from cityeval.evaluations.models import EvaluationStatus
 from cityeval.scorecards.access import SignInRequired, UnderReview, scorecard_for, under_review
 from cityeval.scorecards.pdf import NoResult, pdf_filename, render_scorecard_pdf
 from cityeval.scorecards.stored import stored_pdf
 
 
+@require_safe
 def scorecard_pdf(request: HttpRequest, pk: int) -> HttpResponseBase:
     """The PDF in `?lang=` (id or en), else in the reader's language (cookie or profile)."""
     try:

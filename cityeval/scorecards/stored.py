@@ -33,14 +33,15 @@ def languages() -> list[str]:
     return [code for code, _name in settings.LANGUAGES]
 
 
-def queue_cycle_pdfs(cycle: Cycle) -> JobBatch:
-    """One batch rendering every published result of the cycle in every language."""
+def queue_cycle_pdfs(cycle: Cycle, *, limit: int | None = None) -> JobBatch:
+    """One batch rendering every published result of the cycle (the first `limit` regions by
+    code, for the demo) in every language."""
     marker = publication_marker()
     snapshots = list(
         ResultSnapshot.objects.published()
         .filter(evaluation__cycle=cycle)
         .order_by("evaluation__region__code")
-        .values_list("pk", flat=True)
+        .values_list("pk", flat=True)[:limit]
     )
     jobs = [
         (

@@ -14,6 +14,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from cityeval.core.decimals import finite_decimal
+from cityeval.core.methods import require_safe
 from cityeval.evaluations.models import Evaluation
 from cityeval.results.public_pages import public_page
 from cityeval.scorecards import charts
@@ -24,6 +25,7 @@ from cityeval.scorecards.simulate import Projection, SimulationError, project
 TARGET_PREFIX = "target-"
 
 
+@require_safe
 def scorecard_view(request: HttpRequest, pk: int) -> HttpResponseBase:
     # Published (and under review) pages are the same for every visitor: rendered once per
     # publication state; the simulator's POST below is always live.

@@ -20,6 +20,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from cityeval.accounts.access import actor_of
+from cityeval.core.methods import require_form, require_safe
 from cityeval.evaluations.access import Can, capabilities, entry_lock_reason, evaluation_for
 from cityeval.evaluations.errors import WorkflowError
 from cityeval.evaluations.services import WorkbookRow, save_workbook_rows
@@ -37,6 +38,7 @@ def _session_key(pk: int) -> str:
 
 
 @login_required
+@require_safe
 def download(request: HttpRequest, pk: int) -> HttpResponse:
     evaluation = evaluation_for(request.user, pk, Can.FILL)
     items = workbook_items(request.user, evaluation)
@@ -53,6 +55,7 @@ def download(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_form
 def upload(request: HttpRequest, pk: int) -> HttpResponse:
     evaluation = evaluation_for(request.user, pk, Can.FILL)
     posted = request.method == "POST"

@@ -350,7 +350,7 @@ TABLE: dict[str, Row] = {
         post=cells(302),
     ),
     "profile": Row(at=no_kwargs, get=SIGNED_IN, post=SIGNED_IN),
-    "notifications:list": Row(at=no_kwargs, get=SIGNED_IN, post=SIGNED_IN),
+    "notifications:list": Row(at=no_kwargs, get=SIGNED_IN, post=NOT_THIS_METHOD),
     "notifications:read_all": Row(
         at=no_kwargs, get=NOT_THIS_METHOD, post=cells(302, anonymous=302)
     ),
@@ -391,8 +391,8 @@ TABLE: dict[str, Row] = {
     ),
     # Masterplans: an assessor reads the masterplans of their teams' regions only
     # (access.region_for_reading), as they read only their teams' evaluations.
-    "masterplans:region": Row(at=_region_a, get=A_READS, post=A_READS),
-    "masterplans:template": Row(at=_region_a, get=A_READS, post=A_READS),
+    "masterplans:region": Row(at=_region_a, get=A_READS, post=NOT_THIS_METHOD),
+    "masterplans:template": Row(at=_region_a, get=A_READS, post=NOT_THIS_METHOD),
 }
 
 MASTERPLAN_EDITS = A_COORDINATES.but(admin=200, coordinator_a=200)
@@ -408,9 +408,9 @@ for _name, _at in [
 
 TABLE |= {
     # Evaluations (A's running self-assessment)
-    "evaluations:mine": Row(at=no_kwargs, get=SIGNED_IN, post=SIGNED_IN),
-    "evaluations:overview": Row(at=_running, get=A_READS, post=A_READS),
-    "evaluations:items": Row(at=_running, get=A_READS, post=A_READS),
+    "evaluations:mine": Row(at=no_kwargs, get=SIGNED_IN, post=NOT_THIS_METHOD),
+    "evaluations:overview": Row(at=_running, get=A_READS, post=NOT_THIS_METHOD),
+    "evaluations:items": Row(at=_running, get=A_READS, post=NOT_THIS_METHOD),
     # GET: the completeness summary to confirm; POST submits.
     "evaluations:submit": Row(
         at=_running, get=A_COORDINATES.but(coordinator_a=200), post=A_COORDINATES
@@ -434,9 +434,9 @@ TABLE |= {
     "evaluations:item_history": Row(
         at=lambda w: {"pk": w.running.pk, "item_pk": w.item.pk},
         get=A_READS.but(contributor_a2=404),
-        post=A_READS.but(contributor_a2=404),
+        post=NOT_THIS_METHOD,
     ),
-    "evaluations:log": Row(at=_running, get=A_READS, post=A_READS),
+    "evaluations:log": Row(at=_running, get=A_READS, post=NOT_THIS_METHOD),
     "evaluations:workbook": Row(
         at=_running,
         get=A_COORDINATES.but(coordinator_a=200, contributor_a=200, contributor_a2=200),
@@ -445,7 +445,7 @@ TABLE |= {
     "evaluations:workbook_download": Row(
         at=_running,
         get=A_COORDINATES.but(coordinator_a=200, contributor_a=200, contributor_a2=200),
-        post=A_COORDINATES.but(coordinator_a=200, contributor_a=200, contributor_a2=200),
+        post=NOT_THIS_METHOD,
     ),
     "evaluations:workbook_confirm": Row(
         at=_running,
@@ -455,10 +455,10 @@ TABLE |= {
     "evaluations:entry_exception": Row(
         at=_running, get=NOT_THIS_METHOD, post=ADMIN_ONLY.but(admin=302)
     ),
-    "evaluations:cycles": Row(at=no_kwargs, get=ADMIN_ONLY, post=ADMIN_ONLY),
+    "evaluations:cycles": Row(at=no_kwargs, get=ADMIN_ONLY, post=NOT_THIS_METHOD),
     "evaluations:cycle_open": Row(at=no_kwargs, get=ADMIN_ONLY, post=ADMIN_ONLY),
     "evaluations:cycle": Row(
-        at=lambda w: {"pk": w.running_cycle.pk}, get=ADMIN_ONLY, post=ADMIN_ONLY
+        at=lambda w: {"pk": w.running_cycle.pk}, get=ADMIN_ONLY, post=NOT_THIS_METHOD
     ),
     "evaluations:cycle_assign": Row(
         at=lambda w: {"pk": w.running_cycle.pk},
@@ -515,9 +515,9 @@ TABLE |= {
     "reviews:queue": Row(
         at=no_kwargs,
         get=cells(403, anonymous=302, lead_a=200, member_a=200, assessor_b=200),
-        post=cells(403, anonymous=302, lead_a=200, member_a=200, assessor_b=200),
+        post=NOT_THIS_METHOD,
     ),
-    "reviews:workspace": Row(at=_reviewing, get=A_TEAM, post=A_TEAM),
+    "reviews:workspace": Row(at=_reviewing, get=A_TEAM, post=NOT_THIS_METHOD),
     "reviews:start": Row(at=_reviewing, get=NOT_THIS_METHOD, post=A_TEAM_ACTS),
     "reviews:bulk_accept": Row(at=_reviewing, get=NOT_THIS_METHOD, post=A_TEAM_ACTS),
     "reviews:request_clarification": Row(at=_reviewing, get=NOT_THIS_METHOD, post=A_TEAM_ACTS),
@@ -529,13 +529,13 @@ TABLE |= {
         get=A_TEAM,
         post=A_TEAM.but(lead_a=400, member_a=400),
     ),
-    "reviews:changes": Row(at=_reviewing, get=A_READS, post=A_READS),
+    "reviews:changes": Row(at=_reviewing, get=A_READS, post=NOT_THIS_METHOD),
     "reviews:clarification": Row(
         at=_reviewing, get=A_READS, post=A_COORDINATES.but(coordinator_a=200)
     ),
     # Reports of A's published evaluation
-    "reports:report": Row(at=_published, get=A_READS, post=A_READS),
-    "reports:result": Row(at=_published, get=A_READS, post=A_READS),
+    "reports:report": Row(at=_published, get=A_READS, post=NOT_THIS_METHOD),
+    "reports:result": Row(at=_published, get=A_READS, post=NOT_THIS_METHOD),
     "reports:edit": Row(at=_published, get=A_TEAM, post=A_TEAM),
     "reports:propose": Row(at=_published, get=NOT_THIS_METHOD, post=A_TEAM_ACTS),
     "reports:add_recommendation": Row(at=_published, get=NOT_THIS_METHOD, post=A_TEAM),
@@ -561,18 +561,18 @@ TABLE |= {
     ),
     # Next cycle, A's coordinator reports the follow-up of last year's recommendations.
     "reports:follow_up": Row(at=_running, get=A_READS, post=A_COORDINATES.but(coordinator_a=200)),
-    "reports:cycles": Row(at=no_kwargs, get=ADMIN_ONLY, post=ADMIN_ONLY),
+    "reports:cycles": Row(at=no_kwargs, get=ADMIN_ONLY, post=NOT_THIS_METHOD),
     "reports:publish": Row(
         at=lambda w: {"cycle_pk": w.review_cycle.pk},
         get=ADMIN_ONLY,
         post=ADMIN_ONLY.but(admin=302),
     ),
     # Public: A's published scorecard
-    "scorecards:scorecard": Row(at=_published, get=EVERYONE, post=EVERYONE),
+    "scorecards:scorecard": Row(at=_published, get=EVERYONE, post=NOBODY),
     "scorecards:simulate": Row(at=_published, get=NOBODY, post=EVERYONE),
     # A level that is no finite number is a form error (400), for anyone (core.decimals).
     "scorecards:simulate@nan": Row(at=_published, get=NOBODY, post=cells(400), body=_nan_target),
-    "scorecards:pdf": Row(at=_published, get=EVERYONE, post=EVERYONE),
+    "scorecards:pdf": Row(at=_published, get=EVERYONE, post=NOBODY),
     # Open data: the rows are filtered by the visibility policy (tests/exports); the status
     # does not depend on who asks.
     "exports:index": Row(at=no_kwargs, get=EVERYONE, post=NOBODY),
@@ -583,16 +583,16 @@ TABLE |= {
     "dashboard:national": Row(
         at=no_kwargs,
         get=ADMIN_ONLY.but(national_viewer=200),
-        post=ADMIN_ONLY.but(national_viewer=200),
+        post=NOBODY,  # the page sends the anonymous to the login page itself, after the method
     ),
-    "dashboard:public": Row(at=no_kwargs, get=EVERYONE, post=EVERYONE),
-    "home": Row(at=no_kwargs, get=EVERYONE, post=EVERYONE),
+    "dashboard:public": Row(at=no_kwargs, get=EVERYONE, post=NOBODY),
+    "home": Row(at=no_kwargs, get=EVERYONE, post=NOBODY),
     # B's 2023 result is final but not published (see DRAFT_OF_B).
     "scorecards:scorecard@unpublished": Row(
-        at=lambda w: {"pk": w.finalised_b.pk}, get=DRAFT_OF_B, post=DRAFT_OF_B
+        at=lambda w: {"pk": w.finalised_b.pk}, get=DRAFT_OF_B, post=NOBODY
     ),
     "scorecards:pdf@unpublished": Row(
-        at=lambda w: {"pk": w.finalised_b.pk}, get=DRAFT_OF_B, post=DRAFT_OF_B
+        at=lambda w: {"pk": w.finalised_b.pk}, get=DRAFT_OF_B, post=NOBODY
     ),
     "scorecards:simulate@unpublished": Row(
         at=lambda w: {"pk": w.finalised_b.pk}, get=NOBODY, post=DRAFT_OF_B

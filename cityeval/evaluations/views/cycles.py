@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from cityeval.accounts.access import actor_of, require_admin
 from cityeval.accounts.models import User
+from cityeval.core.methods import require_form, require_safe
 from cityeval.evaluations.errors import WorkflowError
 from cityeval.evaluations.forms_cycles import AssessorForm, EntryExceptionForm, OpenCycleForm
 from cityeval.evaluations.models import AssessorAssignment, Cycle, Evaluation, EvaluationStatus
@@ -26,6 +27,7 @@ from cityeval.regions.models import Region
 
 
 @login_required
+@require_safe
 def cycle_list(request: HttpRequest) -> HttpResponse:
     require_admin(request.user)
     cycles = Cycle.objects.select_related("framework_version").annotate(
@@ -36,6 +38,7 @@ def cycle_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_form
 def cycle_open(request: HttpRequest) -> HttpResponse:
     require_admin(request.user)
     form = OpenCycleForm(request.POST or None)
@@ -68,6 +71,7 @@ def cycle_open(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def cycle_detail(request: HttpRequest, pk: int) -> HttpResponse:
     require_admin(request.user)
     cycle = get_object_or_404(Cycle.objects.select_related("framework_version"), pk=pk)

@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from cityeval.core.methods import require_safe
 from cityeval.core.tabular import csv_writer
 from cityeval.evaluations.access import evaluation_for, item_for
 from cityeval.evaluations.history import describe
@@ -13,6 +14,7 @@ from cityeval.evaluations.visibility import audit_entries
 
 
 @login_required
+@require_safe
 def item_history(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
     evaluation, item = item_for(request.user, item_pk, evaluation_pk=pk)
     lines = describe(audit_entries(request.user, evaluation, item=item), item)
@@ -24,6 +26,7 @@ def item_history(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def evaluation_log(request: HttpRequest, pk: int) -> HttpResponse:
     """The evaluation's audit entries this person may read, as CSV (who, when, what, before,
     after): their items only, and no result or verdict before publication (`visibility`)."""

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cityeval.accounts.access import AnyUser, actor_of
+from cityeval.core.methods import require_form, require_safe
 from cityeval.core.redirects import safe_next
 from cityeval.evaluations import completeness
 from cityeval.evaluations.access import (
@@ -31,6 +32,7 @@ from cityeval.regions.models import OPD
 
 
 @login_required
+@require_safe
 def item_list(request: HttpRequest, pk: int) -> HttpResponse:
     evaluation = evaluation_for(request.user, pk)
     can = capabilities(request.user, evaluation)
@@ -109,6 +111,7 @@ def _item(user: AnyUser, evaluation: Evaluation, item_pk: int) -> ItemValue:
 
 
 @login_required
+@require_form
 def item_detail(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
     evaluation = evaluation_for(request.user, pk)
     item = _item(request.user, evaluation, item_pk)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cityeval.accounts.access import actor_of
+from cityeval.core.methods import require_form, require_safe
 from cityeval.evaluations import completeness, progress
 from cityeval.evaluations.access import (
     Can,
@@ -40,6 +41,7 @@ STEPS = [
 
 
 @login_required
+@require_safe
 def my_evaluations(request: HttpRequest) -> HttpResponse:
     """The evaluations this person may open, filtered, searched, one page at a time."""
     form = EvaluationFilterForm(request.GET or None)
@@ -57,6 +59,7 @@ def my_evaluations(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def overview(request: HttpRequest, pk: int) -> HttpResponse:
     evaluation = evaluation_for(request.user, pk)
     can = capabilities(request.user, evaluation)
@@ -86,6 +89,7 @@ def overview(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_form
 def submit(request: HttpRequest, pk: int) -> HttpResponse:
     """GET: what is still missing, and a confirmation that names it. POST: submit anyway.
 

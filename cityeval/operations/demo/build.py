@@ -28,6 +28,7 @@ from cityeval.masterplans.shares import program_shares
 from cityeval.operations.demo.discussions_demo import create_demo_discussions
 from cityeval.operations.demo.evidence_demo import create_demo_evidence
 from cityeval.operations.demo.help_demo import create_demo_help
+from cityeval.operations.demo.jobs_demo import create_demo_jobs
 from cityeval.operations.demo.library_demo import create_demo_library
 from cityeval.operations.demo.mentoring_demo import create_demo_visit
 from cityeval.operations.demo.opds import OPDS_BY_DIMENSION, create_typical_opds
@@ -131,6 +132,7 @@ def build_demo(*, seed: int = 2017, progress: Progress | None = None) -> DemoSum
         create_demo_visit()
         create_demo_discussions()
         create_demo_library()
+        create_demo_jobs()
         step("reviews, reports, evidence, help and the Kutai Kartanegara visit", 1)
     return DemoSummary(
         regions=Region.objects.count(),

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from cityeval.accounts.access import actor_of
+from cityeval.core.methods import require_form
 from cityeval.evaluations.access import Can, capabilities, entry_lock_reason, evaluation_for
 from cityeval.evaluations.errors import WorkflowError
 from cityeval.frameworks.axes import comparison_axis
@@ -26,6 +27,7 @@ from cityeval.reports.models import FollowUpStatus, Recommendation
 
 
 @login_required
+@require_form
 def follow_up(request: HttpRequest, pk: int) -> HttpResponse:
     evaluation = evaluation_for(request.user, pk)
     can_coordinate = Can.COORDINATE in capabilities(request.user, evaluation)

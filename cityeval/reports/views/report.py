@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from cityeval.accounts.access import actor_of
+from cityeval.core.methods import require_form, require_safe
 from cityeval.evaluations.access import Can, capabilities, evaluation_for
 from cityeval.evaluations.errors import WorkflowError
 from cityeval.evaluations.models import AssessorAssignment, Evaluation
@@ -22,6 +23,7 @@ from cityeval.reports.pages import report_sections, result_of
 
 
 @login_required
+@require_safe
 def report(request: HttpRequest, pk: int) -> HttpResponse:
     evaluation = report_for(request.user, pk)
     saved = _report(evaluation)
@@ -46,6 +48,7 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def result(request: HttpRequest, pk: int) -> HttpResponse:
     evaluation = report_for(request.user, pk)
     return render(
@@ -54,6 +57,7 @@ def result(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_form
 def edit(request: HttpRequest, pk: int) -> HttpResponse:
     evaluation = evaluation_for(request.user, pk, Can.REVIEW)
     dimensions = report_dimensions(evaluation.cycle.framework_version)

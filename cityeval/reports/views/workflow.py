@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from cityeval.accounts.access import actor_of, require_admin
+from cityeval.core.methods import require_form, require_safe
 from cityeval.core.numbers import figure, places_of
 from cityeval.evaluations.access import Can, evaluation_for
 from cityeval.evaluations.errors import TransitionError, WorkflowError
@@ -34,6 +35,7 @@ S = EvaluationStatus
 
 
 @login_required
+@require_form
 def finalise(request: HttpRequest, pk: int) -> HttpResponse:
     """A preview of the figures the verified values give now, and the button that fixes them."""
     evaluation = evaluation_for(request.user, pk, Can.LEAD)
@@ -77,6 +79,7 @@ def finalise(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_form
 def publish_one(request: HttpRequest, pk: int) -> HttpResponse:
     """GET: what publishing this result does, to confirm (as reopening asks); POST: publish."""
     evaluation = evaluation_for(request.user, pk, Can.ADMINISTER)
@@ -110,6 +113,7 @@ def publish_one(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_form
 def reopen(request: HttpRequest, pk: int) -> HttpResponse:
     evaluation = evaluation_for(request.user, pk, Can.ADMINISTER)
     form = ReopenForm(request.POST or None)
@@ -129,6 +133,7 @@ def reopen(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def cycles(request: HttpRequest) -> HttpResponse:
     require_admin(request.user)
     rows = Cycle.objects.select_related("framework_version").annotate(
@@ -140,6 +145,7 @@ def cycles(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_form
 def publish(request: HttpRequest, cycle_pk: int) -> HttpResponse:
     """A cycle's finalised and published evaluations, to publish one by one or all at once."""
     require_admin(request.user)

@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from cityeval.accounts.access import actor_of
+from cityeval.core.methods import require_form, require_safe
 from cityeval.evaluations.access import Can, capabilities, evaluation_for, item_lock_reason
 from cityeval.evaluations.access import items_for as visible_items
 from cityeval.evaluations.errors import TransitionError, WorkflowError
@@ -21,6 +22,7 @@ from cityeval.reviews.services import answer_clarification
 
 
 @login_required
+@require_form
 def clarification(request: HttpRequest, pk: int) -> HttpResponse:
     """The latest request, its items (each with a link to edit it) and the coordinator's answer."""
     evaluation = evaluation_for(request.user, pk)
@@ -83,6 +85,7 @@ def clarification(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def changes(request: HttpRequest, pk: int) -> HttpResponse:
     """Before (at the clarification request) and now, for items awaiting a new verdict."""
     evaluation = evaluation_for(request.user, pk)

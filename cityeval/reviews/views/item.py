@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from cityeval.accounts.access import actor_of
+from cityeval.core.methods import require_form
 from cityeval.evaluations.access import Can, capabilities, evaluation_for, items_for
 from cityeval.evaluations.errors import WorkflowError
 from cityeval.evaluations.models import Evaluation, ItemValue, ReviewStatus
@@ -71,6 +72,7 @@ def _decide(request: HttpRequest, action: str, form: forms.Form, item: ItemValue
 
 
 @login_required
+@require_form
 def review_item(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
     evaluation = evaluation_for(request.user, pk, Can.REVIEW)
     # One read of the visible items serves the item, the navigation and the next-item jump.

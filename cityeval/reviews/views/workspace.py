@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cityeval.accounts.access import actor_of, scope_of
+from cityeval.core.methods import require_form, require_safe
 from cityeval.core.redirects import safe_next
 from cityeval.evaluations.access import Can, capabilities, evaluation_for, items_for
 from cityeval.evaluations.errors import TransitionError, WorkflowError
@@ -37,6 +38,7 @@ FLAGGED = "flagged"
 
 
 @login_required
+@require_safe
 def queue(request: HttpRequest) -> HttpResponse:
     if not scope_of(request.user).assessor:
         raise PermissionDenied
@@ -44,6 +46,7 @@ def queue(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def workspace(request: HttpRequest, pk: int) -> HttpResponse:
     evaluation = evaluation_for(request.user, pk, Can.REVIEW)
     rows = review_rows(items_for(request.user, evaluation))
@@ -186,6 +189,7 @@ def start(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_form
 def field_visit(request: HttpRequest, pk: int) -> HttpResponse:
     """GET: the items still without a verdict, each linked. POST: move to the field visit."""
     evaluation = evaluation_for(request.user, pk, Can.REVIEW)
