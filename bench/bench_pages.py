@@ -14,9 +14,10 @@ Run with `uv run python bench/bench_pages.py` (or `.venv/bin/python bench/bench_
    dropped. Targets: the trivial view, the public dashboard, the internal dashboard (signed in as
    the national viewer through a session created in the database) and published scorecards of
    random regions of the latest cycle (twice: cold, then from the cache: each page is requested
-   once before the second pass), `/data/` and the latest cycle's open-data files. `--only` picks targets by name, `--scorecards`
-   the sample's size. Set REDIS_URL to measure with the shared cache (the servers' processes
-   then share it).
+   once before the second pass), `/data/` and the latest cycle's open-data files (primed too).
+   `--only` picks targets by name, `--scorecards` the sample's size. Set REDIS_URL to measure
+   with the shared cache (the servers' processes then share it, and the public pages' marker is
+   read from it).
 
 Printed per target: requests, throughput, p50/p95/p99 latency, errors, and p50 and p95 as a
 multiple of the trivial view's, measured in the same run. The clients are Python threads on the
@@ -46,9 +47,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 SEED = 2017
 SCORECARD_SAMPLE = 200  # published evaluations the scorecard target picks from
-VIEWER = "pemantau.nasional"
+VIEWER = "pemantau.nasional"  # the demo's national viewer (role viewer, no region)
 # The workbook is left out: 1.6 MB, compressed already, and a minute to render cold at 514 regions.
-OPEN_DATA_FILES = ("regions.csv", "items.csv", "results.json")  # the demo's national viewer (role viewer, no region)
+OPEN_DATA_FILES = ("regions.csv", "items.csv", "results.json")
 
 
 @dataclass(frozen=True)

@@ -88,7 +88,8 @@ def test_another_action_or_a_rolled_back_publish_stores_nothing(
 ) -> None:
     before = public_pages_state()
     with django_capture_on_commit_callbacks(execute=True) as pending:
-        record(actor=site.people["admin"], action="evaluations.submitted", target=site.published_cycle)
+        admin, cycle = site.people["admin"], site.published_cycle
+        record(actor=admin, action="evaluations.submitted", target=cycle)
         try:
             with transaction.atomic():
                 publish_evaluation(evaluation=site.finalised_b, user=site.people["admin"])
