@@ -14,9 +14,10 @@ Run with `uv run python bench/bench_pages.py` (or `.venv/bin/python bench/bench_
    dropped. Targets: the trivial view, the public dashboard, the internal dashboard (signed in as
    the national viewer through a session created in the database) and published scorecards of
    random regions of the latest cycle (twice: cold, then from the cache: each page is requested
-   once before the second pass), and `/data/`. `--only` picks targets by name, `--scorecards`
-   the sample's size. Set REDIS_URL to measure with the shared cache (the servers' processes
-   then share it).
+   once before the second pass), `/data/` and the latest cycle's open-data files (primed too).
+   `--only` picks targets by name, `--scorecards` the sample's size. Set REDIS_URL to measure
+   with the shared cache (the servers' processes then share it, and the public pages' marker is
+   read from it).
 
 Printed per target: requests, throughput, p50/p95/p99 latency, errors, and p50 and p95 as a
 multiple of the trivial view's, measured in the same run. The clients are Python threads on the
@@ -47,6 +48,8 @@ ROOT = Path(__file__).resolve().parent.parent
 SEED = 2017
 SCORECARD_SAMPLE = 200  # published evaluations the scorecard target picks from
 VIEWER = "pemantau.nasional"  # the demo's national viewer (role viewer, no region)
+# The workbook is left out: 1.6 MB, compressed already, and a minute to render cold at 514 regions.
+OPEN_DATA_FILES = ("regions.csv", "items.csv", "results.json")
 
 
 @dataclass(frozen=True)
@@ -91,7 +94,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     env = server_env(data_dir)
     try:
         build_data(env, args.regions)
-        cookie, scorecards = prepare(env, args.sample_seed, args.scorecards)
+        cookie, scorecards, cycle = prepare(env, args.sample_seed, args.scorecards)
         targets = [
             Target("trivial view", ["/bench/trivial/"]),
             Target("public dashboard", ["/dashboard/public/"]),
@@ -101,6 +104,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             # the first pass renders (a cold cache) and this one is the steady state.
             Target("scorecard, again", [f"/scorecard/{pk}/" for pk in scorecards], primed=True),
             Target("open data", ["/data/"]),
+            # The latest cycle's files (each a few kB to a few MB), from the cache as /data/ is.
+            Target(
+                "open data files",
+                [f"/data/{cycle}/{name}" for name in OPEN_DATA_FILES],
+                primed=True,
+            ),
         ]
         if args.only:
             targets = [t for t in targets if t.name == "trivial view" or t.name in args.only]
@@ -170,8 +179,9 @@ def build_data(env: dict[str, str], regions: int | None) -> None:
     print(f"data set ready in {time.perf_counter() - started:.1f} s", flush=True)
 
 
-def prepare(env: dict[str, str], seed: int, size: int) -> tuple[str, list[int]]:
-    """A session cookie of the national viewer, and a seeded sample of published scorecards."""
+def prepare(env: dict[str, str], seed: int, size: int) -> tuple[str, list[int], int]:
+    """A session cookie of the national viewer, a seeded sample of published scorecards, and the
+    latest cycle's id."""
     os.environ.update(env)
     sys.path.insert(0, str(ROOT))
     import django
@@ -203,7 +213,7 @@ def prepare(env: dict[str, str], seed: int, size: int) -> tuple[str, list[int]]:
     if not published:
         raise SystemExit(f"no published evaluation in cycle {latest}")
     sample = random.Random(seed).sample(published, min(size, len(published)))
-    return f"{settings.SESSION_COOKIE_NAME}={session.session_key}", sample
+    return f"{settings.SESSION_COOKIE_NAME}={session.session_key}", sample, latest.pk
 
 
 class Gunicorn:
@@ -293,7 +303,7 @@ def measure(port: int, target: Target, args: argparse.Namespace) -> Figures:
 
 
 def prime(port: int, target: Target) -> None:
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
     for path in sorted(set(target.paths)):
         connection.request("GET", path, headers={"Accept-Encoding": "gzip"})
         connection.getresponse().read()

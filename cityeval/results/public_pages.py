@@ -8,10 +8,18 @@ under a key that names the publication state:
 
 - The marker is the id of the newest audit entry that changed what is published: publishing and
   reopening recompute the rank intervals inside their own transaction and audit that with one of
+<<<<<<< HEAD
   `PUBLICATION_ACTIONS`, and audit ids only grow (`results.publication`; an upload or a removal
   of the map's boundary file counts too, `PUBLIC_PAGE_ACTIONS`). Every server reads the marker from
   the database on each request, so a publication through one server is seen by all at once,
   whatever the cache backend; a stale entry is never read again (it expires after `SECONDS`).
+=======
+  `PUBLICATION_ACTIONS`, and audit ids only grow (`results.publication`; an upload of the map's
+  boundary file counts too, `PUBLIC_PAGE_ACTIONS`). With a shared cache the marker itself is kept
+  there and stored anew when a publish commits; with a per-process cache it is read from the
+  database on each request (`publication.public_pages_state`). Either way a publication through one
+  server is seen by all at once; a stale entry is never read again (it expires after `SECONDS`).
+>>>>>>> h/floor
 - The key also holds the page, the full path with its query string (every filter) and the active
   language. The entry's ETag is that key and its Last-Modified the time of the marker's entry, so
   a browser that has the page gets 304 Not Modified without any rendering.
@@ -39,7 +47,7 @@ from django.utils.http import http_date, quote_etag
 from django.utils.text import compress_string
 
 from cityeval.core.compression import COMPRESSED_TYPES
-from cityeval.results.publication import PUBLIC_PAGE_ACTIONS, publication
+from cityeval.results.publication import public_pages_state
 
 # A safety net for what the marker does not see (a region renamed, a framework label corrected).
 SECONDS = 15 * 60
@@ -73,7 +81,7 @@ def public_page(request: HttpRequest, page: str, render: Render) -> HttpResponse
     """The response of `render()`, from the shared cache for anonymous readers (see above)."""
     if not cacheable(request):
         return render()
-    state = publication(PUBLIC_PAGE_ACTIONS)
+    state = public_pages_state()
     key = state_key(page, state.marker, request.get_full_path())
     etag = quote_etag(key.rsplit(":", 1)[-1])
     last_modified = int(state.at.timestamp()) if state.at else None
