@@ -5,12 +5,10 @@ with one of `PUBLICATION_ACTIONS`; audit ids only grow (append-only, hash-chaine
 such entry's id names the published state. The stored scorecard PDFs (`scorecards.stored`) are
 keyed on it; the public pages (`results.public_pages`, the dashboard's board) on
 `PUBLIC_PAGE_ACTIONS`, which adds what else they draw (the operator's boundary file, for the map).
-<<<<<<< HEAD
 The ministry's dashboard (`dashboard.cache.internal_board`) keys on `DASHBOARD_ACTIONS`, which adds
 what moves its figures before anything is published: every status move (submit, finalise with its
 result, publish, reopen), each review verdict (assessor consistency, quick wins), the assessor
 teams, entry exceptions and new cycles (progress, overdue self-assessments).
-=======
 
 The public pages ask for their marker on every hit (`public_pages_state`): with a shared cache
 (`settings.PUBLICATION_MARKER_IN_CACHE`, on with Redis) it is read from the cache, not the
@@ -20,7 +18,6 @@ through one server is seen at once by every server; an empty cache (a restart, a
 filled from the database with `add`, which never overwrites a marker a publish stored meanwhile.
 With a per-process cache (no Redis: one machine, several worker processes) a process cannot see
 another's publish in its own memory, so the marker is read from the database on every hit.
->>>>>>> h/floor
 """
 
 from __future__ import annotations
@@ -83,11 +80,11 @@ def public_page_marker() -> int:
     return publication(PUBLIC_PAGE_ACTIONS).marker
 
 
-<<<<<<< HEAD
 def dashboard_marker() -> int:
     """The marker of what the ministry's dashboard shows (`DASHBOARD_ACTIONS`)."""
     return publication(DASHBOARD_ACTIONS).marker
-=======
+
+
 # Where the public pages' marker is kept in the shared cache. The expiry is a safety net only (two
 # publishes committing in the same instant may store their markers out of order): a publish
 # stores the new marker at once, it does not wait for the expiry.
@@ -119,4 +116,3 @@ def _store_after_commit(sender: Any, instance: AuditEntry, created: bool, **kwar
     if created and instance.action in PUBLIC_PAGE_ACTIONS:
         using = kwargs.get("using")
         transaction.on_commit(store_public_pages_state, using=using)
->>>>>>> h/floor
