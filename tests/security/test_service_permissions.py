@@ -5,6 +5,7 @@ rights itself (with the access helper the view uses), so a caller that forgot th
 
 from __future__ import annotations
 
+import functools
 import importlib
 import inspect
 from collections.abc import Callable
@@ -759,10 +760,15 @@ def test_the_team_and_the_admin_still_write_a_visit(shared_world: World, persona
 )
 def test_only_the_region_or_its_team_asks(shared_world: World, persona: str) -> None:
     w = shared_world
+    actor = w.people[persona]
     for source in QuestionSource:
         refused(
-            lambda source=source: help_services.ask_question(
-                evaluation=w.running, text="Tanya", user=w.people[persona], source=source
+            functools.partial(
+                help_services.ask_question,
+                evaluation=w.running,
+                text="Tanya",
+                user=actor,
+                source=source,
             )
         )
     assert not Question.objects.filter(text="Tanya").exists()
