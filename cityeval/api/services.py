@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -68,7 +69,10 @@ def token_cap_message(cap: int) -> str:
 
 @transaction.atomic
 def revoke_token(*, token: PersonalAccessToken, user: Actor) -> PersonalAccessToken:
+    """Revoke one of the person's own tokens; someone else's is refused (PermissionDenied)."""
     locked = PersonalAccessToken.objects.select_for_update(of=("self",)).get(pk=token.pk)
+    if locked.user_id != user.pk:
+        raise PermissionDenied
     if locked.revoked_at is not None:
         raise TokenError(_("Token ini sudah dicabut."))
     locked.revoked_at = timezone.now()

@@ -251,8 +251,10 @@ def save_workbook_rows(
 
     Each row goes through `save_self_assessment`, the service behind the item page, so the locks,
     the version check and the audit entries are the same; one more entry records the import.
-    A row that became stale or locked since the preview rolls everything back.
+    A row that became stale or locked since the preview rolls everything back. The person must
+    fill this evaluation (the upload page's `Can.FILL`), even for a workbook without changes.
     """
+    require_can(user, evaluation, Can.FILL)
     items = {item.pk: item for item in ItemValue.objects.filter(evaluation=evaluation)}
     written = []
     for row in rows:

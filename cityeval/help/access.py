@@ -27,8 +27,8 @@ def question_for(user: AnyUser, pk: int, *, answering: bool = False) -> Question
         question = visible_questions(user).get(pk=pk)
     except Question.DoesNotExist:
         raise Http404 from None
-    if answering and not may_answer(user, question.evaluation):
-        raise PermissionDenied
+    if answering:
+        require_answerer(user, question.evaluation)
     return question
 
 
@@ -36,14 +36,27 @@ def may_answer(user: AnyUser, evaluation: Evaluation) -> bool:
     return bool(ANSWERS & capabilities(user, evaluation))
 
 
+def require_answerer(user: AnyUser, evaluation: Evaluation) -> None:
+    """Refuse (403) anyone but the assessor team and program admins: the rule of the question
+    page and of `services.answer_question`."""
+    if not may_answer(user, evaluation):
+        raise PermissionDenied
+
+
 def evaluation_for_asking(user: AnyUser, pk: int) -> tuple[Evaluation, QuestionSource]:
-    """The region (coordinator, contributor) asks; its assessor team records visit questions."""
+    """The evaluation a person asks about (404 out of scope) and how they ask."""
     evaluation = evaluation_for(user, pk)
+    return evaluation, asking_source(user, evaluation)
+
+
+def asking_source(user: AnyUser, evaluation: Evaluation) -> QuestionSource:
+    """The region (coordinator, contributor) asks; its assessor team records visit questions;
+    anyone else is refused (403). The rule of the ask page and of `services.ask_question`."""
     can = capabilities(user, evaluation)
     if Can.FILL in can:
-        return evaluation, QuestionSource.REGION
+        return QuestionSource.REGION
     if Can.REVIEW in can:
-        return evaluation, QuestionSource.VISIT
+        return QuestionSource.VISIT
     raise PermissionDenied
 
 

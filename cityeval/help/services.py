@@ -1,15 +1,22 @@
-"""Questions, answers, the FAQ and the checklist: each a typed service, one transaction, audited."""
+"""Questions, answers, the FAQ and the checklist: each a typed service, one transaction, audited.
+
+Each checks its actor itself with the rule of `access.py` the page applies (PermissionDenied,
+nothing written): the region or its assessor team asks, the team or the admin answers, the
+program admin publishes an FAQ entry; the checklist is the person's own.
+"""
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cityeval.accounts.access import Actor, require_admin
 from cityeval.accounts.models import User
 from cityeval.audit.log import Changes, audited
 from cityeval.evaluations.models import Evaluation
+from cityeval.help.access import asking_source, require_answerer
 from cityeval.help.anonymise import anonymise
 from cityeval.help.models import ChecklistDismissal, FaqEntry, Question, QuestionSource
 
@@ -25,7 +32,10 @@ def _clean(text: str, what: str) -> str:
 def ask_question(
     *, evaluation: Evaluation, text: str, user: User, source: QuestionSource
 ) -> Question:
-    """A region person asks, or an assessor records a question heard during a visit."""
+    """A region person asks, or an assessor records a question heard during a visit; `source`
+    must be the one `access.asking_source` gives this person (a forged source is refused)."""
+    if asking_source(user, evaluation) != source:
+        raise PermissionDenied
     question = Question.objects.create(
         evaluation=evaluation,
         region_id=evaluation.region_id,
@@ -55,6 +65,7 @@ def answer_question(
 ) -> Question:
     """Answer (or change the answer); a general question is published to the program's FAQ,
     anonymised, and a question no longer general leaves it."""
+    require_answerer(user, question.evaluation)
     locked = Question.objects.select_for_update(of=("self",)).get(pk=question.pk)
     changes = Changes(locked, ["answer", "is_general"])
     locked.answer = _clean(answer, _("Jawaban"))
@@ -102,8 +113,9 @@ def dismiss_checklist(*, user: User, role: str) -> ChecklistDismissal:
 
 
 @transaction.atomic
-def publish_faq_entry(*, program: str, question: str, answer: str, user: User | None) -> FaqEntry:
+def publish_faq_entry(*, program: str, question: str, answer: str, user: Actor) -> FaqEntry:
     """An FAQ entry written directly by the program team (and the demo), not from a question."""
+    require_admin(user)
     entry = FaqEntry.objects.create(
         program=program,
         question=_clean(question, _("Pertanyaan")),

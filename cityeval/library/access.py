@@ -42,10 +42,16 @@ def may_manage(user: AnyUser, practice: GoodPractice) -> bool:
     return practice.region_id in scope_of(user).coordinator_regions
 
 
-def practice_for_managing(user: AnyUser, pk: int) -> GoodPractice:
-    practice = practice_for(user, pk)
+def require_manager(user: AnyUser, practice: GoodPractice) -> None:
+    """Refuse (403) anyone but the practice region's coordinator: the rule of the withdraw
+    page and of `services.withdraw_practice`."""
     if not may_manage(user, practice):
         raise PermissionDenied
+
+
+def practice_for_managing(user: AnyUser, pk: int) -> GoodPractice:
+    practice = practice_for(user, pk)
+    require_manager(user, practice)
     return practice
 
 

@@ -12,11 +12,13 @@ from django.utils.translation import gettext as _
 
 from cityeval.accounts.access import Actor, require_admin
 from cityeval.audit.log import audited
+from cityeval.evaluations.access import Can, require_can
 from cityeval.evaluations.errors import WorkflowError
 from cityeval.evaluations.models import ItemValue
 from cityeval.evaluations.notify import coordinators_of
 from cityeval.evidence.models import Evidence
 from cityeval.frameworks.axes import comparison_axis, item_members
+from cityeval.library.access import require_manager
 from cityeval.library.models import GoodPractice
 from cityeval.notifications.services import notify
 from cityeval.results.figures import decimal_of
@@ -29,7 +31,9 @@ MAX_NARRATIVE = 10_000
 def share_practice(
     *, item: ItemValue, narrative: str, evidence_ids: Iterable[int], user: Actor
 ) -> GoodPractice:
-    """The coordinator shares one item of a PUBLISHED result (the caller checked the role)."""
+    """The coordinator shares one item of a PUBLISHED result (the share page's rule: the item's
+    evaluation with `Can.COORDINATE`, checked here too)."""
+    require_can(user, item.evaluation, Can.COORDINATE)
     locked = ItemValue.objects.select_for_update(of=("self",)).get(pk=item.pk)
     evaluation = item.evaluation
     snapshot = ResultSnapshot.objects.published().filter(evaluation_id=evaluation.pk).first()
@@ -83,6 +87,7 @@ def share_practice(
 
 @transaction.atomic
 def withdraw_practice(*, practice: GoodPractice, user: Actor) -> GoodPractice:
+    require_manager(user, practice)
     locked = GoodPractice.objects.select_for_update(of=("self",)).get(pk=practice.pk)
     if locked.withdrawn_at is not None:
         raise WorkflowError(_("Praktik baik ini sudah ditarik."))

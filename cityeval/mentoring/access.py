@@ -33,9 +33,16 @@ def visits_evaluation_for(user: AnyUser, pk: int, *, write: bool = False) -> Eva
     that invite their OPD, see `visible_visits`).
     """
     evaluation = evaluation_for(user, pk)
-    if write and not visit_rights(user, evaluation).write:
-        raise PermissionDenied
+    if write:
+        require_visit_writer(user, evaluation)
     return evaluation
+
+
+def require_visit_writer(user: AnyUser, evaluation: Evaluation) -> None:
+    """Refuse (403) anyone but the region's assessor team and program admins: the one write
+    rule of the views (`visit_for(..., write=True)`) and of every service in `services.py`."""
+    if not visit_rights(user, evaluation).write:
+        raise PermissionDenied
 
 
 def visible_visits(user: AnyUser, evaluation: Evaluation) -> list[Visit]:
@@ -50,11 +57,10 @@ def visit_for(user: AnyUser, pk: int, *, write: bool = False) -> Visit:
     if visit is None:
         raise Http404
     visit.evaluation = evaluation_for(user, visit.evaluation_id)
-    rights = rights_on(user, visit)
-    if not rights.read:
+    if not rights_on(user, visit).read:
         raise Http404
-    if write and not rights.write:
-        raise PermissionDenied
+    if write:
+        require_visit_writer(user, visit.evaluation)
     return visit
 
 

@@ -1,9 +1,10 @@
 """The visit's workflows: plan and invite, attendance, minutes, agreed actions, materials.
 
-Each is a typed function with keyword-only arguments, one transaction and one audit entry. Who
-may call them is decided by `access.visit_for(..., write=True)` and
-`access.visits_evaluation_for(..., write=True)`; what is consistent is decided here (an OPD of
-another region, an item of another evaluation, dates out of order are refused).
+Each is a typed function with keyword-only arguments, one transaction and one audit entry. Each
+checks its actor itself with `access.require_visit_writer`, the rule of the views'
+`access.visit_for(..., write=True)` (PermissionDenied, nothing written); what is consistent is
+decided here (an OPD of another region, an item of another evaluation, dates out of order are
+refused).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from cityeval.evaluations.models import Evaluation, ItemValue
 from cityeval.evidence.filetypes import EVIDENCE_TYPES
 from cityeval.evidence.models import FieldVisit
 from cityeval.evidence.uploads import display_name, stage_upload
+from cityeval.mentoring.access import require_visit_writer
 from cityeval.mentoring.models import (
     AgendaItem,
     AgendaKind,
@@ -87,6 +89,7 @@ class Walkin:
 @transaction.atomic
 def plan_visit(*, evaluation: Evaluation, user: Actor, plan: VisitPlan) -> Visit:
     """Plan a visit, invite its OPDs and (after commit) notify the invitees."""
+    require_visit_writer(user, evaluation)
     region_opds = OPD.objects.of_region(evaluation.region).active()
     opds = list(region_opds) if plan.opds is None else list(plan.opds)
     if not plan.title.strip() or not plan.venue.strip():
@@ -135,6 +138,7 @@ def plan_visit(*, evaluation: Evaluation, user: Actor, plan: VisitPlan) -> Visit
 @transaction.atomic
 def mark_present(*, visit: Visit, user: Actor, person: User, present: bool) -> Attendance | None:
     """Tick (or untick) a registered person of the region on the attendance list."""
+    require_visit_writer(user, visit.evaluation)
     expected = {row.user.pk: row for row in expected_people(visit)}
     row = expected.get(person.pk)
     if row is None:
@@ -160,6 +164,7 @@ def mark_present(*, visit: Visit, user: Actor, person: User, present: bool) -> A
 @transaction.atomic
 def add_walkin(*, visit: Visit, user: Actor, walkin: Walkin) -> Attendance:
     """Record someone present who has no account yet, by name (and OPD, if any)."""
+    require_visit_writer(user, visit.evaluation)
     name = " ".join(walkin.name.split())
     if not name:
         raise WorkflowError(_("Isi nama peserta."))
@@ -183,6 +188,7 @@ def add_walkin(*, visit: Visit, user: Actor, walkin: Walkin) -> Attendance:
 
 @transaction.atomic
 def add_point(*, visit: Visit, user: Actor, data: PointData) -> MinutePoint:
+    require_visit_writer(user, visit.evaluation)
     if not data.discussion.strip():
         raise WorkflowError(_("Isi pokok pembahasan."))
     if data.item is not None and data.item.evaluation_id != visit.evaluation_id:
@@ -216,6 +222,7 @@ def add_point(*, visit: Visit, user: Actor, data: PointData) -> MinutePoint:
 
 @transaction.atomic
 def agree_action(*, visit: Visit, user: Actor, data: ActionData) -> AgreedAction:
+    require_visit_writer(user, visit.evaluation)
     if not data.text.strip():
         raise WorkflowError(_("Isi tindak lanjut yang disepakati."))
     _same_region(visit.evaluation, [data.opd])
@@ -240,6 +247,7 @@ def agree_action(*, visit: Visit, user: Actor, data: ActionData) -> AgreedAction
 
 def add_material(*, visit: Visit, user: Actor, upload: UploadedFile[bytes]) -> VisitMaterial:
     """Attach a material (checked by content like evidence) to the visit."""
+    require_visit_writer(user, visit.evaluation)
     kind, staged = stage_upload(upload, EVIDENCE_TYPES)
     name = display_name(upload.name)
     try:
@@ -268,6 +276,7 @@ def add_material(*, visit: Visit, user: Actor, upload: UploadedFile[bytes]) -> V
 
 @transaction.atomic
 def attach_field_visit(*, visit: Visit, user: Actor, field_visit: FieldVisit) -> None:
+    require_visit_writer(user, visit.evaluation)
     if field_visit.evaluation_id != visit.evaluation_id:
         raise WorkflowError(_("Peninjauan lapangan ini bukan bagian dari evaluasi kunjungan ini."))
     if AttachedFieldVisit.objects.filter(field_visit=field_visit).exists():
