@@ -9,10 +9,11 @@ under a key that names the publication state:
 - The marker is the id of the newest audit entry that changed what is published: publishing and
   reopening recompute the rank intervals inside their own transaction and audit that with one of
   `PUBLICATION_ACTIONS`, and audit ids only grow (`results.publication`; an upload or a removal of
-  the map's boundary file counts too, `PUBLIC_PAGE_ACTIONS`). With a shared cache the marker itself is kept
-  there and stored anew when a publish commits; with a per-process cache it is read from the
-  database on each request (`publication.public_pages_state`). Either way a publication through one
-  server is seen by all at once; a stale entry is never read again (it expires after `SECONDS`).
+  the map's boundary file counts too, `PUBLIC_PAGE_ACTIONS`). With a shared cache the marker
+  itself is kept there and stored anew when a publish commits; with a per-process cache it is read
+  from the database on each request (`publication.public_pages_state`). Either way a publication
+  through one server is seen by all at once; a stale entry is never read again (it expires after
+  `SECONDS`).
 - The key also holds the page, the full path with its query string (every filter) and the active
   language. The entry's ETag is that key and its Last-Modified the time of the marker's entry, so
   a browser that has the page gets 304 Not Modified without any rendering.
