@@ -149,7 +149,14 @@ def _region_rows(
 ) -> list[RegionRow]:
     version = cycle.framework_version
     places = version.rounding_places()
-    rows = list(evaluations.order_by("region__code"))
+    # The cycle is known: joining it again would decode the framework's whole document (a JSON
+    # field of the version) once per row, most of the file's time at national scale.
+    rows = list(
+        evaluations.order_by("region__code")
+        .select_related(None)
+        .select_related("region__province", "region__cohort")
+    )
+    labels: dict[str, str] = {}  # predicate code -> label, looked up once per code
     # The official standings (published results, one rule for every surface) give the ranks.
     official = {s.evaluation_id: s for s in published_standings(cycle)}
     snapshots = {
@@ -164,6 +171,8 @@ def _region_rows(
         snapshot = snapshots.get(evaluation.pk)
         standing = official.get(evaluation.pk)
         predicate = snapshot.predicate if snapshot else ""
+        if predicate not in labels:
+            labels[predicate] = version.predicate_label(predicate)
         result.append(
             RegionRow(
                 code=region.code,
@@ -175,7 +184,7 @@ def _region_rows(
                 status=evaluation.status,
                 index=snapshot.published_index(places) if snapshot else None,
                 predicate=predicate,
-                predicate_label=version.predicate_label(predicate),
+                predicate_label=labels[predicate],
                 rank_national=standing.rank if standing else None,
                 rank_province=standing.rank_province if standing else None,
                 evaluation_dimensions=_figures(
@@ -200,7 +209,12 @@ def _item_rows(
     nodes: list[FrameworkNode],
     smart: Mapping[str, str],
 ) -> list[ItemRow]:
-    by_pk = {node.pk: node for node in nodes}
+    # Each indicator's columns once (its name in the active language, its smart dimension), not
+    # once per region.
+    columns = {
+        node.pk: (node.code, node.name, next((tag for tag in node.tags if tag in smart), ""))
+        for node in nodes
+    }
     values = (
         ItemValue.objects.filter(allowed, evaluation__in=evaluations.values("pk"))
         .order_by("evaluation__region__code", "indicator__sequence")
@@ -216,14 +230,13 @@ def _item_rows(
     )
     rows = []
     for evaluation_id, region_code, region_name, indicator_id, own, verified, review in values:
-        node = by_pk[indicator_id]
-        dimension = next((tag for tag in node.tags if tag in smart), "")
+        code, name, dimension = columns[indicator_id]
         rows.append(
             ItemRow(
                 region_code=region_code,
                 region_name=region_name,
-                indicator_code=node.code,
-                indicator_name=node.name,
+                indicator_code=code,
+                indicator_name=name,
                 smart_dimension=dimension,
                 self_value=plain(own),
                 verified_value=plain(verified) if evaluation_id in shown else None,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -9,6 +11,7 @@ from django.urls import reverse
 
 from cityeval.evaluations.models import Cycle, EvaluationStatus
 from cityeval.evaluations.services import assign_assessor
+from cityeval.frameworks.models import FrameworkVersion
 from cityeval.regions.models import Region
 from tests.exports.conftest import PUBLISHED, Exports
 from tests.world import finish, open_test_cycle
@@ -98,3 +101,32 @@ def test_the_leaderboard_shows_ranks_and_two_decimals(world: Exports) -> None:
     assert all(
         row.index is not None and row.index.as_tuple().exponent == -2 for row in entry.leaders
     )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", FORMATS)
+def test_exports_decode_the_framework_document_the_same_number_of_times_for_3_and_8_regions(
+    world: Exports, name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The version's document (a large JSON field) was joined to every evaluation row and decoded
+    once per region: most of a national file's time, in the same number of queries."""
+    field = FrameworkVersion._meta.get_field("document")
+    decoded: list[object] = []
+    original = field.from_db_value
+
+    def counting(value: Any, expression: Any, connection: Any) -> Any:
+        decoded.append(value)
+        return original(value, expression, connection)
+
+    monkeypatch.setattr(field, "from_db_value", counting)
+    bigger = bigger_cycle(world)
+
+    def decodes(cycle: Cycle) -> int:
+        client = world.client("admin")  # not cached: every request renders the file
+        client.get(reverse(name, args=[cycle.pk]))
+        decoded.clear()
+        response = client.get(reverse(name, args=[cycle.pk]))
+        assert response.status_code == 200
+        return len(decoded)
+
+    assert decodes(world.cycle) == decodes(bigger) <= 2
