@@ -301,6 +301,7 @@ CITYEVAL_JOB_HANDLERS = {
     "invitation_mail": "cityeval.accounts.invitations.send_invitation_mail",
     "password_reset_mail": "cityeval.accounts.invitations.send_password_reset_mail",
     "masterplan_import": "cityeval.masterplans.queued.run_import",
+    "workbook_preview": "cityeval.workbooks.queued.run_preview",
 }
 # Kinds queued once a day by every running worker (the key names the day: it runs once).
 CITYEVAL_JOB_SCHEDULE = ["remind_deadlines"]

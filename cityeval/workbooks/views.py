@@ -1,20 +1,18 @@
 """Offline Excel round-trip of a self-assessment: download, upload with a preview, confirm.
 
-The preview's changes wait in the session (not the file: it is read in memory and never stored)
-under a random token that the confirm form carries back, so a stale or replayed confirm page
-writes nothing.
+The upload only keeps the file and queues its preview (`queued.py`); the preview page shows the
+job's state, then the preview with a one-time token that the confirm form carries back, so a
+stale, replaced or replayed confirm page writes nothing.
 """
 
 from __future__ import annotations
 
-import secrets
-from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -23,18 +21,23 @@ from cityeval.accounts.access import actor_of
 from cityeval.core.methods import require_form, require_safe
 from cityeval.evaluations.access import Can, capabilities, entry_lock_reason, evaluation_for
 from cityeval.evaluations.errors import WorkflowError
-from cityeval.evaluations.services import WorkbookRow, save_workbook_rows
+from cityeval.evaluations.models import Evaluation
+from cityeval.jobs.models import Job, JobStatus
 from cityeval.masterplans.forms import ImportForm
-from cityeval.masterplans.importing import RowError
-from cityeval.masterplans.upload import UploadRefused, opened_workbook
+from cityeval.masterplans.upload import UploadRefused
+from cityeval.workbooks.queued import KIND as PREVIEW_KIND
+from cityeval.workbooks.queued import (
+    PreviewExpired,
+    confirm_preview,
+    discard_failed,
+    open_token,
+    problems_of,
+    queue_preview,
+    stored_preview,
+)
 from cityeval.workbooks.workbook_export import build_workbook, filename_for, workbook_items
-from cityeval.workbooks.workbook_import import Preview, WorkbookRejected, read_workbook
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _session_key(pk: int) -> str:
-    return f"evaluations.workbook.{pk}"
 
 
 @login_required
@@ -60,95 +63,85 @@ def upload(request: HttpRequest, pk: int) -> HttpResponse:
     evaluation = evaluation_for(request.user, pk, Can.FILL)
     posted = request.method == "POST"
     form = ImportForm(request.POST if posted else None, request.FILES if posted else None)
-    problems: list[RowError] = []
-    preview: Preview | None = None
-    token = ""
     filename = ""
     if posted and form.is_valid():
         file = form.cleaned_data["file"]
         filename = file.name or ""
         try:
-            with opened_workbook(content=file.read()) as workbook:
-                preview = read_workbook(
-                    workbook=workbook, evaluation=evaluation, user=actor_of(request)
-                )
+            job = queue_preview(
+                evaluation=evaluation,
+                user=actor_of(request),
+                content=file.read(),
+                filename=filename,
+            )
         except UploadRefused as refused:
             form.add_error("file", str(refused))
-        except WorkbookRejected as rejected:
-            problems = rejected.errors
-            messages.error(request, str(rejected))
         else:
-            token = _remember(request, evaluation.pk, filename, preview)
+            return redirect("evaluations:workbook_preview", pk=evaluation.pk, job_id=job.pk)
     elif posted:
         filename = getattr(request.FILES.get("file"), "name", "") or ""
-    return render(
-        request,
-        "workbooks/workbook.html",
+    return render(request, "workbooks/workbook.html", _page(request, evaluation, form, filename))
+
+
+@login_required
+@require_safe
+def preview(request: HttpRequest, pk: int, job_id: int) -> HttpResponse:
+    """The state of a queued preview, then the preview with its confirm form or the problems.
+    Only the person who uploaded sees it; anyone else gets a 404."""
+    evaluation = evaluation_for(request.user, pk, Can.FILL)
+    job = get_object_or_404(Job, pk=job_id, kind=PREVIEW_KIND)
+    if job.params.get("evaluation") != evaluation.pk or job.params.get("user") != request.user.pk:
+        raise Http404
+    discard_failed(job)
+    context = _page(request, evaluation, ImportForm(), str(job.params.get("filename", "")))
+    context.update(
         {
-            "evaluation": evaluation,
-            "can": {c.value for c in capabilities(request.user, evaluation)},
-            "lock_reason": entry_lock_reason(evaluation),
-            "item_count": len(workbook_items(request.user, evaluation)),
-            "form": form,
-            "filename": filename,
-            "problems": problems,
-            "preview": preview,
-            "token": token,
-        },
+            "job": job,
+            "finished": job.status in (JobStatus.DONE, JobStatus.FAILED),
+            "refused": job.result.get("refused", "") if job.status == JobStatus.DONE else "",
+            "rejected": job.result.get("rejected", "") if job.status == JobStatus.DONE else "",
+            "problems": problems_of(job) if job.status == JobStatus.DONE else [],
+            "preview": stored_preview(job, evaluation),
+            "token": open_token(job),
+        }
     )
+    return render(request, "workbooks/workbook.html", context)
 
 
-def _remember(request: HttpRequest, pk: int, filename: str, preview: Preview) -> str:
-    """Keep the preview's changes for the confirm step; '' when there is nothing to confirm."""
-    if not preview.changes:
-        request.session.pop(_session_key(pk), None)
-        return ""
-    token = secrets.token_urlsafe(16)
-    request.session[_session_key(pk)] = {
-        "token": token,
+def _page(
+    request: HttpRequest, evaluation: Evaluation, form: ImportForm, filename: str
+) -> dict[str, Any]:
+    return {
+        "evaluation": evaluation,
+        "can": {c.value for c in capabilities(request.user, evaluation)},
+        "lock_reason": entry_lock_reason(evaluation),
+        "item_count": len(workbook_items(request.user, evaluation)),
+        "form": form,
         "filename": filename,
-        "rows": [
-            [
-                change.item.pk,
-                change.item.indicator.code,
-                None if change.value is None else str(change.value),
-                change.narrative,
-                change.item.version,
-            ]
-            for change in preview.changes
-        ],
+        "job": None,
+        "finished": True,
+        "refused": "",
+        "rejected": "",
+        "problems": [],
+        "preview": None,
+        "token": "",
     }
-    return token
 
 
 @login_required
 @require_POST
 def confirm(request: HttpRequest, pk: int) -> HttpResponse:
     evaluation = evaluation_for(request.user, pk, Can.FILL)
-    pending: dict[str, Any] | None = request.session.get(_session_key(evaluation.pk))
-    if not pending or not secrets.compare_digest(
-        str(pending.get("token", "")), request.POST.get("token", "")
-    ):
+    try:
+        count, filename = confirm_preview(
+            evaluation=evaluation, user=actor_of(request), token=request.POST.get("token", "")
+        )
+    except PreviewExpired:
         messages.error(
             request,
             _("Pratinjau ini sudah tidak berlaku. Unggah buku kerja lagi untuk membuat pratinjau."),
         )
         return redirect("evaluations:workbook", pk=evaluation.pk)
-    rows = [
-        WorkbookRow(
-            item_id=int(item_id),
-            code=str(code),
-            value=None if value is None else Decimal(value),
-            narrative=str(narrative),
-            expected_version=int(version),
-        )
-        for item_id, code, value, narrative, version in pending["rows"]
-    ]
-    del request.session[_session_key(evaluation.pk)]
-    try:
-        count = save_workbook_rows(
-            evaluation=evaluation, user=actor_of(request), rows=rows, filename=pending["filename"]
-        )
     except WorkflowError as error:
         messages.error(request, str(error))
         return redirect("evaluations:workbook", pk=evaluation.pk)
@@ -159,6 +152,6 @@ def confirm(request: HttpRequest, pk: int) -> HttpResponse:
             "%(count)d butir disimpan dari %(file)s.",
             count,
         )
-        % {"count": count, "file": pending["filename"]},
+        % {"count": count, "file": filename},
     )
     return redirect("evaluations:items", pk=evaluation.pk)

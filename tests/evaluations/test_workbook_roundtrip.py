@@ -115,7 +115,7 @@ def test_filled_rows_are_previewed_then_written_through_the_service(world: World
     assert response.context["problems"] == []
     assert [c.item.pk for c in preview.changes] == [first.pk, second.pk, third.pk]
     assert preview.conflicts == []
-    assert preview.unchanged == preview.meta.rows.__len__() - 3
+    assert preview.unchanged == preview.rows - 3
     assert b"kukar-isian.xlsx" in response.content
     # Nothing is written before the person confirms.
     first.refresh_from_db()
@@ -188,7 +188,7 @@ def test_uploading_the_same_workbook_again_changes_nothing(world: World) -> None
     preview = again.context["preview"]
     assert preview.changes == []
     assert preview.conflicts == []
-    assert preview.unchanged == len(preview.meta.rows)
+    assert preview.unchanged == preview.rows
     assert again.context["token"] == ""
     assert b'data-testid="nothing-to-save"' in again.content
     item.refresh_from_db()

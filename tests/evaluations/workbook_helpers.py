@@ -6,7 +6,7 @@ import io
 from collections.abc import Callable
 from typing import Any
 
-from django.test import Client
+from django.test import Client, TestCase
 from openpyxl import load_workbook
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
@@ -67,9 +67,21 @@ def fill(code: str, value: Any, narrative: str | None = None) -> Callable[[Workb
 
 
 def upload(client: Client, evaluation: Evaluation, content: bytes, name: str = "isian.xlsx") -> Any:
+    """Post the file, run its preview job (queued after commit) and open the preview page the
+    upload redirects to; a refusal at once (an oversized file, a wrong hand) is returned as is."""
     file = io.BytesIO(content)
     file.name = name
-    return client.post(f"/evaluations/{evaluation.pk}/workbook/", {"file": file})
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = client.post(f"/evaluations/{evaluation.pk}/workbook/", {"file": file})
+    if response.status_code != 302:
+        return response
+    return client.get(response["Location"])
+
+
+def refusals(response: Any) -> list[str]:
+    """Why the file itself was refused: at once by the upload form, or later by the job."""
+    refused = response.context["refused"]
+    return [refused] if refused else list(response.context["form"].errors.get("file", []))
 
 
 def confirm(client: Client, evaluation: Evaluation, token: str) -> Any:
