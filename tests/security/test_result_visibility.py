@@ -305,6 +305,8 @@ NO_RESULTS: dict[str, str] = {
     "jobs/": "program admins only: batch titles and done/total, no figure or verdict",
     "dashboard/map/<int:pk>/remove/": "the admin's confirm page: the file's name and size",
     "dashboard/map/<int:pk>-<str:checksum>.json": "the map's geometry: shapes and codes, no figure",
+    "evaluations/<int:pk>/workbook/preview/<int:job_id>/": "a workbook's preview: the uploader's "
+    "own self-assessment values and the server's, no verdict",
 }
 
 

@@ -806,6 +806,13 @@ TABLE |= {
         get=EVERYONE,
         post=NOBODY,
     ),
+    # The queued preview of a workbook coordinator_a uploaded: theirs alone; a colleague who
+    # fills the same evaluation gets a 404 as well.
+    "evaluations:workbook_preview": Row(
+        at=lambda w: {**_running(w), "job_id": _preview_job(w)},
+        get=A_COORDINATES.but(coordinator_a=200, contributor_a=404, contributor_a2=404),
+        post=NOT_THIS_METHOD,
+    ),
 }
 
 
@@ -834,6 +841,27 @@ def _import_job(w: World) -> int:
             "status": JobStatus.DONE,
             "params": {"region": w.region_a.pk, "filename": "program.xlsx"},
             "result": {"created": 1, "updated": 0, "years": 0},
+        },
+    )
+    return job.pk
+
+
+def _preview_job(w: World) -> int:
+    from cityeval.jobs.models import Job, JobStatus
+
+    job, _created = Job.objects.get_or_create(
+        key="preview:workbook:url-table",
+        defaults={
+            "kind": "workbook_preview",
+            "status": JobStatus.DONE,
+            "params": {
+                "evaluation": w.running.pk,
+                "region": w.running.region_id,
+                "user": w.people["coordinator_a"].pk,
+                "file": "url-table.xlsx",
+                "filename": "isian.xlsx",
+            },
+            "result": {"refused": "—"},
         },
     )
     return job.pk
