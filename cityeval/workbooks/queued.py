@@ -247,8 +247,8 @@ def confirm_preview(*, evaluation: Evaluation, user: Actor, token: str) -> tuple
             )
             for _row, pk, code, value, narrative, version in job.result["changes"]
         ]
-        transaction.on_commit(lambda: _file_of(job).unlink(missing_ok=True))
         # A savepoint: a stale item rolls the write back and the preview stays used.
+        refused: WorkflowError | None = None
         try:
             with transaction.atomic():
                 count = save_workbook_rows(
@@ -256,9 +256,11 @@ def confirm_preview(*, evaluation: Evaluation, user: Actor, token: str) -> tuple
                 )
         except WorkflowError as error:
             refused = error
-        else:
-            return count, filename
-    raise refused
+    # The preview is on the job: the file is not needed again, whatever the outcome.
+    _file_of(job).unlink(missing_ok=True)
+    if refused is not None:
+        raise refused
+    return count, filename
 
 
 def discard_failed(job: Job) -> None:
