@@ -221,11 +221,7 @@ def confirm_preview(*, evaluation: Evaluation, user: Actor, token: str) -> tuple
     written, file name). PreviewExpired for any other token or a used preview; the service's
     WorkflowError (a stale or locked item) after marking the preview used."""
     with transaction.atomic():
-        job = (
-            _previews_of(evaluation_id=evaluation.pk, user_id=user.pk)
-            .select_for_update()
-            .first()
-        )
+        job = _previews_of(evaluation_id=evaluation.pk, user_id=user.pk).select_for_update().first()
         if (
             job is None
             or job.status != JobStatus.DONE

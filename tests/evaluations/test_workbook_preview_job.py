@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,7 @@ from django.test import Client, TestCase
 
 from cityeval.audit.models import AuditEntry
 from cityeval.evaluations.models import ItemValue
+from cityeval.evaluations.services import save_self_assessment
 from cityeval.jobs.models import Job, JobStatus
 from cityeval.masterplans.upload import MAX_UPLOAD_BYTES
 from cityeval.workbooks import queued
@@ -67,10 +69,12 @@ def test_the_upload_only_queues_and_the_page_shows_the_state_then_the_preview(
     item = item_of(world)
     page, at_commit = queue_only(client, world, filled(client, world, item))
     job = Job.objects.get(kind=queued.KIND)
-    assert job.status == JobStatus.QUEUED and job.result == {}  # nothing read in the request
+    assert job.status == JobStatus.QUEUED
+    assert job.result == {}
     assert len(kept_files()) == 1
     waiting = client.get(page)
-    assert waiting.context["preview"] is None and waiting.context["token"] == ""
+    assert waiting.context["preview"] is None
+    assert waiting.context["token"] == ""
     assert 'data-preview-state="queued"' in waiting.content.decode()
     assert 'http-equiv="refresh"' in waiting.content.decode()
     for callback in at_commit:
@@ -99,7 +103,8 @@ def test_the_upload_only_queues_and_the_page_shows_the_state_then_the_preview(
 def test_the_preview_page_is_the_uploaders_alone(world: World, who: str, status: int) -> None:
     client = client_for(world.people["coordinator"])
     shown = upload(client, world.evaluation, filled(client, world, item_of(world)))
-    assert shown.status_code == 200 and shown.context["token"]
+    assert shown.status_code == 200
+    assert shown.context["token"]
     page = shown.request["PATH_INFO"]
     assert client_for(world.people[who]).get(page).status_code == status
     assert Client().get(page).status_code == 302  # anonymous: asked to sign in
@@ -144,10 +149,6 @@ def test_a_newer_upload_replaces_the_earlier_preview(world: World) -> None:
 
 
 def test_a_stale_confirm_is_refused_and_the_preview_is_used(world: World) -> None:
-    from decimal import Decimal
-
-    from cityeval.evaluations.services import save_self_assessment
-
     client = client_for(world.people["coordinator"])
     item = item_of(world)
     shown = upload(client, world.evaluation, filled(client, world, item))
@@ -159,7 +160,8 @@ def test_a_stale_confirm_is_refused_and_the_preview_is_used(world: World) -> Non
         expected_version=item.version,
     )
     done = confirm(client, world.evaluation, shown.context["token"])
-    assert done.status_code == 302 and done["Location"].endswith("/workbook/")
+    assert done.status_code == 302
+    assert done["Location"].endswith("/workbook/")
     assert ItemValue.objects.get(pk=item.pk).self_value == 4
     assert not AuditEntry.objects.filter(action="evaluation.workbook_import").exists()
     assert Job.objects.get(kind=queued.KIND).result["used"] is True
@@ -169,20 +171,20 @@ def test_a_stale_confirm_is_refused_and_the_preview_is_used(world: World) -> Non
 @pytest.mark.parametrize("spoil", ["not_excel", "another_region", "no_change"])
 def test_a_file_with_nothing_to_confirm_is_not_kept(world: World, spoil: str) -> None:
     client = client_for(world.people["coordinator"])
-    content = {
-        "not_excel": lambda: b"PK\x03\x04 not really a zip",
-        "another_region": lambda: download(
-            client_for(world.people["other_coordinator"]), world.other
-        ),
-        "no_change": lambda: download(client, world.evaluation),
-    }[spoil]()
+    if spoil == "not_excel":
+        content = b"PK\x03\x04 not really a zip"
+    elif spoil == "another_region":
+        content = download(client_for(world.people["other_coordinator"]), world.other)
+    else:
+        content = download(client, world.evaluation)
     shown = upload(client, world.evaluation, content)
     assert shown.status_code == 200
     assert shown.context["token"] == ""
     if spoil == "not_excel":
         assert refusals(shown)
     elif spoil == "another_region":
-        assert shown.context["rejected"] and shown.context["problems"]
+        assert shown.context["rejected"]
+        assert shown.context["problems"]
     else:
         assert shown.context["preview"].changes == []
     assert kept_files() == []
@@ -199,14 +201,15 @@ def test_an_oversized_file_is_refused_at_once_and_nothing_is_queued(world: World
 
 def test_the_job_checks_the_uploaders_rights_again(world: World) -> None:
     client = client_for(world.people["contributor"])
-    page, at_commit = queue_only(client, world, download(client, world.evaluation))
+    _page, at_commit = queue_only(client, world, download(client, world.evaluation))
     world.people["contributor"].is_active = False
     world.people["contributor"].save(update_fields=["is_active"])
     for callback in at_commit:
         callback()
     job = Job.objects.get(kind=queued.KIND)
     assert job.status == JobStatus.DONE
-    assert "changes" not in job.result and job.result["refused"]
+    assert "changes" not in job.result
+    assert job.result["refused"]
     assert kept_files() == []
 
 
