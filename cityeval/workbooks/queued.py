@@ -29,6 +29,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -71,10 +72,15 @@ def _file_of(job: Job) -> Path:
     return _folder() / Path(str(job.params.get("file", ""))).name
 
 
-def _previews_of(*, evaluation_id: int, user_id: int) -> Any:
-    return Job.objects.filter(
-        kind=KIND, params__evaluation=evaluation_id, params__user=user_id
-    ).order_by("-pk")
+def _key_prefix(evaluation_id: int, user_id: int) -> str:
+    return f"preview:workbook:{evaluation_id}:{user_id}:"
+
+
+def _previews_of(*, evaluation_id: int, user_id: int) -> QuerySet[Job]:
+    """The person's previews of the evaluation, newest first. Found by the prefix of the unique
+    key (an index), not by the params: the job table holds every e-mail and PDF job too."""
+    prefix = _key_prefix(evaluation_id, user_id)
+    return Job.objects.filter(kind=KIND, key__startswith=prefix).order_by("-pk")
 
 
 def queue_preview(*, evaluation: Evaluation, user: User, content: bytes, filename: str) -> Job:
@@ -94,7 +100,7 @@ def queue_preview(*, evaluation: Evaluation, user: User, content: bytes, filenam
         earlier = list(_previews_of(evaluation_id=evaluation.pk, user_id=user.pk))
         job = enqueue(
             kind=KIND,
-            key=f"preview:workbook:{name}",
+            key=_key_prefix(evaluation.pk, user.pk) + name,
             params={
                 "evaluation": evaluation.pk,
                 "region": evaluation.region_id,
@@ -109,15 +115,18 @@ def queue_preview(*, evaluation: Evaluation, user: User, content: bytes, filenam
 
 
 def run_preview(job: Job) -> None:
-    """The job: read the kept workbook, keep the preview or the problems, mark done, in one
-    transaction."""
+    """The job: read the kept workbook, then keep the preview or the problems and mark the job
+    done in one transaction."""
     path = _file_of(job)
     user = User.objects.filter(pk=job.params["user"], is_active=True).first()
     language = (user.preferred_language if user else "") or settings.LANGUAGE_CODE
-    with transaction.atomic(), translation.override(language):
+    # Read outside the transaction: it only reads, and SQLite's write lock would be held for
+    # the seconds a large file takes. A second run reads again and finds the job done.
+    with translation.override(language):
+        result = _preview_result(job, user, path)
+    with transaction.atomic():
         if not hold(job):
             return  # another worker holds or finished it
-        result = _preview_result(job, user, path)
         Job.objects.filter(pk=job.pk).update(result=result)
         mark_done(job)
     if not result.get("token"):
