@@ -17,6 +17,7 @@ from django.test import Client, TestCase
 from cityeval.audit.models import AuditEntry
 from cityeval.evaluations.models import ItemValue
 from cityeval.evaluations.services import save_self_assessment
+from cityeval.jobs import runner
 from cityeval.jobs.models import Job, JobStatus
 from cityeval.masterplans.upload import MAX_UPLOAD_BYTES
 from cityeval.workbooks import queued
@@ -229,3 +230,21 @@ def test_a_failed_job_shows_it_and_keeps_no_file(
     assert 'http-equiv="refresh"' not in shown.content.decode()
     assert shown.context["token"] == ""
     assert kept_files() == []
+
+
+def test_a_preview_handed_out_again_or_run_by_a_stalled_worker_keeps_its_token(
+    world: World,
+) -> None:
+    client = client_for(world.people["coordinator"])
+    shown = upload(client, world.evaluation, filled(client, world, item_of(world)))
+    job = Job.objects.get(kind=queued.KIND)
+    result = job.result
+    runner.run_job.enqueue(job.pk)  # handed out once more: done, nothing is read again
+    # A stalled worker wakes after another took the job over and finished it.
+    stale = Job.objects.get(pk=job.pk)
+    stale.status = JobStatus.RUNNING
+    stale.worker = "stalled:1"
+    queued.run_preview(stale)
+    assert Job.objects.get(pk=job.pk).result == result
+    assert client.get(shown.request["PATH_INFO"]).context["token"] == shown.context["token"]
+    assert len(kept_files()) == 1  # the file waits for the confirm
