@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import translation
@@ -86,7 +87,9 @@ def _previews_of(*, evaluation_id: int, user_id: int) -> QuerySet[Job]:
 def queue_preview(*, evaluation: Evaluation, user: User, content: bytes, filename: str) -> Job:
     """Keep the upload and queue its preview (after the caller's transaction commits), replacing
     the person's earlier preview of the evaluation. An oversized file is refused here, at once;
-    everything else is checked by the job."""
+    everything else is checked by the job, which checks the person's rights again."""
+    if Can.FILL not in capabilities(user, evaluation):
+        raise PermissionDenied
     problem = size_problem(len(content))
     if problem:
         raise UploadRefused(problem)

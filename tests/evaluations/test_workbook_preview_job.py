@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.test import Client, TestCase
 
 from cityeval.audit.models import AuditEntry
@@ -248,3 +249,14 @@ def test_a_preview_handed_out_again_or_run_by_a_stalled_worker_keeps_its_token(
     assert Job.objects.get(pk=job.pk).result == result
     assert client.get(shown.request["PATH_INFO"]).context["token"] == shown.context["token"]
     assert len(kept_files()) == 1  # the file waits for the confirm
+
+
+@pytest.mark.parametrize("who", ["viewer", "other_coordinator"])
+def test_queueing_a_preview_checks_the_persons_rights_itself(world: World, who: str) -> None:
+    content = download(client_for(world.people["coordinator"]), world.evaluation)
+    with pytest.raises(PermissionDenied):
+        queued.queue_preview(
+            evaluation=world.evaluation, user=world.people[who], content=content, filename="a"
+        )
+    assert not Job.objects.filter(kind=queued.KIND).exists()
+    assert kept_files() == []
