@@ -861,10 +861,25 @@ def _preview_job(w: World) -> int:
                 "file": "url-table.xlsx",
                 "filename": "isian.xlsx",
             },
-            "result": {"refused": "—"},
+            "result": _preview_result(w),
         },
     )
     return job.pk
+
+
+def _preview_result(w: World) -> dict[str, Any]:
+    """A preview with one change and one conflict, so the page shows both tables."""
+    item = ItemValue.objects.filter(evaluation=w.running).select_related("indicator").first()
+    assert item is not None
+    return {
+        "downloaded_by": "coordinator_a",
+        "rows": 2,
+        "unchanged": 0,
+        "changes": [[2, item.pk, item.indicator.code, "3", "narasi", item.version]],
+        "conflicts": [[3, item.pk, "2", ""]],
+        "token": "url-table",
+        "used": False,
+    }
 
 
 def row_for(name: str) -> Row | None:
