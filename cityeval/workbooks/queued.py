@@ -70,7 +70,11 @@ def _folder() -> Path:
 
 
 def _file_of(job: Job) -> Path:
-    return _folder() / Path(str(job.params.get("file", ""))).name
+    return _file_in(job.params)
+
+
+def _file_in(params: dict[str, Any]) -> Path:
+    return _folder() / Path(str(params.get("file", ""))).name
 
 
 def _key_prefix(evaluation_id: int, user_id: int) -> str:
@@ -100,7 +104,11 @@ def queue_preview(*, evaluation: Evaluation, user: User, content: bytes, filenam
     part.write_bytes(content)
     os.replace(part, folder / name)
     with transaction.atomic():
-        earlier = list(_previews_of(evaluation_id=evaluation.pk, user_id=user.pk))
+        earlier = list(
+            _previews_of(evaluation_id=evaluation.pk, user_id=user.pk).values_list(
+                "params", flat=True
+            )
+        )
         job = enqueue(
             kind=KIND,
             key=_key_prefix(evaluation.pk, user.pk) + name,
@@ -112,8 +120,8 @@ def queue_preview(*, evaluation: Evaluation, user: User, content: bytes, filenam
                 "filename": filename,
             },
         )
-    for old in earlier:
-        _file_of(old).unlink(missing_ok=True)
+    for params in earlier:
+        _file_in(params).unlink(missing_ok=True)
     return job
 
 
