@@ -1,14 +1,15 @@
 """The walks of issue #12 in both languages: a person switches through the header's language
 switch (as a user does), and in English no Indonesian word of the interface stays on the page.
 
-`LANGUAGES` parametrises a walk; `say(lang, indonesian, english)` picks the text a walk expects.
+`LANGUAGES` parametrises a walk; `say(lang, indonesian, english)` picks the text a walk expects;
+`sign_in` opens a person's own browser context (desktop or phone), logs in and switches.
 """
 
 from __future__ import annotations
 
 import re
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, ViewportSize, expect
 
 LANGUAGES = ("id", "en")
 
@@ -83,6 +84,39 @@ def switch(page: Page, lang: str) -> None:
         return
     page.select_option("#lang-select", lang)
     expect(page.locator("html")).to_have_attribute("lang", lang)
+
+
+DESKTOP = ViewportSize(width=1280, height=900)
+PHONE = ViewportSize(width=390, height=844)
+
+
+def sign_in(
+    browser: Browser,
+    base: str,
+    username: str,
+    lang: str,
+    *,
+    password: str,
+    phone: bool = False,
+    timeout_ms: int = 60_000,
+    accept_dialogs: bool = False,
+) -> Page:
+    """A person's own context (desktop, or a touch phone), signed in through the login form and
+    switched to `lang` through the header."""
+    context = browser.new_context(
+        locale="id-ID", viewport=PHONE if phone else DESKTOP, is_mobile=phone, has_touch=phone
+    )
+    page = context.new_page()
+    page.set_default_timeout(timeout_ms)
+    if accept_dialogs:
+        page.on("dialog", lambda dialog: dialog.accept())
+    page.goto(f"{base}/accounts/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.click("form button[type=submit]")
+    expect(page.locator("header form[action$='/logout/']")).to_be_visible()
+    switch(page, lang)
+    return page
 
 
 def indonesian_words(page: Page, *, allowed: tuple[str, ...] = ()) -> list[str]:

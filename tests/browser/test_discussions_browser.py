@@ -14,20 +14,19 @@ from typing import Any
 import pytest
 from django.urls import reverse
 from django.utils import timezone
-from playwright.sync_api import Browser, Page, ViewportSize, expect
+from playwright.sync_api import Browser, Page, expect
 
 from cityeval.discussions.models import DataRequest, Post, Thread
 from cityeval.discussions.services import start_thread
 from cityeval.evidence.samples import tiny_pdf
 from cityeval.notifications.models import Notification
-from tests.browser.language import LANGUAGES, assert_in_language, say, switch
+from tests.browser import language
+from tests.browser.language import LANGUAGES, assert_in_language, say
 from tests.world import World, build_world
 
 pytestmark = pytest.mark.browser
 SHOTS = Path(tempfile.gettempdir()) / "shots" / "threads"
 PASSWORD = "diskusi-antar-opd-2024"
-DESKTOP: ViewportSize = {"width": 1280, "height": 900}
-PHONE: ViewportSize = {"width": 390, "height": 844}
 
 
 def shot(page: Page, name: str) -> None:
@@ -36,19 +35,16 @@ def shot(page: Page, name: str) -> None:
 
 
 def sign_in(browser: Browser, base: str, username: str, lang: str, *, phone: bool = False) -> Page:
-    context = browser.new_context(
-        locale="id-ID", viewport=PHONE if phone else DESKTOP, is_mobile=phone, has_touch=phone
+    return language.sign_in(
+        browser,
+        base,
+        username,
+        lang,
+        password=PASSWORD,
+        phone=phone,
+        timeout_ms=30_000,
+        accept_dialogs=True,
     )
-    page = context.new_page()
-    page.set_default_timeout(30_000)
-    page.on("dialog", lambda dialog: dialog.accept())
-    page.goto(f"{base}/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("form button[type=submit]")
-    expect(page.locator("header form[action$='/logout/']")).to_be_visible()
-    switch(page, lang)
-    return page
 
 
 def _unread(w: World, persona: str) -> int:

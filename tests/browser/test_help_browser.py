@@ -11,17 +11,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Page, ViewportSize, expect
+from playwright.sync_api import Browser, Page, expect
 
 from cityeval.help.models import Question
-from tests.browser.language import LANGUAGES, assert_in_language, switch
+from tests.browser import language
+from tests.browser.language import LANGUAGES, PHONE, assert_in_language
 from tests.world import build_world
 
 pytestmark = pytest.mark.browser
 SHOTS = Path(tempfile.gettempdir()) / "shots" / "help"
 PASSWORD = "pusat-bantuan-2020"
-DESKTOP = ViewportSize(width=1280, height=900)
-PHONE = ViewportSize(width=390, height=844)
 
 
 def shot(page: Page, name: str) -> None:
@@ -30,18 +29,7 @@ def shot(page: Page, name: str) -> None:
 
 
 def sign_in(browser: Browser, base: str, username: str, lang: str, *, phone: bool = False) -> Page:
-    context = browser.new_context(
-        locale="id-ID", viewport=PHONE if phone else DESKTOP, is_mobile=phone, has_touch=phone
-    )
-    page = context.new_page()
-    page.set_default_timeout(60_000)
-    page.goto(f"{base}/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("form button[type=submit]")
-    expect(page.locator("header form[action$='/logout/']")).to_be_visible()
-    switch(page, lang)
-    return page
+    return language.sign_in(browser, base, username, lang, password=PASSWORD, phone=phone)
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)

@@ -11,20 +11,19 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Page, ViewportSize, expect
+from playwright.sync_api import Browser, Page, expect
 
 from cityeval.evaluations.models import ItemValue
 from cityeval.evidence.models import Evidence
 from cityeval.library.models import GoodPractice
-from tests.browser.language import LANGUAGES, assert_in_language, switch
+from tests.browser import language
+from tests.browser.language import LANGUAGES, PHONE, assert_in_language
 from tests.world import World, build_world, stored_file
 
 pytestmark = pytest.mark.browser
 SHOTS = Path(tempfile.gettempdir()) / "shots" / "library"
 PASSWORD = "pustaka-praktik-baik-77"
 NARRATIVE = "Mal pelayanan publik dengan antrean daring dan dasbor waktu tunggu per loket."
-DESKTOP = ViewportSize(width=1280, height=900)
-PHONE = ViewportSize(width=390, height=844)
 
 
 def shot(page: Page, name: str) -> None:
@@ -33,18 +32,7 @@ def shot(page: Page, name: str) -> None:
 
 
 def sign_in(browser: Browser, base: str, username: str, lang: str, *, phone: bool = False) -> Page:
-    context = browser.new_context(
-        locale="id-ID", viewport=PHONE if phone else DESKTOP, is_mobile=phone, has_touch=phone
-    )
-    page = context.new_page()
-    page.set_default_timeout(60_000)
-    page.goto(f"{base}/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("form button[type=submit]")
-    expect(page.locator("header form[action$='/logout/']")).to_be_visible()
-    switch(page, lang)
-    return page
+    return language.sign_in(browser, base, username, lang, password=PASSWORD, phone=phone)
 
 
 def a_document_on(item: ItemValue) -> Evidence:
