@@ -11,9 +11,6 @@ shows its state (`views.import_job`). The `import_programs` command still import
 
 from __future__ import annotations
 
-import os
-import secrets
-from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -23,6 +20,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from cityeval.accounts.models import User
+from cityeval.jobs.kept import keep_upload, kept_path
 from cityeval.jobs.models import Job
 from cityeval.jobs.runner import enqueue, hold, mark_done
 from cityeval.masterplans import services
@@ -33,22 +31,13 @@ from cityeval.masterplans.upload import UploadRefused, size_problem
 KIND = "masterplan_import"
 
 
-def _folder() -> Path:
-    return Path(settings.MEDIA_ROOT) / "imports"
-
-
 def queue_import(*, masterplan: Masterplan, user: User, content: bytes, filename: str) -> Job:
     """Keep the upload and queue its import (after the caller's transaction commits).
     An oversized file is refused here, at once; everything else is checked by the job."""
     problem = size_problem(len(content))
     if problem:
         raise UploadRefused(problem)
-    folder = _folder()
-    folder.mkdir(parents=True, exist_ok=True)
-    name = f"{secrets.token_hex(16)}.xlsx"
-    part = folder / f".{name}.part"
-    part.write_bytes(content)
-    os.replace(part, folder / name)
+    name = keep_upload(content)
     return enqueue(
         kind=KIND,
         key=f"import:masterplan:{name}",
@@ -64,7 +53,7 @@ def queue_import(*, masterplan: Masterplan, user: User, content: bytes, filename
 
 def run_import(job: Job) -> None:
     """The job: import the kept sheet, keep the outcome, mark done, in one transaction."""
-    path = _folder() / str(job.params["file"])
+    path = kept_path(job.params["file"])
     user = User.objects.filter(pk=job.params["user"]).first()
     language = (user.preferred_language if user else "") or settings.LANGUAGE_CODE
     result: dict[str, Any]

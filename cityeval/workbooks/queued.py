@@ -19,7 +19,6 @@ has nothing to confirm, and when its job failed.
 
 from __future__ import annotations
 
-import os
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -40,6 +39,7 @@ from cityeval.evaluations.access import Can, capabilities
 from cityeval.evaluations.errors import WorkflowError
 from cityeval.evaluations.models import Evaluation, ItemValue
 from cityeval.evaluations.services import WorkbookRow, save_workbook_rows
+from cityeval.jobs.kept import keep_upload, kept_path
 from cityeval.jobs.models import Job, JobStatus
 from cityeval.jobs.runner import enqueue, hold, mark_done
 from cityeval.masterplans.importing import RowError
@@ -65,16 +65,12 @@ class StoredPreview:
     unchanged: int
 
 
-def _folder() -> Path:
-    return Path(settings.MEDIA_ROOT) / "imports"
-
-
 def _file_of(job: Job) -> Path:
     return _file_in(job.params)
 
 
 def _file_in(params: dict[str, Any]) -> Path:
-    return _folder() / Path(str(params.get("file", ""))).name
+    return kept_path(params.get("file", ""))
 
 
 def _key_prefix(evaluation_id: int, user_id: int) -> str:
@@ -97,12 +93,7 @@ def queue_preview(*, evaluation: Evaluation, user: User, content: bytes, filenam
     problem = size_problem(len(content))
     if problem:
         raise UploadRefused(problem)
-    folder = _folder()
-    folder.mkdir(parents=True, exist_ok=True)
-    name = f"{secrets.token_hex(16)}.xlsx"
-    part = folder / f".{name}.part"
-    part.write_bytes(content)
-    os.replace(part, folder / name)
+    name = keep_upload(content)
     with transaction.atomic():
         earlier = list(
             _previews_of(evaluation_id=evaluation.pk, user_id=user.pk).values_list(
