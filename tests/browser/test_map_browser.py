@@ -68,6 +68,7 @@ def test_an_admins_boundary_file_draws_the_public_map_and_its_removal_takes_it_a
 
     admin.goto(base + reverse("dashboard:boundaries"))
     admin.click("[data-testid=remove-boundaries]")
+    screenshot(admin, "map-remove-confirm")
     admin.click("main form button[type=submit]")
     expect(admin.locator("[data-testid=no-boundaries]")).to_be_visible()
 
