@@ -2,10 +2,12 @@
 `bench_rank_intervals.py` measure in the same run (not used by the application or the tests).
 
 A frozen copy of `scoring.uncertainty.rank_uncertainty_matrix`, `scoring.rank_counts` and the
-ranking of `scoring.montecarlo` (`rank_draws`, `rank_chunks`: the kernel the issue quotes at
-1,100-1,200x COINr per draw) as of commit 411d539: rank counts accumulated into one band of
-ranks per region (memory ~ regions x band width, which grows with the regions), and every
-one-at-a-time sensitivity evaluation preparing its policy's scores again.
+kernel of `scoring.montecarlo` (`shares`, `item_weights`, `evaluate`, `rank_draws`,
+`rank_chunks`: the kernel the issue quotes at 1,100-1,200x COINr per draw, whose time in this
+run gives the COINr estimate, so it must not move with the live kernel) as of commit 411d539:
+rank counts accumulated into one band of ranks per region (memory ~ regions x band width, which
+grows with the regions), and every one-at-a-time sensitivity evaluation preparing its policy's
+scores again. Only `prepare` (outside the timed kernel) is shared with the live code.
 """
 
 # ruff: noqa
@@ -21,7 +23,7 @@ import numpy.typing as npt
 
 from scoring.model import Aggregation, Framework, MissingPolicy
 from scoring.montecarlo import Draws, Int32Array, Kernel, Prepared, draw, kernel_for, prepare
-from scoring.montecarlo import TIE_PLACES, evaluate, shares
+from scoring.montecarlo import TIE_PLACES
 from scoring.rank import rank_array
 from scoring.uncertainty import GroupUncertainty, InputSensitivity, MonteCarlo, Uncertainty
 from scoring.uncertainty import within_group
@@ -324,6 +326,41 @@ def _frozen(array: ArrayT) -> ArrayT:
     # Results are frozen dataclasses: their arrays must not change under a reader either.
     array.flags.writeable = False
     return array
+
+
+def shares(kernel: Kernel, factors: FloatArray) -> FloatArray:
+    """D x E: each edge's share of its parent after perturbation (rows of siblings sum to 1)."""
+    raw = factors * kernel.weights
+    # Siblings are contiguous edges: a segment sum, cheaper than a tiny BLAS product.
+    sums = np.add.reduceat(raw, kernel.first_edge, axis=1)
+    return np.asarray(raw / sums[:, kernel.parent], dtype=np.float64)
+
+
+def item_weights(kernel: Kernel, edge_shares: FloatArray) -> FloatArray:
+    """D x items: every item's share of the index, the product of the shares on its path."""
+    padded = np.hstack([edge_shares, np.ones((edge_shares.shape[0], 1))])
+    return np.asarray(padded[:, kernel.paths].prod(axis=2), dtype=np.float64)
+
+
+def evaluate(
+    kernel: Kernel, prepared: Prepared, edge_shares: FloatArray, *, geometric: bool
+) -> FloatArray:
+    """R x D indices; geometric draws are arithmetic means of logs, exponentiated at the end."""
+    weights = item_weights(kernel, edge_shares)[:, kernel.active].T  # active x D
+    values = prepared.logs if geometric else prepared.values
+    index = values @ weights
+    if prepared.regions.size:
+        gone = np.add.reduceat(edge_shares.T[prepared.absent_edges], prepared.absent_bounds)
+        with np.errstate(divide="ignore"):
+            inverse = 1.0 / (1.0 - gone)  # 1/Z, P x D
+        subtree = (prepared.subtree_logs if geometric else prepared.subtree_values) @ weights
+        child, parent = prepared.links
+        log_above = np.zeros_like(inverse)
+        np.add.at(log_above, child, np.log(inverse[parent]))
+        correction = np.exp(log_above) * (inverse - 1.0) * subtree
+        index[prepared.owners] += np.add.reduceat(correction, prepared.starts, axis=0)
+    index[prepared.unscored] = np.nan
+    return np.asarray(np.exp(index) if geometric else index, dtype=np.float64)
 
 
 def rank_draws(index: FloatArray) -> Int32Array:
