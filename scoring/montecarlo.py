@@ -281,7 +281,15 @@ def evaluate(
 
 
 def rank_draws(index: FloatArray) -> Int32Array:
-    """D x R competition ranks of R x D indices, per draw (column)."""
+    """D x R competition ranks of R x D indices, per draw (column).
+
+    Each draw's keys (the index to `TIE_PLACES`, best first, NaN last) are whole numbers; when
+    their span leaves room, each is packed with its region's position into one int64 and the
+    rows are sorted as plain integers (a SIMD sort, about twice as fast as an argsort); the
+    positions read back from the low bits are the argsort. Otherwise (an enormous or infinite
+    index) an argsort. Ties get the position of their block's first member either way, so the
+    order inside a tie, the one thing the two sorts may differ in, never shows.
+    """
     n_regions, n_draws = index.shape
     # -floor(x * 10^TIE_PLACES + 0.5 + 1e-6), computed in place in draw-major order so that
     # each draw's sort reads contiguous memory; ascending = best first, NaN (no index) last.
@@ -291,9 +299,7 @@ def rank_draws(index: FloatArray) -> Int32Array:
     keys += 1e-6
     np.floor(keys, out=keys)
     np.negative(keys, out=keys)
-    keys[np.isnan(keys)] = np.inf
-    order = np.argsort(keys, axis=1)
-    ordered = np.take_along_axis(keys, order, axis=1)
+    order, ordered = _sorted_keys(keys)
     tied = ordered[:, 1:] == ordered[:, :-1]
     positions = np.broadcast_to(np.arange(1, n_regions + 1, dtype=np.int32), keys.shape)
     starts = positions
@@ -301,9 +307,35 @@ def rank_draws(index: FloatArray) -> Int32Array:
         new_block = np.ones(keys.shape, dtype=np.bool_)
         new_block[:, 1:] = ~tied
         starts = np.maximum.accumulate(np.where(new_block, positions, 0), axis=1)
-    ranks = np.empty(keys.shape, dtype=np.int32)
-    np.put_along_axis(ranks, order, starts, axis=1)
-    return ranks
+    # ranks[d, order[d, j]] = starts[d, j], as one flat scatter.
+    flat = order + (np.arange(n_draws, dtype=np.int64) * n_regions)[:, None]
+    ranks = np.empty(n_draws * n_regions, dtype=np.int32)
+    ranks[flat.ravel()] = starts.ravel()
+    return ranks.reshape(keys.shape)
+
+
+def _sorted_keys(keys: FloatArray) -> tuple[IntArray, npt.NDArray[np.generic]]:
+    """(order, keys in that order) per row of whole-number keys, NaN last; `keys` is reused."""
+    n_regions = keys.shape[1]
+    holes = np.isnan(keys)
+    bits = max(1, (n_regions - 1).bit_length())
+    finite = keys[~holes] if holes.any() else keys
+    low = float(finite.min()) if finite.size else 0.0
+    high = float(finite.max()) if finite.size else 0.0
+    # Room for every key - low, NaN as high - low + 1, and the position: below 2**62.
+    if not high - low + 1.0 < 2.0 ** min(53, 62 - bits):
+        keys[holes] = np.inf
+        order = np.argsort(keys, axis=1)
+        return order, np.take_along_axis(keys, order, axis=1)
+    keys -= low  # exact: whole numbers whose difference is below 2**53
+    keys[holes] = high - low + 1.0
+    packed = keys.astype(np.int64)
+    packed <<= bits
+    packed |= np.arange(n_regions, dtype=np.int64)
+    packed.sort(axis=1)
+    order = packed & ((1 << bits) - 1)
+    packed >>= bits
+    return order, packed
 
 
 def rank_chunks(

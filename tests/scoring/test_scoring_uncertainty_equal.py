@@ -130,3 +130,34 @@ def test_draw_ranks_are_competition_ranks_with_the_unindexed_last(
         expected = rank_array(index[:, d], TIE_PLACES)
         expected[expected == 0] = 1 + int((expected > 0).sum())
         np.testing.assert_array_equal(found[d], expected)
+
+
+def _competition_ranks(index: np.ndarray) -> np.ndarray:
+    """The definition, one draw at a time: 1 + the regions whose key is strictly better, where
+    the key is the index to TIE_PLACES decimals and no index (NaN) is worse than any."""
+    keys = -np.floor(index.T * 10.0**TIE_PLACES + 0.5 + 1e-6)
+    keys = np.where(np.isnan(keys), np.inf, keys)
+    return np.asarray(1 + (keys[:, None, :] < keys[:, :, None]).sum(axis=2), dtype=np.int32)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.integers(1, 300),
+    st.integers(1, 6),
+    st.integers(0, 2**32 - 1),
+    st.sampled_from([0.0, 0.05, 1.0]),
+    # 1: index-sized keys (integer sort); 1e7 and up: keys too wide to pack (argsort);
+    # inf: an infinite index.
+    st.sampled_from([1.0, -1.0, 1e4, 1e7, 1e12, np.inf]),
+)
+def test_draw_ranks_by_either_sort_are_the_competition_ranks_of_the_keys(
+    n: int, draws: int, seed: int, holes: float, scale: float
+) -> None:
+    rng = np.random.default_rng(seed)
+    index = rng.integers(0, 50, size=(n, draws)) / 7 + rng.integers(0, 2, size=(n, draws)) * 1e-12
+    if np.isinf(scale):
+        index[rng.random((n, draws)) < 0.1] = np.inf
+    else:
+        index *= scale
+    index[rng.random((n, draws)) < holes] = np.nan
+    np.testing.assert_array_equal(rank_draws(index), _competition_ranks(index))
