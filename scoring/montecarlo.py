@@ -208,6 +208,12 @@ class Prepared:
     links: tuple[IntArray, IntArray]  # (pair, incomplete ancestor pair of the same region)
     starts: IntArray  # first pair of each region that has pairs
     owners: IntArray  # that region
+    # Per pair, the sum of its absent edges' shares; per region, the sum of its pairs'
+    # corrections (see `SegmentSums`).
+    absent_sums: SegmentSums
+    pair_sums: SegmentSums
+    linked: IntArray  # the pairs with an incomplete ancestor (`links`' children, once each)
+    linked_rows: IntArray  # per link: its child's row in `linked`
 
 
 def prepare(kernel: Kernel, scores: FloatArray) -> Prepared:
@@ -244,6 +250,7 @@ def prepare(kernel: Kernel, scores: FloatArray) -> Prepared:
                 if kernel.ancestors[pair_k[j], pair_k[j2]]:
                     links_child.append(j)
                     links_parent.append(j2)
+    linked = np.unique(_ints(links_child))
     return Prepared(
         values=values,
         logs=logs,
@@ -256,7 +263,61 @@ def prepare(kernel: Kernel, scores: FloatArray) -> Prepared:
         links=(_ints(links_child), _ints(links_parent)),
         starts=starts.astype(np.int64),
         owners=owners.astype(np.int64),
+        absent_sums=SegmentSums.of(
+            np.searchsorted(absent_pair, np.arange(len(pair_r))), absent_edges
+        ),
+        pair_sums=SegmentSums.of(starts, np.arange(len(pair_r))),
+        linked=linked,
+        linked_rows=np.searchsorted(linked, links_child).astype(np.int64),
     )
+
+
+@dataclass(frozen=True, eq=False)
+class SegmentSums:
+    """Row sums over segments (`terms[bounds[j]:bounds[j + 1]]`, each at least one term), bit
+    for bit those of `np.add.reduceat(rows[terms], bounds, axis=0)`, in a few whole-array
+    passes instead of numpy's loop over every column of every segment.
+
+    numpy adds a segment as its first term plus the pairwise sum of the others, and a pairwise
+    sum of fewer than 8 terms is their plain sum from left to right: so the first terms, plus
+    the second terms, to which each further term is added in turn. The rare segment of more
+    than 8 terms is left to numpy itself.
+    """
+
+    first: IntArray  # per segment, its first term
+    second: tuple[IntArray, IntArray]  # (segments with 2 to 8 terms, their second term)
+    later: tuple[tuple[IntArray, IntArray], ...]  # per k >= 2: (rows of `second`, k-th term)
+    long: tuple[tuple[int, IntArray], ...]  # (segment, its terms): more than 8 terms
+
+    @classmethod
+    def of(cls, bounds: IntArray, terms: IntArray) -> SegmentSums:
+        bounds = np.asarray(bounds, dtype=np.int64)
+        terms = np.asarray(terms, dtype=np.int64)
+        sizes = np.diff(np.r_[bounds, terms.size])
+        short = np.flatnonzero((sizes >= 2) & (sizes <= 8))
+        return cls(
+            first=terms[bounds] if bounds.size else _ints([]),
+            second=(short, terms[bounds[short] + 1]),
+            later=tuple(
+                (np.flatnonzero(sizes[short] > k), terms[bounds[short[sizes[short] > k]] + k])
+                for k in range(2, int(sizes[short].max(initial=0)))
+            ),
+            long=tuple(
+                (int(j), terms[bounds[j] : bounds[j] + sizes[j]]) for j in np.flatnonzero(sizes > 8)
+            ),
+        )
+
+    def __call__(self, rows: FloatArray) -> FloatArray:
+        found = rows[self.first]
+        segments, second = self.second
+        if segments.size:
+            rest = rows[second]
+            for which, terms in self.later:
+                rest[which] += rows[terms]
+            found[segments] += rest
+        for j, terms in self.long:
+            found[j] = np.add.reduceat(rows[terms], [0], axis=0)[0]
+        return found
 
 
 def evaluate(
@@ -267,17 +328,26 @@ def evaluate(
     values = prepared.logs if geometric else prepared.values
     index = values @ weights
     if prepared.regions.size:
-        gone = np.add.reduceat(edge_shares.T[prepared.absent_edges], prepared.absent_bounds)
+        by_edge = np.ascontiguousarray(edge_shares.T)  # E x D: rows gathered whole
+        # In place from here on: fresh P x D temporaries cost more than the arithmetic.
+        correction = prepared.absent_sums(by_edge)  # P x D: the absent share, 1 - Z
+        np.subtract(1.0, correction, out=correction)
         with np.errstate(divide="ignore"):
-            inverse = 1.0 / (1.0 - gone)  # 1/Z, P x D
-        subtree = (prepared.subtree_logs if geometric else prepared.subtree_values) @ weights
-        child, parent = prepared.links
-        log_above = np.zeros_like(inverse)
-        np.add.at(log_above, child, np.log(inverse[parent]))
-        correction = np.exp(log_above) * (inverse - 1.0) * subtree
-        index[prepared.owners] += np.add.reduceat(correction, prepared.starts, axis=0)
+            np.divide(1.0, correction, out=correction)  # 1/Z
+        above = None
+        if prepared.linked.size:  # exp(0) = 1 exactly for the others: only these multiply
+            log_above = np.zeros((prepared.linked.size, correction.shape[1]))
+            np.add.at(log_above, prepared.linked_rows, np.log(correction[prepared.links[1]]))
+            above = np.exp(log_above, out=log_above)
+        correction -= 1.0  # 1/Z - 1
+        if above is not None:
+            correction[prepared.linked] = above * correction[prepared.linked]
+        correction *= (prepared.subtree_logs if geometric else prepared.subtree_values) @ weights
+        index[prepared.owners] += prepared.pair_sums(correction)
     index[prepared.unscored] = np.nan
-    return np.asarray(np.exp(index) if geometric else index, dtype=np.float64)
+    if geometric:
+        np.exp(index, out=index)
+    return index
 
 
 def rank_draws(index: FloatArray) -> Int32Array:

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from scoring import compile_framework, value_matrix
 from scoring.build import framework, maturity, node, percentage
 from scoring.model import Framework
-from scoring.montecarlo import TIE_PLACES, rank_draws
+from scoring.montecarlo import TIE_PLACES, SegmentSums, rank_draws
 from scoring.rank import rank_array
 from scoring.uncertainty import MonteCarlo, Uncertainty, rank_uncertainty_matrix
 
@@ -161,3 +161,20 @@ def test_draw_ranks_by_either_sort_are_the_competition_ranks_of_the_keys(
         index *= scale
     index[rng.random((n, draws)) < holes] = np.nan
     np.testing.assert_array_equal(rank_draws(index), _competition_ranks(index))
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.integers(1, 20), min_size=0, max_size=30), st.integers(0, 2**32 - 1))
+def test_segment_sums_are_numpys_segment_sums_bit_for_bit(sizes: list[int], seed: int) -> None:
+    # The kernel's reweighting sums, done in whole-array passes, must not move a single bit
+    # (segments of 1 to 8 terms by passes, longer ones by numpy), or a draw's ranks could.
+    rng = np.random.default_rng(seed)
+    rows = rng.random((40, 6)) * 10.0 ** rng.integers(-8, 8, size=(40, 1))
+    terms = rng.integers(0, 40, size=sum(sizes))
+    bounds = np.cumsum([0, *sizes[:-1]]) if sizes else np.zeros(0, dtype=np.int64)
+    found = SegmentSums.of(bounds, terms)(rows)
+    if sizes:
+        expected = np.add.reduceat(rows[terms], bounds, axis=0)
+        assert found.tobytes() == expected.tobytes()
+    else:
+        assert found.shape == (0, 6)
