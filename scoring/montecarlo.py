@@ -22,7 +22,6 @@ without an index in a draw (reweight with nothing present) is ranked after every
 from __future__ import annotations
 
 import dataclasses
-import itertools
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
@@ -241,16 +240,17 @@ def prepare(kernel: Kernel, scores: FloatArray) -> Prepared:
     with np.errstate(divide="ignore", invalid="ignore"):
         logs = np.where(present, np.log(np.where(present, active, 1.0)), 0.0)
     under = kernel.under[kernel.active][:, pair_k].T  # P x active: item under the pair's node
-    links_child, links_parent = [], []
     owners, starts = np.unique(pair_r, return_index=True)
-    bounds = [*starts.tolist(), len(pair_r)]
-    for a, b in itertools.pairwise(bounds):
-        for j in range(a, b):
-            for j2 in range(a, b):
-                if kernel.ancestors[pair_k[j], pair_k[j2]]:
-                    links_child.append(j)
-                    links_parent.append(j2)
-    linked = np.unique(_ints(links_child))
+    # Every (pair, pair of the same region), by pair then by the other, kept where the other's
+    # node is an ancestor of the pair's.
+    sizes = np.diff(np.r_[starts, len(pair_r)])
+    per_pair = np.repeat(sizes, sizes)
+    child = np.repeat(np.arange(len(pair_r)), per_pair)
+    first = np.repeat(np.repeat(starts, sizes), per_pair)
+    other = first + np.arange(child.size) - np.repeat(np.cumsum(per_pair) - per_pair, per_pair)
+    keep = kernel.ancestors[pair_k[child], pair_k[other]]
+    links_child, links_parent = child[keep].astype(np.int64), other[keep].astype(np.int64)
+    linked = np.unique(links_child)
     return Prepared(
         values=values,
         logs=logs,
@@ -260,7 +260,7 @@ def prepare(kernel: Kernel, scores: FloatArray) -> Prepared:
         absent_bounds=np.searchsorted(absent_pair, np.arange(len(pair_r))).astype(np.int64),
         subtree_values=np.where(under, values[pair_r], 0.0),
         subtree_logs=np.where(under, logs[pair_r], 0.0),
-        links=(_ints(links_child), _ints(links_parent)),
+        links=(links_child, links_parent),
         starts=starts.astype(np.int64),
         owners=owners.astype(np.int64),
         absent_sums=SegmentSums.of(
