@@ -33,7 +33,9 @@ import numpy.typing as npt
 from scoring.vector_normalise import FloatArray, IntArray
 
 Key = Any  # what numpy accepts as an index of a 2-D array
-BLOCK = 1 << 20  # cells counted together
+# Cells counted together: small enough that a block's temporaries (8 bytes a cell) stay in the
+# cache and are reused block after block rather than mapped afresh (half the time of 1 << 20).
+BLOCK = 1 << 16
 
 
 def rank_dtype(n: int) -> np.dtype[Any]:
