@@ -22,6 +22,7 @@ without an index in a draw (reweight with nothing present) is ranked after every
 from __future__ import annotations
 
 import dataclasses
+import math
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
@@ -361,44 +362,46 @@ def rank_draws(index: FloatArray) -> Int32Array:
     order inside a tie, the one thing the two sorts may differ in, never shows.
     """
     n_regions, n_draws = index.shape
-    # -floor(x * 10^TIE_PLACES + 0.5 + 1e-6), computed in place in draw-major order so that
-    # each draw's sort reads contiguous memory; ascending = best first, NaN (no index) last.
+    # floor(x * 10^TIE_PLACES + 0.5 + 1e-6), computed in place in draw-major order so that
+    # each draw's sort reads contiguous memory; larger is better, NaN = no index.
     keys = np.empty((n_draws, n_regions))
     np.multiply(index.T, 10.0**TIE_PLACES, out=keys)
     keys += 0.5
     keys += 1e-6
     np.floor(keys, out=keys)
-    np.negative(keys, out=keys)
     order, ordered = _sorted_keys(keys)
     tied = ordered[:, 1:] == ordered[:, :-1]
-    positions = np.broadcast_to(np.arange(1, n_regions + 1, dtype=np.int32), keys.shape)
-    starts = positions
+    positions = np.arange(1, n_regions + 1, dtype=np.int32)
+    starts: npt.NDArray[np.int32] = positions
     if tied.any():  # a tie block shares the position of its first member
         new_block = np.ones(keys.shape, dtype=np.bool_)
         new_block[:, 1:] = ~tied
         starts = np.maximum.accumulate(np.where(new_block, positions, 0), axis=1)
-    # ranks[d, order[d, j]] = starts[d, j], as one flat scatter.
-    flat = order + (np.arange(n_draws, dtype=np.int64) * n_regions)[:, None]
-    ranks = np.empty(n_draws * n_regions, dtype=np.int32)
-    ranks[flat.ravel()] = starts.ravel()
-    return ranks.reshape(keys.shape)
+    ranks = np.empty(keys.shape, dtype=np.int32)
+    ranks[np.arange(n_draws)[:, None], order] = starts  # ranks[d, order[d, j]] = starts[d, j]
+    return ranks
 
 
 def _sorted_keys(keys: FloatArray) -> tuple[IntArray, npt.NDArray[np.generic]]:
-    """(order, keys in that order) per row of whole-number keys, NaN last; `keys` is reused."""
+    """(order, the keys in that order, as some increasing function of them) per row of
+    whole-number keys, the largest first and NaN last; `keys` is overwritten."""
     n_regions = keys.shape[1]
-    holes = np.isnan(keys)
     bits = max(1, (n_regions - 1).bit_length())
-    finite = keys[~holes] if holes.any() else keys
-    low = float(finite.min()) if finite.size else 0.0
-    high = float(finite.max()) if finite.size else 0.0
-    # Room for every key - low, NaN as high - low + 1, and the position: below 2**62.
+    flat = keys.reshape(-1)
+    high, low = float(np.fmax.reduce(flat)), float(np.fmin.reduce(flat))  # NaN: all NaN
+    # Room for high - key, NaN as high - low + 1, and the position: below 2**62.
     if not high - low + 1.0 < 2.0 ** min(53, 62 - bits):
-        keys[holes] = np.inf
-        order = np.argsort(keys, axis=1)
-        return order, np.take_along_axis(keys, order, axis=1)
-    keys -= low  # exact: whole numbers whose difference is below 2**53
-    keys[holes] = high - low + 1.0
+        if math.isnan(high):
+            high = low = 0.0
+        else:
+            np.negative(keys, out=keys)
+            keys[np.isnan(keys)] = np.inf
+            order = np.argsort(keys, axis=1)
+            return order, np.take_along_axis(keys, order, axis=1)
+    np.subtract(high, keys, out=keys)  # exact: whole numbers whose difference is below 2**53
+    holes = np.isnan(keys)
+    if holes.any():
+        keys[holes] = high - low + 1.0
     packed = keys.astype(np.int64)
     packed <<= bits
     packed |= np.arange(n_regions, dtype=np.int64)
