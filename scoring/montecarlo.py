@@ -420,16 +420,18 @@ def rank_chunks(
         window = slice(start, start + chunk)
         edge_shares = shares(kernel, draws.factors[window])
         policy, geometric = draws.policy[window], draws.geometric[window]
-        index = np.empty((n_regions, len(policy)))
-        # One evaluation per (policy, aggregation) combination present in the chunk.
+        ranks = np.empty((len(policy), n_regions), dtype=np.int32)
+        # One evaluation per (policy, aggregation) combination present in the chunk, ranked
+        # apart (a draw's ranks depend on its own column only) and put in their rows.
         for p, policy_scores in enumerate(scores):
             for geo in (False, True):
                 pick = np.flatnonzero((policy == p) & (geometric == geo))
-                if pick.size:
-                    index[:, pick] = evaluate(
-                        kernel, policy_scores, edge_shares[pick], geometric=geo
-                    )
-        yield rank_draws(index)
+                if pick.size == len(policy):  # the whole chunk: no copies
+                    ranks = rank_draws(evaluate(kernel, policy_scores, edge_shares, geometric=geo))
+                elif pick.size:
+                    index = evaluate(kernel, policy_scores, edge_shares[pick], geometric=geo)
+                    ranks[pick] = rank_draws(index)
+        yield ranks
 
 
 def _ints(values: list[int]) -> IntArray:
