@@ -370,15 +370,16 @@ def rank_draws(index: FloatArray) -> Int32Array:
     keys += 1e-6
     np.floor(keys, out=keys)
     order, ordered = _sorted_keys(keys)
-    tied = ordered[:, 1:] == ordered[:, :-1]
     positions = np.arange(1, n_regions + 1, dtype=np.int32)
-    starts: npt.NDArray[np.int32] = positions
-    if tied.any():  # a tie block shares the position of its first member
-        new_block = np.ones(keys.shape, dtype=np.bool_)
-        new_block[:, 1:] = ~tied
-        starts = np.maximum.accumulate(np.where(new_block, positions, 0), axis=1)
     ranks = np.empty(keys.shape, dtype=np.int32)
-    ranks[np.arange(n_draws)[:, None], order] = starts  # ranks[d, order[d, j]] = starts[d, j]
+    ranks[np.arange(n_draws)[:, None], order] = positions  # ranks[d, order[d, j]] = j + 1
+    tied = ordered[:, 1:] == ordered[:, :-1]
+    rows = np.flatnonzero(tied.any(axis=1))
+    if rows.size:  # in the draws with a tie, a tie block shares its first member's position
+        new_block = np.ones((rows.size, n_regions), dtype=np.bool_)
+        new_block[:, 1:] = ~tied[rows]
+        starts = np.maximum.accumulate(np.where(new_block, positions, 0), axis=1)
+        ranks[rows[:, None], order[rows]] = starts
     return ranks
 
 
