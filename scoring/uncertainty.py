@@ -42,7 +42,8 @@ reweight under geometric aggregation); `mean_shift` of the whole run shows them 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Mapping, Sequence
+import itertools
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -222,7 +223,8 @@ def rank_uncertainty_matrix(
         national.add(ranks)
         for name, rows in members.items():
             histograms[name].add(within_group(ranks[:, rows]))
-        shift += int(np.abs(ranks - reference).sum())
+        moved = np.subtract(ranks, reference)
+        shift += int(np.abs(moved, out=moved).sum(dtype=np.int64))
 
     counts = national.frozen()
     group_counts = {name: histogram.frozen() for name, histogram in histograms.items()}
@@ -319,7 +321,7 @@ class _Prepares:
 
 def _reference(framework: Framework, kernel: Kernel, prepared: _Prepares) -> Int32Array:
     """The nominal choices ranked like a draw: no perturbation, the framework's own methods."""
-    ranks = _oat(framework, kernel, prepared, np.ones((1, len(kernel.edge_codes))))
+    ranks = np.vstack(list(_oat(framework, kernel, prepared, np.ones((1, len(kernel.edge_codes))))))
     return np.asarray(ranks[0], dtype=np.int32)
 
 
@@ -331,8 +333,9 @@ def _oat(
     *,
     aggregation: Aggregation | None = None,
     policy: MissingPolicy | None = None,
-) -> Int32Array:
-    """Ranks (draws x regions) with these factors and one aggregation and policy for all."""
+) -> Iterator[Int32Array]:
+    """Ranks (draws x regions, by chunks) with these factors and one aggregation and policy
+    for all."""
     chosen = policy or framework.missing
     geometric = (aggregation or framework.aggregation) is Aggregation.GEOMETRIC
     n = factors.shape[0]
@@ -342,8 +345,7 @@ def _oat(
         policy=np.zeros(n, dtype=np.int64),
     )
     n_regions = prepared.raw.shape[0]
-    chunks = rank_chunks(kernel, [prepared[chosen]], draws, _chunk(max(n, 1), n_regions))
-    return np.vstack(list(chunks))
+    return rank_chunks(kernel, [prepared[chosen]], draws, _chunk(max(n, 1), n_regions))
 
 
 def _sensitivity(
@@ -358,15 +360,22 @@ def _sensitivity(
     found: list[InputSensitivity] = []
 
     def add(name: str, ranks: Iterable[Int32Array]) -> None:
-        shifts = np.vstack([np.abs(r - reference) for r in ranks])
-        found.append(InputSensitivity(name, float(shifts.mean()), int(shifts.max())))
+        # Streamed: the mean of whole numbers is their exact (integer) total over their count.
+        total, count, largest = 0, 0, 0
+        for chunk in ranks:
+            shift = np.subtract(chunk, reference)
+            np.abs(shift, out=shift)
+            total += int(shift.sum(dtype=np.int64))
+            count += shift.size
+            largest = max(largest, int(shift.max(initial=0)))
+        found.append(InputSensitivity(name, total / count, largest))
 
     if settings.weight_spread > 0:
         # The run's own first draws, with every factor outside the group reset to 1.
         factors = draws.factors[: settings.sensitivity_draws]
         for g, code in enumerate(kernel.group_codes):
             alone = np.where(kernel.group == g, factors, 1.0)
-            add(f"weights:{code}", [_oat(framework, kernel, prepared, alone)])
+            add(f"weights:{code}", _oat(framework, kernel, prepared, alone))
     ones = np.ones((1, len(kernel.edge_codes)))
     drawn = {Aggregation.GEOMETRIC} if settings.geometric_share > 0 else set()
     if settings.geometric_share < 1:
@@ -375,14 +384,18 @@ def _sensitivity(
     if others:
         add(
             "aggregation",
-            [_oat(framework, kernel, prepared, ones, aggregation=a) for a in others],
+            itertools.chain.from_iterable(
+                _oat(framework, kernel, prepared, ones, aggregation=a) for a in others
+            ),
         )
     nominal_policy = framework.missing
     alternatives = [p for p in policies if p is not nominal_policy]
     if alternatives:
         add(
             "missing",
-            [_oat(framework, kernel, prepared, ones, policy=p) for p in alternatives],
+            itertools.chain.from_iterable(
+                _oat(framework, kernel, prepared, ones, policy=p) for p in alternatives
+            ),
         )
     return tuple(sorted(found, key=lambda s: (-s.mean_shift, s.input)))
 
