@@ -220,17 +220,26 @@ def prepare(kernel: Kernel, scores: FloatArray) -> Prepared:
     holes = np.isnan(scores)
     n_regions = scores.shape[0]
     n_nodes, n_edges = len(kernel.node_codes), len(kernel.edge_codes)
+    # A node is present when one of its (positive-weight) edges is, incomplete when present
+    # but short of one; an edge to an item is present with the item, an edge to a node with
+    # the node. Settled level by level: all nodes at once, as many passes as the tree is deep.
+    item_cols, item_e = (np.concatenate(a) for a in zip(*kernel.item_edges, strict=True))
+    child_nodes, node_e = (np.concatenate(a) for a in zip(*kernel.node_edges, strict=True))
+    positive = kernel.weights > 0
+    childless = np.diff(np.r_[kernel.first_edge, n_edges]) == 0
+
+    def any_edge(edges: BoolArray) -> BoolArray:
+        # Siblings are contiguous edges; a False column closes the last node's segment.
+        closed = np.hstack([edges & positive, np.zeros((n_regions, 1), dtype=np.bool_)])
+        return np.logical_or.reduceat(closed, kernel.first_edge, axis=1) & ~childless
+
     edge_present = np.zeros((n_regions, n_edges), dtype=np.bool_)
+    edge_present[:, item_e] = ~holes[:, item_cols]
     node_present = np.zeros((n_regions, n_nodes), dtype=np.bool_)
-    incomplete = np.zeros((n_regions, n_nodes), dtype=np.bool_)
-    for k, ((item_cols, item_e), (child_nodes, node_e)) in enumerate(
-        zip(kernel.item_edges, kernel.node_edges, strict=True)
-    ):
-        edge_present[:, item_e] = ~holes[:, item_cols]
+    for _ in range(kernel.paths.shape[1]):
+        node_present = any_edge(edge_present)
         edge_present[:, node_e] = node_present[:, child_nodes]
-        mine = edge_present[:, np.r_[item_e, node_e]]
-        node_present[:, k] = mine.any(axis=1)
-        incomplete[:, k] = node_present[:, k] & ~mine.all(axis=1)
+    incomplete = node_present & any_edge(~edge_present)
     pair_r, pair_k = np.nonzero(incomplete)  # sorted by region
     absent_pair, absent_edges = np.nonzero(
         ~edge_present[pair_r] & (kernel.parent == pair_k[:, None]) & (kernel.weights > 0)
