@@ -225,13 +225,14 @@ def prepare(kernel: Kernel, scores: FloatArray) -> Prepared:
     # the node. Settled level by level: all nodes at once, as many passes as the tree is deep.
     item_cols, item_e = (np.concatenate(a) for a in zip(*kernel.item_edges, strict=True))
     child_nodes, node_e = (np.concatenate(a) for a in zip(*kernel.node_edges, strict=True))
-    positive = kernel.weights > 0
-    childless = np.diff(np.r_[kernel.first_edge, n_edges]) == 0
+    # Each positive-weight edge counted under its parent: a node has one of some edges present
+    # when the count of them is positive (small whole numbers: exact in float32).
+    under_parent = np.zeros((n_edges, n_nodes), dtype=np.float32)
+    positive = np.flatnonzero(kernel.weights > 0)
+    under_parent[positive, kernel.parent[positive]] = 1.0
 
     def any_edge(edges: BoolArray) -> BoolArray:
-        # Siblings are contiguous edges; a False column closes the last node's segment.
-        closed = np.hstack([edges & positive, np.zeros((n_regions, 1), dtype=np.bool_)])
-        return np.logical_or.reduceat(closed, kernel.first_edge, axis=1) & ~childless
+        return np.asarray(edges.astype(np.float32) @ under_parent > 0)
 
     edge_present = np.zeros((n_regions, n_edges), dtype=np.bool_)
     edge_present[:, item_e] = ~holes[:, item_cols]
