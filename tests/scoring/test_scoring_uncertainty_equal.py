@@ -8,6 +8,7 @@ previous cycle.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from decimal import Decimal as D
 
@@ -18,7 +19,7 @@ from hypothesis import strategies as st
 
 from scoring import compile_framework, value_matrix
 from scoring.build import framework, maturity, node, percentage
-from scoring.model import Framework
+from scoring.model import Aggregation, Framework, MissingPolicy
 from scoring.montecarlo import TIE_PLACES, SegmentSums, rank_draws
 from scoring.rank import rank_array
 from scoring.uncertainty import MonteCarlo, Uncertainty, rank_uncertainty_matrix
@@ -98,6 +99,35 @@ def test_same_seed_same_figures_as_the_banded_counts(
         groups=groups,
     )
     assert _digest(result) == CASES[case]
+
+
+METHOD_CASES = {
+    # The framework's own policy and aggregation: the one-at-a-time weight evaluations run under
+    # them (reweighting's corrections, geometric means). Digests taken at commit a69b0d7, before
+    # the kernel ranked by integer sort and summed reweighting in whole-array passes.
+    # (regions, data seed, draws, run seed, chunk, policy, aggregation, previous): digest
+    (60, 6, 300, 4, 128, "reweight", "geometric", True): "7cc503f01b4e5e8e",
+    (200, 7, 400, 9, 500, "reweight", "arithmetic", False): "66d47b01b3f34a7e",
+    (90, 8, 250, 13, 77, "carry_forward", "geometric", True): "5a6a4407a1aed3e9",
+    (150, 9, 300, 21, 500, "lowest", "geometric", False): "d671394bac96d324",
+}
+
+
+@pytest.mark.parametrize("case", list(METHOD_CASES))
+def test_same_seed_same_figures_under_each_nominal_method(
+    case: tuple[int, int, int, int, int, str, str, bool],
+) -> None:
+    n, data_seed, draws, seed, chunk, policy, aggregation, with_previous = case
+    fw = dataclasses.replace(
+        _framework(), missing=MissingPolicy(policy), aggregation=Aggregation(aggregation)
+    )
+    result = rank_uncertainty_matrix(
+        fw,
+        _raw(n, data_seed),
+        previous=_raw(n, data_seed + 100) if with_previous else None,
+        settings=MonteCarlo(draws=draws, seed=seed, chunk=chunk, sensitivity_draws=25),
+    )
+    assert _digest(result) == METHOD_CASES[case]
 
 
 def test_the_stored_counts_grow_linearly_in_the_regions() -> None:
