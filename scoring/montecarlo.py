@@ -399,7 +399,11 @@ def _sorted_keys(keys: FloatArray) -> tuple[IntArray, npt.NDArray[np.generic]]:
     n_regions = keys.shape[1]
     bits = max(1, (n_regions - 1).bit_length())
     flat = keys.reshape(-1)
-    high, low = float(np.fmax.reduce(flat)), float(np.fmin.reduce(flat))  # NaN: all NaN
+    high, low = float(flat.max()), float(flat.min())  # NaN when a region has no index
+    holes = None
+    if math.isnan(high) or math.isnan(low):
+        holes = np.isnan(keys)
+        high, low = float(np.fmax.reduce(flat)), float(np.fmin.reduce(flat))  # NaN: all NaN
     # Room for high - key, NaN as high - low + 1, and the position: below 2**62.
     if not high - low + 1.0 < 2.0 ** min(53, 62 - bits):
         if math.isnan(high):
@@ -410,8 +414,7 @@ def _sorted_keys(keys: FloatArray) -> tuple[IntArray, npt.NDArray[np.generic]]:
             order = np.argsort(keys, axis=1)
             return order, np.take_along_axis(keys, order, axis=1)
     np.subtract(high, keys, out=keys)  # exact: whole numbers whose difference is below 2**53
-    holes = np.isnan(keys)
-    if holes.any():
+    if holes is not None:
         keys[holes] = high - low + 1.0
     packed = keys.astype(np.int64)
     packed <<= bits
