@@ -103,8 +103,10 @@ def fast_scores(
         or framework.rounding.places > 15
     ):
         return None
-    inputs = _read_scaled(plan, values) if isinstance(values, ScaledValues) else _read(
-        plan, values, previous
+    inputs = (
+        _read_scaled(plan, values)
+        if isinstance(values, ScaledValues)
+        else _read(plan, values, previous)
     )
     if inputs is None or not inputs.in_range(plan):
         return None
@@ -332,9 +334,7 @@ class _ScaledInputs(_Inputs):
     def exact_in_float(self, rows: IntArray, columns: IntArray) -> BoolArray:
         # units / 10**p = (units / 5**p) / 2**p: a float exactly when 5**p divides the units.
         cells = np.ix_(rows, columns)
-        divides: BoolArray = (self.units[cells] % 5**self.scaled.places == 0) | ~self.present[
-            cells
-        ]
+        divides: BoolArray = (self.units[cells] % 5**self.scaled.places == 0) | ~self.present[cells]
         return divides
 
     def in_range(self, plan: Plan) -> bool:
@@ -699,7 +699,8 @@ class _Regions(Mapping[str, RegionScore]):
         if index not in self._predicates:
             self._predicates[index] = predicate_for(index, self._plan.framework.predicates)
         items, nodes, tags = self._tables
-        later = _Later(self._plan, self._inputs.given(r), self._previous.get(region), self._cohort)
+        given = functools.partial(self._inputs.given, r)  # Decimals made only if read
+        later = _Later(self._plan, given, self._previous.get(region), self._cohort)
         return RegionScore(
             index=index,
             predicate=self._predicates[index],
@@ -885,9 +886,13 @@ class _Later:
     """One region's exact (unrounded) figures, computed on the exact path when first read."""
 
     def __init__(
-        self, plan: Plan, values: ItemValues, previous: ItemValues | None, cohort: Cohort
+        self,
+        plan: Plan,
+        values: Callable[[], ItemValues],
+        previous: ItemValues | None,
+        cohort: Cohort,
     ) -> None:
-        self._args: tuple[Plan, ItemValues, ItemValues | None, Cohort] | None = (
+        self._args: tuple[Plan, Callable[[], ItemValues], ItemValues | None, Cohort] | None = (
             plan,
             values,
             previous,
@@ -899,7 +904,7 @@ class _Later:
         if self._found is None:
             assert self._args is not None
             plan, values, previous, cohort = self._args
-            self._found = score_resolved(plan, resolve(plan, values, previous), cohort).exact
+            self._found = score_resolved(plan, resolve(plan, values(), previous), cohort).exact
             self._args = None  # the inputs are no longer needed
         return self._found
 
