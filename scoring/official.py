@@ -170,6 +170,11 @@ class _Inputs:
     def cohort(self, plan: Plan) -> Cohort | None:
         raise NotImplementedError
 
+    def stats_for(self, plan: Plan, cohort: Cohort) -> Callable[[int], ItemStats | None]:
+        """Per item position, the statistics its exact score needs."""
+        codes = [item.code for item in plan.items]
+        return lambda j: cohort.stats.get(codes[j])
+
 
 def _cohort_items(plan: Plan) -> list[int]:
     return [
@@ -360,6 +365,24 @@ class _ScaledInputs(_Inputs):
                 stats[plan.items[j].code] = functools.partial(self._stats, j)
         return Cohort(regions=self.units.shape[0], stats=_LazyStats(stats))
 
+    def stats_for(self, plan: Plan, cohort: Cohort) -> Callable[[int], ItemStats | None]:
+        """A min-max score needs only the cohort's least and greatest value: two Decimals, not
+        the whole column's (`scale_score` reads `minimum` and `maximum` alone)."""
+        found: dict[int, ItemStats | None] = {}
+
+        def stats(j: int) -> ItemStats | None:
+            if j not in found:
+                if plan.items[j].normalisation is Normalisation.MIN_MAX:
+                    column = self.units[self.present[:, j], j]
+                    ends = (int(column.min()), int(column.max())) if column.size else None
+                    decimal = self.scaled.decimal
+                    found[j] = ItemStats(ordered=tuple(map(decimal, ends))) if ends else None
+                else:
+                    found[j] = cohort.stats.get(plan.items[j].code)
+            return found[j]
+
+        return stats
+
     def _stats(self, j: int) -> ItemStats:
         # Equal units are equal Decimals down to the exponent: the sort needs no stability.
         ordered = np.sort(self.units[self.present[:, j], j])
@@ -533,7 +556,7 @@ class _Table:
         self.units, self.absent, self.ambiguous, self.places = units, absent, ambiguous, places
         self.codes: tuple[str, ...] = ()
         self._made: dict[int, Decimal] = {}
-        self._figures: ObjectArray | None = None
+        self._rows: list[list[Decimal | None]] | None = None
 
     def open(self) -> dict[int, list[int]]:
         """Per region with any, the columns still left open."""
@@ -562,13 +585,14 @@ class _Table:
         return found
 
     def row(self, r: int) -> dict[str, Decimal | None]:
-        if self._figures is None:
-            # Every region's Decimals at once, when the first is read: one per distinct figure.
+        if self._rows is None:
+            # Every region's Decimals at once, when the first is read: one per distinct figure,
+            # and the table as lists in one step (a dict is made per region when it is read).
             distinct, inverse = np.unique(self.units, return_inverse=True)
             made = [self.figure(units) for units in distinct.tolist()]
             published = np.array([*made, None], dtype=object)
-            self._figures = published[np.where(self.absent, len(made), inverse)]
-        return dict(zip(self.codes, self._figures[r].tolist(), strict=True))
+            self._rows = published[np.where(self.absent, len(made), inverse)].tolist()
+        return dict(zip(self.codes, self._rows[r], strict=True))
 
 
 class _Row(Mapping[str, Decimal | None]):
@@ -642,8 +666,9 @@ def _results(
     shape = _shape(plan)
     _settle_dyadic(plan, inputs, scores, tables, shape)
     open_items, open_nodes, open_tags = items.open(), nodes.open(), tags.open()
+    stats = inputs.stats_for(plan, cohort)
     for r in sorted(open_items.keys() | open_nodes.keys() | open_tags.keys()):
-        cells = _ExactCells(plan, inputs.resolved(r), cohort, shared, shape)
+        cells = _ExactCells(plan, inputs.resolved(r), stats, shared, shape)
         for j in open_items.get(r, ()):
             items.settle(r, j, cells.published(cells.item(j)))
         for k in open_nodes.get(r, ()):
@@ -820,11 +845,11 @@ class _ExactCells:
         self,
         plan: Plan,
         values: list[Decimal | None],
-        cohort: Cohort,
+        stats: Callable[[int], ItemStats | None],
         shared: dict[tuple[int, Decimal], Fraction],
         shape: _Shape,
     ) -> None:
-        self.plan, self.values, self.cohort, self.shared = plan, values, cohort, shared
+        self.plan, self.values, self.stats, self.shared = plan, values, stats, shared
         self.children, self.tag_columns = shape
         self.items: dict[int, Fraction | None] = {}
         self.nodes: dict[int, Fraction | None] = {}
@@ -841,7 +866,7 @@ class _ExactCells:
         found = self.shared.get((j, value))
         if found is None:
             item = self.plan.items[j]
-            stats = self.cohort.stats.get(item.code)
+            stats = self.stats(j)
             found = scale_score(item, value, self.plan.framework.scale, stats)
             self.shared[(j, value)] = found
         return found
