@@ -23,10 +23,15 @@ other on the exact path (the engine's `scale_score` and `mean_of_units` over the
 below it). Predicates are read from the published (rounded) index, as on the exact path.
 
 Where the time goes. Python object work, not arithmetic: each input Decimal is touched once (a
-dict look-up and one `float`, the floor of this path); the published figures stay scaled int64
-arrays (`_Table`), and a region's `RegionScore` and its Decimals are made when first read
-(`_Regions`, `_Row`: read-only mappings that pickle as `FrozenMap`). Only the root index of every
-region is made at once, for the ranks.
+dict look-up and one `float`, the floor of this path with Decimal input: about half of it). Input
+as `ScaledValues` (scoring/scaled.py, int64 units of 10**-places) skips that floor: the floats
+are `units / 10**places` in one array division (the same floats: a correctly rounded division
+of exact integers below 2**50), range checks and the cohort's order are decided in integers, and
+a Decimal is made only for a cell decided exactly (its region's values, and a min-max item's
+least and greatest value) or a statistic when read (`_LazyStats`). The published figures stay
+scaled int64 arrays (`_Table`), and a region's `RegionScore` and its Decimals are made when first
+read (`_Regions`, `_Row`: read-only mappings that pickle as `FrozenMap`). Only the root index of
+every region is made at once, for the ranks.
 
 Sorting the cohort in floats gives the Decimal order because reading a Decimal as a float is
 monotonic; two different Decimals that read as the same float would not be told apart, so a
