@@ -46,10 +46,18 @@ import functools
 import itertools
 import math
 import operator
-from collections.abc import Callable, ItemsView, Iterator, KeysView, Mapping, ValuesView
+from collections.abc import (
+    Callable,
+    ItemsView,
+    Iterator,
+    KeysView,
+    Mapping,
+    Sequence,
+    ValuesView,
+)
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any
+from typing import Any, overload
 
 import numpy as np
 import numpy.typing as npt
@@ -159,7 +167,7 @@ class _Inputs:
         """Region r's values as passed, in the mapping form (for its exact figures)."""
         raise NotImplementedError
 
-    def resolved(self, r: int) -> list[Decimal | None]:
+    def resolved(self, r: int) -> Sequence[Decimal | None]:
         """Region r's value scored per item (after the missing policy), as Decimals."""
         raise NotImplementedError
 
@@ -334,12 +342,8 @@ class _ScaledInputs(_Inputs):
     def given(self, r: int) -> ItemValues:
         return self.scaled.row(r)
 
-    def resolved(self, r: int) -> list[Decimal | None]:
-        decimal = self.scaled.decimal
-        return [
-            decimal(u) if given else None
-            for u, given in zip(self.units[r].tolist(), self.present[r].tolist(), strict=True)
-        ]
+    def resolved(self, r: int) -> Sequence[Decimal | None]:
+        return _ScaledRow(self.scaled, self.units[r].tolist(), self.present[r].tolist())
 
     def exact_in_float(self, rows: IntArray, columns: IntArray) -> BoolArray:
         # units / 10**p = (units / 5**p) / 2**p: a float exactly when 5**p divides the units.
@@ -392,6 +396,25 @@ class _ScaledInputs(_Inputs):
         # Equal units are equal Decimals down to the exponent: the sort needs no stability.
         ordered = np.sort(self.units[self.present[:, j], j])
         return ItemStats(ordered=tuple(map(self.scaled.decimal, ordered.tolist())))
+
+
+class _ScaledRow(Sequence[Decimal | None]):
+    """One region's values per item, each Decimal made when read (an exact cell reads few)."""
+
+    def __init__(self, scaled: ScaledValues, units: list[int], present: list[bool]) -> None:
+        self._scaled, self._units, self._present = scaled, units, present
+
+    @overload
+    def __getitem__(self, j: int) -> Decimal | None: ...
+    @overload
+    def __getitem__(self, j: slice) -> Sequence[Decimal | None]: ...
+    def __getitem__(self, j: int | slice) -> Decimal | Sequence[Decimal | None] | None:
+        if isinstance(j, slice):
+            return [self[k] for k in range(len(self))[j]]
+        return self._scaled.decimal(self._units[j]) if self._present[j] else None
+
+    def __len__(self) -> int:
+        return len(self._units)
 
 
 def _read_scaled(plan: Plan, scaled: ScaledValues) -> _ScaledInputs | None:
@@ -580,6 +603,10 @@ class _Table:
     def settle_units(self, r: int, c: int, units: int) -> None:
         """An open cell's figure as a scaled integer, decided exactly elsewhere."""
         self.units[r, c], self.absent[r, c], self.ambiguous[r, c] = units, False, False
+
+    def settle_many(self, rows: IntArray, c: int, units: IntArray) -> None:
+        """`settle_units` for several rows of one column."""
+        self.units[rows, c], self.absent[rows, c], self.ambiguous[rows, c] = units, False, False
 
     def figure(self, units: int) -> Decimal:
         # One Decimal per distinct figure, shared (Decimals are immutable), as round_half_up
@@ -817,15 +844,24 @@ def _settle_dyadic(
             & (np.abs(scaled) @ weights < GRID_LIMIT)
         )
         ten = 10**table.places
+        settled, numerators, denominators = rows[certain], total[certain], weight[certain]
+        if not settled.size:
+            continue
+        largest_n = int(np.abs(numerators).max())
+        largest_d = int(denominators.max()) * int(GRID)
+        if 2 * largest_n * ten + 2 * largest_d < 2**62:
+            # Every term fits an int64: the same integer formula, for all the cells at once.
+            n = np.abs(numerators).astype(np.int64)
+            d = denominators.astype(np.int64) * np.int64(GRID)
+            figures = (2 * n * ten + d) // (2 * d)  # floor(|x| 10^p + 1/2)
+            table.settle_many(settled, position, np.where(numerators < 0, -figures, figures))
+            continue
         for r, numerator, denominator in zip(
-            rows[certain].tolist(),
-            total[certain].tolist(),
-            weight[certain].tolist(),
-            strict=True,
+            settled.tolist(), numerators.tolist(), denominators.tolist(), strict=True
         ):
-            n, d = int(numerator), int(denominator) * int(GRID)
-            figure = (2 * abs(n) * ten + d) // (2 * d)  # floor(|x| 10^p + 1/2)
-            table.settle_units(r, position, -figure if n < 0 else figure)
+            n_, d_ = int(numerator), int(denominator) * int(GRID)
+            figure = (2 * abs(n_) * ten + d_) // (2 * d_)
+            table.settle_units(r, position, -figure if n_ < 0 else figure)
 
 
 def _on_grid(value: float) -> bool:
@@ -849,7 +885,7 @@ class _ExactCells:
     def __init__(
         self,
         plan: Plan,
-        values: list[Decimal | None],
+        values: Sequence[Decimal | None],
         stats: Callable[[int], ItemStats | None],
         shared: dict[tuple[int, Decimal], Fraction],
         shape: _Shape,

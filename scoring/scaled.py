@@ -129,7 +129,7 @@ class ScaledValues:
             present = np.fromiter(
                 map(operator.is_not, units, itertools.repeat(None)), np.bool_, size
             )
-            table = np.fromiter((0 if u is None else u for u in units), np.int64, size)
+            table = np.fromiter([0 if u is None else u for u in units], np.int64, size)
         else:
             present = np.ones(size, np.bool_)
             table = np.fromiter(units, np.int64, size)
