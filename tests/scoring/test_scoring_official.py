@@ -563,3 +563,23 @@ def test_scaled_values_are_built_alike_from_rows_ids_and_a_flat_column() -> None
         ScaledValues.from_ids([3], [8], [1], regions={1: "a"}, codes={8: "x"}, places=1)
     with pytest.raises(ValueError, match="units for"):
         ScaledValues.from_flat([1], regions=["a"], codes=["x", "y"], places=1)
+
+
+@pytest.mark.parametrize("scaled", [False, True])
+def test_a_tie_at_twelve_places_too_large_for_int64_arrays_is_decided_in_integers(
+    scaled: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # (4 + 2**-12 + 4) / 2 = 4.0001220703125: a tie at 12 places whose integer test overflows an
+    # int64, so it is settled one Python integer at a time (never on the exact path).
+    fw = framework(node("index", 1, maturity("a"), maturity("b")), rounding=Rounding(places=12))
+    values: dict[str, dict[str, D | None]] = {
+        "tie": {"a": D("4.000244140625"), "b": D(4)},
+        "below": {"a": D("4.000244140624"), "b": D(4)},
+    }
+
+    def refuse(*args: object) -> None:
+        raise AssertionError("a mean of levels went to the exact path")
+
+    monkeypatch.setattr("scoring.official._ExactCells", refuse)
+    result = _same_scaled(fw, values, 12) if scaled else _same(fw, values)
+    assert str(result.regions["tie"].index) == "4.000122070313"
