@@ -7,14 +7,26 @@ random values:
    tags, 4-6 maturity items per element (~90 items), 514 regencies/cities in 38 provinces.
 2. 500 regions x 60 quantitative indicators, min-max over the regions, arithmetic aggregation.
 
-Each is recomputed with the vectorised numpy path and with a straightforward loop of
-`score_region` (the exact baseline), in the same run, `REPEATS` times; the table prints the
-median seconds per recompute and the speed-up over the baseline. `score_regions` is the official
-path that finalisation uses (floats with error bounds, ties decided exactly, published Decimals
-identical to `score_regions_exact`, the Fractions-only reference, also timed). Its result makes a
-region's figures when first read, so it is timed alone and with every published figure read.
+Each is recomputed in the same run, `REPEATS` times; the table prints the median seconds per
+recompute and the speed-up over the loop, over the exact reference and over COINr. What each row
+times, from inputs already in memory (reading the database is inside no row):
+- "vectorised, from arrays": `score_matrix` + ranks on a float matrix built beforehand (floats
+  only: no official figure);
+- "vectorised, from value dicts": the same, building the float matrix from the Decimal dicts;
+- "exact loop (baseline)": `score_region` per region in Fractions + ranks;
+- "score_regions_exact, figures read": the Fractions-only reference, every figure read;
+- "official score_regions": the official path (floats with error bounds, ties decided exactly,
+  published Decimals identical to `score_regions_exact`) from {region: {code: Decimal}}, the
+  form the application built before; national and provincial ranks included, a region's
+  figures made when first read (so not read here);
+- "official score_regions, figures read": the same, then every published figure of every region
+  read once (what finalisation stores);
+- "official, scaled from a DB column" (and ", figures read"): the official path from the form
+  the database hands over now (`cityeval/results/scaled.py`): one flat list of ints (the stored
+  value x 10**4, None where NULL), made into `ScaledValues.from_flat` inside the timing, so no
+  Decimal is made per value.
 The last column compares with COINr 1.1.14's float build of 500 units x 60 indicators on this
-kind of machine (a quoted figure, `COINR_SECONDS`: R is not installed here); seven engineers
+kind of machine (a quoted figure, `COINR_SECONDS`: R is not installed here); five engineers
 share two cores, so compare the ratios of one run, not seconds across runs.
 
     python bench/bench_scoring.py [--repeats N] [--only min-max|G100SC-like]
@@ -45,10 +57,12 @@ from scoring import (
 from scoring.batch import BatchScore, score_regions_exact
 from scoring.build import framework, maturity, node, quantitative
 from scoring.model import Framework, Indicator, ItemValues, MissingPolicy, Normalisation, Tag
+from scoring.scaled import ScaledValues
 
 REPEATS = 7
 COINR_SECONDS = 0.0425  # COINr 1.1.14, float build, 500 units x 60 indicators (quoted)
 SEED = 2020
+DB_PLACES = 4  # ItemValue.verified_value's decimal_places
 EVALUATION = [("baseline", 10), ("output", 20), ("outcome", 30), ("impact", 20), ("quickwin", 20)]
 SMART = ["governance", "branding", "economy", "society", "living", "environment"]
 
@@ -156,6 +170,23 @@ def run_case(
     def decimal_official_read() -> object:
         return read_every_figure(score_regions(fw, values, groups={"province": province}))
 
+    # What the database gives (`values_list(<units>, flat=True)` ordered by region and item).
+    codes = list(compiled.item_codes)
+    column = [
+        None if (v := values[r].get(c)) is None else int(v.scaleb(DB_PLACES))
+        for r in regions
+        for c in codes
+    ]
+
+    def scaled() -> ScaledValues:
+        return ScaledValues.from_flat(column, regions=regions, codes=codes, places=DB_PLACES)
+
+    def scaled_official() -> object:
+        return score_regions(fw, scaled(), groups={"province": province})
+
+    def scaled_official_read() -> object:
+        return read_every_figure(score_regions(fw, scaled(), groups={"province": province}))
+
     def decimal_exact() -> object:
         return read_every_figure(score_regions_exact(fw, values, groups={"province": province}))
 
@@ -168,7 +199,9 @@ def run_case(
     gap = float(np.max(np.abs(exact - fast.index)))
     same_ranks = rank_array(fast.index, places).tolist() == [official.ranks[r] for r in regions]
 
-    identical = official == score_regions_exact(fw, values, groups={"province": province})
+    reference_batch = score_regions_exact(fw, values, groups={"province": province})
+    identical = official == reference_batch
+    scaled_identical = scaled_official() == reference_batch
 
     baseline = median_seconds(decimal_loop, repeats)
     reference = median_seconds(decimal_exact, repeats)
@@ -180,6 +213,8 @@ def run_case(
         ("score_regions_exact, figures read", decimal_exact),
         ("official score_regions", decimal_official),
         ("official score_regions, figures read", decimal_official_read),
+        ("official, scaled from a DB column", scaled_official),
+        ("official, scaled from a DB column, figures read", scaled_official_read),
     ]:
         if work is decimal_loop:
             seconds = baseline
@@ -201,7 +236,7 @@ def run_case(
         [
             label,
             f"check: max |float - exact| = {gap:.1e}, ranks equal: {same_ranks}, "
-            f"official == exact: {identical}",
+            f"official == exact: {identical}, scaled == exact: {scaled_identical}",
             "",
             "",
             "",

@@ -5,8 +5,8 @@ half-up by the framework's rounding policy; batch analysis over many draws uses 
 
 Official (exact) path: Fractions inside, Decimals rounded half-up out:
     score_region(framework, values, *, previous=None, cohort=None) -> RegionScore
-    score_regions(framework, {region: values}, *, previous=None, previous_indices=None,
-                  groups=None) -> BatchScore
+    score_regions(framework, {region: values} | ScaledValues, *, previous=None,
+                  previous_indices=None, groups=None) -> BatchScore
     build_cohort(framework, {region: values}, *, previous=None) -> Cohort
 
 Ranks and improvement: competition_ranks, group_ranks, improvement (scoring.rank).
@@ -15,7 +15,8 @@ Float path for analysis: compile_framework, value_matrix, score_matrix, rank_arr
 
 Modules: model (input contract), tree (validation, flattening), values (missing policy),
 normalise (raw value -> scale), aggregate (weighted means), engine (one region), batch (many
-regions), rank, rounding, vector + vector_normalise (numpy), progress, build (short constructors).
+regions), scaled (values as scaled integers), rank, rounding, vector + vector_normalise
+(numpy), progress, build (short constructors).
 """
 
 from scoring.batch import BatchScore, score_regions
@@ -24,6 +25,7 @@ from scoring.errors import FrameworkError, ScoringError, ScoringInputError
 from scoring.normalise import Cohort, ItemStats
 from scoring.progress import Growth, Observation, Progress, ProgressBand, assess_progress
 from scoring.rank import competition_ranks, group_ranks, improvement, rank_array
+from scoring.scaled import ScaledValues
 from scoring.tree import plan_for
 from scoring.vector import (
     CompiledFramework,
@@ -47,6 +49,7 @@ __all__ = [
     "Progress",
     "ProgressBand",
     "RegionScore",
+    "ScaledValues",
     "ScoringError",
     "ScoringInputError",
     "VectorScores",

@@ -3,6 +3,9 @@
     score_regions(framework, {region: values}, *, previous=None, previous_indices=None,
                   groups=None) -> BatchScore
 
+- `values`: region -> item code -> Decimal, or a `ScaledValues` (scoring.scaled): the same values
+  as scaled integers, the form a database hands over without a Decimal per value; the figures
+  are identical either way.
 - `previous`: region -> the previous cycle's raw item values, used by carry_forward.
 - `previous_indices`: region -> the previous cycle's published index, for `improvements`.
 - `groups`: grouping name -> (region -> group key), e.g. {"province": {"64.02": "64"}, "peer":
@@ -23,10 +26,11 @@ from decimal import Decimal
 from scoring.engine import RegionScore, cohort_of, score_resolved
 from scoring.errors import ScoringInputError
 from scoring.frozen import FrozenMap
-from scoring.model import Framework, ItemValues
+from scoring.model import Framework, ItemValues, MissingPolicy
 from scoring.normalise import Cohort
 from scoring.official import fast_scores
 from scoring.rank import competition_ranks, group_ranks, improvement
+from scoring.scaled import ScaledValues
 from scoring.tree import Plan, plan_for
 from scoring.values import Resolved, resolve
 
@@ -44,7 +48,7 @@ class BatchScore:
 
 def score_regions(
     framework: Framework,
-    values: Mapping[str, ItemValues],
+    values: Mapping[str, ItemValues] | ScaledValues,
     *,
     previous: Mapping[str, ItemValues] | None = None,
     previous_indices: Mapping[str, Decimal | None] | None = None,
@@ -56,9 +60,15 @@ def score_regions(
     for every one of them; otherwise the exact path (`score_regions_exact`) does.
     """
     plan = plan_for(framework)
+    if isinstance(values, ScaledValues) and (
+        (previous and framework.missing is MissingPolicy.CARRY_FORWARD) or not values.fits_floats()
+    ):
+        values = values.as_mapping()  # carrying forward mixes in the previous cycle's Decimals
     fast = fast_scores(plan, values, previous or {})
     if fast is None:
         # The plan made above serves the exact path too (planning validates the whole tree).
+        if isinstance(values, ScaledValues):
+            values = values.as_mapping()
         return _exact(plan, values, previous or {}, previous_indices or {}, groups)
     scores, cohort = fast
     return _batch(framework, scores, scores.indices, cohort, previous_indices or {}, groups)
@@ -66,13 +76,15 @@ def score_regions(
 
 def score_regions_exact(
     framework: Framework,
-    values: Mapping[str, ItemValues],
+    values: Mapping[str, ItemValues] | ScaledValues,
     *,
     previous: Mapping[str, ItemValues] | None = None,
     previous_indices: Mapping[str, Decimal | None] | None = None,
     groups: Mapping[str, Mapping[str, str]] | None = None,
 ) -> BatchScore:
     """`score_regions` on the exact path only: every figure in Fractions (the reference)."""
+    if isinstance(values, ScaledValues):
+        values = values.as_mapping()
     return _exact(plan_for(framework), values, previous or {}, previous_indices or {}, groups)
 
 

@@ -23,10 +23,15 @@ other on the exact path (the engine's `scale_score` and `mean_of_units` over the
 below it). Predicates are read from the published (rounded) index, as on the exact path.
 
 Where the time goes. Python object work, not arithmetic: each input Decimal is touched once (a
-dict look-up and one `float`, the floor of this path); the published figures stay scaled int64
-arrays (`_Table`), and a region's `RegionScore` and its Decimals are made when first read
-(`_Regions`, `_Row`: read-only mappings that pickle as `FrozenMap`). Only the root index of every
-region is made at once, for the ranks.
+dict look-up and one `float`, the floor of this path with Decimal input: about half of it). Input
+as `ScaledValues` (scoring/scaled.py, int64 units of 10**-places) skips that floor: the floats
+are `units / 10**places` in one array division (the same floats: a correctly rounded division
+of exact integers below 2**50), range checks and the cohort's order are decided in integers, and
+a Decimal is made only for a cell decided exactly (its region's values, and a min-max item's
+least and greatest value) or a statistic when read (`_LazyStats`). The published figures stay
+scaled int64 arrays (`_Table`), and a region's `RegionScore` and its Decimals are made when first
+read (`_Regions`, `_Row`: read-only mappings that pickle as `FrozenMap`). Only the root index of
+every region is made at once, for the ranks.
 
 Sorting the cohort in floats gives the Decimal order because reading a Decimal as a float is
 monotonic; two different Decimals that read as the same float would not be told apart, so a
@@ -37,13 +42,22 @@ cohort column holding such a pair sends the batch to the exact path.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 import operator
-from collections.abc import ItemsView, Iterator, KeysView, Mapping, ValuesView
+from collections.abc import (
+    Callable,
+    ItemsView,
+    Iterator,
+    KeysView,
+    Mapping,
+    Sequence,
+    ValuesView,
+)
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any
+from typing import Any, overload
 
 import numpy as np
 import numpy.typing as npt
@@ -61,6 +75,7 @@ from scoring.model import (
 )
 from scoring.normalise import Cohort, ItemStats, scale_score
 from scoring.rounding import exact, quantize_exact_optional
+from scoring.scaled import ScaledValues
 from scoring.tree import Plan
 from scoring.values import resolve
 from scoring.vector import compile_framework
@@ -86,10 +101,13 @@ SUPPORTED = frozenset(
 
 def fast_scores(
     plan: Plan,
-    values: Mapping[str, ItemValues],
+    values: Mapping[str, ItemValues] | ScaledValues,
     previous: Mapping[str, ItemValues],
 ) -> tuple[_Regions, Cohort] | None:
-    """Every region's official scores and the cohort, or None to use the exact path."""
+    """Every region's official scores and the cohort, or None to use the exact path.
+
+    `values` as scaled integers is read without a Decimal per value; it must not need carrying
+    forward (`score_regions` hands such a batch over as Decimals)."""
     framework = plan.framework
     if (
         framework.aggregation is not Aggregation.ARITHMETIC
@@ -98,12 +116,16 @@ def fast_scores(
         or framework.rounding.places > 15
     ):
         return None
-    read = _read(plan, values, previous)
-    if read is None:
+    inputs = (
+        _read_scaled(plan, values)
+        if isinstance(values, ScaledValues)
+        else _read(plan, values, previous)
+    )
+    if inputs is None or not inputs.in_range(plan):
         return None
-    decimals, raw, missing, carried = read
-    cohort = _cohort(plan, decimals, raw)
-    if cohort is None or not _in_range(plan, decimals, raw):
+    raw = inputs.raw
+    cohort = inputs.cohort(plan)
+    if cohort is None:
         return None
     compiled = compile_framework(framework)
     try:
@@ -127,18 +149,143 @@ def fast_scores(
     if items_table is None or nodes_table is None or tags_table is None:
         return None
     tables = (items_table, nodes_table, tags_table)
-    arrays = (raw, scores)
-    found = _results(plan, values, previous, decimals, arrays, cohort, tables, missing, carried)
+    found = _results(plan, inputs, previous, scores, cohort, tables)
     return found, cohort
+
+
+class _Inputs:
+    """What the float path reads of a batch's values: their floats (region x item, NaN = nothing
+    to score), what was missing and carried forward, and the exact values behind the floats,
+    reached only for the few cells and statistics decided exactly."""
+
+    raw: FloatArray
+    missing: BoolArray
+    carried: BoolArray
+    regions: list[str]
+
+    def given(self, r: int) -> ItemValues:
+        """Region r's values as passed, in the mapping form (for its exact figures)."""
+        raise NotImplementedError
+
+    def resolved(self, r: int) -> Sequence[Decimal | None]:
+        """Region r's value scored per item (after the missing policy), as Decimals."""
+        raise NotImplementedError
+
+    def exact_in_float(self, rows: IntArray, columns: IntArray) -> BoolArray:
+        """Per cell of rows x columns: whether the float is the value itself (a missing value
+        counts as exact)."""
+        raise NotImplementedError
+
+    def in_range(self, plan: Plan) -> bool:
+        """False when a level or percentage lies off its bounds (the exact path refuses it)."""
+        raise NotImplementedError
+
+    def cohort(self, plan: Plan) -> Cohort | None:
+        raise NotImplementedError
+
+    def stats_for(self, plan: Plan, cohort: Cohort) -> Callable[[int], ItemStats | None]:
+        """Per item position, the statistics its exact score needs."""
+        codes = [item.code for item in plan.items]
+        return lambda j: cohort.stats.get(codes[j])
+
+
+def _cohort_items(plan: Plan) -> list[int]:
+    return [
+        j
+        for j, item in enumerate(plan.items)
+        if item.normalisation in (Normalisation.MIN_MAX, Normalisation.RANK)
+    ]
+
+
+def _bounds(plan: Plan) -> list[tuple[Decimal, Decimal] | None]:
+    scale = plan.framework.scale
+    return [
+        (scale.minimum, scale.maximum)
+        if item.kind is IndicatorKind.MATURITY
+        else (Decimal(0), Decimal(100))
+        if item.kind is IndicatorKind.PERCENTAGE
+        else None
+        for item in plan.items
+    ]
+
+
+class _DecimalInputs(_Inputs):
+    def __init__(
+        self,
+        values: Mapping[str, ItemValues],
+        decimals: ObjectArray,
+        numbers: FloatArray,
+        missing: BoolArray,
+        carried: BoolArray,
+    ) -> None:
+        self.values, self.decimals = values, decimals
+        self.raw, self.missing, self.carried = numbers, missing, carried
+        self.regions = list(values)
+
+    def given(self, r: int) -> ItemValues:
+        return self.values[self.regions[r]]
+
+    def resolved(self, r: int) -> list[Decimal | None]:
+        found: list[Decimal | None] = self.decimals[r].tolist()
+        return found
+
+    def exact_in_float(self, rows: IntArray, columns: IntArray) -> BoolArray:
+        cells = np.ix_(rows, columns)
+        given, held = self.raw[cells], self.decimals[cells]
+        valued = ~np.isnan(given)
+        exact_input = np.ones(given.shape, np.bool_)
+        exact_input[valued] = np.equal(held[valued], given[valued].astype(object))
+        return exact_input
+
+    def in_range(self, plan: Plan) -> bool:
+        """A value reading as a bound's float may lie just beyond the bound: check it exactly
+        (values reading as floats beyond a bound are refused by `normalise_columns`)."""
+        bounds = _bounds(plan)
+        raw, decimals = self.raw, self.decimals
+        for side, beyond in ((0, np.less), (1, np.greater)):
+            exact_bound = np.array([None if b is None else b[side] for b in bounds], dtype=object)
+            float_bound = np.array([math.nan if b is None else float(b) for b in exact_bound])
+            rows, cols = np.nonzero(raw == float_bound)
+            if rows.size and beyond(decimals[rows, cols], exact_bound[cols]).any():
+                return False
+        return True
+
+    def cohort(self, plan: Plan) -> Cohort | None:
+        """Every min-max and rank column sorted at once (NaN last, stable, as `sorted` keeps the
+        region order of equal values); its Decimals are taken in that order when first read."""
+        picked = _cohort_items(plan)
+        stats: dict[str, Callable[[], ItemStats]] = {}
+        if picked:
+            column = self.raw[:, picked]
+            order = np.argsort(column, axis=0, kind="stable")
+            floats = np.take_along_axis(column, order, axis=0)
+            rows, cols = np.nonzero(floats[1:] == floats[:-1])
+            if rows.size:
+                at = np.array(picked)[cols]
+                first = self.decimals[order[rows, cols], at]
+                second = self.decimals[order[rows + 1, cols], at]
+                if np.not_equal(first, second).any():
+                    return None  # two Decimals that read as one float
+            counts = (~np.isnan(column)).sum(axis=0).tolist()
+            for k, (j, count) in enumerate(zip(picked, counts, strict=True)):
+                if count:
+                    rows_in_order = order[:count, k]
+                    stats[plan.items[j].code] = functools.partial(
+                        _stats_of, self.decimals[:, j], rows_in_order
+                    )
+        return Cohort(regions=self.raw.shape[0], stats=_LazyStats(stats))
+
+
+def _stats_of(column: ObjectArray, rows: IntArray) -> ItemStats:
+    return ItemStats(ordered=tuple(column[rows].tolist()))
 
 
 def _read(
     plan: Plan, values: Mapping[str, ItemValues], previous: Mapping[str, ItemValues]
-) -> tuple[ObjectArray, FloatArray, BoolArray, BoolArray] | None:
-    """Resolved Decimals (region x item, an object array), their floats (NaN = nothing to
-    score), what was missing and what was carried forward; None for anything the exact path must
-    judge. Each value is touched once in Python (one dict look-up and one `float`); the rest is
-    array work."""
+) -> _DecimalInputs | None:
+    """Resolved Decimals (region x item, an object array), their floats, what was missing and
+    what was carried forward; None for anything the exact path must judge. Each value is touched
+    once in Python (one dict look-up and one `float`); the rest is array work."""
     codes = [item.code for item in plan.items]
     known = frozenset(codes)
     carry = plan.framework.missing is MissingPolicy.CARRY_FORWARD
@@ -175,51 +322,147 @@ def _read(
     missing = absent.copy()
     for r, row_missing in missing_rows.items():
         missing[r] = row_missing
-    return decimals, numbers.reshape(shape), missing, missing & ~absent
+    return _DecimalInputs(values, decimals, numbers.reshape(shape), missing, missing & ~absent)
 
 
-def _cohort(plan: Plan, decimals: ObjectArray, raw: FloatArray) -> Cohort | None:
-    """Every min-max and rank column sorted at once (NaN last, stable, as `sorted` keeps the
-    region order of equal values); the Decimals are taken in that order."""
-    stats: dict[str, ItemStats] = {}
-    picked = [
-        j
-        for j, item in enumerate(plan.items)
-        if item.normalisation in (Normalisation.MIN_MAX, Normalisation.RANK)
-    ]
-    if picked:
-        column = raw[:, picked]
-        order = np.argsort(column, axis=0, kind="stable")
-        floats = np.take_along_axis(column, order, axis=0)
-        ordered = np.take_along_axis(decimals[:, picked], order, axis=0)
-        rows, cols = np.nonzero(floats[1:] == floats[:-1])
-        if rows.size and np.not_equal(ordered[rows, cols], ordered[rows + 1, cols]).any():
-            return None  # two Decimals that read as one float
-        counts = (~np.isnan(column)).sum(axis=0).tolist()
-        for j, values, count in zip(picked, ordered.T.tolist(), counts, strict=True):
-            if count:
-                stats[plan.items[j].code] = ItemStats(ordered=tuple(values[:count]))
-    return Cohort(regions=decimals.shape[0], stats=FrozenMap(stats))
+class _ScaledInputs(_Inputs):
+    """Values as scaled integers: no Decimal is made but for the cells decided exactly and the
+    cohort's statistics when read. Nothing is carried forward (see `fast_scores`)."""
+
+    def __init__(self, scaled: ScaledValues, units: IntArray, present: BoolArray) -> None:
+        self.scaled, self.units, self.present = scaled, units, present
+        self.regions = list(scaled.regions)
+        with np.errstate(invalid="ignore"):
+            # Units below 2**50 are exact floats; one correctly rounded division gives the
+            # float of the Decimal, as `float(Decimal)` does.
+            self.raw = np.where(present, units / float(10**scaled.places), math.nan)
+        self.missing = ~present
+        self.carried = np.zeros_like(present)
+
+    def given(self, r: int) -> ItemValues:
+        return self.scaled.row(r)
+
+    def resolved(self, r: int) -> Sequence[Decimal | None]:
+        return _ScaledRow(self.scaled, self.units[r].tolist(), self.present[r].tolist())
+
+    def exact_in_float(self, rows: IntArray, columns: IntArray) -> BoolArray:
+        # units / 10**p = (units / 5**p) / 2**p: a float exactly when 5**p divides the units.
+        cells = np.ix_(rows, columns)
+        divides: BoolArray = (self.units[cells] % 5**self.scaled.places == 0) | ~self.present[cells]
+        return divides
+
+    def in_range(self, plan: Plan) -> bool:
+        """Levels and percentages within their bounds, decided in integers."""
+        ten = 10**self.scaled.places
+        lowest, highest = -(2**63), 2**63 - 1
+        low, high = [], []
+        for pair in _bounds(plan):
+            if pair is None:
+                low.append(lowest)
+                high.append(highest)
+            else:
+                low.append(max(lowest, math.ceil(Fraction(pair[0]) * ten)))
+                high.append(min(highest, math.floor(Fraction(pair[1]) * ten)))
+        off = (self.units < np.array(low, np.int64)) | (self.units > np.array(high, np.int64))
+        return not (off & self.present).any()
+
+    def cohort(self, plan: Plan) -> Cohort | None:
+        stats: dict[str, Callable[[], ItemStats]] = {}
+        counts = self.present.sum(axis=0).tolist()
+        for j in _cohort_items(plan):
+            if counts[j]:
+                stats[plan.items[j].code] = functools.partial(self._stats, j)
+        return Cohort(regions=self.units.shape[0], stats=_LazyStats(stats))
+
+    def stats_for(self, plan: Plan, cohort: Cohort) -> Callable[[int], ItemStats | None]:
+        """A min-max score needs only the cohort's least and greatest value: two Decimals, not
+        the whole column's (`scale_score` reads `minimum` and `maximum` alone)."""
+        found: dict[int, ItemStats | None] = {}
+
+        def stats(j: int) -> ItemStats | None:
+            if j not in found:
+                if plan.items[j].normalisation is Normalisation.MIN_MAX:
+                    column = self.units[self.present[:, j], j]
+                    ends = (int(column.min()), int(column.max())) if column.size else None
+                    decimal = self.scaled.decimal
+                    found[j] = ItemStats(ordered=tuple(map(decimal, ends))) if ends else None
+                else:
+                    found[j] = cohort.stats.get(plan.items[j].code)
+            return found[j]
+
+        return stats
+
+    def _stats(self, j: int) -> ItemStats:
+        # Equal units are equal Decimals down to the exponent: the sort needs no stability.
+        ordered = np.sort(self.units[self.present[:, j], j])
+        return ItemStats(ordered=tuple(map(self.scaled.decimal, ordered.tolist())))
 
 
-def _in_range(plan: Plan, decimals: ObjectArray, raw: FloatArray) -> bool:
-    """A value reading as a bound's float may lie just beyond the bound: check it exactly."""
-    scale = plan.framework.scale
-    bounds = [
-        (scale.minimum, scale.maximum)
-        if item.kind is IndicatorKind.MATURITY
-        else (Decimal(0), Decimal(100))
-        if item.kind is IndicatorKind.PERCENTAGE
-        else (None, None)
-        for item in plan.items
-    ]
-    for side, beyond in ((0, np.less), (1, np.greater)):
-        exact_bound = np.array([pair[side] for pair in bounds], dtype=object)
-        float_bound = np.array([math.nan if b is None else float(b) for b in exact_bound])
-        rows, cols = np.nonzero(raw == float_bound)
-        if rows.size and beyond(decimals[rows, cols], exact_bound[cols]).any():
-            return False
-    return True
+class _ScaledRow(Sequence[Decimal | None]):
+    """One region's values per item, each Decimal made when read (an exact cell reads few)."""
+
+    def __init__(self, scaled: ScaledValues, units: list[int], present: list[bool]) -> None:
+        self._scaled, self._units, self._present = scaled, units, present
+
+    @overload
+    def __getitem__(self, j: int) -> Decimal | None: ...
+    @overload
+    def __getitem__(self, j: slice) -> Sequence[Decimal | None]: ...
+    def __getitem__(self, j: int | slice) -> Decimal | Sequence[Decimal | None] | None:
+        if isinstance(j, slice):
+            return [self[k] for k in range(len(self))[j]]
+        return self._scaled.decimal(self._units[j]) if self._present[j] else None
+
+    def __len__(self) -> int:
+        return len(self._units)
+
+
+def _read_scaled(plan: Plan, scaled: ScaledValues) -> _ScaledInputs | None:
+    """The scaled integers in the plan's item order; None for an unknown item code (refused by
+    the exact path) or units too large to read as distinct floats."""
+    known = {item.code for item in plan.items}
+    if not known.issuperset(scaled.codes) or not scaled.fits_floats():
+        return None
+    column_of = {code: c for c, code in enumerate(scaled.codes)}
+    columns = np.array([column_of.get(item.code, -1) for item in plan.items], np.intp)
+    have = columns >= 0
+    shape = (len(scaled.regions), len(plan.items))
+    if have.all():
+        units, present = scaled.units[:, columns], scaled.present[:, columns]
+    else:
+        units, present = np.zeros(shape, np.int64), np.zeros(shape, np.bool_)
+        units[:, have] = scaled.units[:, columns[have]]
+        present[:, have] = scaled.present[:, columns[have]]
+    return _ScaledInputs(scaled, units, present)
+
+
+class _LazyStats(Mapping[str, ItemStats]):
+    """The cohort's statistics, an item's made when first read. Pickles as a `FrozenMap`."""
+
+    def __init__(self, makers: dict[str, Callable[[], ItemStats]]) -> None:
+        self._makers = makers
+        self._made: dict[str, ItemStats] = {}
+
+    def __getitem__(self, key: str) -> ItemStats:
+        found = self._made.get(key)
+        if found is None:
+            found = self._made[key] = self._makers[key]()
+        return found
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._makers)
+
+    def __len__(self) -> int:
+        return len(self._makers)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._makers
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (FrozenMap, (dict(self.items()),))
+
+    def __repr__(self) -> str:
+        return f"FrozenMap({dict(self.items())!r})"
 
 
 def _score_errors(
@@ -341,7 +584,7 @@ class _Table:
         self.units, self.absent, self.ambiguous, self.places = units, absent, ambiguous, places
         self.codes: tuple[str, ...] = ()
         self._made: dict[int, Decimal] = {}
-        self._figures: ObjectArray | None = None
+        self._rows: list[list[Decimal | None]] | None = None
 
     def open(self) -> dict[int, list[int]]:
         """Per region with any, the columns still left open."""
@@ -361,6 +604,10 @@ class _Table:
         """An open cell's figure as a scaled integer, decided exactly elsewhere."""
         self.units[r, c], self.absent[r, c], self.ambiguous[r, c] = units, False, False
 
+    def settle_many(self, rows: IntArray, c: int, units: IntArray) -> None:
+        """`settle_units` for several rows of one column."""
+        self.units[rows, c], self.absent[rows, c], self.ambiguous[rows, c] = units, False, False
+
     def figure(self, units: int) -> Decimal:
         # One Decimal per distinct figure, shared (Decimals are immutable), as round_half_up
         # makes it: the exponent is -places, so 3.5 publishes as 3.50.
@@ -370,13 +617,14 @@ class _Table:
         return found
 
     def row(self, r: int) -> dict[str, Decimal | None]:
-        if self._figures is None:
-            # Every region's Decimals at once, when the first is read: one per distinct figure.
+        if self._rows is None:
+            # Every region's Decimals at once, when the first is read: one per distinct figure,
+            # and the table as lists in one step (a dict is made per region when it is read).
             distinct, inverse = np.unique(self.units, return_inverse=True)
             made = [self.figure(units) for units in distinct.tolist()]
             published = np.array([*made, None], dtype=object)
-            self._figures = published[np.where(self.absent, len(made), inverse)]
-        return dict(zip(self.codes, self._figures[r].tolist(), strict=True))
+            self._rows = published[np.where(self.absent, len(made), inverse)].tolist()
+        return dict(zip(self.codes, self._rows[r], strict=True))
 
 
 class _Row(Mapping[str, Decimal | None]):
@@ -436,33 +684,30 @@ class _Row(Mapping[str, Decimal | None]):
 
 def _results(
     plan: Plan,
-    values: Mapping[str, ItemValues],
+    inputs: _Inputs,
     previous: Mapping[str, ItemValues],
-    decimals: ObjectArray,
-    arrays: tuple[FloatArray, FloatArray],
+    scores: FloatArray,
     cohort: Cohort,
     tables: tuple[_Table, _Table, _Table],
-    missing: BoolArray,
-    carried: BoolArray,
 ) -> _Regions:
-    raw, scores = arrays
     items, nodes, tags = tables
     items.codes = tuple(item.code for item in plan.items)
     nodes.codes = tuple(node.code for node in plan.nodes)
     tags.codes = tuple(plan.tags)
     shared: dict[tuple[int, Decimal], Fraction] = {}
     shape = _shape(plan)
-    _settle_dyadic(plan, decimals, raw, scores, tables, shape)
+    _settle_dyadic(plan, inputs, scores, tables, shape)
     open_items, open_nodes, open_tags = items.open(), nodes.open(), tags.open()
+    stats = inputs.stats_for(plan, cohort)
     for r in sorted(open_items.keys() | open_nodes.keys() | open_tags.keys()):
-        cells = _ExactCells(plan, decimals[r].tolist(), cohort, shared, shape)
+        cells = _ExactCells(plan, inputs.resolved(r), stats, shared, shape)
         for j in open_items.get(r, ()):
             items.settle(r, j, cells.published(cells.item(j)))
         for k in open_nodes.get(r, ()):
             nodes.settle(r, k, cells.published(cells.node(k)))
         for t in open_tags.get(r, ()):
             tags.settle(r, t, cells.published(cells.tag(t)))
-    return _Regions(plan, values, previous, cohort, tables, missing, carried)
+    return _Regions(plan, inputs, previous, cohort, tables)
 
 
 class _Regions(Mapping[str, RegionScore]):
@@ -473,30 +718,29 @@ class _Regions(Mapping[str, RegionScore]):
     def __init__(
         self,
         plan: Plan,
-        values: Mapping[str, ItemValues],
+        inputs: _Inputs,
         previous: Mapping[str, ItemValues],
         cohort: Cohort,
         tables: tuple[_Table, _Table, _Table],
-        missing: BoolArray,
-        carried: BoolArray,
     ) -> None:
-        self._plan, self._values, self._previous, self._cohort = plan, values, previous, cohort
+        self._plan, self._inputs, self._previous, self._cohort = plan, inputs, previous, cohort
         self._tables = tables
-        self._position = {region: r for r, region in enumerate(values)}
+        regions = inputs.regions
+        self._position = {region: r for r, region in enumerate(regions)}
         nodes = tables[1]
         root = len(plan.nodes) - 1
         figure = nodes.figure
         self.indices: dict[str, Decimal | None] = {
             region: None if hole else figure(units)
             for region, units, hole in zip(
-                values,
+                regions,
                 nodes.units[:, root].tolist(),
                 nodes.absent[:, root].tolist(),
                 strict=True,
             )
         }
-        self._missing = _listed(missing, tables[0].codes)
-        self._carried = _listed(carried, tables[0].codes)
+        self._missing = _listed(inputs.missing, tables[0].codes)
+        self._carried = _listed(inputs.carried, tables[0].codes)
         self._predicates: dict[Decimal | None, str | None] = {}
         self._made: dict[str, RegionScore] = {}
         self._every: dict[str, RegionScore] | None = None
@@ -512,7 +756,8 @@ class _Regions(Mapping[str, RegionScore]):
         if index not in self._predicates:
             self._predicates[index] = predicate_for(index, self._plan.framework.predicates)
         items, nodes, tags = self._tables
-        later = _Later(self._plan, self._values[region], self._previous.get(region), self._cohort)
+        given = functools.partial(self._inputs.given, r)  # Decimals made only if read
+        later = _Later(self._plan, given, self._previous.get(region), self._cohort)
         return RegionScore(
             index=index,
             predicate=self._predicates[index],
@@ -558,8 +803,7 @@ class _Regions(Mapping[str, RegionScore]):
 
 def _settle_dyadic(
     plan: Plan,
-    decimals: ObjectArray,
-    raw: FloatArray,
+    inputs: _Inputs,
     scores: FloatArray,
     tables: tuple[_Table, _Table, _Table],
     shape: _Shape,
@@ -586,11 +830,9 @@ def _settle_dyadic(
         rows = np.flatnonzero(table.ambiguous[:, position])
         if not rows.size or not maturity[columns].all() or sum(units) >= GRID_LIMIT:
             continue
-        cells = np.ix_(rows, np.array(columns))
-        level, given, held = scores[cells], raw[cells], decimals[cells]
-        valued = ~np.isnan(given)
-        exact_input = np.ones(given.shape, np.bool_)
-        exact_input[valued] = np.equal(held[valued], given[valued].astype(object))
+        picked = np.array(columns, np.intp)
+        level = scores[np.ix_(rows, picked)]
+        exact_input = inputs.exact_in_float(rows, picked)
         present = ~np.isnan(level)
         scaled = np.where(present, level * GRID, 0.0)
         weights = np.array(units, dtype=np.float64)
@@ -602,15 +844,24 @@ def _settle_dyadic(
             & (np.abs(scaled) @ weights < GRID_LIMIT)
         )
         ten = 10**table.places
+        settled, numerators, denominators = rows[certain], total[certain], weight[certain]
+        if not settled.size:
+            continue
+        largest_n = int(np.abs(numerators).max())
+        largest_d = int(denominators.max()) * int(GRID)
+        if 2 * largest_n * ten + 2 * largest_d < 2**62:
+            # Every term fits an int64: the same integer formula, for all the cells at once.
+            n = np.abs(numerators).astype(np.int64)
+            d = denominators.astype(np.int64) * np.int64(GRID)
+            figures = (2 * n * ten + d) // (2 * d)  # floor(|x| 10^p + 1/2)
+            table.settle_many(settled, position, np.where(numerators < 0, -figures, figures))
+            continue
         for r, numerator, denominator in zip(
-            rows[certain].tolist(),
-            total[certain].tolist(),
-            weight[certain].tolist(),
-            strict=True,
+            settled.tolist(), numerators.tolist(), denominators.tolist(), strict=True
         ):
-            n, d = int(numerator), int(denominator) * int(GRID)
-            figure = (2 * abs(n) * ten + d) // (2 * d)  # floor(|x| 10^p + 1/2)
-            table.settle_units(r, position, -figure if n < 0 else figure)
+            n_, d_ = int(numerator), int(denominator) * int(GRID)
+            figure = (2 * abs(n_) * ten + d_) // (2 * d_)
+            table.settle_units(r, position, -figure if n_ < 0 else figure)
 
 
 def _on_grid(value: float) -> bool:
@@ -634,12 +885,12 @@ class _ExactCells:
     def __init__(
         self,
         plan: Plan,
-        values: list[Decimal | None],
-        cohort: Cohort,
+        values: Sequence[Decimal | None],
+        stats: Callable[[int], ItemStats | None],
         shared: dict[tuple[int, Decimal], Fraction],
         shape: _Shape,
     ) -> None:
-        self.plan, self.values, self.cohort, self.shared = plan, values, cohort, shared
+        self.plan, self.values, self.stats, self.shared = plan, values, stats, shared
         self.children, self.tag_columns = shape
         self.items: dict[int, Fraction | None] = {}
         self.nodes: dict[int, Fraction | None] = {}
@@ -656,7 +907,7 @@ class _ExactCells:
         found = self.shared.get((j, value))
         if found is None:
             item = self.plan.items[j]
-            stats = self.cohort.stats.get(item.code)
+            stats = self.stats(j)
             found = scale_score(item, value, self.plan.framework.scale, stats)
             self.shared[(j, value)] = found
         return found
@@ -701,9 +952,13 @@ class _Later:
     """One region's exact (unrounded) figures, computed on the exact path when first read."""
 
     def __init__(
-        self, plan: Plan, values: ItemValues, previous: ItemValues | None, cohort: Cohort
+        self,
+        plan: Plan,
+        values: Callable[[], ItemValues],
+        previous: ItemValues | None,
+        cohort: Cohort,
     ) -> None:
-        self._args: tuple[Plan, ItemValues, ItemValues | None, Cohort] | None = (
+        self._args: tuple[Plan, Callable[[], ItemValues], ItemValues | None, Cohort] | None = (
             plan,
             values,
             previous,
@@ -715,7 +970,7 @@ class _Later:
         if self._found is None:
             assert self._args is not None
             plan, values, previous, cohort = self._args
-            self._found = score_resolved(plan, resolve(plan, values, previous), cohort).exact
+            self._found = score_resolved(plan, resolve(plan, values(), previous), cohort).exact
             self._args = None  # the inputs are no longer needed
         return self._found
 

@@ -37,6 +37,7 @@ from scoring.model import (
     Tag,
 )
 from scoring.official import fast_scores
+from scoring.scaled import ScaledValues
 from scoring.tree import plan_for
 from tests.scoring.test_scoring_properties import (
     COHORT,
@@ -402,3 +403,183 @@ def test_means_of_half_levels_on_ties_are_decided_in_integers(
 
     monkeypatch.setattr("scoring.official._ExactCells", refuse)
     _same(fw, values)
+
+
+# The same values as scaled integers (`ScaledValues`, the form the database hands over): every
+# published figure equal to the exact path's on the Decimals.
+def _scaled(regions: Mapping[str, Mapping[str, D | None]], least: int = 0) -> ScaledValues:
+    present = [v for values in regions.values() for v in values.values() if v is not None]
+    exponents = [-int(v.as_tuple().exponent) for v in present]
+    places = max([least, *exponents])
+    rows = [
+        (name, code, None if v is None else int(v.scaleb(places)))
+        for name, values in regions.items()
+        for code, v in values.items()
+    ]
+    return ScaledValues.from_rows(rows, places=places, regions=list(regions))
+
+
+def _same_scaled(
+    fw: Framework, regions: Mapping[str, Mapping[str, D | None]], least: int = 0, **options: Any
+) -> BatchScore:
+    scaled = _scaled(regions, least)
+    fast = score_regions(fw, scaled, **options)
+    reference = score_regions_exact(fw, regions, **options)
+    assert fast == reference
+    for name, score in fast.regions.items():
+        expected = reference.regions[name]
+        for mine, theirs in [
+            (score.nodes, expected.nodes),
+            (score.tags, expected.tags),
+            (score.items, expected.items),
+        ]:
+            assert {k: str(v) for k, v in mine.items()} == {k: str(v) for k, v in theirs.items()}
+        assert str(score.index) == str(expected.index)
+        assert score.missing == expected.missing
+        assert score.exact == expected.exact
+    return fast
+
+
+@FAST
+@given(st.data())
+def test_scaled_values_publish_the_exact_paths_figures(data: st.DataObject) -> None:
+    fw = data.draw(frameworks(methods=STANDALONE + COHORT))
+    names = [f"r{n}" for n in range(data.draw(st.integers(1, 6)))]
+    regions = {name: data.draw(region_values(fw)) for name in names}
+    earlier = {name: data.draw(st.none() | st.decimals(1, 5, places=2)) for name in names}
+    least = data.draw(st.integers(0, 6))  # a field with more places than any value needs
+    _same_scaled(fw, regions, least, previous_indices=earlier, groups=_groups(names))
+
+
+@FAST
+@given(st.data())
+def test_scaled_values_on_rounding_ties_publish_the_exact_paths_figures(
+    data: st.DataObject,
+) -> None:
+    fw = data.draw(
+        frameworks(
+            methods=(*STANDALONE, Normalisation.MIN_MAX, Normalisation.RANK),
+            aggregation=framework(node("x", 1, maturity("y"))).aggregation,
+        )
+    )
+    fw = dataclasses.replace(fw, rounding=dataclasses.replace(fw.rounding, round_each_level=False))
+    names = [f"r{n}" for n in range(data.draw(st.integers(1, 8)))]
+    regions = {
+        name: {
+            item.code: _tie_value(data.draw, item.kind)
+            if data.draw(st.integers(0, 5)) > 0
+            else None
+            for item in items_of(fw)
+        }
+        for name in names
+    }
+    _same_scaled(fw, regions, data.draw(st.integers(0, 4)), groups=_groups(names))
+
+
+@pytest.mark.parametrize("policy", list(MissingPolicy))
+@settings(max_examples=40, deadline=None)
+@given(st.data())
+def test_scaled_values_on_bounds_and_ties_in_every_kind_and_direction(
+    policy: MissingPolicy, data: st.DataObject
+) -> None:
+    fw = dataclasses.replace(EDGES, missing=policy)
+    choice = {code: st.none() | st.sampled_from(options) for code, options in EDGE_VALUES.items()}
+    names = [f"r{n}" for n in range(data.draw(st.integers(1, 30)))]
+
+    def values() -> dict[str, D | None]:
+        drawn = {code: data.draw(options) for code, options in choice.items()}
+        return {code: None if v is None else D(v) for code, v in drawn.items()}
+
+    regions = {name: values() for name in names}
+    previous = {name: values() for name in names}  # carried forward through the Decimals
+    _same_scaled(fw, regions, 4, previous=previous, groups=_groups(names))
+
+
+def test_scaled_values_of_3_475_publish_3_48_and_the_float_path_vouches_for_them() -> None:
+    regions = {
+        f"r{n}": {code: D(options[n % len(options)]) for code, options in EDGE_VALUES.items()}
+        for n in range(12)
+    }
+    scaled = _scaled(regions, 4)
+    assert fast_scores(plan_for(EDGES), scaled, {}) is not None
+    result = _same_scaled(EDGES, regions, 4)
+    assert str(result.regions["r2"].items["level"]) == "3.48"  # 3.4750 half-up
+    assert str(result.regions["r1"].items["late"]) == "1.00"
+    stats = result.cohort.stats["mm"]
+    expected = ["-3.0000", "0.0000", "1.2500", "7.5000", "7.5000", "100.0000"]
+    assert [str(v) for v in stats.ordered[::2]] == expected  # sorted, as the field stores
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"a": D("5.0001"), "b": D(2)},  # just off the scale: the exact path's refusal
+        {"a": D("0.9999")},
+        {"zz": D(1)},  # an item not in the framework
+        {
+            "a": D("140737488355328.0000")
+        },  # 2**47: too many units for distinct floats: scored through Decimals
+    ],
+)
+def test_scaled_values_the_float_path_cannot_vouch_for_go_to_the_exact_path(
+    bad: dict[str, D],
+) -> None:
+    fw = _pair("a", "b")
+    values: dict[str, dict[str, D | None]] = {"ok": {"a": D(2), "b": D(3)}, "bad": dict(bad)}
+    scaled = _scaled(values, 4)
+    refusal = ""
+    try:
+        expected = score_regions_exact(fw, values)
+    except ScoringInputError as error:
+        refusal = str(error)
+    if refusal:
+        with pytest.raises(ScoringInputError) as refused:
+            score_regions(fw, scaled)
+        assert str(refused.value) == refusal
+    else:
+        assert score_regions(fw, scaled) == expected
+
+
+def test_scaled_values_are_built_alike_from_rows_ids_and_a_flat_column() -> None:
+    rows = [("b", "x", 35), ("a", "y", None), ("a", "x", -12), ("b", "y", 0)]
+    by_rows = ScaledValues.from_rows(rows, places=1, regions=["a", "b"])
+    by_ids = ScaledValues.from_ids(
+        [2, 1, 1, 2], [8, 9, 8, 9], [35, None, -12, 0], regions={1: "a", 2: "b"},
+        codes={8: "x", 9: "y"}, places=1,
+    )  # fmt: skip
+    flat = ScaledValues.from_flat(
+        [-12, None, 35, 0], regions=["a", "b"], codes=["x", "y"], places=1
+    )
+    expected = {"a": {"x": D("-1.2")}, "b": {"x": D("3.5"), "y": D("0.0")}}
+    for built in (by_rows, by_ids, flat):
+        assert built.as_mapping() == expected
+        assert built.row(0, with_missing=True) == {"x": D("-1.2"), "y": None}
+        assert str(built.as_mapping()["b"]["y"]) == "0.0"
+    with pytest.raises(ValueError, match="more than one row"):
+        ScaledValues.from_rows([*rows, ("a", "x", 1)], places=1)
+    with pytest.raises(ValueError, match="not among the regions"):
+        ScaledValues.from_rows(rows, places=1, regions=["a"])
+    with pytest.raises(ValueError, match="not named"):
+        ScaledValues.from_ids([3], [8], [1], regions={1: "a"}, codes={8: "x"}, places=1)
+    with pytest.raises(ValueError, match="units for"):
+        ScaledValues.from_flat([1], regions=["a"], codes=["x", "y"], places=1)
+
+
+@pytest.mark.parametrize("scaled", [False, True])
+def test_a_tie_at_twelve_places_too_large_for_int64_arrays_is_decided_in_integers(
+    scaled: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # (4 + 2**-12 + 4) / 2 = 4.0001220703125: a tie at 12 places whose integer test overflows an
+    # int64, so it is settled one Python integer at a time (never on the exact path).
+    fw = framework(node("index", 1, maturity("a"), maturity("b")), rounding=Rounding(places=12))
+    values: dict[str, dict[str, D | None]] = {
+        "tie": {"a": D("4.000244140625"), "b": D(4)},
+        "below": {"a": D("4.000244140624"), "b": D(4)},
+    }
+
+    def refuse(*args: object) -> None:
+        raise AssertionError("a mean of levels went to the exact path")
+
+    monkeypatch.setattr("scoring.official._ExactCells", refuse)
+    result = _same_scaled(fw, values, 12) if scaled else _same(fw, values)
+    assert str(result.regions["tie"].index) == "4.000122070313"

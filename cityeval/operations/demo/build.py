@@ -41,6 +41,7 @@ from cityeval.regions.models import OPD, Region
 from cityeval.regions.peers import rebuild_automatic_peer_groups
 from cityeval.regions.services import assign_cohort, load_regions
 from cityeval.results.models import ResultSnapshot
+from cityeval.results.scaled import scaled_values
 from cityeval.results.uncertainty import refresh_rank_intervals
 from scoring.batch import score_regions
 
@@ -313,13 +314,10 @@ def finalise_cycle(cycle: Cycle, admin: User) -> int:
             status__in=[EvaluationStatus.FINALISED, EvaluationStatus.PUBLISHED]
         ).select_related("region")
     )
-    values: dict[str, dict[str, Decimal | None]] = {e.region.code: {} for e in done}
-    by_evaluation = {e.pk: e.region.code for e in done}
-    for evaluation_id, code, verified in ItemValue.objects.filter(evaluation__in=done).values_list(
-        "evaluation_id", "indicator__code", "verified_value"
-    ):
-        values[by_evaluation[evaluation_id]][code] = verified
+    # The verified values as scaled integers straight from the database (no Decimal per value).
+    values = scaled_values({e.pk: e.region.code for e in done})
     batch = score_regions(framework, values)
+    position = {region: r for r, region in enumerate(values.regions)}
     snapshots = [
         ResultSnapshot(
             evaluation=evaluation,
@@ -329,7 +327,10 @@ def finalise_cycle(cycle: Cycle, admin: User) -> int:
             node_indices={k: _text(v) for k, v in score.nodes.items()},
             tag_indices={k: _text(v) for k, v in score.tags.items()},
             missing=list(score.missing),
-            inputs={k: _text(v) for k, v in values[evaluation.region.code].items()},
+            inputs={
+                k: _text(v)
+                for k, v in values.row(position[evaluation.region.code], with_missing=True).items()
+            },
             created_by=admin,
         )
         for evaluation in done
