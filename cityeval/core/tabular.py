@@ -161,7 +161,7 @@ class _FixedTimeZip(zipfile.ZipFile):
         self._moment = moment.timetuple()[:6]
 
     def _info(self, name: str) -> zipfile.ZipInfo:
-        info = zipfile.ZipInfo(name, date_time=self._moment)  # type: ignore[arg-type]
+        info = zipfile.ZipInfo(name, date_time=self._moment)
         info.compress_type = self.compression
         info.external_attr = 0o600 << 16
         return info
