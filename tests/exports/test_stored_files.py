@@ -139,13 +139,13 @@ def test_publishing_keeps_every_file_and_anonymous_readers_get_the_same_bytes_an
 
     # Without the kept files (no job yet), the view renders: the same bytes, the same headers.
     monkeypatch.setattr(views, "stored_file", lambda *args: None)
-    for (language, name), (response, content) in kept.items():
+    for (language, name), (served, content) in kept.items():
         cache.clear()
         rendered = reader(language).get(url(world, name))
         assert not rendered.streaming
         assert body(rendered) == content, (language, name)
         for header in SAME_HEADERS:
-            assert rendered.get(header) == response.get(header), (language, name, header)
+            assert rendered.get(header) == served.get(header), (language, name, header)
     # Each language speaks its own: the README sheet's first label.
     labels = {language: _first_label(kept[language, "results.xlsx"][1]) for language in languages()}
     assert len(set(labels.values())) == len(languages())
