@@ -101,6 +101,9 @@ def render_stored_files(job: Job) -> None:
             cycle = None  # nothing published any more: no file, only the old ones to remove
         if cycle is not None:
             write_files(cycle, folder, state.at)
+    if publication().marker != marker:
+        # Superseded while rendering: the newer state's job may have swept already.
+        shutil.rmtree(folder, ignore_errors=True)
     remove_older_states(cycle_id, language, marker)
     mark_done(job)
 

@@ -12,9 +12,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from cityeval.evaluations.cycles import CycleNotFound, find_cycle
 from cityeval.exports.stored import queue_cycle_files
 from cityeval.jobs.follow import follow_batch
-from cityeval.scorecards.batch import BatchError, find_cycle
 
 
 class Command(BaseCommand):
@@ -30,7 +30,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         try:
             cycle = find_cycle(str(options["cycle"]))
-        except BatchError as error:
+        except CycleNotFound as error:
             raise CommandError(str(error)) from None
         batch = queue_cycle_files(cycle)
         self.stdout.write(f"queued batch {batch.pk}: {batch.title} ({batch.total} jobs)")
