@@ -8,6 +8,7 @@ The real worker killed mid-write is in `tests/jobs/test_killed_worker.py`.
 from __future__ import annotations
 
 import gzip
+import json
 import zipfile
 from contextlib import AbstractContextManager
 from io import BytesIO, StringIO
@@ -27,7 +28,7 @@ from cityeval.exports.files import BY_NAME, FILES
 from cityeval.jobs.models import Job, JobBatch, JobStatus
 from cityeval.jobs.runner import progress
 from cityeval.reports.services import publish_evaluation, reopen_evaluation
-from cityeval.results.publication import publication_marker
+from cityeval.results.publication import publication, publication_marker
 from tests.world import World, build_world
 
 pytestmark = pytest.mark.django_db
@@ -146,6 +147,9 @@ def test_publishing_keeps_every_file_and_anonymous_readers_get_the_same_bytes_an
         assert body(rendered) == content, (language, name)
         for header in SAME_HEADERS:
             assert rendered.get(header) == served.get(header), (language, name, header)
+    # Both state the publication's time, not the clock's: the same state, the same bytes.
+    stated = json.loads(kept["id", "results.json"][1])["generated_at"]
+    assert stated == publication().at.isoformat(timespec="seconds")  # type: ignore[union-attr]
     # Each language speaks its own: the README sheet's first label.
     labels = {language: _first_label(kept[language, "results.xlsx"][1]) for language in languages()}
     assert len(set(labels.values())) == len(languages())
