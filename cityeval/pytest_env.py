@@ -18,6 +18,8 @@ os.environ.setdefault("SITE_URL", "https://cityeval.example.id")
 # publishing does not render every scorecard PDF (tests/jobs turn it on where they test it).
 os.environ.setdefault("CITYEVAL_JOBS", "immediate")
 os.environ.setdefault("CITYEVAL_PDFS_AT_PUBLISH", "0")
+# Nor the open-data files (tests/exports/test_stored_files.py turns it on).
+os.environ.setdefault("CITYEVAL_OPEN_DATA_AT_PUBLISH", "0")
 
 
 # Fixtures through which a test reaches the database (pytest-django's, and ours built on them).

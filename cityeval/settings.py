@@ -302,6 +302,8 @@ CITYEVAL_JOB_HANDLERS = {
     "password_reset_mail": "cityeval.accounts.invitations.send_password_reset_mail",
     "masterplan_import": "cityeval.masterplans.queued.run_import",
     "workbook_preview": "cityeval.workbooks.queued.run_preview",
+    "publication_open_data": "cityeval.exports.stored.queue_publication_files",
+    "open_data_files": "cityeval.exports.stored.render_stored_files",
 }
 # Kinds queued once a day by every running worker (the key names the day: it runs once).
 CITYEVAL_JOB_SCHEDULE = ["remind_deadlines"]
@@ -310,6 +312,9 @@ CITYEVAL_REMINDER_DAYS = env_int("CITYEVAL_REMINDER_DAYS", 7)
 # Render the published scorecards' PDFs when a result is published (tests turn it off: a PDF
 # costs over a second and most tests publish).
 CITYEVAL_PDFS_AT_PUBLISH = env_bool("CITYEVAL_PDFS_AT_PUBLISH", True)
+# Render each published cycle's open-data files (Excel, CSV, JSON) when its published state
+# changes, served as files (`exports/stored.py`); off, they are rendered on the first request.
+CITYEVAL_OPEN_DATA_AT_PUBLISH = env_bool("CITYEVAL_OPEN_DATA_AT_PUBLISH", True)
 
 SITE_URL = env_str("SITE_URL", "http://localhost:8000" if DEBUG else "")
 # Days a region gets to answer a clarification request (the assessor may set another date).

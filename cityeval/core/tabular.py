@@ -19,8 +19,11 @@ through every writer and holds that no module writes a cell any other way.
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 import re
+import shutil
+import zipfile
 from collections.abc import Iterable
 from decimal import Decimal
 from pathlib import Path
@@ -28,6 +31,7 @@ from typing import IO, Any
 
 from openpyxl import Workbook
 from openpyxl.cell import Cell, WriteOnlyCell
+from openpyxl.writer.excel import ExcelWriter
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _PLAIN_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
@@ -132,11 +136,52 @@ def _sweep(book: Workbook) -> None:
                 _as_text(cell)
 
 
-def workbook_bytes(book: Workbook) -> bytes:
+def workbook_bytes(book: Workbook, *, at: datetime.datetime | None = None) -> bytes:
+    """The workbook as an .xlsx file. With `at`, the file states that time wherever openpyxl
+    would write the clock's (its created/modified properties, each zip member's time), so the
+    same rows and `at` give the same bytes: a published file rendered on request is the file a
+    job kept for that publication (`exports/stored.py`)."""
     _sweep(book)
     output = io.BytesIO()
-    book.save(output)
+    if at is None:
+        book.save(output)
+        return output.getvalue()
+    moment = at.astimezone(datetime.UTC).replace(tzinfo=None, microsecond=0)
+    book.properties.created = book.properties.modified = moment
+    # openpyxl's save_workbook would set `modified` to now; its writer alone does not.
+    ExcelWriter(book, _FixedTimeZip(output, moment)).save()
     return output.getvalue()
+
+
+class _FixedTimeZip(zipfile.ZipFile):
+    """A zip archive whose every member carries one given time instead of the clock's."""
+
+    def __init__(self, file: IO[bytes], moment: datetime.datetime) -> None:
+        super().__init__(file, "w", zipfile.ZIP_DEFLATED, allowZip64=True)
+        self._moment = moment.timetuple()[:6]
+
+    def _info(self, name: str) -> zipfile.ZipInfo:
+        info = zipfile.ZipInfo(name, date_time=self._moment)
+        info.compress_type = self.compression
+        info.external_attr = 0o600 << 16
+        return info
+
+    def writestr(  # type: ignore[override]
+        self, zinfo_or_arcname: str | zipfile.ZipInfo, data: bytes | str, *args: Any, **kw: Any
+    ) -> None:
+        if isinstance(zinfo_or_arcname, str):
+            zinfo_or_arcname = self._info(zinfo_or_arcname)
+        super().writestr(zinfo_or_arcname, data, *args, **kw)
+
+    def write(  # type: ignore[override]
+        self, filename: str | Path, arcname: str | None = None, *args: Any, **kw: Any
+    ) -> None:
+        # A write-only sheet's rows wait in a temporary file: copied in, stamped with the time.
+        with (
+            open(filename, "rb") as source,
+            self.open(self._info(arcname or str(filename)), "w") as target,
+        ):
+            shutil.copyfileobj(source, target, 1024 * 1024)
 
 
 def save_workbook(book: Workbook, path: Path) -> None:

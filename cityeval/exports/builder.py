@@ -89,17 +89,29 @@ class CycleExport:
 
     @property
     def slug(self) -> str:
-        return f"{self.cycle.program}-{self.cycle.year}-{self.cycle.round}".lower()
+        return cycle_slug(self.cycle)
+
+
+def cycle_slug(cycle: Cycle) -> str:
+    """The start of every file name of the cycle's exports (`g100sc-2023-annual-results.xlsx`)."""
+    return f"{cycle.program}-{cycle.year}-{cycle.round}".lower()
 
 
 def build_export(
-    cycle: Cycle, evaluations: EvaluationQuerySet, *, results: Q, items: Q | None = None
+    cycle: Cycle,
+    evaluations: EvaluationQuerySet,
+    *,
+    results: Q,
+    items: Q | None = None,
+    generated_at: datetime | None = None,
 ) -> CycleExport:
     """The rows of `evaluations` (already limited to what the person may see).
 
     `results`: the evaluations whose results and verified values the person may see
     (`evaluations.visibility.results_visible`); the other rows carry status and self-assessed
     values only. `items`: which item rows to add (a filter on ItemValue); None leaves them out.
+    `generated_at`: the time the files state (now by default; the public files state the time
+    of the publication they show, so that the same state always gives the same bytes).
     """
     shown = set(evaluations.filter(results).values_list("pk", flat=True))
     version = cycle.framework_version
@@ -127,6 +139,7 @@ def build_export(
             for node in shown_nodes
             if node.depth > 1 and node.parent_id is not None
         },
+        generated_at=generated_at or timezone.now(),
     )
     if items is not None:
         export.items = _item_rows(evaluations, shown, items, nodes, smart)

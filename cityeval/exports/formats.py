@@ -216,7 +216,7 @@ def to_xlsx(export: CycleExport) -> bytes:
     _write_table(
         items_sheet, item_columns(export), (item_values(export, r) for r in export.items), set()
     )
-    return workbook_bytes(workbook)
+    return workbook_bytes(workbook, at=export.generated_at)
 
 
 def _bold(sheet: Any, value: str) -> Cell:

@@ -1,7 +1,9 @@
 """Open data: the public results page and each cycle's exports (Excel, CSV, JSON).
 
 Every view goes through `results.public_pages`: what an anonymous visitor gets is rendered once
-per publication state and served from the shared cache.
+per publication state and served from the shared cache. The files of `files.FILES` go one step
+further: an anonymous reader gets the file a job kept at publication (`stored.py`), and only
+while no job has kept it yet is it rendered (once per state, into the cache).
 
 No view requires a login: what a person gets is decided by `access.exportable_evaluations`
 (published results for everybody, more for people whose role lets them read more), and
@@ -10,18 +12,24 @@ No view requires a login: what a person gets is decided by `access.exportable_ev
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
+import hashlib
+
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import translation
+from django.utils.cache import get_conditional_response, patch_vary_headers
+from django.utils.http import quote_etag
 from django.views.decorators.http import require_GET
 
-from cityeval.evaluations.visibility import results_visible
-from cityeval.exports import formats, harvest
-from cityeval.exports.access import cycle_for_export, exportable_evaluations, exportable_items
-from cityeval.exports.builder import CycleExport, build_export
-from cityeval.exports.harvest import XLSX
+from cityeval.evaluations.models import Cycle
+from cityeval.exports import harvest
+from cityeval.exports.access import cycle_for_export
+from cityeval.exports.files import BY_NAME, OpenDataFile, export_for
 from cityeval.exports.public import public_results
-from cityeval.results.public_pages import public_page
+from cityeval.exports.stored import stored_file
+from cityeval.results.public_pages import ACCEPTS_GZIP, cacheable, public_headers, public_page
+from cityeval.results.publication import publication
 
 
 @require_GET
@@ -38,73 +46,84 @@ def index(request: HttpRequest) -> HttpResponseBase:
     )
 
 
-def _export(request: HttpRequest, cycle_id: int, *, items: bool) -> CycleExport:
+@require_GET
+def workbook(request: HttpRequest, cycle_id: int) -> HttpResponseBase:
+    return open_data_file(request, cycle_id, "results.xlsx")
+
+
+@require_GET
+def regions_table(request: HttpRequest, cycle_id: int) -> HttpResponseBase:
+    return open_data_file(request, cycle_id, "regions.csv")
+
+
+@require_GET
+def items_table(request: HttpRequest, cycle_id: int) -> HttpResponseBase:
+    return open_data_file(request, cycle_id, "items.csv")
+
+
+@require_GET
+def results_json(request: HttpRequest, cycle_id: int) -> HttpResponseBase:
+    return open_data_file(request, cycle_id, "results.json")
+
+
+def open_data_file(request: HttpRequest, cycle_id: int, name: str) -> HttpResponseBase:
+    """One file of `files.FILES`: an anonymous reader gets the file a job kept for the current
+    publication state (`stored.py`), else what everybody gets, rendered once per state
+    (`public_pages`); a signed-in person's file is rendered for them."""
+    file = BY_NAME[name]
+    if cacheable(request):
+        kept = stored_response(request, cycle_id, file)
+        if kept is not None:
+            return kept
+    return public_page(request, "data-file", lambda: _render(request, cycle_id, file))
+
+
+def _render(request: HttpRequest, cycle_id: int, file: OpenDataFile) -> HttpResponse:
     user = request.user
     cycle = cycle_for_export(user, cycle_id)
-    return build_export(
-        cycle,
-        exportable_evaluations(user, cycle),
-        results=results_visible(user),
-        items=exportable_items(user, cycle) if items else None,
-    )
-
-
-def _download(content: str | bytes, content_type: str, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    # An anonymous reader's file states the publication's time, as the kept file does.
+    at = None if user.is_authenticated else publication().at
+    export = export_for(user, cycle, items=file.items, generated_at=at)
+    response = HttpResponse(file.write(export), content_type=file.content_type)
+    if file.attachment:
+        response["Content-Disposition"] = f'attachment; filename="{file.filename(cycle)}"'
     # What a person may download depends on who they are: never cache it in shared caches.
     response["Cache-Control"] = "private, no-cache"
     response["Vary"] = "Cookie"
     return response
 
 
-@require_GET
-def workbook(request: HttpRequest, cycle_id: int) -> HttpResponseBase:
-    return public_page(request, "data-file", lambda: _workbook(request, cycle_id))
-
-
-def _workbook(request: HttpRequest, cycle_id: int) -> HttpResponse:
-    export = _export(request, cycle_id, items=True)
-    return _download(formats.to_xlsx(export), XLSX, f"{export.slug}-results.xlsx")
-
-
-@require_GET
-def regions_table(request: HttpRequest, cycle_id: int) -> HttpResponseBase:
-    return public_page(request, "data-file", lambda: _regions_table(request, cycle_id))
-
-
-def _regions_table(request: HttpRequest, cycle_id: int) -> HttpResponse:
-    export = _export(request, cycle_id, items=False)
-    return _download(
-        formats.regions_csv(export), "text/csv; charset=utf-8", f"{export.slug}-regions.csv"
+def stored_response(
+    request: HttpRequest, cycle_id: int, file: OpenDataFile
+) -> HttpResponseBase | None:
+    """The kept file streamed with the headers of the rendered one (ETag, Last-Modified: 304)."""
+    kept = stored_file(cycle_id, file, translation.get_language() or "")
+    if kept is None:
+        return None
+    tag = f"{kept.state.marker}:{cycle_id}:{translation.get_language()}:{file.name}"
+    etag = quote_etag(hashlib.sha256(tag.encode()).hexdigest()[:32])
+    at = kept.state.at
+    last_modified = int(at.timestamp()) if at else None
+    not_modified = get_conditional_response(request, etag=etag, last_modified=last_modified)
+    if not_modified is not None:
+        return public_headers(not_modified, etag, last_modified)
+    gzipped = (
+        kept.gzipped() if ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", "")) else None
     )
-
-
-@require_GET
-def items_table(request: HttpRequest, cycle_id: int) -> HttpResponseBase:
-    return public_page(request, "data-file", lambda: _items_table(request, cycle_id))
-
-
-def _items_table(request: HttpRequest, cycle_id: int) -> HttpResponse:
-    export = _export(request, cycle_id, items=True)
-    return _download(
-        formats.items_csv(export), "text/csv; charset=utf-8", f"{export.slug}-items.csv"
-    )
-
-
-@require_GET
-def results_json(request: HttpRequest, cycle_id: int) -> HttpResponseBase:
-    return public_page(request, "data-file", lambda: _results_json(request, cycle_id))
-
-
-def _results_json(request: HttpRequest, cycle_id: int) -> HttpResponse:
-    export = _export(request, cycle_id, items=False)
-    response = JsonResponse(
-        formats.to_json(export), json_dumps_params={"ensure_ascii": False, "indent": 1}
-    )
-    response["Cache-Control"] = "private, no-cache"
-    response["Vary"] = "Cookie"
-    return response
+    try:
+        handle = open(gzipped or kept.path, "rb")  # noqa: SIM115 (FileResponse closes it)
+    except FileNotFoundError:
+        return None  # removed by a newer state's job meanwhile: rendered instead
+    response = FileResponse(handle, content_type=file.content_type)
+    del response["Content-Disposition"]  # FileResponse names the file on disk
+    if file.attachment:
+        cycle = Cycle.objects.only("program", "year", "round").get(pk=cycle_id)
+        response["Content-Disposition"] = f'attachment; filename="{file.filename(cycle)}"'
+    if gzipped is not None:
+        response["Content-Encoding"] = "gzip"
+        etag = f"W/{etag}"
+    patch_vary_headers(response, ("Accept-Encoding",))
+    return public_headers(response, etag, last_modified)
 
 
 def _public_json(content: dict[str, object], content_type: str) -> HttpResponse:

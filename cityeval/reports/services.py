@@ -85,7 +85,7 @@ def publish_evaluation(*, evaluation: Evaluation, user: Actor) -> Evaluation:
     )
     published = _publish(evaluation, user)
     refresh_rank_intervals(cycle=published.cycle, user=user)
-    queue_scorecard_pdfs(published.cycle)
+    queue_publication_files(published.cycle)
     return published
 
 
@@ -128,7 +128,7 @@ def publish_cycle(*, cycle: Cycle, user: Actor) -> int:
         notify_published(moved)
     if finalised:  # once for the whole cycle, not per region
         refresh_rank_intervals(cycle=cycle, user=user)
-        queue_scorecard_pdfs(cycle)
+        queue_publication_files(cycle)
     return len(finalised)
 
 
@@ -161,20 +161,26 @@ def reopen_evaluation(*, evaluation: Evaluation, user: Actor, reason: str) -> Ev
     )
     if was_published:  # a finalised result never counted in the published ranks
         refresh_rank_intervals(cycle=moved.cycle, user=user)
-        queue_scorecard_pdfs(moved.cycle)
+        queue_publication_files(moved.cycle)
     notify_reopened(moved, reason)
     return moved
 
 
-def queue_scorecard_pdfs(cycle: Cycle) -> None:
+def queue_publication_files(cycle: Cycle) -> None:
     """The published state of the cycle changed (every scorecard's ranks with it): queue the
-    rendering of its published scorecard PDFs (`scorecards/stored.py`), after commit."""
-    if settings.CITYEVAL_PDFS_AT_PUBLISH:
-        enqueue(
-            kind="publication_pdfs",
-            key=f"publication-pdfs:{cycle.pk}:{uuid.uuid4().hex}",
-            params={"cycle": cycle.pk},
-        )
+    rendering of the files kept for it, after commit: its published scorecard PDFs
+    (`scorecards/stored.py`) and its open-data files (`exports/stored.py`)."""
+    kinds = {
+        "publication_pdfs": settings.CITYEVAL_PDFS_AT_PUBLISH,
+        "publication_open_data": settings.CITYEVAL_OPEN_DATA_AT_PUBLISH,
+    }
+    for kind, wanted in kinds.items():
+        if wanted:
+            enqueue(
+                kind=kind,
+                key=f"{kind.replace('_', '-')}:{cycle.pk}:{uuid.uuid4().hex}",
+                params={"cycle": cycle.pk},
+            )
 
 
 def unsettled_problem(evaluation: Evaluation) -> str:

@@ -81,7 +81,7 @@ def public_page(request: HttpRequest, page: str, render: Render) -> HttpResponse
     last_modified = int(state.at.timestamp()) if state.at else None
     not_modified = get_conditional_response(request, etag=etag, last_modified=last_modified)
     if not_modified is not None:
-        return _public_headers(not_modified, etag, last_modified)
+        return public_headers(not_modified, etag, last_modified)
     gzip = bool(ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", "")))
     stored: Stored | None = cache.get(f"{key}:{'gzip' if gzip else 'identity'}")
     if stored is None:
@@ -98,7 +98,7 @@ def public_page(request: HttpRequest, page: str, render: Render) -> HttpResponse
     if "Content-Encoding" in headers:
         etag = f"W/{etag}"  # another representation of the same page, as GZipMiddleware marks it
     patch_vary_headers(response, ("Accept-Encoding",))
-    return _public_headers(response, etag, last_modified)
+    return public_headers(response, etag, last_modified)
 
 
 def _entries(fresh: HttpResponse) -> tuple[Stored, Stored]:
@@ -115,7 +115,7 @@ def _entries(fresh: HttpResponse) -> tuple[Stored, Stored]:
     return identity, (fresh.status_code, {**headers, "Content-Encoding": "gzip"}, compressed)
 
 
-def _public_headers(
+def public_headers(
     response: HttpResponseBase, etag: str, last_modified: int | None
 ) -> HttpResponseBase:
     response["ETag"] = etag

@@ -23,6 +23,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from dataclasses import dataclass
 from pathlib import Path
 
+from cityeval.evaluations import cycles
 from cityeval.evaluations.models import Cycle, Evaluation, EvaluationStatus
 from cityeval.results.models import ResultSnapshot
 from cityeval.scorecards.pdf import pdf_filename, scorecard_html
@@ -52,21 +53,11 @@ class Outcome:
 
 
 def find_cycle(ref: str) -> Cycle:
-    """A cycle by year (when the year has exactly one cycle) or by id."""
-    if not ref.isdigit():
-        raise BatchError(f"--cycle must be a year or a cycle id, not {ref!r}")
-    number = int(ref)
-    in_year = list(Cycle.objects.filter(year=number).select_related("framework_version"))
-    if len(in_year) == 1:
-        return in_year[0]
-    if len(in_year) > 1:
-        listed = "; ".join(f"{c.pk}: {c}" for c in in_year)
-        raise BatchError(f"{number} has {len(in_year)} cycles, give its id instead: {listed}")
-    found = Cycle.objects.filter(pk=number).select_related("framework_version").first()
-    if found is None:
-        known = "; ".join(f"{c.pk}: {c}" for c in Cycle.objects.all())
-        raise BatchError(f"no cycle with year or id {number}; cycles: {known or 'none'}")
-    return found
+    """A cycle by year (when the year has exactly one cycle) or by id (`evaluations.cycles`)."""
+    try:
+        return cycles.find_cycle(ref)
+    except cycles.CycleNotFound as error:
+        raise BatchError(str(error)) from None
 
 
 def jobs_for(cycle: Cycle, output: Path, *, include_drafts: bool) -> list[Job]:

@@ -7,8 +7,6 @@ import it before Django is set up; they receive finished HTML and never touch th
 from __future__ import annotations
 
 import mimetypes
-import os
-import tempfile
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -17,6 +15,8 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from cityeval.core.atomic import write_atomically as write_atomically
 
 # Relative links in the print template (`{% static %}` gives /static/...) resolve against this.
 BASE_URL = "file:///"
@@ -61,21 +61,6 @@ def html_to_pdf(html: str) -> bytes:
     document = HTML(string=html, base_url=BASE_URL, url_fetcher=StaticFilesOnly())
     pdf: bytes = document.write_pdf(pdf_variant=PDF_VARIANT, pdf_tags=True)
     return pdf
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    """Write `data` to `path` through a temporary file in the same folder and a rename, so a
-    killed run leaves the old file or the new one, never half of one."""
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
-    try:
-        with os.fdopen(handle, "wb") as file:
-            file.write(data)
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 def print_to_file(html: str, path: Path) -> tuple[str, int]:

@@ -17,6 +17,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 
+from cityeval.core.atomic import write_atomically
 from cityeval.evaluations.models import Cycle, Evaluation, EvaluationStatus
 from cityeval.jobs.models import Job, JobBatch
 from cityeval.jobs.runner import mark_done, start_batch
@@ -24,7 +25,7 @@ from cityeval.results.models import ResultSnapshot
 from cityeval.results.publication import publication_marker
 from cityeval.scorecards.models import StoredScorecardPdf
 from cityeval.scorecards.pdf import scorecard_html
-from cityeval.scorecards.printing import html_to_pdf, write_atomically
+from cityeval.scorecards.printing import html_to_pdf
 
 FOLDER = "scorecards"
 

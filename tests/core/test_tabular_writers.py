@@ -297,3 +297,26 @@ def test_the_guard_sees_a_writer_that_bypasses_the_helper() -> None:
         "book.save(path)\n"
     )
     assert sorted(line for line, _ in _bypasses(ast.parse(source))) == [2, 3, 4, 5, 6, 7]
+
+
+def test_a_workbook_written_for_a_given_time_is_the_same_bytes_each_time() -> None:
+    """With `at`, nothing of the clock is in the file: the kept open-data workbook of a
+    publication is the bytes the view renders for it (`exports/stored.py`)."""
+    import datetime
+    import zipfile
+
+    def written(at: datetime.datetime | None) -> bytes:
+        book = new_workbook(write_only=True)
+        append_row(book.create_sheet("x"), ["=1+1", 3, "teks"])
+        return workbook_bytes(book, at=at)
+
+    at = datetime.datetime(2026, 12, 6, 9, 30, tzinfo=datetime.UTC)
+    first = written(at)
+    assert written(at) == first
+    # Each member states the time given (so a later second would not change the bytes either).
+    times = {info.date_time for info in zipfile.ZipFile(io.BytesIO(first)).infolist()}
+    assert times == {(2026, 12, 6, 9, 30, 0)}
+    read = openpyxl.load_workbook(io.BytesIO(first))
+    assert read.properties.created == at.replace(tzinfo=None)
+    assert read["x"]["A1"].value == "=1+1"
+    assert read["x"]["A1"].data_type == "s"

@@ -1,14 +1,14 @@
 """Child processes for the real-worker tests: prepare a published result, run a worker.
 
     python tests/jobs/job_child.py prepare mail|pdf   # one published result, its jobs queued
-    python tests/jobs/job_child.py worker [--pause mail|pdf]
-    python tests/jobs/job_child.py state              # JSON: jobs, stored PDFs, sent mails
+    python tests/jobs/job_child.py worker [--pause mail|pdf|opendata]
+    python tests/jobs/job_child.py state              # JSON: jobs, kept files, sent mails
 
 The database comes from DATABASE_URL / CITYEVAL_DATA_DIR like the application's. `worker` runs
 the real `jobs_worker` command; with `--pause`, once the job is inside its critical part (an
-e-mail about to be sent; a PDF's temporary file half written) it prints `INSIDE` and sleeps, so
-that the parent can kill it with SIGKILL at a known point. Nothing in the application knows about
-this pause: it wraps one function of this process only.
+e-mail about to be sent; a PDF's or an open-data file's temporary file half written) it prints
+`INSIDE` and sleeps, so that the parent can kill it with SIGKILL at a known point. Nothing in the
+application knows about this pause: it wraps one function of this process only.
 """
 
 from __future__ import annotations
@@ -88,13 +88,26 @@ def worker(pause: str) -> None:
             time.sleep(PAUSE_SECONDS)
 
         stored.write_atomically = half_written_then_pause  # type: ignore[attr-defined]
+    elif pause == "opendata":
+        from cityeval.exports import stored as open_data
+
+        def half_written_then_pause_data(path: Path, data: bytes) -> None:
+            part = path.with_name(f".{path.name}.killed.part")
+            part.write_bytes(data[: len(data) // 2])
+            print("INSIDE", flush=True)
+            time.sleep(PAUSE_SECONDS)
+
+        open_data.write_atomically = half_written_then_pause_data  # type: ignore[attr-defined]
     call_command("jobs_worker", interval=0.2, no_startup_delay=True, verbosity=0)
 
 
 def state() -> None:
     from django.conf import settings
 
+    from cityeval.evaluations.models import Cycle
+    from cityeval.exports.stored import FOLDER
     from cityeval.jobs.models import Job, SentMail
+    from cityeval.results.publication import publication_marker
     from cityeval.scorecards.models import StoredScorecardPdf
 
     media = Path(settings.MEDIA_ROOT)
@@ -115,6 +128,13 @@ def state() -> None:
                 "stored": stored,
                 "pdf_files": sorted(
                     str(p.relative_to(media)) for p in media.rglob("*.pdf") if p.is_file()
+                ),
+                "marker": publication_marker(),
+                "cycle": Cycle.objects.values_list("pk", flat=True).first(),
+                "open_data": sorted(
+                    str(p.relative_to(media / FOLDER))
+                    for p in (media / FOLDER).rglob("*")
+                    if p.is_file()
                 ),
             }
         )

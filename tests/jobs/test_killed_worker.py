@@ -3,21 +3,25 @@
 Everything runs in child processes (`job_child.py`) on a database they share: a file of its own
 on SQLite (the test database is in memory, invisible to another process), the test database
 itself on PostgreSQL (committed: `transactional_db`). The child publishes one result with a
-coordinator to tell, which queues a notification mail and the scorecard PDFs. A first worker is
-killed just before it sends the mail, a second one with a PDF's temporary file half written; a
-third, ordinary worker takes both jobs over once their leases run out. Then: the mail was sent
-once, each language's PDF exists once and complete, and every job is done.
+coordinator to tell, which queues a notification mail, the scorecard PDFs and the open-data files.
+A first worker is killed just before it sends the mail, a second one with a PDF's temporary file
+half written, a third with an open-data file's; a fourth, ordinary worker takes the jobs over
+once their leases run out. Then: the mail was sent once, each language's PDF exists once and
+complete, every open-data file of the state published is there and complete (the half-written
+one never under a name a reader asks for), and every job is done.
 """
 
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
 import signal
 import subprocess
 import sys
 import time
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +42,7 @@ def child_env(tmp_path: Path, transactional_db: None) -> dict[str, str]:
         "CITYEVAL_DATA_DIR": str(tmp_path),
         "CITYEVAL_JOBS": "database",
         "CITYEVAL_PDFS_AT_PUBLISH": "1",
+        "CITYEVAL_OPEN_DATA_AT_PUBLISH": "1",
         "CITYEVAL_JOB_LEASE_SECONDS": str(LEASE_SECONDS),
         "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
         "EMAIL_FILE_PATH": str(tmp_path / "mail"),
@@ -109,7 +114,9 @@ def test_a_killed_worker_s_jobs_run_again_once_on_another_worker(
     assert kill_when_inside(start_worker(child_env, "--pause", "mail")) == -signal.SIGKILL
     assert state(child_env)["sent"] == []  # killed before the send: no mail, no record
     assert kill_when_inside(start_worker(child_env, "--pause", "pdf")) == -signal.SIGKILL
-    assert list((tmp_path / "media").rglob("*.killed.part"))  # really mid-write
+    assert list((tmp_path / "media").rglob("*.pdf.killed.part"))  # really mid-write
+    assert kill_when_inside(start_worker(child_env, "--pause", "opendata")) == -signal.SIGKILL
+    assert list((tmp_path / "media" / "opendata").rglob("*.killed.part"))
 
     survivor = start_worker(child_env)
     try:
@@ -136,3 +143,31 @@ def test_a_killed_worker_s_jobs_run_again_once_on_another_worker(
         assert len(data) == row["size"]
     killed_pdf = [k for k, (_s, attempts) in found["jobs"].items() if k.startswith("scorecard-pdf")]
     assert max(found["jobs"][k][1] for k in killed_pdf) >= 2
+
+    assert_open_data_complete(tmp_path / "media", found)
+
+
+def assert_open_data_complete(media: Path, found: dict[str, Any]) -> None:
+    """Every file of the published state in each language, whole; a job ran again."""
+    from cityeval.exports.files import FILES
+
+    killed = [k for k in found["jobs"] if k.startswith("open-data:")]
+    assert max(found["jobs"][k][1] for k in killed) >= 2
+    served = {p for p in found["open_data"] if not p.endswith(".part")}
+    expected = {
+        f"{cycle}/{language}/{found['marker']}/{file.name}"
+        for cycle in [found["cycle"]]
+        for language in ("id", "en")
+        for file in FILES
+    }
+    assert expected <= served, sorted(served)
+    for relative in expected:
+        data = (media / "opendata" / relative).read_bytes()
+        if relative.endswith(".xlsx"):
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                assert archive.testzip() is None
+        elif relative.endswith(".json"):
+            assert json.loads(data)["regions"]
+        else:
+            assert data.startswith("\ufeff".encode())
+            assert data.endswith(b"\r\n")

@@ -16,11 +16,9 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
 from cityeval.evaluations.models import Cycle, Round
-from cityeval.jobs.runner import progress
+from cityeval.jobs.follow import follow_batch
 from cityeval.scorecards.batch import BatchError, find_cycle, jobs_for, prepare_output, run
 from cityeval.scorecards.stored import queue_cycle_pdfs
-
-POLL_SECONDS = 1.0  # how often --queue reads the batch's progress
 
 
 class Command(BaseCommand):
@@ -102,14 +100,7 @@ class Command(BaseCommand):
         if options["no_wait"]:
             return
         stream = getattr(self.stderr, "_out", sys.stderr)
-        with tqdm(total=batch.total, desc=str(cycle.year), unit="PDF", file=stream) as bar:
-            while True:
-                shown = progress(batch)
-                bar.n = shown.done + shown.failed
-                bar.set_postfix_str(f"{shown.done}/{shown.total}", refresh=True)
-                if shown.finished:
-                    break
-                time.sleep(POLL_SECONDS)
+        shown = follow_batch(batch, stream=stream, label=str(cycle.year), unit="PDF")
         self.stdout.write(f"{shown.done}/{shown.total} done, {shown.failed} failed")
         if shown.failed:
             raise CommandError(f"{shown.failed} of {shown.total} PDFs failed (see /jobs/)")
