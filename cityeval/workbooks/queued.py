@@ -230,7 +230,10 @@ def open_token(job: Job) -> str:
 def confirm_preview(*, evaluation: Evaluation, user: Actor, token: str) -> tuple[int, str]:
     """Write the person's latest preview of the evaluation if `token` is its own: (count of items
     written, file name). PreviewExpired for any other token or a used preview; the service's
-    WorkflowError (a stale or locked item) after marking the preview used."""
+    WorkflowError (a stale or locked item) after marking the preview used. PermissionDenied for
+    a person who may not fill the evaluation (any more)."""
+    if Can.FILL not in capabilities(user, evaluation):
+        raise PermissionDenied
     with transaction.atomic():
         job = _previews_of(evaluation_id=evaluation.pk, user_id=user.pk).select_for_update().first()
         if (
