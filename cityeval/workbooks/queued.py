@@ -14,7 +14,8 @@ earlier one (its file is removed), as the session-held preview was replaced befo
 locks the job, checks its token, marks it used and writes through `save_workbook_rows` in one
 transaction; an item saved by someone else since the preview still rolls the write back (the
 preview stays used, as before). The file is removed once the preview is confirmed, replaced, or
-has nothing to confirm, and when its job failed.
+has nothing to confirm; the job runner removes it when the job fails, and the daily sweep
+(`jobs/kept.py`) when it is older than a day (a preview never confirmed).
 """
 
 from __future__ import annotations
@@ -271,9 +272,3 @@ def confirm_preview(*, evaluation: Evaluation, user: Actor, token: str) -> tuple
     if refused is not None:
         raise refused
     return count, filename
-
-
-def discard_failed(job: Job) -> None:
-    """A job that gave up keeps no file."""
-    if job.status == JobStatus.FAILED:
-        _file_of(job).unlink(missing_ok=True)

@@ -62,8 +62,7 @@ def grow(world: Listings) -> None:
     """Five more submitted evaluations in the cycle (rows only: the listings read no items)."""
     regions = list(Region.objects.filter(code__in=MORE))
     Evaluation.objects.bulk_create(
-        Evaluation(cycle=world.cycle, region=r, status=EvaluationStatus.SUBMITTED)
-        for r in regions
+        Evaluation(cycle=world.cycle, region=r, status=EvaluationStatus.SUBMITTED) for r in regions
     )
     team(world.cycle, regions, world.people["lead"])
 
