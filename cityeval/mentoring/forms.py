@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django import forms
@@ -183,9 +184,9 @@ class WalkinForm(forms.Form):
         assert isinstance(opd, forms.ModelChoiceField)
         opd.queryset = _region_opds(visit.evaluation)
 
-    def data_(self) -> Walkin:
+    def data_(self, day: date | None = None) -> Walkin:
         data = self.cleaned_data
-        return Walkin(name=data["name"], opd=data["opd"], position=data["position"])
+        return Walkin(name=data["name"], opd=data["opd"], position=data["position"], day=day)
 
 
 class MaterialForm(forms.Form):

@@ -84,6 +84,7 @@ class Walkin:
     name: str
     opd: OPD | None
     position: str = ""
+    day: date | None = None  # the visit's day (None: its first)
 
 
 @transaction.atomic
@@ -136,29 +137,43 @@ def plan_visit(*, evaluation: Evaluation, user: Actor, plan: VisitPlan) -> Visit
 
 
 @transaction.atomic
-def mark_present(*, visit: Visit, user: Actor, person: User, present: bool) -> Attendance | None:
-    """Tick (or untick) a registered person of the region on the attendance list."""
+def mark_present(
+    *, visit: Visit, user: Actor, person: User, present: bool, day: date | None = None
+) -> Attendance | None:
+    """Tick (or untick) a registered person of the region on the attendance list of one day of
+    the visit (None: its first day)."""
     require_visit_writer(user, visit.evaluation)
-    expected = {row.user.pk: row for row in expected_people(visit)}
+    on = _visit_day(visit, day)
+    expected = {row.user.pk: row for row in expected_people(visit, on)}
     row = expected.get(person.pk)
     if row is None:
         raise WorkflowError(_("Orang ini tidak termasuk dalam daftar undangan."))
     existing = (
         Attendance.objects.select_for_update(of=("self",))
-        .filter(visit=visit, user=person)
+        .filter(visit=visit, user=person, day=on)
         .order_by()  # the default order joins the OPD: PostgreSQL locks no nullable side
         .first()
     )
+    change = {"person": person.pk, "day": on.isoformat()}
     if present and existing is None:
         attendance = Attendance.objects.create(
-            visit=visit, user=person, name=str(person), opd=row.opd, recorded_by=user
+            visit=visit, day=on, user=person, name=str(person), opd=row.opd, recorded_by=user
         )
-        _audit(visit, user, "mentoring.attend", {"person": person.pk, "present": True})
+        _audit(visit, user, "mentoring.attend", {**change, "present": True})
         return attendance
     if not present and existing is not None:
         existing.delete()
-        _audit(visit, user, "mentoring.attend", {"person": person.pk, "present": False})
+        _audit(visit, user, "mentoring.attend", {**change, "present": False})
     return existing if present else None
+
+
+def _visit_day(visit: Visit, day: date | None) -> date:
+    """The day asked for, if it is one of the visit's (None: the first)."""
+    if day is None:
+        return visit.starts_on
+    if day not in visit.days():
+        raise WorkflowError(_("Tanggal ini di luar tanggal kunjungan."))
+    return day
 
 
 @transaction.atomic
@@ -170,8 +185,10 @@ def add_walkin(*, visit: Visit, user: Actor, walkin: Walkin) -> Attendance:
         raise WorkflowError(_("Isi nama peserta."))
     if walkin.opd is not None:
         _same_region(visit.evaluation, [walkin.opd])
+    on = _visit_day(visit, walkin.day)
     attendance = Attendance.objects.create(
         visit=visit,
+        day=on,
         name=name[:150],
         position=" ".join(walkin.position.split())[:150],
         opd=walkin.opd,
@@ -181,7 +198,11 @@ def add_walkin(*, visit: Visit, user: Actor, walkin: Walkin) -> Attendance:
         visit,
         user,
         "mentoring.walkin",
-        {"name": attendance.name, "opd": walkin.opd.pk if walkin.opd else None},
+        {
+            "name": attendance.name,
+            "opd": walkin.opd.pk if walkin.opd else None,
+            "day": on.isoformat(),
+        },
     )
     return attendance
 

@@ -189,6 +189,48 @@ def test_attendance_ticks_invitees_and_adds_people_without_an_account(shared_wor
     )
 
 
+def test_a_two_day_visit_keeps_the_attendance_of_each_day(shared_world: World) -> None:
+    """The list to tick on a phone shows every day of the visit (a day picker), each day's
+    ticks and walk-ins are its own, and the visit page and the berita acara show both days."""
+    w = shared_world
+    visit = health_visit(w)
+    client = w.client("member_a")
+    url = reverse("mentoring:attendance", args=[visit.pk])
+    first = client.get(url).content.decode()
+    for day in (DAY1, DAY2):
+        assert f"?day={day.isoformat()}" in first  # the picker offers both days
+    contributor = w.people["contributor_a"]
+    client.post(url, {"person": contributor.pk, "present": "1", "day": DAY1.isoformat()})
+    client.post(url, {"person": w.people["coordinator_a"].pk, "present": "1", "day": "2024-06-11"})
+    client.post(url, {"name": "Ibu Sari", "day": DAY2.isoformat()})
+    rows = set(Attendance.objects.filter(visit=visit).values_list("name", "day"))
+    assert rows == {
+        (str(contributor), DAY1),
+        (str(w.people["coordinator_a"]), DAY2),
+        ("Ibu Sari", DAY2),
+    }
+    second = client.get(url, {"day": DAY2.isoformat()})
+    assert second.context["day"] == DAY2
+    ticked = {row.user.pk for row in second.context["expected"] if row.present}
+    assert ticked == {w.people["coordinator_a"].pk}
+    assert [a.name for a in second.context["walkins"]] == ["Ibu Sari"]
+    # The same person may attend both days; a day outside the visit is refused.
+    client.post(url, {"person": contributor.pk, "present": "1", "day": DAY2.isoformat()})
+    assert Attendance.objects.filter(visit=visit, user=contributor).count() == 2
+    assert client.get(url, {"day": "2024-06-12"}).status_code == 404
+    with pytest.raises(WorkflowError):
+        services.mark_present(
+            visit=visit,
+            user=w.people["lead_a"],
+            person=contributor,
+            present=True,
+            day=date(2024, 6, 12),
+        )
+    page = w.client("lead_a").get(visit.get_absolute_url()).content.decode()
+    assert page.count('data-testid="attendance-day"') == 2
+    assert "Ibu Sari" in page
+
+
 def test_agreed_actions_reach_the_home_of_their_opd(shared_world: World) -> None:
     w = shared_world
     visit = health_visit(w)
