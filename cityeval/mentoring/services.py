@@ -25,6 +25,7 @@ from cityeval.evaluations.errors import WorkflowError
 from cityeval.evaluations.models import Evaluation, ItemValue
 from cityeval.evidence.filetypes import EVIDENCE_TYPES
 from cityeval.evidence.models import FieldVisit
+from cityeval.evidence.storage import Staged
 from cityeval.evidence.uploads import display_name, stage_upload
 from cityeval.mentoring.access import require_visit_writer
 from cityeval.mentoring.models import (
@@ -60,6 +61,8 @@ class VisitPlan:
     # None: every active OPD of the region (the model case invites them all).
     opds: Sequence[OPD] | None = None
     notes: str = ""
+    # Materials sent with the plan: the same checks as an upload on the visit page.
+    materials: Sequence[UploadedFile[bytes]] = ()
 
 
 @dataclass(frozen=True)
@@ -132,6 +135,7 @@ def plan_visit(*, evaluation: Evaluation, user: Actor, plan: VisitPlan) -> Visit
             "opds": sorted(opd.pk for opd in opds),
         },
     )
+    _attach_materials(visit, user, plan.materials)  # a refused file refuses the whole plan
     notify_visit_invited(visit)
     return visit
 
@@ -269,30 +273,50 @@ def agree_action(*, visit: Visit, user: Actor, data: ActionData) -> AgreedAction
 def add_material(*, visit: Visit, user: Actor, upload: UploadedFile[bytes]) -> VisitMaterial:
     """Attach a material (checked by content like evidence) to the visit."""
     require_visit_writer(user, visit.evaluation)
-    kind, staged = stage_upload(upload, EVIDENCE_TYPES)
-    name = display_name(upload.name)
-    try:
-        with transaction.atomic():
-            material = VisitMaterial.objects.create(
-                visit=visit,
-                original_name=name,
-                stored_path=staged.stored_path,
-                content_type=kind.content_type,
-                size=staged.size,
-                sha256=staged.sha256,
-                uploaded_by=user,
-            )
-            _audit(
-                visit,
-                user,
-                "mentoring.material",
-                {"name": name, "sha256": staged.sha256, "size": staged.size},
-            )
-            staged.commit()
-    except BaseException:
-        staged.discard()
-        raise
+    (material,) = _attach_materials(visit, user, [upload])
     return material
+
+
+def _attach_materials(
+    visit: Visit, user: Actor, uploads: Sequence[UploadedFile[bytes]]
+) -> list[VisitMaterial]:
+    """The one way a material reaches a visit (its page's upload, the plan form): each file is
+    checked by size and content like evidence, stored, given its row and audited; all or none
+    (a refused file raises WorkflowError and keeps no file). The caller checked the rights."""
+    staged_files: list[Staged] = []
+    try:
+        checked = []
+        for upload in uploads:
+            kind, staged = stage_upload(upload, EVIDENCE_TYPES)
+            staged_files.append(staged)
+            checked.append((display_name(upload.name), kind, staged))
+        materials = []
+        with transaction.atomic():
+            for name, kind, staged in checked:
+                materials.append(
+                    VisitMaterial.objects.create(
+                        visit=visit,
+                        original_name=name,
+                        stored_path=staged.stored_path,
+                        content_type=kind.content_type,
+                        size=staged.size,
+                        sha256=staged.sha256,
+                        uploaded_by=user,
+                    )
+                )
+                _audit(
+                    visit,
+                    user,
+                    "mentoring.material",
+                    {"name": name, "sha256": staged.sha256, "size": staged.size},
+                )
+            for staged in staged_files:
+                staged.commit()
+    except BaseException:
+        for staged in staged_files:
+            staged.discard()
+        raise
+    return materials
 
 
 @transaction.atomic

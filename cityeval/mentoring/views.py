@@ -68,12 +68,26 @@ def visit_list(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+# The size limit is installed before the body is read (materials may come with the plan), so
+# before the CSRF check, as for the visit page's upload.
+@csrf_exempt
 @login_required
 @require_form
 def visit_new(request: HttpRequest, pk: int) -> HttpResponse:
+    too_large = limit_uploads(request).too_large if request.method == "POST" else []
+    return _visit_new(request, pk, too_large)
+
+
+@csrf_protect
+def _visit_new(request: HttpRequest, pk: int, too_large: list[str]) -> HttpResponse:
     evaluation = visits_evaluation_for(request.user, pk, write=True)
-    form = VisitPlanForm(request.POST or None, evaluation=evaluation)
-    if request.method == "POST" and form.is_valid():
+    posted = request.method == "POST"
+    form = VisitPlanForm(
+        request.POST if posted else None, request.FILES if posted else None, evaluation=evaluation
+    )
+    for name in too_large:
+        form.add_error("materials", f"“{name}”: {too_large_message(max_bytes())}")
+    if posted and form.is_valid():
         try:
             visit = services.plan_visit(
                 evaluation=evaluation,

@@ -294,6 +294,57 @@ def test_materials_pass_the_evidence_checks_and_are_served_under_the_visit_rules
     assert w.client("coordinator_a").post(url, {"upload": good}).status_code == 403
 
 
+def plan_post(w: World, *uploads: SimpleUploadedFile) -> dict[str, Any]:
+    return {
+        "title": "Bimtek dengan bahan",
+        "venue": "Aula",
+        "starts_on": DAY1.isoformat(),
+        "ends_on": DAY2.isoformat(),
+        "opds": [w.health.pk],
+        "materials": list(uploads),
+    }
+
+
+def test_the_plan_form_takes_materials_under_the_upload_rules(shared_world: World) -> None:
+    """Materials can go with the plan (the same checks as the visit page's upload: by content,
+    by size): a refused file refuses the whole plan, writes nothing and keeps no file."""
+    w = shared_world
+    url = reverse("mentoring:visit_new", args=[w.reviewing.pk])
+    client = w.client("lead_a")
+    assert 'enctype="multipart/form-data"' in client.get(url).content.decode()
+    renamed = SimpleUploadedFile("bahan.pdf", b"MZ\x90\x00" + b"\x00" * 200, "application/pdf")
+    good = SimpleUploadedFile("bahan.pdf", tiny_pdf(["Bahan bimtek"]), "application/pdf")
+    before = (Visit.objects.count(), VisitMaterial.objects.count())
+    refused = client.post(url, plan_post(w, good, renamed))
+    assert refused.status_code == 200
+    assert refused.context["form"].non_field_errors()
+    assert (Visit.objects.count(), VisitMaterial.objects.count()) == before
+    good.seek(0)
+    second = SimpleUploadedFile("jadwal.pdf", tiny_pdf(["Jadwal"]), "application/pdf")
+    response = client.post(url, plan_post(w, good, second))
+    assert response.status_code == 302
+    visit = Visit.objects.get(title="Bimtek dengan bahan")
+    names = sorted(visit.materials.values_list("original_name", flat=True))
+    assert names == ["bahan.pdf", "jadwal.pdf"]
+    # Readable under the visit rules, as a material uploaded on the visit page.
+    material = visit.materials.get(original_name="jadwal.pdf")
+    download = reverse("mentoring:material", args=[material.pk])
+    assert w.client("contributor_a").get(download).status_code == 200
+    assert w.client("coordinator_b").get(download).status_code == 404
+
+
+def test_an_oversized_material_refuses_the_plan(shared_world: World, settings: Any) -> None:
+    w = shared_world
+    settings.EVIDENCE_MAX_BYTES = 1000
+    url = reverse("mentoring:visit_new", args=[w.reviewing.pk])
+    big = SimpleUploadedFile("besar.pdf", tiny_pdf(["x" * 3000]), "application/pdf")
+    before = Visit.objects.count()
+    response = w.client("lead_a").post(url, plan_post(w, big))
+    assert response.status_code == 200
+    assert "besar.pdf" in response.content.decode()
+    assert Visit.objects.count() == before
+
+
 def test_field_visits_of_the_evaluation_attach_once(shared_world: World) -> None:
     w = shared_world
     visit = health_visit(w)
