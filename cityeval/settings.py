@@ -304,9 +304,10 @@ CITYEVAL_JOB_HANDLERS = {
     "workbook_preview": "cityeval.workbooks.queued.run_preview",
     "publication_open_data": "cityeval.exports.stored.queue_publication_files",
     "open_data_files": "cityeval.exports.stored.render_stored_files",
+    "sweep_kept_uploads": "cityeval.jobs.kept.sweep_job",
 }
 # Kinds queued once a day by every running worker (the key names the day: it runs once).
-CITYEVAL_JOB_SCHEDULE = ["remind_deadlines"]
+CITYEVAL_JOB_SCHEDULE = ["remind_deadlines", "sweep_kept_uploads"]
 # The scheduled reminders remind of deadlines at most this many days away.
 CITYEVAL_REMINDER_DAYS = env_int("CITYEVAL_REMINDER_DAYS", 7)
 # Render the published scorecards' PDFs when a result is published (tests turn it off: a PDF

@@ -10,10 +10,16 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connections, models, transaction
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cityeval.audit.chain import GENESIS, NATIONAL, chain_for, hash_fields
+
+# Sent with every batch of new entries, one saved or many bulk-created, inside the writer's
+# transaction (`entries`, `using`): the one hook for whoever follows new entries (post_save is not
+# sent for a bulk_create). The publication marker (results/publication.py) listens here.
+entries_written = Signal()
 
 
 class AppendOnlyError(Exception):
@@ -34,7 +40,9 @@ class AuditQuerySet(models.QuerySet["AuditEntry"]):
         # No savepoint: a failed audit insert must fail the writer's whole transaction anyway.
         with transaction.atomic(using=self.db, savepoint=False):
             AuditChainHead.objects.link(entries)
-            return super().bulk_create(entries, *args, **kwargs)
+            created = super().bulk_create(entries, *args, **kwargs)
+            entries_written.send(AuditEntry, entries=created, using=self.db)
+            return created
 
     def for_target(self, target: models.Model) -> AuditQuerySet:
         return self.filter(target_type=target._meta.label_lower, target_id=str(target.pk))
@@ -103,6 +111,7 @@ class AuditEntry(models.Model):
         with transaction.atomic(using=kwargs.get("using"), savepoint=False):
             AuditChainHead.objects.link([self])
             super().save(*args, **kwargs)
+            entries_written.send(AuditEntry, entries=[self], using=self._state.db)
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise AppendOnlyError("audit entries are append-only")

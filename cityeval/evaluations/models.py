@@ -78,7 +78,11 @@ class EvaluationStatus(models.TextChoices):
 
 class EvaluationQuerySet(models.QuerySet["Evaluation"]):
     def with_region(self) -> EvaluationQuerySet:
-        return self.select_related("region__province", "cycle__framework_version")
+        # The version's document (a large JSON field) joined to every row would be decoded once
+        # per row: the version is read in one more query, once per version, shared by the rows.
+        return self.select_related("region__province", "cycle").prefetch_related(
+            "cycle__framework_version"
+        )
 
     def in_cycle(self, cycle: Cycle) -> EvaluationQuerySet:
         return self.filter(cycle=cycle)

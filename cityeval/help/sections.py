@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 # section -> (URL name of the page that holds it, title)
 SECTIONS: dict[str, tuple[str, Promise]] = {
     "stages": ("help:centre", _("Tahapan evaluasi")),
-    "roles": ("help:centre", _("Peran")),
+    # Plural ("Roles"): a section listing several; "Peran" alone is a form's "Role".
+    "roles": ("help:centre", pgettext_lazy("heading over several roles", "Peran")),
     "index": ("help:centre", _("Cara indeks dihitung")),
     "items": ("help:centre", _("Mengisi butir")),
     "review": ("help:centre", _("Reviu asesor")),

@@ -10,7 +10,8 @@ kind → dotted path, so this ground-floor app imports no higher app) and marks 
 killed mid-job leaves the job RUNNING with a lease that runs out; `recover()` (called by every
 `jobs_worker` a few times a lease) queues it again, and the next claim runs it on whichever
 worker is alive. A handler that fails is tried again after a lease, up to
-`CITYEVAL_JOB_MAX_ATTEMPTS`, then left FAILED with its error. Handlers are written to be run
+`CITYEVAL_JOB_MAX_ATTEMPTS`, then left FAILED with its error, and its kept upload (`kept.py`)
+removed. Handlers are written to be run
 twice safely: a PDF is written to a temporary file and renamed into place; an e-mail is sent
 inside the transaction that records it (`send_once`).
 """
@@ -36,6 +37,7 @@ from django_tasks import task
 from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
+from cityeval.jobs import kept
 from cityeval.jobs.models import Job, JobBatch, JobStatus, SentMail
 
 logger = logging.getLogger(__name__)
@@ -125,17 +127,21 @@ def claim(job_id: int) -> Job | None:
         job = Job.objects.select_for_update().filter(takeable, pk=job_id).first()
         if job is None:
             return None
-        if job.attempts >= settings.CITYEVAL_JOB_MAX_ATTEMPTS:
+        gave_up = job.attempts >= settings.CITYEVAL_JOB_MAX_ATTEMPTS
+        if gave_up:
             job.status = JobStatus.FAILED
             job.error = f"gave up after {job.attempts} attempts (each worker died or timed out)"
             job.finished_at = now
             job.save(update_fields=["status", "error", "finished_at"])
-            return None
-        job.status = JobStatus.RUNNING
-        job.attempts += 1
-        job.worker = worker_name()
-        job.lease_until = now + _lease()
-        job.save(update_fields=["status", "attempts", "worker", "lease_until"])
+        else:
+            job.status = JobStatus.RUNNING
+            job.attempts += 1
+            job.worker = worker_name()
+            job.lease_until = now + _lease()
+            job.save(update_fields=["status", "attempts", "worker", "lease_until"])
+    if gave_up:
+        kept.discard(job.params)  # nobody will read the job's kept upload now
+        return None
     return job
 
 
@@ -173,12 +179,14 @@ def run_job(job_id: int) -> None:
         logger.exception("job %s failed", job.key)
         again = job.attempts < settings.CITYEVAL_JOB_MAX_ATTEMPTS
         # Tried again once its lease has run out (`recover`), up to the last attempt.
-        Job.objects.filter(pk=job.pk, status=JobStatus.RUNNING).update(
+        failed = Job.objects.filter(pk=job.pk, status=JobStatus.RUNNING).update(
             status=JobStatus.QUEUED if again else JobStatus.FAILED,
             finished_at=None if again else timezone.now(),
             lease_until=timezone.now() + _lease(),
             error=f"{type(error).__name__}: {error}",
         )
+        if failed and not again:
+            kept.discard(job.params)  # nobody will read the job's kept upload now
         return
     finally:
         stop.set()

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from cityeval.accounts.access import require_region_manager
 from cityeval.accounts.models import User
 from cityeval.jobs.kept import keep_upload, kept_path
 from cityeval.jobs.models import Job
@@ -33,7 +34,9 @@ KIND = "masterplan_import"
 
 def queue_import(*, masterplan: Masterplan, user: User, content: bytes, filename: str) -> Job:
     """Keep the upload and queue its import (after the caller's transaction commits).
-    An oversized file is refused here, at once; everything else is checked by the job."""
+    Only the region's manager may (403 otherwise); an oversized file is refused here, at once;
+    everything else is checked by the job, which checks the person's rights again."""
+    require_region_manager(user, masterplan.region_id)
     problem = size_problem(len(content))
     if problem:
         raise UploadRefused(problem)

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django import forms
+from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from cityeval.core.dates import CalendarDateField
 from cityeval.evaluations.models import Evaluation, ItemValue
 from cityeval.evidence.filetypes import EVIDENCE_TYPES, accept_attribute
+from cityeval.evidence.forms import MAX_FILES_PER_UPLOAD, MultipleFileField, MultipleFileInput
 from cityeval.evidence.models import FieldVisit
 from cityeval.frameworks.tags import dimension_names
 from cityeval.mentoring.models import AgendaKind, MinutePoint, Visit
@@ -51,6 +54,12 @@ class VisitPlanForm(forms.Form):
     notes = forms.CharField(
         label=_("Catatan"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
+    materials = MultipleFileField(
+        label=_("Bahan"),
+        required=False,
+        widget=MultipleFileInput(attrs={"accept": accept_attribute(EVIDENCE_TYPES)}),
+        help_text=_("Boleh dikosongkan: bahan juga dapat diunggah di halaman kunjungan."),
+    )
 
     def __init__(self, *args: Any, evaluation: Evaluation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -74,6 +83,14 @@ class VisitPlanForm(forms.Form):
             (self[f"agenda_{n}_day"], self[f"agenda_{n}_kind"], self[f"agenda_{n}_title"])
             for n in range(AGENDA_ROWS)
         ]
+
+    def clean_materials(self) -> list[UploadedFile[bytes]]:
+        files: list[UploadedFile[bytes]] = self.cleaned_data["materials"]
+        if len(files) > MAX_FILES_PER_UPLOAD:
+            raise forms.ValidationError(
+                _("Paling banyak %(count)d berkas sekaligus.") % {"count": MAX_FILES_PER_UPLOAD}
+            )
+        return files
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -102,6 +119,7 @@ class VisitPlanForm(forms.Form):
             agenda=agenda,
             opds=list(data["opds"]),
             notes=data["notes"],
+            materials=data.get("materials") or [],
         )
 
 
@@ -183,9 +201,9 @@ class WalkinForm(forms.Form):
         assert isinstance(opd, forms.ModelChoiceField)
         opd.queryset = _region_opds(visit.evaluation)
 
-    def data_(self) -> Walkin:
+    def data_(self, day: date | None = None) -> Walkin:
         data = self.cleaned_data
-        return Walkin(name=data["name"], opd=data["opd"], position=data["position"])
+        return Walkin(name=data["name"], opd=data["opd"], position=data["position"], day=day)
 
 
 class MaterialForm(forms.Form):

@@ -10,6 +10,8 @@ The field visits recorded in `evidence` attach through `AttachedFieldVisit`, own
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
@@ -59,6 +61,11 @@ class Visit(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("mentoring:visit", args=[self.pk])
 
+    def days(self) -> list[date]:
+        """Every day of the visit, the first to the last."""
+        count = (self.ends_on - self.starts_on).days + 1
+        return [self.starts_on + timedelta(days=n) for n in range(count)]
+
 
 class AgendaKind(models.TextChoices):
     DISCUSSION = "discussion", _("Pembahasan evaluasi")
@@ -98,6 +105,8 @@ class Attendance(models.Model):
     """One person present; `user` is empty for someone not (yet) registered in the app."""
 
     visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="attendances")
+    # The day of the visit the person was present (a two-day visit has a list per day).
+    day = models.DateField(_("hari"))
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -111,10 +120,10 @@ class Attendance(models.Model):
     recorded_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        ordering = ["opd__name", "name", "pk"]
+        ordering = ["day", "opd__name", "name", "pk"]
         constraints = [
             models.UniqueConstraint(
-                fields=["visit", "user"],
+                fields=["visit", "day", "user"],
                 condition=models.Q(user__isnull=False),
                 name="mentoring_attendance_once",
             )

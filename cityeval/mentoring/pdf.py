@@ -14,7 +14,7 @@ from django.utils.text import slugify
 
 from cityeval.frameworks.tags import dimension_names
 from cityeval.mentoring.models import Visit
-from cityeval.mentoring.queries import attendance_by_opd
+from cityeval.mentoring.queries import attendance_by_day
 from cityeval.scorecards.printing import html_to_pdf
 
 TEMPLATE = "mentoring/berita_acara_pdf.html"
@@ -53,7 +53,7 @@ def _context(visit: Visit, language: str, generated: datetime) -> dict[str, Any]
         "invited": [
             inv.opd for inv in visit.invitations.select_related("opd").order_by("opd__name")
         ],
-        "attendance": attendance_by_opd(visit),
+        "attendance": attendance_by_day(visit),
         "points": points,
         "actions": list(visit.actions.select_related("opd")),
         "field_visits": [

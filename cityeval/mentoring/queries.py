@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from django.db.models import Q
 
@@ -21,8 +22,9 @@ class Expected:
     present: bool
 
 
-def expected_people(visit: Visit) -> list[Expected]:
-    """The region's coordinators and the contributors of the invited OPDs, in list order."""
+def expected_people(visit: Visit, day: date | None = None) -> list[Expected]:
+    """The region's coordinators and the contributors of the invited OPDs, in list order, each
+    marked present if ticked on `day` (None: the visit's first day)."""
     invited = {inv.opd_id: inv.opd for inv in visit.invitations.select_related("opd")}
     region_id = visit.evaluation.region_id
     grants = (
@@ -40,9 +42,8 @@ def expected_people(visit: Visit) -> list[Expected]:
             opd_of[pk] = None
         elif role == Role.CONTRIBUTOR and opd_id in invited:
             opd_of.setdefault(pk, opd_id)
-    present = set(
-        Attendance.objects.filter(visit=visit, user__isnull=False).values_list("user_id", flat=True)
-    )
+    ticked = Attendance.objects.filter(visit=visit, day=day or visit.starts_on)
+    present = set(ticked.filter(user__isnull=False).values_list("user_id", flat=True))
     people = User.objects.filter(pk__in=opd_of)
     rows = [
         Expected(user=u, opd=invited.get(opd_of[u.pk] or 0), present=u.pk in present)
@@ -58,14 +59,35 @@ class OPDAttendance:
     people: list[Attendance]
 
 
-def attendance_by_opd(visit: Visit) -> list[OPDAttendance]:
-    """Who was present, grouped per OPD (the region's own people first)."""
-    groups: dict[int | None, OPDAttendance] = {}
+@dataclass(frozen=True)
+class DayAttendance:
+    day: date
+    groups: list[OPDAttendance]
+
+
+def attendance_by_opd(visit: Visit, day: date | None = None) -> list[OPDAttendance]:
+    """Who was present (on `day`, or on any day), grouped per OPD (the region's own first)."""
+    rows = Attendance.objects.filter(visit=visit)
+    if day is not None:
+        rows = rows.filter(day=day)
+    return _by_opd(list(rows.select_related("opd").order_by("opd__name", "name", "pk")))
+
+
+def attendance_by_day(visit: Visit) -> list[DayAttendance]:
+    """Who was present on each day of the visit that has anyone, grouped per OPD."""
+    days: dict[date, list[Attendance]] = {}
     for row in (
         Attendance.objects.filter(visit=visit)
         .select_related("opd")
-        .order_by("opd__name", "name", "pk")
+        .order_by("day", "opd__name", "name", "pk")
     ):
+        days.setdefault(row.day, []).append(row)
+    return [DayAttendance(day, _by_opd(rows)) for day, rows in days.items()]
+
+
+def _by_opd(rows: list[Attendance]) -> list[OPDAttendance]:
+    groups: dict[int | None, OPDAttendance] = {}
+    for row in rows:
         groups.setdefault(row.opd_id, OPDAttendance(row.opd, [])).people.append(row)
     return sorted(groups.values(), key=lambda g: (g.opd is not None, g.opd.name if g.opd else ""))
 

@@ -25,6 +25,7 @@ from cityeval.evaluations.errors import WorkflowError
 from cityeval.evaluations.models import Evaluation, ItemValue
 from cityeval.evidence.filetypes import EVIDENCE_TYPES
 from cityeval.evidence.models import FieldVisit
+from cityeval.evidence.storage import Staged
 from cityeval.evidence.uploads import display_name, stage_upload
 from cityeval.mentoring.access import require_visit_writer
 from cityeval.mentoring.models import (
@@ -60,6 +61,8 @@ class VisitPlan:
     # None: every active OPD of the region (the model case invites them all).
     opds: Sequence[OPD] | None = None
     notes: str = ""
+    # Materials sent with the plan: the same checks as an upload on the visit page.
+    materials: Sequence[UploadedFile[bytes]] = ()
 
 
 @dataclass(frozen=True)
@@ -84,6 +87,7 @@ class Walkin:
     name: str
     opd: OPD | None
     position: str = ""
+    day: date | None = None  # the visit's day (None: its first)
 
 
 @transaction.atomic
@@ -131,34 +135,49 @@ def plan_visit(*, evaluation: Evaluation, user: Actor, plan: VisitPlan) -> Visit
             "opds": sorted(opd.pk for opd in opds),
         },
     )
+    _attach_materials(visit, user, plan.materials)  # a refused file refuses the whole plan
     notify_visit_invited(visit)
     return visit
 
 
 @transaction.atomic
-def mark_present(*, visit: Visit, user: Actor, person: User, present: bool) -> Attendance | None:
-    """Tick (or untick) a registered person of the region on the attendance list."""
+def mark_present(
+    *, visit: Visit, user: Actor, person: User, present: bool, day: date | None = None
+) -> Attendance | None:
+    """Tick (or untick) a registered person of the region on the attendance list of one day of
+    the visit (None: its first day)."""
     require_visit_writer(user, visit.evaluation)
-    expected = {row.user.pk: row for row in expected_people(visit)}
+    on = _visit_day(visit, day)
+    expected = {row.user.pk: row for row in expected_people(visit, on)}
     row = expected.get(person.pk)
     if row is None:
         raise WorkflowError(_("Orang ini tidak termasuk dalam daftar undangan."))
     existing = (
         Attendance.objects.select_for_update(of=("self",))
-        .filter(visit=visit, user=person)
+        .filter(visit=visit, user=person, day=on)
         .order_by()  # the default order joins the OPD: PostgreSQL locks no nullable side
         .first()
     )
+    change = {"person": person.pk, "day": on.isoformat()}
     if present and existing is None:
         attendance = Attendance.objects.create(
-            visit=visit, user=person, name=str(person), opd=row.opd, recorded_by=user
+            visit=visit, day=on, user=person, name=str(person), opd=row.opd, recorded_by=user
         )
-        _audit(visit, user, "mentoring.attend", {"person": person.pk, "present": True})
+        _audit(visit, user, "mentoring.attend", {**change, "present": True})
         return attendance
     if not present and existing is not None:
         existing.delete()
-        _audit(visit, user, "mentoring.attend", {"person": person.pk, "present": False})
+        _audit(visit, user, "mentoring.attend", {**change, "present": False})
     return existing if present else None
+
+
+def _visit_day(visit: Visit, day: date | None) -> date:
+    """The day asked for, if it is one of the visit's (None: the first)."""
+    if day is None:
+        return visit.starts_on
+    if day not in visit.days():
+        raise WorkflowError(_("Tanggal ini di luar tanggal kunjungan."))
+    return day
 
 
 @transaction.atomic
@@ -170,8 +189,10 @@ def add_walkin(*, visit: Visit, user: Actor, walkin: Walkin) -> Attendance:
         raise WorkflowError(_("Isi nama peserta."))
     if walkin.opd is not None:
         _same_region(visit.evaluation, [walkin.opd])
+    on = _visit_day(visit, walkin.day)
     attendance = Attendance.objects.create(
         visit=visit,
+        day=on,
         name=name[:150],
         position=" ".join(walkin.position.split())[:150],
         opd=walkin.opd,
@@ -181,7 +202,11 @@ def add_walkin(*, visit: Visit, user: Actor, walkin: Walkin) -> Attendance:
         visit,
         user,
         "mentoring.walkin",
-        {"name": attendance.name, "opd": walkin.opd.pk if walkin.opd else None},
+        {
+            "name": attendance.name,
+            "opd": walkin.opd.pk if walkin.opd else None,
+            "day": on.isoformat(),
+        },
     )
     return attendance
 
@@ -248,30 +273,50 @@ def agree_action(*, visit: Visit, user: Actor, data: ActionData) -> AgreedAction
 def add_material(*, visit: Visit, user: Actor, upload: UploadedFile[bytes]) -> VisitMaterial:
     """Attach a material (checked by content like evidence) to the visit."""
     require_visit_writer(user, visit.evaluation)
-    kind, staged = stage_upload(upload, EVIDENCE_TYPES)
-    name = display_name(upload.name)
-    try:
-        with transaction.atomic():
-            material = VisitMaterial.objects.create(
-                visit=visit,
-                original_name=name,
-                stored_path=staged.stored_path,
-                content_type=kind.content_type,
-                size=staged.size,
-                sha256=staged.sha256,
-                uploaded_by=user,
-            )
-            _audit(
-                visit,
-                user,
-                "mentoring.material",
-                {"name": name, "sha256": staged.sha256, "size": staged.size},
-            )
-            staged.commit()
-    except BaseException:
-        staged.discard()
-        raise
+    (material,) = _attach_materials(visit, user, [upload])
     return material
+
+
+def _attach_materials(
+    visit: Visit, user: Actor, uploads: Sequence[UploadedFile[bytes]]
+) -> list[VisitMaterial]:
+    """The one way a material reaches a visit (its page's upload, the plan form): each file is
+    checked by size and content like evidence, stored, given its row and audited; all or none
+    (a refused file raises WorkflowError and keeps no file). The caller checked the rights."""
+    staged_files: list[Staged] = []
+    try:
+        checked = []
+        for upload in uploads:
+            kind, staged = stage_upload(upload, EVIDENCE_TYPES)
+            staged_files.append(staged)
+            checked.append((display_name(upload.name), kind, staged))
+        materials = []
+        with transaction.atomic():
+            for name, kind, staged in checked:
+                materials.append(
+                    VisitMaterial.objects.create(
+                        visit=visit,
+                        original_name=name,
+                        stored_path=staged.stored_path,
+                        content_type=kind.content_type,
+                        size=staged.size,
+                        sha256=staged.sha256,
+                        uploaded_by=user,
+                    )
+                )
+                _audit(
+                    visit,
+                    user,
+                    "mentoring.material",
+                    {"name": name, "sha256": staged.sha256, "size": staged.size},
+                )
+            for staged in staged_files:
+                staged.commit()
+    except BaseException:
+        for staged in staged_files:
+            staged.discard()
+        raise
+    return materials
 
 
 @transaction.atomic

@@ -4,14 +4,21 @@ the berita acara PDF. Thin: access helper → form → one service → redirect.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseBase
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseBase,
+)
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_POST
@@ -43,7 +50,7 @@ from cityeval.mentoring.forms import (
 )
 from cityeval.mentoring.models import Visit
 from cityeval.mentoring.pdf import pdf_filename, render_berita_acara_pdf
-from cityeval.mentoring.queries import attendance_by_opd, expected_people
+from cityeval.mentoring.queries import attendance_by_day, attendance_by_opd, expected_people
 
 
 @login_required
@@ -61,12 +68,26 @@ def visit_list(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+# The size limit is installed before the body is read (materials may come with the plan), so
+# before the CSRF check, as for the visit page's upload.
+@csrf_exempt
 @login_required
 @require_form
 def visit_new(request: HttpRequest, pk: int) -> HttpResponse:
+    too_large = limit_uploads(request).too_large if request.method == "POST" else []
+    return _visit_new(request, pk, too_large)
+
+
+@csrf_protect
+def _visit_new(request: HttpRequest, pk: int, too_large: list[str]) -> HttpResponse:
     evaluation = visits_evaluation_for(request.user, pk, write=True)
-    form = VisitPlanForm(request.POST or None, evaluation=evaluation)
-    if request.method == "POST" and form.is_valid():
+    posted = request.method == "POST"
+    form = VisitPlanForm(
+        request.POST if posted else None, request.FILES if posted else None, evaluation=evaluation
+    )
+    for name in too_large:
+        form.add_error("materials", f"“{name}”: {too_large_message(max_bytes())}")
+    if posted and form.is_valid():
         try:
             visit = services.plan_visit(
                 evaluation=evaluation,
@@ -101,7 +122,7 @@ def _detail_context(request: HttpRequest, visit: Visit, **forms: Any) -> dict[st
         "can_write": can_write,
         "agenda": visit.agenda.all(),
         "invited": visit.invitations.select_related("opd").order_by("opd__name"),
-        "attendance": attendance_by_opd(visit),
+        "attendance": attendance_by_day(visit),
         "points": points,
         "actions": visit.actions.select_related("opd", "point"),
         "materials": visit.materials.filter(removed_at__isnull=True).order_by("uploaded_at"),
@@ -122,8 +143,11 @@ def _detail_context(request: HttpRequest, visit: Visit, **forms: Any) -> dict[st
 @login_required
 @require_form
 def attendance(request: HttpRequest, pk: int) -> HttpResponse:
-    """The list to tick on a phone during the session, and a walk-in form."""
+    """The list to tick on a phone during the session, one day of the visit at a time (a day
+    picker; today's list when the visit is under way), and a walk-in form."""
     visit = visit_for(request.user, pk, write=True)
+    day = _day_of(visit, request.POST.get("day") or request.GET.get("day"))
+    here = f"{request.path}?day={day.isoformat()}"
     walkin = WalkinForm(visit=visit)
     if request.method == "POST":
         try:
@@ -134,28 +158,48 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
                     user=actor_of(request),
                     person=person,
                     present=request.POST.get("present") == "1",
+                    day=day,
                 )
-                return redirect(f"{request.path}#person-{person.pk}")
+                return redirect(f"{here}#person-{person.pk}")
             walkin = WalkinForm(request.POST, visit=visit)
             if walkin.is_valid():
                 added = services.add_walkin(
-                    visit=visit, user=actor_of(request), walkin=walkin.data_()
+                    visit=visit, user=actor_of(request), walkin=walkin.data_(day)
                 )
                 messages.success(request, _("%(name)s dicatat hadir.") % {"name": added.name})
-                return redirect(request.path)
+                return redirect(here)
         except WorkflowError as error:
             messages.error(request, str(error))
+    present = attendance_by_opd(visit, day)
     return render(
         request,
         "mentoring/attendance.html",
         {
             "evaluation": visit.evaluation,
             "visit": visit,
-            "expected": expected_people(visit),
-            "walkins": [a for g in attendance_by_opd(visit) for a in g.people if a.user_id is None],
+            "day": day,
+            "days": visit.days(),
+            "expected": expected_people(visit, day),
+            "walkins": [a for g in present for a in g.people if a.user_id is None],
             "walkin_form": walkin,
         },
     )
+
+
+def _day_of(visit: Visit, asked: str | None) -> date:
+    """The day of the visit asked for (404 for any other); else today during the visit, else
+    its first day."""
+    days = visit.days()
+    if asked:
+        try:
+            day = date.fromisoformat(asked)
+        except ValueError:
+            raise Http404 from None
+        if day not in days:
+            raise Http404
+        return day
+    today = timezone.localdate()
+    return today if today in days else days[0]
 
 
 def _record_on_visit(

@@ -13,15 +13,19 @@ teams, entry exceptions and new cycles (progress, overdue self-assessments).
 The public pages ask for their marker on every hit (`public_pages_state`): with a shared cache
 (`settings.PUBLICATION_MARKER_IN_CACHE`, on with Redis) it is read from the cache, not the
 database. A new entry of `PUBLIC_PAGE_ACTIONS` stores the newest marker there when its transaction
-commits (`_store_after_commit`, on every audit entry saved, whoever writes it), so a publish
-through one server is seen at once by every server; an empty cache (a restart, an eviction) is
-filled from the database with `add`, which never overwrites a marker a publish stored meanwhile.
+commits (`_store_after_commit`, on every audit write, one entry or a bulk_create, whoever writes
+it: `audit.models.entries_written`), so a publish through one server is seen at once by every
+server. The marker is the database's own state read after the commit, and it is stored only if
+it is greater than the one kept (a compare and set in one step: a Lua script on Redis), so two
+commits storing out of order, or the fill of an empty cache (a restart, an eviction) from an
+older read, never replace a newer marker.
 With a per-process cache (no Redis: one machine, several worker processes) a process cannot see
 another's publish in its own memory, so the marker is read from the database on every hit.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -29,11 +33,11 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.cache.backends.redis import RedisCache
 from django.db import transaction
-from django.db.models.signals import post_save
 from django.dispatch import receiver
 
-from cityeval.audit.models import AuditEntry
+from cityeval.audit.models import AuditEntry, entries_written
 from cityeval.evaluations.models import EvaluationStatus
 from cityeval.reviews.models import VerdictKind
 
@@ -85,34 +89,88 @@ def dashboard_marker() -> int:
     return publication(DASHBOARD_ACTIONS).marker
 
 
-# Where the public pages' marker is kept in the shared cache. The expiry is a safety net only (two
-# publishes committing in the same instant may store their markers out of order): a publish
-# stores the new marker at once, it does not wait for the expiry.
+# Where the public pages' marker is kept in the shared cache. A store never replaces a newer
+# marker (`_keep_if_newer`: a compare and set in one step), so two publishes committing at once
+# cannot leave the older marker there; the expiry only bounds what an unnoticed change (a region
+# renamed) can leave, as the pages' own entries do.
 MARKER_KEY = "publication:public-pages"
 MARKER_SECONDS = 5 * 60
+
+# Redis: SET the marker only if the kept one is smaller (or none), atomically on the server.
+# The value is "<marker>|<ISO time>", so the script compares the number before the bar.
+_NEWER_ONLY = """
+local kept = redis.call('GET', KEYS[1])
+if kept then
+  local marker = tonumber(string.match(kept, '^(%d+)|'))
+  if marker and marker >= tonumber(ARGV[1]) then return 0 end
+end
+redis.call('SET', KEYS[1], ARGV[1] .. '|' .. ARGV[2], 'EX', ARGV[3])
+return 1
+"""
+# Any other cache lives in this process: a lock makes its read-compare-set one step.
+_LOCAL = threading.Lock()
+
+
+def _redis() -> tuple[Any, str] | None:
+    """The Redis client and full key of the marker, when the cache is Redis."""
+    if not isinstance(cache, RedisCache):
+        return None
+    key = cache.make_and_validate_key(MARKER_KEY)
+    return cache._cache.get_client(key, write=True), key
+
+
+def _kept() -> Publication | None:
+    redis = _redis()
+    if redis is None:
+        kept = cache.get(MARKER_KEY)
+        return None if kept is None else Publication(*kept)
+    client, key = redis
+    raw = client.get(key)
+    if raw is None:
+        return None
+    try:
+        marker, _, at = raw.decode().partition("|")
+        return Publication(int(marker), datetime.fromisoformat(at) if at else None)
+    except ValueError:  # not ours (an older release's value): read from the database again
+        return None
+
+
+def _keep_if_newer(state: Publication) -> None:
+    redis = _redis()
+    if redis is not None:
+        client, key = redis
+        at = state.at.isoformat() if state.at else ""
+        client.eval(_NEWER_ONLY, 1, key, state.marker, at, MARKER_SECONDS)
+        return
+    with _LOCAL:
+        kept = cache.get(MARKER_KEY)
+        if kept is None or kept[0] < state.marker:
+            cache.set(MARKER_KEY, (state.marker, state.at), MARKER_SECONDS)
 
 
 def public_pages_state() -> Publication:
     """The public pages' marker: from the shared cache when there is one (see the docstring)."""
     if not settings.PUBLICATION_MARKER_IN_CACHE:
         return publication(PUBLIC_PAGE_ACTIONS)
-    kept = cache.get(MARKER_KEY)
+    kept = _kept()
     if kept is not None:
-        return Publication(*kept)
+        return kept
     state = publication(PUBLIC_PAGE_ACTIONS)
-    cache.add(MARKER_KEY, (state.marker, state.at), MARKER_SECONDS)
+    _keep_if_newer(state)
     return state
 
 
 def store_public_pages_state() -> Publication:
-    """Read the marker from the database and store it in the cache (after a publish commits)."""
-    state = publication(PUBLIC_PAGE_ACTIONS)
-    cache.set(MARKER_KEY, (state.marker, state.at), MARKER_SECONDS)
-    return state
+    """Read the marker from the database and keep it in the cache unless a newer one is there
+    (after a publish commits); returns what the cache holds now."""
+    _keep_if_newer(publication(PUBLIC_PAGE_ACTIONS))
+    kept = _kept()
+    return kept if kept is not None else publication(PUBLIC_PAGE_ACTIONS)
 
 
-@receiver(post_save, sender=AuditEntry, dispatch_uid="results.publication.marker")
-def _store_after_commit(sender: Any, instance: AuditEntry, created: bool, **kwargs: Any) -> None:
-    if created and instance.action in PUBLIC_PAGE_ACTIONS:
-        using = kwargs.get("using")
+@receiver(entries_written, dispatch_uid="results.publication.marker")
+def _store_after_commit(sender: Any, entries: list[AuditEntry], using: str, **kwargs: Any) -> None:
+    """Every audit write (one entry saved or a bulk_create) reaches here: a publishing entry
+    stores the marker once its transaction commits."""
+    if any(entry.action in PUBLIC_PAGE_ACTIONS for entry in entries):
         transaction.on_commit(store_public_pages_state, using=using)

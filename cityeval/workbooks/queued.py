@@ -14,7 +14,8 @@ earlier one (its file is removed), as the session-held preview was replaced befo
 locks the job, checks its token, marks it used and writes through `save_workbook_rows` in one
 transaction; an item saved by someone else since the preview still rolls the write back (the
 preview stays used, as before). The file is removed once the preview is confirmed, replaced, or
-has nothing to confirm, and when its job failed.
+has nothing to confirm; the job runner removes it when the job fails, and the daily sweep
+(`jobs/kept.py`) when it is older than a day (a preview never confirmed).
 """
 
 from __future__ import annotations
@@ -230,7 +231,10 @@ def open_token(job: Job) -> str:
 def confirm_preview(*, evaluation: Evaluation, user: Actor, token: str) -> tuple[int, str]:
     """Write the person's latest preview of the evaluation if `token` is its own: (count of items
     written, file name). PreviewExpired for any other token or a used preview; the service's
-    WorkflowError (a stale or locked item) after marking the preview used."""
+    WorkflowError (a stale or locked item) after marking the preview used. PermissionDenied for
+    a person who may not fill the evaluation (any more)."""
+    if Can.FILL not in capabilities(user, evaluation):
+        raise PermissionDenied
     with transaction.atomic():
         job = _previews_of(evaluation_id=evaluation.pk, user_id=user.pk).select_for_update().first()
         if (
@@ -268,9 +272,3 @@ def confirm_preview(*, evaluation: Evaluation, user: Actor, token: str) -> tuple
     if refused is not None:
         raise refused
     return count, filename
-
-
-def discard_failed(job: Job) -> None:
-    """A job that gave up keeps no file."""
-    if job.status == JobStatus.FAILED:
-        _file_of(job).unlink(missing_ok=True)

@@ -29,7 +29,6 @@ from cityeval.workbooks.queued import KIND as PREVIEW_KIND
 from cityeval.workbooks.queued import (
     PreviewExpired,
     confirm_preview,
-    discard_failed,
     open_token,
     problems_of,
     queue_preview,
@@ -92,7 +91,6 @@ def preview(request: HttpRequest, pk: int, job_id: int) -> HttpResponse:
     job = get_object_or_404(Job, pk=job_id, kind=PREVIEW_KIND)
     if job.params.get("evaluation") != evaluation.pk or job.params.get("user") != request.user.pk:
         raise Http404
-    discard_failed(job)
     context = _page(request, evaluation, ImportForm(), str(job.params.get("filename", "")))
     context.update(
         {

@@ -5,6 +5,8 @@ sees it, and the kept file goes once it is confirmed, replaced, refused or the j
 from __future__ import annotations
 
 import io
+import os
+import time
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
@@ -18,7 +20,7 @@ from django.test import Client, TestCase
 from cityeval.audit.models import AuditEntry
 from cityeval.evaluations.models import ItemValue
 from cityeval.evaluations.services import save_self_assessment
-from cityeval.jobs import runner
+from cityeval.jobs import kept, runner
 from cityeval.jobs.models import Job, JobStatus
 from cityeval.masterplans.upload import MAX_UPLOAD_BYTES
 from cityeval.workbooks import queued
@@ -225,8 +227,12 @@ def test_a_failed_job_shows_it_and_keeps_no_file(
 
     monkeypatch.setattr(queued, "read_workbook", broken)
     client = client_for(world.people["coordinator"])
-    shown = upload(client, world.evaluation, filled(client, world, item_of(world)))
+    page, at_commit = queue_only(client, world, filled(client, world, item_of(world)))
+    for callback in at_commit:
+        callback()
     assert Job.objects.get(kind=queued.KIND).status == JobStatus.FAILED
+    assert kept_files() == []  # removed by the job's run, before anyone opens the page
+    shown = client.get(page)
     assert 'data-preview-state="failed"' in shown.content.decode()
     assert 'http-equiv="refresh"' not in shown.content.decode()
     assert shown.context["token"] == ""
@@ -260,3 +266,56 @@ def test_queueing_a_preview_checks_the_persons_rights_itself(world: World, who: 
         )
     assert not Job.objects.filter(kind=queued.KIND).exists()
     assert kept_files() == []
+
+
+def test_a_job_given_up_after_its_workers_died_keeps_no_file(world: World, settings: Any) -> None:
+    client = client_for(world.people["coordinator"])
+    _page, _at_commit = queue_only(client, world, filled(client, world, item_of(world)))
+    job = Job.objects.get(kind=queued.KIND)
+    Job.objects.filter(pk=job.pk).update(attempts=settings.CITYEVAL_JOB_MAX_ATTEMPTS)
+    runner.run_job.call(job.pk)
+    assert Job.objects.get(pk=job.pk).status == JobStatus.FAILED
+    assert kept_files() == []
+
+
+def test_opening_a_failed_previews_page_changes_nothing(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A GET has no side effect: a failed job's file (were it still there) stays."""
+    client = client_for(world.people["coordinator"])
+    page, _at_commit = queue_only(client, world, filled(client, world, item_of(world)))
+    Job.objects.filter(kind=queued.KIND).update(status=JobStatus.FAILED, error="x")
+    before = kept_files()
+    assert len(before) == 1
+    assert 'data-preview-state="failed"' in client.get(page).content.decode()
+    assert kept_files() == before
+
+
+def aged(path: Path, days: float) -> Path:
+    then = time.time() - days * 86400
+    os.utime(path, (then, then))
+    return path
+
+
+def test_the_daily_sweep_removes_kept_files_older_than_a_day_that_no_job_waits_for(
+    world: World, settings: Any
+) -> None:
+    client = client_for(world.people["coordinator"])
+    unconfirmed = upload(client, world.evaluation, filled(client, world, item_of(world)))
+    assert unconfirmed.context["token"]
+    (old,) = kept_files()
+    aged(old, 1.5)
+    # Another person's upload still queued (a backlog of the workers): kept whatever its age.
+    waiting = aged(kept.folder() / kept.keep_upload(b"waiting"), 3)
+    Job.objects.create(kind=queued.KIND, key="preview:waiting", params={"file": waiting.name})
+    fresh = aged(kept.folder() / kept.keep_upload(b"fresh"), 0.5)
+    half = kept.folder() / ".left-by-a-killed-request.xlsx.part"
+    half.write_bytes(b"half")
+    aged(half, 2)
+    assert "sweep_kept_uploads" in settings.CITYEVAL_JOB_SCHEDULE
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        runner.run_schedule()
+    assert Job.objects.get(kind="sweep_kept_uploads").status == JobStatus.DONE
+    assert sorted(kept_files()) == sorted([waiting, fresh])
+    # The unconfirmed preview is still confirmed from its job (the file is not read again).
+    assert confirm(client, world.evaluation, unconfirmed.context["token"]).status_code == 302

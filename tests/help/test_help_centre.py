@@ -13,6 +13,7 @@ import pytest
 from django.conf import settings
 from django.template import Context, Template, TemplateSyntaxError
 from django.urls import reverse
+from django.utils import translation
 
 from cityeval.accounts.models import Role
 from cityeval.evaluations.models import EvaluationStatus
@@ -199,3 +200,24 @@ def test_item_page_carries_its_help_link(shared_world: World) -> None:
     url = reverse("evaluations:item", args=[w.running.pk, w.item.pk])
     page = w.client("contributor_a").get(url).content.decode()
     assert f"{reverse('help:centre')}#items" in page
+
+
+def test_a_heading_over_several_roles_is_not_the_singular_role_label(shared_world: World) -> None:
+    """Indonesian "Peran" is both "Role" (a form's field) and "Roles" (a section listing them):
+    the headings over several roles are their own message, so English can say "Roles"."""
+    with translation.override("en"):
+        role = translation.gettext("Peran")
+        assert role == "Role"  # the form label, in the catalogue
+        assert str(SECTIONS["roles"][1]) != role
+    pages = {
+        "help centre": (shared_world.client("admin"), reverse("help:centre")),
+        "a person's roles": (
+            shared_world.client("admin"),
+            reverse("person_detail", args=[shared_world.people["coordinator_a"].pk]),
+        ),
+    }
+    for name, (client, url) in pages.items():
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+        page = client.get(url).content.decode()
+        assert re.search(r"<h2[^>]*>\s*Role\s*</h2>", page) is None, name
+        assert re.search(r'<a href="#roles">\s*Role\s*</a>', page) is None, name

@@ -189,6 +189,48 @@ def test_attendance_ticks_invitees_and_adds_people_without_an_account(shared_wor
     )
 
 
+def test_a_two_day_visit_keeps_the_attendance_of_each_day(shared_world: World) -> None:
+    """The list to tick on a phone shows every day of the visit (a day picker), each day's
+    ticks and walk-ins are its own, and the visit page and the berita acara show both days."""
+    w = shared_world
+    visit = health_visit(w)
+    client = w.client("member_a")
+    url = reverse("mentoring:attendance", args=[visit.pk])
+    first = client.get(url).content.decode()
+    for day in (DAY1, DAY2):
+        assert f"?day={day.isoformat()}" in first  # the picker offers both days
+    contributor = w.people["contributor_a"]
+    client.post(url, {"person": contributor.pk, "present": "1", "day": DAY1.isoformat()})
+    client.post(url, {"person": w.people["coordinator_a"].pk, "present": "1", "day": "2024-06-11"})
+    client.post(url, {"name": "Ibu Sari", "day": DAY2.isoformat()})
+    rows = set(Attendance.objects.filter(visit=visit).values_list("name", "day"))
+    assert rows == {
+        (str(contributor), DAY1),
+        (str(w.people["coordinator_a"]), DAY2),
+        ("Ibu Sari", DAY2),
+    }
+    second = client.get(url, {"day": DAY2.isoformat()})
+    assert second.context["day"] == DAY2
+    ticked = {row.user.pk for row in second.context["expected"] if row.present}
+    assert ticked == {w.people["coordinator_a"].pk}
+    assert [a.name for a in second.context["walkins"]] == ["Ibu Sari"]
+    # The same person may attend both days; a day outside the visit is refused.
+    client.post(url, {"person": contributor.pk, "present": "1", "day": DAY2.isoformat()})
+    assert Attendance.objects.filter(visit=visit, user=contributor).count() == 2
+    assert client.get(url, {"day": "2024-06-12"}).status_code == 404
+    with pytest.raises(WorkflowError):
+        services.mark_present(
+            visit=visit,
+            user=w.people["lead_a"],
+            person=contributor,
+            present=True,
+            day=date(2024, 6, 12),
+        )
+    page = w.client("lead_a").get(visit.get_absolute_url()).content.decode()
+    assert page.count('data-testid="attendance-day"') == 2
+    assert "Ibu Sari" in page
+
+
 def test_agreed_actions_reach_the_home_of_their_opd(shared_world: World) -> None:
     w = shared_world
     visit = health_visit(w)
@@ -250,6 +292,57 @@ def test_materials_pass_the_evidence_checks_and_are_served_under_the_visit_rules
     assert w.client("contributor_a2").get(download).status_code == 404
     assert w.client("coordinator_b").get(download).status_code == 404
     assert w.client("coordinator_a").post(url, {"upload": good}).status_code == 403
+
+
+def plan_post(w: World, *uploads: SimpleUploadedFile) -> dict[str, Any]:
+    return {
+        "title": "Bimtek dengan bahan",
+        "venue": "Aula",
+        "starts_on": DAY1.isoformat(),
+        "ends_on": DAY2.isoformat(),
+        "opds": [w.health.pk],
+        "materials": list(uploads),
+    }
+
+
+def test_the_plan_form_takes_materials_under_the_upload_rules(shared_world: World) -> None:
+    """Materials can go with the plan (the same checks as the visit page's upload: by content,
+    by size): a refused file refuses the whole plan, writes nothing and keeps no file."""
+    w = shared_world
+    url = reverse("mentoring:visit_new", args=[w.reviewing.pk])
+    client = w.client("lead_a")
+    assert 'enctype="multipart/form-data"' in client.get(url).content.decode()
+    renamed = SimpleUploadedFile("bahan.pdf", b"MZ\x90\x00" + b"\x00" * 200, "application/pdf")
+    good = SimpleUploadedFile("bahan.pdf", tiny_pdf(["Bahan bimtek"]), "application/pdf")
+    before = (Visit.objects.count(), VisitMaterial.objects.count())
+    refused = client.post(url, plan_post(w, good, renamed))
+    assert refused.status_code == 200
+    assert refused.context["form"].non_field_errors()
+    assert (Visit.objects.count(), VisitMaterial.objects.count()) == before
+    good.seek(0)
+    second = SimpleUploadedFile("jadwal.pdf", tiny_pdf(["Jadwal"]), "application/pdf")
+    response = client.post(url, plan_post(w, good, second))
+    assert response.status_code == 302
+    visit = Visit.objects.get(title="Bimtek dengan bahan")
+    names = sorted(visit.materials.values_list("original_name", flat=True))
+    assert names == ["bahan.pdf", "jadwal.pdf"]
+    # Readable under the visit rules, as a material uploaded on the visit page.
+    material = visit.materials.get(original_name="jadwal.pdf")
+    download = reverse("mentoring:material", args=[material.pk])
+    assert w.client("contributor_a").get(download).status_code == 200
+    assert w.client("coordinator_b").get(download).status_code == 404
+
+
+def test_an_oversized_material_refuses_the_plan(shared_world: World, settings: Any) -> None:
+    w = shared_world
+    settings.EVIDENCE_MAX_BYTES = 1000
+    url = reverse("mentoring:visit_new", args=[w.reviewing.pk])
+    big = SimpleUploadedFile("besar.pdf", tiny_pdf(["x" * 3000]), "application/pdf")
+    before = Visit.objects.count()
+    response = w.client("lead_a").post(url, plan_post(w, big))
+    assert response.status_code == 200
+    assert "besar.pdf" in response.content.decode()
+    assert Visit.objects.count() == before
 
 
 def test_field_visits_of_the_evaluation_attach_once(shared_world: World) -> None:

@@ -16,6 +16,7 @@ from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 
 from cityeval.audit.log import record
+from cityeval.audit.models import AuditEntry
 from cityeval.reports.services import publish_evaluation, reopen_evaluation
 from cityeval.results import publication
 from cityeval.results.publication import (
@@ -24,6 +25,7 @@ from cityeval.results.publication import (
     public_pages_state,
 )
 from tests.public.test_public_pages import PAGES
+from tests.public.test_two_servers import redis_url  # noqa: F401 (a fixture)
 from tests.world import World
 
 pytestmark = pytest.mark.django_db
@@ -133,3 +135,58 @@ def test_database_connections_are_kept_between_requests_on_every_engine() -> Non
     # Opening a SQLite connection (file, PRAGMAs, schema) cost ~10 ms of every public hit.
     kept = settings.DATABASES["default"]["CONN_MAX_AGE"]
     assert kept is None or kept > 0  # None: kept for ever
+
+
+def _publishing_entry(site: World, action: str = PUBLIC_PAGE_ACTIONS[0]) -> AuditEntry:
+    return AuditEntry(
+        action=action, target_type="evaluations.cycle", target_id=str(site.published_cycle.pk)
+    )
+
+
+def test_a_bulk_written_publishing_entry_stores_the_marker_on_commit(
+    site: World, django_capture_on_commit_callbacks: Capture
+) -> None:
+    """post_save is not sent for a bulk_create: every audit write reaches the marker."""
+    before = public_pages_state()
+    with django_capture_on_commit_callbacks(execute=False) as pending:
+        AuditEntry.objects.bulk_create([_publishing_entry(site), _publishing_entry(site)])
+    assert public_pages_state() == before
+    for callback in pending:
+        callback()
+    newest = publication.publication(PUBLIC_PAGE_ACTIONS)
+    assert newest.marker > before.marker
+    assert public_pages_state() == newest
+
+
+@pytest.fixture(params=["local memory", "redis"])
+def marker_cache(request: pytest.FixtureRequest, site: World) -> Iterator[None]:
+    """The marker kept in each kind of cache the settings choose (Redis: a throw-away server)."""
+    if request.param == "local memory":
+        yield
+        return
+    url = request.getfixturevalue("redis_url")
+    backend = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    with override_settings(CACHES={"default": backend}):
+        cache.clear()
+        yield
+        cache.clear()
+
+
+def test_a_marker_stored_late_never_replaces_a_newer_one(
+    site: World, marker_cache: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two publishes commit at once: the first's store runs last, with what it read before the
+    second committed. The newer marker stays (the marker only grows), with its time."""
+    older = publication.publication(PUBLIC_PAGE_ACTIONS)
+    entry = record(actor=site.people["admin"], action=PUBLIC_PAGE_ACTIONS[0], target=site.region_a)
+    newer = publication.store_public_pages_state()
+    assert newer.marker == entry.pk > older.marker
+    monkeypatch.setattr(publication, "publication", lambda actions: older)  # the late read
+    publication.store_public_pages_state()
+    assert public_pages_state() == newer
+    # The fill of an empty cache from an older read does not win either.
+    cache.clear()
+    public_pages_state()  # fills with `older` (the patched read)
+    monkeypatch.undo()
+    assert publication.store_public_pages_state() == newer
+    assert public_pages_state() == newer

@@ -80,7 +80,8 @@ def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     server = shutil.which("redis-server")
     assert server, "redis-server is needed: python3 dev.py test installs it (apt-get)"
     folder = tmp_path_factory.mktemp("redis")
-    port = free_port()
+    # A shared machine may reserve a port for it (TEST_REDIS_PORT); else any free one.
+    port = int(os.environ.get("TEST_REDIS_PORT") or 0) or free_port()
     process = subprocess.Popen(
         [
             *(server, "--port", str(port), "--bind", "127.0.0.1", "--dir", str(folder)),

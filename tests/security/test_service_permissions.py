@@ -49,8 +49,10 @@ from cityeval.evidence.services import add_file_evidence, add_link_evidence, rem
 from cityeval.frameworks.models import FrameworkVersion
 from cityeval.help import services as help_services
 from cityeval.help.models import FaqEntry, Question, QuestionSource
+from cityeval.jobs.models import Job
 from cityeval.library import services as library
 from cityeval.library.models import GoodPractice
+from cityeval.masterplans import queued as masterplans_queued
 from cityeval.masterplans import services as masterplans
 from cityeval.masterplans.models import Masterplan, ProgramStatus
 from cityeval.masterplans.services import MasterplanData, ProgramData
@@ -66,6 +68,7 @@ from cityeval.mentoring.models import (
 from cityeval.mentoring.services import ActionData, PointData, VisitPlan, Walkin
 from cityeval.reports import services as reports
 from cityeval.reviews import services as reviews
+from cityeval.workbooks import queued as workbooks_queued
 from tests.world import World
 
 pytestmark = pytest.mark.django_db
@@ -227,8 +230,9 @@ def test_only_the_regions_coordinator_submits_or_assigns_items(
 
 # ----- every service that acts for a person checks that person (the class, not the instance) -----
 #
-# The table lists each public function of every `cityeval/*/services.py` with a keyword `user` or
-# `actor`, with one case in the wrong hands that must be refused and write nothing; the allowlist
+# The table lists each public function of every `cityeval/*/services.py` and `queued.py` (the
+# jobs' modules, named `app.queued.function`) with a keyword `user` or `actor`, with one case in
+# the wrong hands that must be refused and write nothing; the allowlist
 # names the person's own-account services, with the reason. A new service that is in neither
 # fails `test_every_service_with_an_actor_is_listed`, so it cannot forget its check.
 
@@ -642,7 +646,26 @@ GUARDED: dict[str, Case] = {
     "reviews.start_field_visit": Case(
         "coordinator_a", lambda w, u: reviews.start_field_visit(evaluation=w.reviewing, user=u)
     ),
+    # jobs' modules (queued.py): the upload is refused before anything is kept or queued
+    "masterplans.queued.queue_import": Case(
+        "coordinator_b",
+        lambda w, u: masterplans_queued.queue_import(
+            masterplan=w.masterplan, user=u, content=b"x", filename="x.xlsx"
+        ),
+    ),
+    "workbooks.queued.queue_preview": Case(
+        "viewer_a",
+        lambda w, u: workbooks_queued.queue_preview(
+            evaluation=w.running, user=u, content=b"x", filename="x.xlsx"
+        ),
+    ),
+    "workbooks.queued.confirm_preview": Case(
+        "coordinator_b",
+        lambda w, u: workbooks_queued.confirm_preview(evaluation=w.running, user=u, token="x"),
+    ),
 }
+
+UPLOAD_JOBS = (masterplans_queued.KIND, workbooks_queued.KIND)
 
 OWN_ACCOUNT = "acts only on the person's own account: there are no wrong hands to pass"
 ALLOWED: dict[str, str] = {
@@ -654,10 +677,16 @@ ALLOWED: dict[str, str] = {
 }
 
 
+# The modules that act for a person: the services, and the jobs' modules (`queued.py`) whose
+# functions take the person whose upload they queue or confirm.
+ACTING_MODULES = ("services", "queued")
+
+
 def services_with_an_actor() -> set[str]:
     found = set()
-    for path in sorted((Path(cityeval.__file__).parent).glob("*/services.py")):
-        module = importlib.import_module(f"cityeval.{path.parent.name}.services")
+    paths = (p for m in ACTING_MODULES for p in Path(cityeval.__file__).parent.glob(f"*/{m}.py"))
+    for path in sorted(paths):
+        module = importlib.import_module(f"cityeval.{path.parent.name}.{path.stem}")
         for name, function in inspect.getmembers(module, inspect.isfunction):
             if function.__module__ != module.__name__ or name.startswith("_"):
                 continue
@@ -666,7 +695,12 @@ def services_with_an_actor() -> set[str]:
                 key in parameters and parameters[key].kind is inspect.Parameter.KEYWORD_ONLY
                 for key in ("user", "actor")
             ):
-                found.add(f"{path.parent.name}.{name}")
+                where = (
+                    path.parent.name
+                    if path.stem == "services"
+                    else f"{path.parent.name}.{path.stem}"
+                )
+                found.add(f"{where}.{name}")
     return found
 
 
@@ -687,9 +721,12 @@ def test_each_service_refuses_the_wrong_hands(shared_world: World, name: str) ->
     case = GUARDED[name]
     actor = w.people[case.persona]
     last = AuditEntry.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    uploads = Job.objects.filter(kind__in=UPLOAD_JOBS)
+    jobs = uploads.count()
     with pytest.raises(case.refusal):
         case.act(w, actor)
     assert not AuditEntry.objects.filter(pk__gt=last, actor=actor).exists()
+    assert uploads.count() == jobs  # no upload kept and queued for the wrong hands
 
 
 def _visit_rows() -> list[int]:

@@ -107,12 +107,19 @@ def create_demo_visit(*, year: int = 2020) -> int:
     )
     users = get_user_model().objects.filter(username__in=["koordinator.kukar", "kontributor.kukar"])
     attendance = [
-        Attendance(visit=visit, user=user, name=str(user), recorded_by=lead.user)
+        Attendance(
+            visit=visit, day=visit.starts_on, user=user, name=str(user), recorded_by=lead.user
+        )
         for user in users.order_by("username")
     ]
     attendance += [
         Attendance(
-            visit=visit, name=position, position=position, opd=opds[code], recorded_by=lead.user
+            visit=visit,
+            day=visit.starts_on,
+            name=position,
+            position=position,
+            opd=opds[code],
+            recorded_by=lead.user,
         )
         for code, position in WALKINS
         if code in opds
