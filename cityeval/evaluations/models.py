@@ -78,7 +78,11 @@ class EvaluationStatus(models.TextChoices):
 
 class EvaluationQuerySet(models.QuerySet["Evaluation"]):
     def with_region(self) -> EvaluationQuerySet:
-        return self.select_related("region__province", "cycle__framework_version")
+        # Without the version's ~250 kB document: read where needed, once per process
+        # (frameworks.models.FrameworkVersion.refresh_from_db).
+        return self.select_related("region__province", "cycle__framework_version").defer(
+            "cycle__framework_version__document"
+        )
 
     def in_cycle(self, cycle: Cycle) -> EvaluationQuerySet:
         return self.filter(cycle=cycle)

@@ -139,7 +139,7 @@ def _context(
         "evaluation": evaluation,
         "item": item,
         "levels": levels,
-        "place": item_place(indicator),
+        "place": item_place(indicator, evaluation.cycle.framework_version),
         "evidence": current_evidence(item),
         "previous": previous_verified(item, evaluation),
         "verdicts": item.verdicts.select_related("created_by").order_by("-created_at", "-pk"),
