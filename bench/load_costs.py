@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import cProfile
+import gzip
 import os
 import pstats
 import random
@@ -74,16 +75,19 @@ def main() -> int:
     load = loadset.build(contributors=24, assessors=10)
     rng = random.Random(args.seed)
     contributor, assessor = load.contributors[0], load.assessors[0]
-    own = Client()
+    own = Client(HTTP_ACCEPT_ENCODING="gzip, deflate")
     own.force_login(User.objects.get(username=contributor.username))
-    reviewer = Client()
+    reviewer = Client(HTTP_ACCEPT_ENCODING="gzip, deflate")
     reviewer.force_login(User.objects.get(username=assessor.username))
-    anonymous = Client()
+    anonymous = Client(HTTP_ACCEPT_ENCODING="gzip, deflate")
 
     def item_page(client: Client, path: str) -> str:
         response = client.get(path)
         assert response.status_code == 200, (path, response.status_code)
-        return response.content.decode()
+        body = response.content
+        if response.get("Content-Encoding") == "gzip":  # as `requests` asks and reads it
+            body = gzip.decompress(body)
+        return body.decode()
 
     def save() -> Callable[[], None]:
         item = rng.choice(contributor.items)

@@ -174,3 +174,21 @@ def test_the_pages_of_the_load_keep_their_query_counts(
     assert client.get(path).status_code == 200
     with django_assert_max_num_queries(most):
         assert client.get(path).status_code == 200
+
+
+@pytest.mark.parametrize("page", ["contributor: open item", "assessor: open item"])
+def test_an_item_page_reads_only_its_own_item_with_the_indicator(
+    shared_world: World, page: str
+) -> None:
+    """The navigation needs the other items' keys (and statuses), not their rubrics."""
+    persona, path = _pages(shared_world)[page]
+    queries = _second_request(shared_world.client(persona), path)
+    with_rubrics = [
+        q["sql"]
+        for q in queries
+        if 'FROM "evaluations_itemvalue"' in q["sql"]
+        and '"frameworks_frameworknode"."levels"' in q["sql"]
+    ]
+    assert with_rubrics, "the page reads its item with the indicator"
+    for sql in with_rubrics:
+        assert '"evaluations_itemvalue"."id" =' in sql, sql
