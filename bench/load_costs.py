@@ -128,12 +128,20 @@ def main() -> int:
     def get(client: Client, path: Callable[[], str]) -> Callable[[], Callable[[], None]]:
         def prepare() -> Callable[[], None]:
             chosen = path()
-            return lambda: item_page(client, chosen) and None
+
+            def send() -> None:
+                item_page(client, chosen)
+
+            return send
 
         return prepare
 
-    c_item = lambda: rng.choice(contributor.items)  # noqa: E731
-    a_item = lambda: rng.choice(assessor.items)  # noqa: E731
+    def c_item() -> Any:
+        return rng.choice(contributor.items)
+
+    def a_item() -> Any:
+        return rng.choice(assessor.items)
+
     kinds: dict[str, Callable[[], Callable[[], None]]] = {
         # name: prepare (a POST's page GET, not measured) → the measured request
         "contributor: item list": get(own, lambda: f"/evaluations/{c_item().evaluation_pk}/items/"),

@@ -79,7 +79,7 @@ def decode(text: str) -> Any:
     return _freeze(json.loads(text, object_pairs_hook=_frozen_object))
 
 
-class FrozenJSONField(models.JSONField):  # type: ignore[type-arg]
+class FrozenJSONField(models.JSONField):
     """A JSONField of a write-once row: decoded once per process, read-only (see above)."""
 
     def from_db_value(self, value: Any, expression: Any, connection: Any) -> Any:

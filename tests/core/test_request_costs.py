@@ -120,7 +120,8 @@ def test_framework_json_is_decoded_once_per_process_and_read_only(shared_world: 
     # A copy is the reader's own and may change; the value still serialises and pickles.
     own = copy.deepcopy(first)
     own["tree"]["children"].append({"code": "new"})
-    assert type(own) is dict and len(own["tree"]["children"]) == len(children) + 1
+    assert type(own) is dict
+    assert len(own["tree"]["children"]) == len(children) + 1
     assert json.loads(json.dumps(first)) == first
     assert pickle.loads(pickle.dumps(first)) == first  # noqa: S301 - our own bytes
 
