@@ -20,14 +20,20 @@ def posts() -> Prefetch:  # type: ignore[type-arg]
 
 
 def item_threads(user: AnyUser, evaluation: Evaluation, item: ItemValue) -> list[Thread]:
-    """The threads of one item this person may read, open ones first, with their posts."""
-    return list(
+    """The threads of one item this person may read, open ones first, with their posts.
+
+    The page already holds the item and its evaluation: they are set on each thread rather
+    than joined again (with the indicator's rubrics) for every thread."""
+    threads = list(
         visible_threads(user, evaluation)
         .filter(item=item)
-        .with_context()
+        .select_related("data_request__to_opd")
         .prefetch_related(posts())
         .order_by("resolved_at", "-created_at", "-pk")
     )
+    for thread in threads:
+        thread.item, thread.evaluation = item, evaluation
+    return threads
 
 
 def open_requests_for(user: AnyUser) -> list[DataRequest]:

@@ -78,10 +78,10 @@ class EvaluationStatus(models.TextChoices):
 
 class EvaluationQuerySet(models.QuerySet["Evaluation"]):
     def with_region(self) -> EvaluationQuerySet:
-        # The version's document (a large JSON field) joined to every row would be decoded once
-        # per row: the version is read in one more query, once per version, shared by the rows.
-        return self.select_related("region__province", "cycle").prefetch_related(
-            "cycle__framework_version"
+        # Without the version's ~250 kB document: read where needed, once per process
+        # (frameworks.models.FrameworkVersion.refresh_from_db).
+        return self.select_related("region__province", "cycle__framework_version").defer(
+            "cycle__framework_version__document"
         )
 
     def in_cycle(self, cycle: Cycle) -> EvaluationQuerySet:

@@ -192,15 +192,23 @@ def scale_labels(version: FrameworkVersion) -> dict[int, str]:
     }
 
 
-def item_place(indicator: FrameworkNode) -> list[tuple[str, str]]:
+def item_place(indicator: FrameworkNode, version: FrameworkVersion) -> list[tuple[str, str]]:
     """(level title, name) of each group above an indicator, from the top (SPBE: its domain
-    and its aspect). One query per level, for one item page."""
+    and its aspect). `version` is the indicator's, which the page already holds (the cycle's):
+    loading it again would fetch its whole document for its code. One small query per level,
+    for one item page."""
+    if indicator.version_id != version.pk:
+        raise ValueError("item_place: the version is not the indicator's")
     path: list[FrameworkNode] = []
-    node = indicator.parent
-    while node is not None and node.depth >= 1:
+    parent_id = indicator.parent_id
+    while parent_id is not None:
+        node = FrameworkNode.objects.only("parent_id", "depth", "name_id", "name_en").get(
+            pk=parent_id
+        )
+        if node.depth < 1:
+            break
         path.append(node)
-        node = node.parent
-    version = indicator.version
+        parent_id = node.parent_id
     return [(level_title(version, n.depth), n.name) for n in reversed(path)]
 
 

@@ -14,6 +14,7 @@ from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from cityeval.frameworks.frozenjson import FrozenJSONField
 from cityeval.frameworks.schema import FrameworkDocument
 
 
@@ -62,6 +63,14 @@ class _WriteOnce(models.Model):
         super().save(*args, **kwargs)
 
 
+# Deferred where a version is loaded with what refers to it (`Evaluation.objects.with_region()`):
+# most pages need its code and name, not its document (FrameworkVersion.refresh_from_db).
+DEFERRED = ("document",)
+# (pk, content_sha256) → the decoded document (read-only, frozenjson.py), per process. Versions
+# are few (a handful per program), so the memo stays small.
+_documents: dict[tuple[object, object], Any] = {}
+
+
 class FrameworkVersion(_WriteOnce):
     code = models.CharField(_("kode"), max_length=20)
     version = models.CharField(_("versi"), max_length=20)
@@ -69,7 +78,7 @@ class FrameworkVersion(_WriteOnce):
     name_en = models.CharField(_("nama (Inggris)"), max_length=300)
     source_notes_id = models.TextField(_("catatan sumber (Indonesia)"))
     source_notes_en = models.TextField(_("catatan sumber (Inggris)"))
-    document = models.JSONField(_("dokumen tervalidasi"))
+    document = FrozenJSONField(_("dokumen tervalidasi"))
     content_sha256 = models.CharField(_("SHA-256 isi"), max_length=64)
     source_file = models.CharField(_("berkas asal"), max_length=300, blank=True)
     imported_at = models.DateTimeField(_("waktu impor"), auto_now_add=True)
@@ -98,6 +107,23 @@ class FrameworkVersion(_WriteOnce):
     @property
     def source_notes(self) -> str:
         return pick_language(self.source_notes_id, self.source_notes_en)
+
+    def refresh_from_db(
+        self, using: str | None = None, fields: Any = None, from_queryset: Any = None
+    ) -> None:
+        """A deferred `document` comes from this process's copy of the same content when it has
+        one (a version is write-once, and the content hash names the content): listings and
+        evaluation pages load versions without their ~250 kB document (`DEFERRED`), and the
+        few that read it fetch it once per process, not on every request."""
+        key = (self.pk, self.__dict__.get("content_sha256"))
+        if fields is not None and list(fields) == ["document"] and None not in key:
+            known = _documents.get(key)
+            if known is None:
+                super().refresh_from_db(using=using, fields=fields, from_queryset=from_queryset)
+                _documents[key] = known = self.document
+            self.document = known
+            return
+        super().refresh_from_db(using=using, fields=fields, from_queryset=from_queryset)
 
     def parsed(self) -> FrameworkDocument:
         """The stored document as the validated model it was imported from."""
@@ -155,9 +181,9 @@ class FrameworkNode(_WriteOnce):
     question_en = models.TextField(_("pertanyaan (Inggris)"), blank=True)
     guidance_id = models.TextField(_("panduan (Indonesia)"), blank=True)
     guidance_en = models.TextField(_("panduan (Inggris)"), blank=True)
-    tags = models.JSONField(_("tag"), default=list, blank=True)
+    tags = FrozenJSONField(_("tag"), default=list, blank=True)
     # {"1": {"rubric": {"id": .., "en": ..}, "evidence": {"id": .., "en": ..}}, ..}
-    levels = models.JSONField(_("rubrik tingkat"), default=dict, blank=True)
+    levels = FrozenJSONField(_("rubrik tingkat"), default=dict, blank=True)
     unit = models.CharField(_("satuan"), max_length=40, blank=True)
     direction = models.CharField(_("arah"), max_length=8, blank=True)
     normalisation = models.CharField(_("normalisasi"), max_length=20, blank=True)

@@ -169,7 +169,7 @@ def item_detail(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
             "item": item,
             "form": form,
             "levels": levels,
-            "place": item_place(item.indicator),
+            "place": item_place(item.indicator, evaluation.cycle.framework_version),
             "can_fill": can_fill,
             "lock_reason": lock_reason,
             "conflict": conflict,

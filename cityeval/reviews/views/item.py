@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from cityeval.accounts.access import actor_of
 from cityeval.core.methods import require_form
-from cityeval.evaluations.access import Can, capabilities, evaluation_for, items_for
+from cityeval.evaluations.access import Can, capabilities, evaluation_for, visible_items
 from cityeval.evaluations.errors import WorkflowError
 from cityeval.evaluations.models import Evaluation, ItemValue, ReviewStatus
 from cityeval.frameworks.axes import item_place, scale_labels
@@ -75,11 +75,13 @@ def _decide(request: HttpRequest, action: str, form: forms.Form, item: ItemValue
 @require_form
 def review_item(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
     evaluation = evaluation_for(request.user, pk, Can.REVIEW)
-    # One read of the visible items serves the item, the navigation and the next-item jump.
-    items = items_for(request.user, evaluation)
-    item = next((i for i in items if i.pk == item_pk), None)
+    # The item with its indicator; the others only as (pk, status) in order, for the
+    # navigation and the next-item jump (not every row with its indicator's rubrics).
+    visible = visible_items(request.user, evaluation)
+    item = visible.filter(pk=item_pk).first()
     if item is None:
         raise Http404
+    order = list(visible.values_list("pk", "review_status"))
     forms_by_action = _blank_forms(item)
     if request.method == "POST":
         action = request.POST.get("action", "")
@@ -100,13 +102,13 @@ def review_item(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
                 form.add_error(None, str(error))
             else:
                 messages.success(request, success)
-                return redirect(_after_verdict(evaluation, item, items))
+                return redirect(_after_verdict(evaluation, item, order))
         forms_by_action[action] = form
         # Show the state the refusal was about (re-read only: access was checked above).
         item = evaluation.items.for_list().get(pk=item.pk)
         if action != "accept":
             forms_by_action["accept"] = AcceptForm(initial={"version": item.version})
-    context = _context(request, evaluation, item, forms_by_action, [i.pk for i in items])
+    context = _context(request, evaluation, item, forms_by_action, [pk for pk, _s in order])
     return render(request, "reviews/item.html", context)
 
 
@@ -139,7 +141,7 @@ def _context(
         "evaluation": evaluation,
         "item": item,
         "levels": levels,
-        "place": item_place(indicator),
+        "place": item_place(indicator, evaluation.cycle.framework_version),
         "evidence": current_evidence(item),
         "previous": previous_verified(item, evaluation),
         "verdicts": item.verdicts.select_related("created_by").order_by("-created_at", "-pk"),
@@ -155,14 +157,15 @@ def _context(
     }
 
 
-def _after_verdict(evaluation: Evaluation, item: ItemValue, items: list[ItemValue]) -> str:
+def _after_verdict(evaluation: Evaluation, item: ItemValue, order: list[tuple[int, str]]) -> str:
     """The next item still waiting for a verdict, after this one in order (then from the top).
 
-    `items` was read before the verdict; only this item changed, and it is skipped anyway.
+    `order` ((pk, review status) of the visible items) was read before the verdict; only this
+    item changed, and it is skipped anyway.
     """
     waiting = {ReviewStatus.PENDING, ReviewStatus.ANSWERED}
-    index = next(i for i, other in enumerate(items) if other.pk == item.pk)
-    for other in items[index + 1 :] + items[:index]:
-        if other.review_status in waiting:
-            return reverse("reviews:item", args=[evaluation.pk, other.pk])
+    index = next(i for i, (pk, _status) in enumerate(order) if pk == item.pk)
+    for pk, status in order[index + 1 :] + order[:index]:
+        if status in waiting:
+            return reverse("reviews:item", args=[evaluation.pk, pk])
     return reverse("reviews:workspace", args=[evaluation.pk])
