@@ -9,7 +9,7 @@ language as one batch (done/total on `/jobs/`), keyed by cycle, language and mar
 renders every file of `files.FILES` for an anonymous reader (the one visibility policy: published
 results only) and writes each under
 
-    MEDIA_ROOT/opendata/<cycle>/<language>/<marker>/<name>   (+ <name>.gz for text files)
+    MEDIA_ROOT/opendata/<cycle>/<language>/<marker>/<name>
 
 through a temporary file and a rename (`write_atomically`): a worker killed mid-render leaves a
 `.part` file that is never served, the job runs again on another worker. The folder names the
@@ -17,9 +17,11 @@ marker, so a file of an older state is never served for a newer one; once every 
 state is in place, the folders of older states of that cycle and language are removed. A job
 whose marker is no longer current renders nothing (the newer publication queued its own).
 
-`stored_file` answers the views (`views.py`): the kept file for the current marker, if it is
-there; otherwise the view renders as before. Only anonymous readers get it: a signed-in person
-may see more rows (their own region's, an admin's) than the public files hold.
+`stored_file` answers the views (`views.py`) on a miss of the public pages' cache: the kept file
+for the current marker, if it is there, whose bytes the cache then keeps like any public page (so
+a hit costs no query, and the cache compresses it once); otherwise the view renders as before.
+Only anonymous readers get it: a signed-in person may see more rows (their own region's, an
+admin's) than the public files hold.
 """
 
 from __future__ import annotations
@@ -32,10 +34,8 @@ from pathlib import Path
 from django.conf import settings
 from django.http import Http404
 from django.utils import translation
-from django.utils.text import compress_string
 
 from cityeval.core.atomic import write_atomically
-from cityeval.core.compression import COMPRESSED_TYPES
 from cityeval.evaluations.models import Cycle
 from cityeval.exports.files import FILES, OpenDataFile, public_export
 from cityeval.exports.harvest import public_cycle
@@ -44,7 +44,6 @@ from cityeval.jobs.runner import mark_done, start_batch
 from cityeval.results.publication import Publication, publication
 
 FOLDER = "opendata"
-GZIP_SUFFIX = ".gz"
 
 
 def languages() -> list[str]:
@@ -57,10 +56,6 @@ def cycle_folder(cycle_id: int) -> Path:
 
 def state_folder(cycle_id: int, language: str, marker: int) -> Path:
     return cycle_folder(cycle_id) / language / str(marker)
-
-
-def compressible(file: OpenDataFile) -> bool:
-    return file.content_type.startswith(COMPRESSED_TYPES)
 
 
 def queue_cycle_files(cycle: Cycle) -> JobBatch:
@@ -114,8 +109,6 @@ def write_files(cycle: Cycle, folder: Path, published_at: datetime | None) -> No
     export = public_export(cycle, published_at)
     for file in FILES:
         data = file.write(export)
-        if compressible(file):  # the compressed copy first: the plain file's presence
-            write_atomically(folder / f"{file.name}{GZIP_SUFFIX}", compress_string(data))
         write_atomically(folder / file.name, data)
 
 
@@ -133,10 +126,6 @@ def remove_older_states(cycle_id: int, language: str, marker: int) -> None:
 class StoredFile:
     path: Path  # the plain file
     state: Publication  # the publication state it shows (the current one)
-
-    def gzipped(self) -> Path | None:
-        path = self.path.with_name(self.path.name + GZIP_SUFFIX)
-        return path if path.is_file() else None
 
 
 def stored_file(cycle_id: int, file: OpenDataFile, language: str) -> StoredFile | None:

@@ -2,8 +2,8 @@
 
 Every view goes through `results.public_pages`: what an anonymous visitor gets is rendered once
 per publication state and served from the shared cache. The files of `files.FILES` go one step
-further: an anonymous reader gets the file a job kept at publication (`stored.py`), and only
-while no job has kept it yet is it rendered (once per state, into the cache).
+further: on a cache miss an anonymous reader gets the bytes a job kept at publication
+(`stored.py`), and only while no job has kept them yet is the file rendered (once per state).
 
 No view requires a login: what a person gets is decided by `access.exportable_evaluations`
 (published results for everybody, more for people whose role lets them read more), and
@@ -12,14 +12,10 @@ No view requires a login: what a person gets is decided by `access.exportable_ev
 
 from __future__ import annotations
 
-import hashlib
-
-from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import translation
-from django.utils.cache import get_conditional_response, patch_vary_headers
-from django.utils.http import quote_etag
 from django.views.decorators.http import require_GET
 
 from cityeval.evaluations.models import Cycle
@@ -28,7 +24,7 @@ from cityeval.exports.access import cycle_for_export
 from cityeval.exports.files import BY_NAME, OpenDataFile, export_for
 from cityeval.exports.public import public_results
 from cityeval.exports.stored import stored_file
-from cityeval.results.public_pages import ACCEPTS_GZIP, cacheable, public_headers, public_page
+from cityeval.results.public_pages import cacheable, public_page
 from cityeval.results.publication import publication
 
 
@@ -67,15 +63,29 @@ def results_json(request: HttpRequest, cycle_id: int) -> HttpResponseBase:
 
 
 def open_data_file(request: HttpRequest, cycle_id: int, name: str) -> HttpResponseBase:
-    """One file of `files.FILES`: an anonymous reader gets the file a job kept for the current
-    publication state (`stored.py`), else what everybody gets, rendered once per state
-    (`public_pages`); a signed-in person's file is rendered for them."""
+    """One file of `files.FILES`, through `public_pages` like every public page: a cache hit costs
+    no query. On a miss an anonymous reader gets the bytes a job kept for the current publication
+    state (`stored.py`), and only while no job has kept them is the file rendered; a signed-in
+    person's file is rendered for them."""
     file = BY_NAME[name]
-    if cacheable(request):
-        kept = stored_response(request, cycle_id, file)
-        if kept is not None:
-            return kept
-    return public_page(request, "data-file", lambda: _render(request, cycle_id, file))
+    return public_page(request, "data-file", lambda: _kept_or_rendered(request, cycle_id, file))
+
+
+def _kept_or_rendered(request: HttpRequest, cycle_id: int, file: OpenDataFile) -> HttpResponse:
+    if not cacheable(request):
+        return _render(request, cycle_id, file)
+    kept = stored_file(cycle_id, file, translation.get_language() or "")
+    try:
+        content = kept.path.read_bytes() if kept is not None else None
+    except FileNotFoundError:
+        content = None  # removed by a newer state's job meanwhile: rendered instead
+    if content is None:
+        return _render(request, cycle_id, file)
+    response = HttpResponse(content, content_type=file.content_type)
+    if file.attachment:
+        cycle = Cycle.objects.only("program", "year", "round").get(pk=cycle_id)
+        response["Content-Disposition"] = f'attachment; filename="{file.filename(cycle)}"'
+    return response
 
 
 def _render(request: HttpRequest, cycle_id: int, file: OpenDataFile) -> HttpResponse:
@@ -91,39 +101,6 @@ def _render(request: HttpRequest, cycle_id: int, file: OpenDataFile) -> HttpResp
     response["Cache-Control"] = "private, no-cache"
     response["Vary"] = "Cookie"
     return response
-
-
-def stored_response(
-    request: HttpRequest, cycle_id: int, file: OpenDataFile
-) -> HttpResponseBase | None:
-    """The kept file streamed with the headers of the rendered one (ETag, Last-Modified: 304)."""
-    kept = stored_file(cycle_id, file, translation.get_language() or "")
-    if kept is None:
-        return None
-    tag = f"{kept.state.marker}:{cycle_id}:{translation.get_language()}:{file.name}"
-    etag = quote_etag(hashlib.sha256(tag.encode()).hexdigest()[:32])
-    at = kept.state.at
-    last_modified = int(at.timestamp()) if at else None
-    not_modified = get_conditional_response(request, etag=etag, last_modified=last_modified)
-    if not_modified is not None:
-        return public_headers(not_modified, etag, last_modified)
-    gzipped = (
-        kept.gzipped() if ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", "")) else None
-    )
-    try:
-        handle = open(gzipped or kept.path, "rb")  # noqa: SIM115 (FileResponse closes it)
-    except FileNotFoundError:
-        return None  # removed by a newer state's job meanwhile: rendered instead
-    response = FileResponse(handle, content_type=file.content_type)
-    del response["Content-Disposition"]  # FileResponse names the file on disk
-    if file.attachment:
-        cycle = Cycle.objects.only("program", "year", "round").get(pk=cycle_id)
-        response["Content-Disposition"] = f'attachment; filename="{file.filename(cycle)}"'
-    if gzipped is not None:
-        response["Content-Encoding"] = "gzip"
-        etag = f"W/{etag}"
-    patch_vary_headers(response, ("Accept-Encoding",))
-    return public_headers(response, etag, last_modified)
 
 
 def _public_json(content: dict[str, object], content_type: str) -> HttpResponse:

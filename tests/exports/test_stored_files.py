@@ -113,7 +113,7 @@ def test_publishing_keeps_every_file_and_anonymous_readers_get_the_same_bytes_an
     assert progress(batch).done == progress(batch).total == len(languages())
     for language in languages():
         assert sorted(p.name for p in kept_folder(world, language).iterdir()) == sorted(
-            [file.name for file in FILES] + [f"{f.name}.gz" for f in FILES if "xlsx" not in f.name]
+            file.name for file in FILES
         )
 
     kept: dict[tuple[str, str], tuple[HttpResponseBase, bytes]] = {}
@@ -122,8 +122,7 @@ def test_publishing_keeps_every_file_and_anonymous_readers_get_the_same_bytes_an
         for file in FILES:
             response = reader(language).get(url(world, file.name))
             assert response.status_code == 200, (language, file.name)
-            assert response.streaming  # the file, not a rendering
-            content = body(response)  # a stream is read once
+            content = body(response)  # the kept file, not a rendering (`_render` fails)
             kept[language, file.name] = response, content
             assert content == (kept_folder(world, language) / file.name).read_bytes()
             # A browser that has it gets 304; one that takes gzip gets the compressed copy.
@@ -143,7 +142,6 @@ def test_publishing_keeps_every_file_and_anonymous_readers_get_the_same_bytes_an
     for (language, name), (served, content) in kept.items():
         cache.clear()
         rendered = reader(language).get(url(world, name))
-        assert not rendered.streaming
         assert body(rendered) == content, (language, name)
         for header in SAME_HEADERS:
             assert rendered.get(header) == served.get(header), (language, name, header)
