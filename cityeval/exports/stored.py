@@ -27,6 +27,7 @@ admin's) than the public files hold.
 from __future__ import annotations
 
 import shutil
+import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -58,13 +59,18 @@ def state_folder(cycle_id: int, language: str, marker: int) -> Path:
     return cycle_folder(cycle_id) / language / str(marker)
 
 
-def queue_cycle_files(cycle: Cycle) -> JobBatch:
-    """One batch rendering the cycle's public files for the state published now, per language."""
+def queue_cycle_files(cycle: Cycle, *, again: bool = False) -> JobBatch:
+    """One batch rendering the cycle's public files for the state published now, per language.
+
+    A job's key names the state, so a publication's jobs run once; `again` (the command) gives
+    the keys a fresh suffix: the state's jobs may have run already (the files since lost or
+    out of date), and a key already taken queues nothing and never counts in the new batch."""
     marker = publication().marker
+    fresh = f":{uuid.uuid4().hex}" if again else ""
     jobs = [
         (
             "open_data_files",
-            f"open-data:{cycle.pk}:{language}:{marker}",
+            f"open-data:{cycle.pk}:{language}:{marker}{fresh}",
             {"cycle": cycle.pk, "language": language, "marker": marker},
         )
         for language in languages()

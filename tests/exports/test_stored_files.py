@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import shutil
 import zipfile
 from contextlib import AbstractContextManager
 from io import BytesIO, StringIO
@@ -229,9 +230,9 @@ def test_the_command_renders_the_files_again_and_shows_done_of_total(
 ) -> None:
     from cityeval.exports.management.commands import open_data_files
 
-    def queue_and_commit(cycle: Any) -> JobBatch:
+    def queue_and_commit(cycle: Any, **kwargs: Any) -> JobBatch:
         with django_capture_on_commit_callbacks(execute=True):
-            return stored.queue_cycle_files(cycle)
+            return stored.queue_cycle_files(cycle, **kwargs)
 
     monkeypatch.setattr(open_data_files, "queue_cycle_files", queue_and_commit)
     out = StringIO()
@@ -240,5 +241,29 @@ def test_the_command_renders_the_files_again_and_shows_done_of_total(
     )
     count = len(languages())
     assert f"{count}/{count} done, 0 failed" in out.getvalue()
+    for language in languages():
+        assert (kept_folder(world, language) / "results.xlsx").is_file()
+
+
+def test_the_command_renders_files_lost_after_an_earlier_rendering_of_the_same_state(
+    world: World, monkeypatch: pytest.MonkeyPatch, django_capture_on_commit_callbacks: Capture
+) -> None:
+    # The state's jobs exist already (the publication rendered it): running the command for
+    # the same state must render again, and its batch must finish (not wait forever at 0/n).
+    from cityeval.exports.management.commands import open_data_files
+
+    def queue_and_commit(cycle: Any, **kwargs: Any) -> JobBatch:
+        with django_capture_on_commit_callbacks(execute=True):
+            return stored.queue_cycle_files(cycle, **kwargs)
+
+    monkeypatch.setattr(open_data_files, "queue_cycle_files", queue_and_commit)
+    cycle = str(world.published_cycle.pk)
+    call_command("open_data_files", cycle=cycle, no_wait=True, stdout=StringIO())
+    for language in languages():
+        assert (kept_folder(world, language) / "results.xlsx").is_file()
+    shutil.rmtree(stored.cycle_folder(world.published_cycle.pk))  # the files were lost
+    call_command("open_data_files", cycle=cycle, no_wait=True, stdout=StringIO())
+    again = JobBatch.objects.latest("pk")
+    assert progress(again).done == progress(again).total == len(languages())
     for language in languages():
         assert (kept_folder(world, language) / "results.xlsx").is_file()

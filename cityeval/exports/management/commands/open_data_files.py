@@ -32,7 +32,7 @@ class Command(BaseCommand):
             cycle = find_cycle(str(options["cycle"]))
         except CycleNotFound as error:
             raise CommandError(str(error)) from None
-        batch = queue_cycle_files(cycle)
+        batch = queue_cycle_files(cycle, again=True)
         self.stdout.write(f"queued batch {batch.pk}: {batch.title} ({batch.total} jobs)")
         if options["no_wait"]:
             return
