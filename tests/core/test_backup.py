@@ -500,3 +500,26 @@ def test_an_archive_signed_with_another_key_is_refused(
     signed = create_backup(tmp_path / "bertanda.tar.gz").path
     settings.BACKUP_SIGNING_KEY = "kunci-tanda-tangan-cadangan-uji"
     assert "BACKUP_SIGNING_KEY" in refused(signed)
+
+
+def test_a_restore_empties_the_cache_of_what_the_replaced_rows_rendered(archive: Path) -> None:
+    # The public pages' marker only ever grows in the cache (a compare and set), and pages are
+    # kept under marker ids that the restored rows hand out again: left there, a marker of the
+    # replaced data would hold the public pages on the old state whatever is published now.
+    from django.core.cache import cache
+    from django.test import override_settings
+
+    from cityeval.results.publication import (
+        PUBLIC_PAGE_ACTIONS,
+        Publication,
+        _keep_if_newer,
+        public_pages_state,
+        publication,
+    )
+
+    with override_settings(PUBLICATION_MARKER_IN_CACHE=True):
+        _keep_if_newer(Publication(10**9, None))
+        cache.set("public:page:of-the-replaced-data", b"old")
+        restore_backup(archive, replace=True)
+        assert cache.get("public:page:of-the-replaced-data") is None
+        assert public_pages_state().marker == publication(PUBLIC_PAGE_ACTIONS).marker

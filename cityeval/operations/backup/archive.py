@@ -15,6 +15,7 @@ from typing import IO, Any
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
 from django.core.files import File
 from django.core.files.storage import Storage
 from django.db import DatabaseError, connection, transaction
@@ -238,6 +239,10 @@ def restore_backup(path: Path, *, replace: bool, progress: Progress | None = Non
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     ContentType.objects.clear_cache()
+    # What the cache holds was rendered from the rows just replaced, under keys the restored
+    # rows hand out again (audit ids as the public pages' marker, which the cache only lets grow;
+    # boundary files by id): none of it may outlive them.
+    cache.clear()
     return RestoreResult(manifest=manifest, rows=rows, files=files)
 
 
