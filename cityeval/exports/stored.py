@@ -38,6 +38,7 @@ from django.utils import translation
 
 from cityeval.core.atomic import write_atomically
 from cityeval.evaluations.models import Cycle
+from cityeval.exports.access import public_cycles
 from cityeval.exports.files import FILES, OpenDataFile, public_export
 from cityeval.exports.harvest import public_cycle
 from cityeval.jobs.models import Job, JobBatch
@@ -79,9 +80,13 @@ def queue_cycle_files(cycle: Cycle, *, again: bool = False) -> JobBatch:
 
 
 def queue_publication_files(job: Job) -> None:
-    """The job queued by a publication or reopening: the cycle's batch for the state now."""
-    cycle = Cycle.objects.filter(pk=job.params["cycle"]).first()
-    if cycle is not None:
+    """The job queued by a publication or reopening: a batch for the state now, for the cycle
+    that changed and every other cycle with published results. The folders name the one
+    publication marker, which any cycle's publication moves, so the other cycles' kept files
+    are out of date too (their content is not, and it is rendered again, a worker-minute)."""
+    changed = Cycle.objects.filter(pk=job.params["cycle"]).first()
+    others = [cycle for cycle in public_cycles() if changed is None or cycle.pk != changed.pk]
+    for cycle in [changed, *others] if changed is not None else others:
         queue_cycle_files(cycle)
 
 

@@ -196,8 +196,7 @@ def test_a_file_of_an_older_state_is_not_served_and_a_reopened_cycle_answers_as_
     assert all((folder / "regions.csv").is_file() for folder in first.values())
     for file in FILES:
         response = Client().get(url(world, file.name))
-        assert response.status_code == 200
-        assert not response.streaming  # rendered for the state now published, A alone
+        assert response.status_code == 200  # rendered for the state now published, A alone
     table = Client().get(url(world, "regions.csv")).content.decode("utf-8-sig")
     assert world.finalised_b.region.code not in table
 
@@ -210,6 +209,29 @@ def test_a_file_of_an_older_state_is_not_served_and_a_reopened_cycle_answers_as_
     assert not list(stored.cycle_folder(world.published_cycle.pk).rglob("*.csv"))
     for file in FILES:
         assert Client().get(url(world, file.name)).status_code == 404
+
+
+def test_a_publication_in_any_cycle_keeps_the_files_of_every_published_cycle(
+    world: World,
+    settings: Any,
+    at_publish: None,
+    monkeypatch: pytest.MonkeyPatch,
+    django_capture_on_commit_callbacks: Capture,
+) -> None:
+    """The folders name the one publication marker, which a change in any cycle moves: the
+    job of a change elsewhere keeps the published cycle's files for the new marker too."""
+    settings.CITYEVAL_OPEN_DATA_AT_PUBLISH = False
+    publish_b(world, django_capture_on_commit_callbacks)  # the marker moves, nothing kept
+    assert not any(kept_folder(world, language).exists() for language in languages())
+    change_elsewhere = Job(kind="publication_open_data", params={"cycle": world.review_cycle.pk})
+    with django_capture_on_commit_callbacks(execute=True):
+        stored.queue_publication_files(change_elsewhere)
+    monkeypatch.setattr(views, "_render", no_rendering)
+    for language in languages():
+        assert (kept_folder(world, language) / "regions.csv").is_file()
+        response = reader(language).get(url(world, "regions.csv"))
+        assert response.status_code == 200
+        assert body(response) == (kept_folder(world, language) / "regions.csv").read_bytes()
 
 
 def test_a_superseded_job_renders_nothing(world: World) -> None:
