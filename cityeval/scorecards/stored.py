@@ -12,6 +12,7 @@ mid-render leaves no file and no record, and the job runs again.
 from __future__ import annotations
 
 import hashlib
+import uuid
 from pathlib import Path
 
 from django.conf import settings
@@ -34,10 +35,15 @@ def languages() -> list[str]:
     return [code for code, _name in settings.LANGUAGES]
 
 
-def queue_cycle_pdfs(cycle: Cycle, *, limit: int | None = None) -> JobBatch:
+def queue_cycle_pdfs(cycle: Cycle, *, limit: int | None = None, again: bool = False) -> JobBatch:
     """One batch rendering every published result of the cycle (the first `limit` regions by
-    code, for the demo) in every language."""
+    code, for the demo) in every language.
+
+    A job's key names the state, so a publication's jobs run once; `again` (the command) gives
+    the keys a fresh suffix: the state's jobs may have run already, and a key already taken
+    queues nothing and never counts in the new batch (its done/total would wait for ever)."""
     marker = publication_marker()
+    fresh = f":{uuid.uuid4().hex}" if again else ""
     snapshots = list(
         ResultSnapshot.objects.published()
         .filter(evaluation__cycle=cycle)
@@ -47,7 +53,7 @@ def queue_cycle_pdfs(cycle: Cycle, *, limit: int | None = None) -> JobBatch:
     jobs = [
         (
             "scorecard_pdf",
-            f"scorecard-pdf:{pk}:{language}:{marker}",
+            f"scorecard-pdf:{pk}:{language}:{marker}{fresh}",
             {"snapshot": pk, "language": language, "marker": marker},
         )
         for pk in snapshots

@@ -125,10 +125,10 @@ def test_the_batch_command_queues_the_published_pdfs_and_shows_done_of_total(
 
     monkeypatch.setattr(stored, "html_to_pdf", lambda html: b"%PDF-1.7 test\n%%EOF")
 
-    def queue_and_commit(cycle: Any) -> Batch:
+    def queue_and_commit(cycle: Any, **kwargs: Any) -> Batch:
         # The test's transaction never commits: run the queued jobs as a commit would.
         with django_capture_on_commit_callbacks(execute=True):
-            return stored.queue_cycle_pdfs(cycle)
+            return stored.queue_cycle_pdfs(cycle, **kwargs)
 
     monkeypatch.setattr(scorecard_pdfs, "queue_cycle_pdfs", queue_and_commit)
     out = StringIO()
@@ -139,6 +139,17 @@ def test_the_batch_command_queues_the_published_pdfs_and_shows_done_of_total(
     languages = len(settings.LANGUAGES)
     assert f"{languages}/{languages} done, 0 failed" in out.getvalue()
     assert StoredScorecardPdf.objects.count() == languages  # A only: B is not published
+
+    # Again for the same state (its jobs ran: the files since lost, say): it renders again and
+    # its batch finishes, instead of waiting for ever at 0/n on keys already taken.
+    StoredScorecardPdf.objects.all().delete()
+    again = StringIO()
+    call_command(
+        "scorecard_pdfs", cycle=str(world.published_cycle.pk), queue=True, stdout=again,
+        stderr=StringIO(),
+    )  # fmt: skip
+    assert f"{languages}/{languages} done, 0 failed" in again.getvalue()
+    assert StoredScorecardPdf.objects.count() == languages
 
 
 def test_only_a_program_admin_sees_the_batches_page(world: World) -> None:

@@ -95,7 +95,7 @@ class Command(BaseCommand):
             cycle = find_cycle(str(options["cycle"]))
         except BatchError as error:
             raise CommandError(str(error)) from None
-        batch = queue_cycle_pdfs(cycle)
+        batch = queue_cycle_pdfs(cycle, again=True)
         self.stdout.write(f"queued batch {batch.pk}: {batch.title} ({batch.total} PDFs)")
         if options["no_wait"]:
             return
