@@ -94,6 +94,38 @@ def test_a_pdf_of_an_older_published_state_is_not_served(
     assert response.content == b"%PDF-live"
 
 
+def test_a_published_pdf_without_a_kept_file_is_rendered_once_per_state_for_anonymous_readers(
+    world: World, monkeypatch: pytest.MonkeyPatch, django_capture_on_commit_callbacks: Any
+) -> None:
+    """No kept file (the jobs are off here, as when a later publication moved the marker and no
+    worker has run yet): an anonymous PDF costs one rendering per state, not one per request;
+    a signed-in reader's is rendered for them; the next state renders anew."""
+    from django.core.cache import cache
+
+    cache.clear()
+    rendered: list[str] = []
+
+    def render(evaluation: Any, language: str) -> bytes:
+        rendered.append(language)
+        return f"%PDF-{len(rendered)}".encode()
+
+    monkeypatch.setattr(pdf_views, "render_scorecard_pdf", render)
+    url = reverse("scorecards:pdf", args=[world.published.pk]) + "?lang=id"
+    first, second = Client().get(url), Client().get(url)
+    assert first.status_code == second.status_code == 200
+    assert first.content == second.content == b"%PDF-1"
+    assert first["Content-Disposition"] == second["Content-Disposition"]
+    assert first["Content-Disposition"].startswith("attachment;")
+    assert rendered == ["id"]
+    assert Client().get(url.replace("lang=id", "lang=en")).content == b"%PDF-2"
+    own = world.client("coordinator_a").get(url)
+    assert own.content == b"%PDF-3"  # rendered for the signed-in reader, not the cached copy
+    with django_capture_on_commit_callbacks(execute=True):
+        publish_evaluation(evaluation=world.finalised_b, user=world.people["admin"])
+    assert Client().get(url).content == b"%PDF-4"  # B's publication moved A's ranks
+    cache.clear()
+
+
 def test_a_superseded_job_renders_nothing(
     world: World, settings: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
