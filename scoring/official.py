@@ -46,6 +46,7 @@ import functools
 import itertools
 import math
 import operator
+from abc import ABC, abstractmethod
 from collections.abc import (
     Callable,
     ItemsView,
@@ -153,7 +154,7 @@ def fast_scores(
     return found, cohort
 
 
-class _Inputs:
+class _Inputs(ABC):
     """What the float path reads of a batch's values: their floats (region x item, NaN = nothing
     to score), what was missing and carried forward, and the exact values behind the floats,
     reached only for the few cells and statistics decided exactly."""
@@ -163,25 +164,26 @@ class _Inputs:
     carried: BoolArray
     regions: list[str]
 
+    @abstractmethod
     def given(self, r: int) -> ItemValues:
         """Region r's values as passed, in the mapping form (for its exact figures)."""
-        raise NotImplementedError
 
+    @abstractmethod
     def resolved(self, r: int) -> Sequence[Decimal | None]:
         """Region r's value scored per item (after the missing policy), as Decimals."""
-        raise NotImplementedError
 
+    @abstractmethod
     def exact_in_float(self, rows: IntArray, columns: IntArray) -> BoolArray:
         """Per cell of rows x columns: whether the float is the value itself (a missing value
         counts as exact)."""
-        raise NotImplementedError
 
+    @abstractmethod
     def in_range(self, plan: Plan) -> bool:
         """False when a level or percentage lies off its bounds (the exact path refuses it)."""
-        raise NotImplementedError
 
+    @abstractmethod
     def cohort(self, plan: Plan) -> Cohort | None:
-        raise NotImplementedError
+        """The cohort's statistics the items' exact scores need (None when none does)."""
 
     def stats_for(self, plan: Plan, cohort: Cohort) -> Callable[[int], ItemStats | None]:
         """Per item position, the statistics its exact score needs."""
