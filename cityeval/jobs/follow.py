@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import sys
 import time
 from typing import IO, Any
 
+from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from cityeval.jobs.models import JobBatch
@@ -23,3 +25,19 @@ def follow_batch(batch: JobBatch, *, stream: IO[str] | Any, label: str, unit: st
             if shown.finished:
                 return shown
             time.sleep(POLL_SECONDS)
+
+
+def report_batch(
+    command: BaseCommand, batch: JobBatch, *, label: str, unit: str, wait: bool = True
+) -> None:
+    """What a batch command prints once it has queued `batch`: the batch, then (unless `wait` is
+    off) its progress bar on standard error until it finishes, done/failed, and an error when a
+    job failed."""
+    command.stdout.write(f"queued batch {batch.pk}: {batch.title} ({batch.total} {unit}s)")
+    if not wait:
+        return
+    stream = getattr(command.stderr, "_out", sys.stderr)
+    shown = follow_batch(batch, stream=stream, label=label, unit=unit)
+    command.stdout.write(f"{shown.done}/{shown.total} done, {shown.failed} failed")
+    if shown.failed:
+        raise CommandError(f"{shown.failed} of {shown.total} {unit}s failed (see /jobs/)")

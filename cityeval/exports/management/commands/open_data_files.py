@@ -7,14 +7,13 @@ were lost) and shows its done/total until the workers finish it.
 
 from __future__ import annotations
 
-import sys
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from cityeval.evaluations.cycles import CycleNotFound, find_cycle
 from cityeval.exports.stored import queue_cycle_files
-from cityeval.jobs.follow import follow_batch
+from cityeval.jobs.follow import report_batch
 
 
 class Command(BaseCommand):
@@ -33,11 +32,4 @@ class Command(BaseCommand):
         except CycleNotFound as error:
             raise CommandError(str(error)) from None
         batch = queue_cycle_files(cycle, again=True)
-        self.stdout.write(f"queued batch {batch.pk}: {batch.title} ({batch.total} jobs)")
-        if options["no_wait"]:
-            return
-        stream = getattr(self.stderr, "_out", sys.stderr)
-        shown = follow_batch(batch, stream=stream, label=str(cycle.year), unit="job")
-        self.stdout.write(f"{shown.done}/{shown.total} done, {shown.failed} failed")
-        if shown.failed:
-            raise CommandError(f"{shown.failed} of {shown.total} jobs failed (see /jobs/)")
+        report_batch(self, batch, label=str(cycle.year), unit="job", wait=not options["no_wait"])

@@ -16,7 +16,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
 from cityeval.evaluations.models import Cycle, Round
-from cityeval.jobs.follow import follow_batch
+from cityeval.jobs.follow import report_batch
 from cityeval.scorecards.batch import BatchError, find_cycle, jobs_for, prepare_output, run
 from cityeval.scorecards.stored import queue_cycle_pdfs
 
@@ -96,14 +96,7 @@ class Command(BaseCommand):
         except BatchError as error:
             raise CommandError(str(error)) from None
         batch = queue_cycle_pdfs(cycle, again=True)
-        self.stdout.write(f"queued batch {batch.pk}: {batch.title} ({batch.total} PDFs)")
-        if options["no_wait"]:
-            return
-        stream = getattr(self.stderr, "_out", sys.stderr)
-        shown = follow_batch(batch, stream=stream, label=str(cycle.year), unit="PDF")
-        self.stdout.write(f"{shown.done}/{shown.total} done, {shown.failed} failed")
-        if shown.failed:
-            raise CommandError(f"{shown.failed} of {shown.total} PDFs failed (see /jobs/)")
+        report_batch(self, batch, label=str(cycle.year), unit="PDF", wait=not options["no_wait"])
 
 
 def _default_folder(cycle: Cycle) -> str:
