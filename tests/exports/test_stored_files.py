@@ -247,9 +247,11 @@ def test_a_superseded_job_renders_nothing(world: World) -> None:
     assert not stored.cycle_folder(world.published_cycle.pk).exists()
 
 
-def test_the_command_renders_the_files_again_and_shows_done_of_total(
-    world: World, monkeypatch: pytest.MonkeyPatch, django_capture_on_commit_callbacks: Capture
+@pytest.fixture
+def command_commits(
+    monkeypatch: pytest.MonkeyPatch, django_capture_on_commit_callbacks: Capture
 ) -> None:
+    """The test's transaction never commits: the command's queued jobs run as a commit would."""
     from cityeval.exports.management.commands import open_data_files
 
     def queue_and_commit(cycle: Any, **kwargs: Any) -> JobBatch:
@@ -257,6 +259,11 @@ def test_the_command_renders_the_files_again_and_shows_done_of_total(
             return stored.queue_cycle_files(cycle, **kwargs)
 
     monkeypatch.setattr(open_data_files, "queue_cycle_files", queue_and_commit)
+
+
+def test_the_command_renders_the_files_again_and_shows_done_of_total(
+    world: World, command_commits: None
+) -> None:
     out = StringIO()
     call_command(
         "open_data_files", cycle=str(world.published_cycle.pk), stdout=out, stderr=StringIO()
@@ -268,17 +275,10 @@ def test_the_command_renders_the_files_again_and_shows_done_of_total(
 
 
 def test_the_command_renders_files_lost_after_an_earlier_rendering_of_the_same_state(
-    world: World, monkeypatch: pytest.MonkeyPatch, django_capture_on_commit_callbacks: Capture
+    world: World, command_commits: None
 ) -> None:
     # The state's jobs exist already (the publication rendered it): running the command for
     # the same state must render again, and its batch must finish (not wait forever at 0/n).
-    from cityeval.exports.management.commands import open_data_files
-
-    def queue_and_commit(cycle: Any, **kwargs: Any) -> JobBatch:
-        with django_capture_on_commit_callbacks(execute=True):
-            return stored.queue_cycle_files(cycle, **kwargs)
-
-    monkeypatch.setattr(open_data_files, "queue_cycle_files", queue_and_commit)
     cycle = str(world.published_cycle.pk)
     call_command("open_data_files", cycle=cycle, no_wait=True, stdout=StringIO())
     for language in languages():
