@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import shutil
 import uuid
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -43,7 +42,7 @@ from cityeval.exports.files import FILES, OpenDataFile, public_export
 from cityeval.exports.harvest import public_cycle
 from cityeval.jobs.models import Job, JobBatch
 from cityeval.jobs.runner import mark_done, start_batch
-from cityeval.results.publication import Publication, publication
+from cityeval.results.publication import publication
 
 FOLDER = "opendata"
 
@@ -84,9 +83,8 @@ def queue_publication_files(job: Job) -> None:
     that changed and every other cycle with published results. The folders name the one
     publication marker, which any cycle's publication moves, so the other cycles' kept files
     are out of date too (their content is not, and it is rendered again, a worker-minute)."""
-    changed = Cycle.objects.filter(pk=job.params["cycle"]).first()
-    others = [cycle for cycle in public_cycles() if changed is None or cycle.pk != changed.pk]
-    for cycle in [changed, *others] if changed is not None else others:
+    changed = list(Cycle.objects.filter(pk=job.params["cycle"]))
+    for cycle in changed + [c for c in public_cycles() if c not in changed]:
         queue_cycle_files(cycle)
 
 
@@ -133,16 +131,9 @@ def remove_older_states(cycle_id: int, language: str, marker: int) -> None:
             shutil.rmtree(child, ignore_errors=True)
 
 
-@dataclass(frozen=True)
-class StoredFile:
-    path: Path  # the plain file
-    state: Publication  # the publication state it shows (the current one)
-
-
-def stored_file(cycle_id: int, file: OpenDataFile, language: str) -> StoredFile | None:
+def stored_file(cycle_id: int, file: OpenDataFile, language: str) -> Path | None:
     """The kept public file for the current publication state, if a job has written it."""
     if language not in languages():
         return None
-    state = publication()
-    path = state_folder(cycle_id, language, state.marker) / file.name
-    return StoredFile(path, state) if path.is_file() else None
+    path = state_folder(cycle_id, language, publication().marker) / file.name
+    return path if path.is_file() else None

@@ -76,7 +76,7 @@ def _kept_or_rendered(request: HttpRequest, cycle_id: int, file: OpenDataFile) -
         return _render(request, cycle_id, file)
     kept = stored_file(cycle_id, file, translation.get_language() or "")
     try:
-        content = kept.path.read_bytes() if kept is not None else None
+        content = kept.read_bytes() if kept is not None else None
     except FileNotFoundError:
         content = None  # removed by a newer state's job meanwhile: rendered instead
     if content is None:
