@@ -32,7 +32,7 @@ from datetime import datetime
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import DEFAULT_CACHE_ALIAS, cache, caches
 from django.core.cache.backends.redis import RedisCache
 from django.db import transaction
 from django.dispatch import receiver
@@ -113,10 +113,12 @@ _LOCAL = threading.Lock()
 
 def _redis() -> tuple[Any, str] | None:
     """The Redis client and full key of the marker, when the cache is Redis."""
-    if not isinstance(cache, RedisCache):
+    # `cache` is a proxy to the backend: ask the backend itself what it is.
+    backend = caches[DEFAULT_CACHE_ALIAS]
+    if not isinstance(backend, RedisCache):
         return None
-    key = cache.make_and_validate_key(MARKER_KEY)
-    return cache._cache.get_client(key, write=True), key
+    key = backend.make_and_validate_key(MARKER_KEY)
+    return backend._cache.get_client(key, write=True), key
 
 
 def _kept() -> Publication | None:

@@ -190,3 +190,20 @@ def test_a_marker_stored_late_never_replaces_a_newer_one(
     monkeypatch.undo()
     assert publication.store_public_pages_state() == newer
     assert public_pages_state() == newer
+
+
+def test_with_redis_the_marker_is_compared_and_set_on_the_server(
+    site: World,
+    redis_url: str,  # noqa: F811 (the fixture imported above)
+) -> None:
+    """On Redis the compare and set is the server's one step (the Lua script), not this
+    process's lock: the kept value is the script's "<marker>|<time>"."""
+    backend = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url}
+    with override_settings(CACHES={"default": backend}):
+        cache.clear()
+        found = publication._redis()
+        assert found is not None
+        client, key = found
+        state = publication.store_public_pages_state()
+        assert client.get(key).decode().startswith(f"{state.marker}|")
+        cache.clear()
